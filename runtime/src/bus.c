@@ -1,0 +1,714 @@
+/* bus.c: buses, connections and synchronous emission.
+ *
+ * Writers (connect, disconnect) serialise on the bus mutex, keep the
+ * authoritative connection lists, and after each change publish an immutable
+ * per-signal snapshot: the receivers for anonymous emissions, followed by one
+ * pre-merged, de-duplicated list per exact sender, found through a small
+ * open-addressing table. An emission (signet_emit_begin/next/end) reads the
+ * snapshot inside an RCU read section (rcu.h): no lock, no allocation, and a
+ * cost that depends only on the receivers that will run. Old snapshots and
+ * freed connection slots are reclaimed after a grace period.
+ * Depends on rcu.c and signet.h.
+ */
+#include "signet.h"
+
+#include "rcu.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CHUNK_BITS 8
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define RETIRE_BATCH 64     /* connect reclaims once this many snapshots wait */
+
+/* One connection. Slots live in fixed chunks and never move, because
+ * snapshots point at their live flag. Invariant: a slot is on exactly one of
+ * its signal's list (used), the pending list (waiting for a grace period
+ * before reuse) or the free list. */
+struct slot {
+    uint32_t live;              /* 1 while connected; read by emissions */
+    uint32_t generation;        /* bumped on disconnect; never 0 */
+    bool used;
+    struct sigstate *sig;
+    signet_fnptr *fn;
+    void *ctx;
+    const void *sender;
+    int32_t priority;
+    uint32_t flags;
+    uint64_t order;             /* connection sequence, for stable ties */
+    uint32_t index;             /* this slot's own index */
+    uint32_t next_free;
+};
+
+struct bucket {
+    const void *sender;         /* NULL: empty bucket */
+    uint32_t off, n;
+};
+
+/* Immutable once published. */
+struct snap {
+    struct snap *retired_next;
+    uint32_t nany;              /* recv[0, nany): receivers for anonymous emissions */
+    uint32_t shift;             /* hash shift for the bucket table */
+    uint32_t nbuckets;          /* 0 when no receiver names a sender */
+    struct bucket *buckets;
+    signet_recv recv[];
+};
+
+struct sigstate {
+    const signet_signal_info *info;
+    _Atomic(struct snap *) snap;
+    uint32_t *conns;            /* slot indices, unordered; guarded by the bus mutex */
+    uint32_t nconns, cap;
+};
+
+struct schema_entry {
+    const signet_schema_info *schema;
+    struct sigstate *sigs;      /* schema->signal_count entries */
+};
+
+/* Immutable once published, like struct snap. */
+struct schemas {
+    struct schemas *retired_next;
+    uint32_t n;
+    struct schema_entry e[];
+};
+
+struct signet_bus {
+    _Atomic(struct schemas *) schemas;
+    pthread_mutex_t lock;       /* guards everything below */
+    signet_bus_options opts;
+    struct slot **chunks;
+    uint32_t nchunks, nslots;
+    uint32_t free_head;         /* UINT32_MAX: none */
+    uint32_t pending_head;      /* disconnected, not yet past a grace period */
+    uint64_t next_order;
+    struct snap *retired;
+    struct schemas *retired_schemas;
+    uint32_t nretired;
+    _Atomic uint64_t seq;
+    _Atomic uint64_t errors;
+};
+
+#define NONE UINT32_MAX
+
+static struct slot *slot_at(const signet_bus *bus, uint32_t i)
+{
+    return &bus->chunks[i >> CHUNK_BITS][i & (CHUNK_SIZE - 1)];
+}
+
+/* ------------------------------------------------------------------------ */
+/* Bus lifetime */
+
+int signet_bus_create(const signet_bus_options *opts, signet_bus **out)
+{
+    if (!out)
+        return SIGNET_EINVAL;
+    *out = NULL;
+    signet__rcu_init();
+    signet_bus *bus = calloc(1, sizeof *bus);
+    if (!bus)
+        return SIGNET_ENOMEM;
+    if (opts)
+        bus->opts = *opts;
+    if (bus->opts.max_receivers == 0)
+        bus->opts.max_receivers = SIGNET_DEFAULT_MAX_RECEIVERS;
+    if (pthread_mutex_init(&bus->lock, NULL) != 0) {
+        free(bus);
+        return SIGNET_ENOMEM;
+    }
+    bus->free_head = NONE;
+    bus->pending_head = NONE;
+    atomic_init(&bus->schemas, NULL);
+    *out = bus;
+    return 0;
+}
+
+static void free_retired(struct snap *s, struct schemas *sc)
+{
+    while (s) {
+        struct snap *next = s->retired_next;
+        free(s);
+        s = next;
+    }
+    while (sc) {
+        struct schemas *next = sc->retired_next;
+        free(sc);
+        sc = next;
+    }
+}
+
+void signet_bus_destroy(signet_bus *bus)
+{
+    if (!bus)
+        return;
+    signet__rcu_synchronize();
+    struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+    if (sc) {
+        for (uint32_t i = 0; i < sc->n; i++) {
+            for (uint32_t k = 0; k < sc->e[i].schema->signal_count; k++) {
+                free(atomic_load_explicit(&sc->e[i].sigs[k].snap, memory_order_relaxed));
+                free(sc->e[i].sigs[k].conns);
+            }
+            free(sc->e[i].sigs);
+        }
+        free(sc);
+    }
+    free_retired(bus->retired, bus->retired_schemas);
+    for (uint32_t i = 0; i < bus->nchunks; i++)
+        free(bus->chunks[i]);
+    free(bus->chunks);
+    pthread_mutex_destroy(&bus->lock);
+    free(bus);
+}
+
+uint64_t signet_bus_error_count(const signet_bus *bus)
+{
+    return bus ? atomic_load_explicit(&bus->errors, memory_order_relaxed) : 0;
+}
+
+/* Reclaims what earlier writers retired. Must run outside any read section
+ * on this thread and without the bus lock. */
+static void reclaim(signet_bus *bus)
+{
+    pthread_mutex_lock(&bus->lock);
+    struct snap *snaps = bus->retired;
+    struct schemas *schemas = bus->retired_schemas;
+    uint32_t pending = bus->pending_head;
+    bus->retired = NULL;
+    bus->retired_schemas = NULL;
+    bus->nretired = 0;
+    bus->pending_head = NONE;
+    pthread_mutex_unlock(&bus->lock);
+
+    signet__rcu_synchronize();
+    free_retired(snaps, schemas);
+    if (pending == NONE)
+        return;
+
+    pthread_mutex_lock(&bus->lock);
+    while (pending != NONE) {
+        struct slot *s = slot_at(bus, pending);
+        uint32_t next = s->next_free;
+        s->next_free = bus->free_head;
+        bus->free_head = pending;
+        pending = next;
+    }
+    pthread_mutex_unlock(&bus->lock);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Snapshots (called with the bus lock held) */
+
+/* Takes ss->conns[i] off its signal (lock held): the connection stops
+ * running at once, its handle goes stale, and the slot is reused only after
+ * a grace period. */
+static void release_slot(signet_bus *bus, struct sigstate *ss, uint32_t i)
+{
+    uint32_t index = ss->conns[i];
+    struct slot *s = slot_at(bus, index);
+
+    __atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
+    s->used = false;
+    if (++s->generation == 0)
+        s->generation = 1;
+    s->next_free = bus->pending_head;
+    bus->pending_head = index;
+    ss->conns[i] = ss->conns[--ss->nconns];
+}
+
+/* Rank order: higher priority first, then connection order. */
+static int rank_cmp(const struct slot *x, const struct slot *y)
+{
+    if (x->priority != y->priority)
+        return x->priority > y->priority ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+    return rank_cmp(*(struct slot *const *)a, *(struct slot *const *)b);
+}
+
+static int by_sender_rank(const void *a, const void *b)
+{
+    const struct slot *x = *(struct slot *const *)a, *y = *(struct slot *const *)b;
+
+    if (x->sender != y->sender)
+        return (uintptr_t)x->sender < (uintptr_t)y->sender ? -1 : 1;
+    return rank_cmp(x, y);
+}
+
+static uint32_t hash_sender(const void *sender, uint32_t shift)
+{
+    return (uint32_t)(((uint64_t)(uintptr_t)sender * 0x9E3779B97F4A7C15ull) >> shift);
+}
+
+static signet_recv recv_of(struct slot *s)
+{
+    return (signet_recv){
+        .fn = s->fn,
+        .ctx = s->ctx,
+        .state_ = &s->live,
+        .conn = {s->index, s->generation},
+        .flags = s->flags,
+    };
+}
+
+/* Does list[0, n) hold the same (fn, ctx) ranked before s? */
+static bool earlier_twin(struct slot *const *list, uint32_t n, const struct slot *s)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (list[i]->fn == s->fn && list[i]->ctx == s->ctx && rank_cmp(list[i], s) < 0)
+            return true;
+    return false;
+}
+
+/* Drops run-once connections that have fired from the signal's list: their
+ * slots wait for a grace period like any disconnected slot. */
+static void drop_fired(signet_bus *bus, struct sigstate *ss)
+{
+    for (uint32_t i = 0; i < ss->nconns;) {
+        struct slot *s = slot_at(bus, ss->conns[i]);
+        if (__atomic_load_n(&s->live, __ATOMIC_ACQUIRE))
+            i++;
+        else
+            release_slot(bus, ss, i);
+    }
+}
+
+/* Builds and publishes the signal's snapshot from its connection list, and
+ * retires the old one. Receivers connected for SIGNET_ANY come first
+ * (recv[0, nany)); then, per exact sender, the merge of the anonymous list
+ * and that sender's receivers in rank order, where a receiver connected both
+ * ways appears once, at its earlier rank. */
+static int rebuild(signet_bus *bus, struct sigstate *ss)
+{
+    struct snap *snap = NULL;
+
+    drop_fired(bus, ss);
+    uint32_t n = ss->nconns;
+    if (n) {
+        struct slot **any = malloc(sizeof *any * n * 2);
+        if (!any)
+            return SIGNET_ENOMEM;
+        struct slot **exact = any + n;
+        uint32_t nany = 0, nexact = 0, nsenders = 0;
+
+        for (uint32_t i = 0; i < n; i++) {
+            struct slot *s = slot_at(bus, ss->conns[i]);
+            if (s->sender)
+                exact[nexact++] = s;
+            else
+                any[nany++] = s;
+        }
+        qsort(any, nany, sizeof *any, by_rank);
+        qsort(exact, nexact, sizeof *exact, by_sender_rank);
+        for (uint32_t i = 0; i < nexact; i++)
+            nsenders += i == 0 || exact[i]->sender != exact[i - 1]->sender;
+
+        uint32_t nbuckets = 0, shift = 64;
+        if (nsenders) {
+            for (nbuckets = 4, shift = 62; nbuckets < nsenders * 2; nbuckets <<= 1)
+                shift--;
+        }
+        size_t nrecv = nany + nexact + (size_t)nsenders * nany;
+        size_t head = sizeof *snap + nrecv * sizeof(signet_recv);
+        head = (head + _Alignof(struct bucket) - 1) & ~(_Alignof(struct bucket) - 1);
+        snap = calloc(1, head + nbuckets * sizeof(struct bucket));
+        if (!snap) {
+            free(any);
+            return SIGNET_ENOMEM;
+        }
+        snap->nany = nany;
+        snap->nbuckets = nbuckets;
+        snap->shift = shift;
+        snap->buckets = nbuckets ? (struct bucket *)((char *)snap + head) : NULL;
+
+        uint32_t out = 0;
+        for (uint32_t i = 0; i < nany; i++)
+            snap->recv[out++] = recv_of(any[i]);
+        for (uint32_t g = 0, end; g < nexact; g = end) {
+            const void *sender = exact[g]->sender;
+            for (end = g; end < nexact && exact[end]->sender == sender; end++)
+                ;
+            uint32_t off = out, a = 0, x = g;
+            while (a < nany || x < end) {
+                bool take_any = x == end || (a < nany && rank_cmp(any[a], exact[x]) < 0);
+                struct slot *s = take_any ? any[a++] : exact[x++];
+                bool twin = take_any ? earlier_twin(exact + g, end - g, s)
+                                     : earlier_twin(any, nany, s);
+                if (!twin)
+                    snap->recv[out++] = recv_of(s);
+            }
+            uint32_t h = hash_sender(sender, shift);
+            while (snap->buckets[h].sender)
+                h = (h + 1) & (nbuckets - 1);
+            snap->buckets[h] = (struct bucket){sender, off, out - off};
+        }
+        free(any);
+    }
+
+    struct snap *old = atomic_load_explicit(&ss->snap, memory_order_relaxed);
+    atomic_store_explicit(&ss->snap, snap, memory_order_seq_cst);
+    if (old) {
+        old->retired_next = bus->retired;
+        bus->retired = old;
+        bus->nretired++;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connections */
+
+static bool valid_signal(const signet_signal_info *sig)
+{
+    return sig->schema && sig->id < sig->schema->signal_count && &sig->schema->signals[sig->id] == sig;
+}
+
+/* The signal's state, adding its schema to the bus on first use (lock held). */
+static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *sig, int *err)
+{
+    struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+    uint32_t n = sc ? sc->n : 0;
+
+    for (uint32_t i = 0; i < n; i++)
+        if (sc->e[i].schema == sig->schema)
+            return &sc->e[i].sigs[sig->id];
+
+    struct schemas *grown = malloc(sizeof *grown + (n + 1) * sizeof grown->e[0]);
+    struct sigstate *sigs = calloc(sig->schema->signal_count, sizeof *sigs);
+    if (!grown || !sigs) {
+        free(grown);
+        free(sigs);
+        *err = SIGNET_ENOMEM;
+        return NULL;
+    }
+    for (uint32_t k = 0; k < sig->schema->signal_count; k++) {
+        sigs[k].info = &sig->schema->signals[k];
+        atomic_init(&sigs[k].snap, NULL);
+    }
+    grown->retired_next = NULL;
+    grown->n = n + 1;
+    if (n)
+        memcpy(grown->e, sc->e, n * sizeof sc->e[0]);
+    grown->e[n] = (struct schema_entry){sig->schema, sigs};
+    atomic_store_explicit(&bus->schemas, grown, memory_order_seq_cst);
+    if (sc) {
+        sc->retired_next = bus->retired_schemas;
+        bus->retired_schemas = sc;
+        bus->nretired++;
+    }
+    return &sigs[sig->id];
+}
+
+static uint32_t alloc_slot(signet_bus *bus)
+{
+    if (bus->free_head != NONE) {
+        uint32_t i = bus->free_head;
+        bus->free_head = slot_at(bus, i)->next_free;
+        return i;
+    }
+    if (bus->nslots == bus->nchunks * CHUNK_SIZE) {
+        if (bus->nchunks == NONE >> CHUNK_BITS)
+            return NONE;
+        struct slot **chunks = realloc(bus->chunks, (bus->nchunks + 1) * sizeof *chunks);
+        if (!chunks)
+            return NONE;
+        bus->chunks = chunks;
+        chunks[bus->nchunks] = calloc(CHUNK_SIZE, sizeof(struct slot));
+        if (!chunks[bus->nchunks])
+            return NONE;
+        for (uint32_t i = 0; i < CHUNK_SIZE; i++) {
+            chunks[bus->nchunks][i].generation = 1;
+            chunks[bus->nchunks][i].index = bus->nchunks * CHUNK_SIZE + i;
+        }
+        bus->nchunks++;
+    }
+    return bus->nslots++;
+}
+
+static int grow_conns(struct sigstate *ss)
+{
+    if (ss->nconns < ss->cap)
+        return 0;
+    uint32_t cap = ss->cap ? ss->cap * 2 : 4;
+    uint32_t *conns = realloc(ss->conns, cap * sizeof *conns);
+    if (!conns)
+        return SIGNET_ENOMEM;
+    ss->conns = conns;
+    ss->cap = cap;
+    return 0;
+}
+
+int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr *fn, void *ctx,
+                   const void *sender, const signet_connect_opts *opts, signet_conn *out)
+{
+    if (!bus || !sig || !fn || !out)
+        return SIGNET_EINVAL;
+    if (!sig->schema || sig->schema->abi != SIGNET_ABI)
+        return SIGNET_EABI;
+    if (!valid_signal(sig))
+        return SIGNET_EINVAL;
+    if (opts && (opts->flags & ~SIGNET_ONCE))
+        return SIGNET_EINVAL;
+
+    int err = 0;
+    pthread_mutex_lock(&bus->lock);
+    struct sigstate *ss = sigstate_for(bus, sig, &err);
+    if (!ss)
+        goto unlock;
+    for (uint32_t i = 0; i < ss->nconns; i++) {
+        struct slot *s = slot_at(bus, ss->conns[i]);
+        if (s->fn == fn && s->ctx == ctx && s->sender == sender &&
+            __atomic_load_n(&s->live, __ATOMIC_ACQUIRE)) {
+            *out = (signet_conn){ss->conns[i], s->generation};
+            err = SIGNET_EXISTING;
+            goto unlock;
+        }
+    }
+    if (ss->nconns >= bus->opts.max_receivers) {
+        err = SIGNET_ELIMIT;
+        goto unlock;
+    }
+    if ((err = grow_conns(ss)) != 0)
+        goto unlock;
+    uint32_t index = alloc_slot(bus);
+    if (index == NONE) {
+        err = SIGNET_ENOMEM;
+        goto unlock;
+    }
+    struct slot *s = slot_at(bus, index);
+    s->used = true;
+    s->sig = ss;
+    s->fn = fn;
+    s->ctx = ctx;
+    s->sender = sender;
+    s->priority = opts ? opts->priority : 0;
+    s->flags = opts ? opts->flags : 0;
+    s->order = bus->next_order++;
+    __atomic_store_n(&s->live, 1, __ATOMIC_RELEASE);
+    ss->conns[ss->nconns++] = index;
+    if ((err = rebuild(bus, ss)) != 0) {
+        /* Roll back: the slot was never visible to emissions. */
+        ss->nconns--;
+        s->live = 0;
+        s->used = false;
+        s->next_free = bus->free_head;
+        bus->free_head = index;
+        goto unlock;
+    }
+    *out = (signet_conn){index, s->generation};
+
+unlock:;
+    bool batch = bus->nretired >= RETIRE_BATCH;
+    pthread_mutex_unlock(&bus->lock);
+    if (batch && !signet__rcu_nested())
+        reclaim(bus);
+    return err;
+}
+
+/* Publishes a snapshot without the removed connections. Shrinking never
+ * needs more memory than the snapshot it replaces had, but if the allocation
+ * fails anyway the old snapshot stays: its removed entries are already dead
+ * (live == 0) and are skipped, so only memory, not behaviour, is affected. */
+static void republish(signet_bus *bus, struct sigstate *ss)
+{
+    (void)rebuild(bus, ss);
+}
+
+int signet_disconnect(signet_bus *bus, signet_conn conn)
+{
+    if (!bus)
+        return SIGNET_EINVAL;
+    int err = SIGNET_ENOENT;
+    pthread_mutex_lock(&bus->lock);
+    if (conn.index < bus->nslots) {
+        struct slot *s = slot_at(bus, conn.index);
+        if (s->used && s->generation == conn.generation) {
+            /* A run-once receiver that already ran is disconnected already. */
+            err = __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) ? 0 : SIGNET_ENOENT;
+            struct sigstate *ss = s->sig;
+            for (uint32_t i = 0; i < ss->nconns; i++) {
+                if (ss->conns[i] == conn.index) {
+                    release_slot(bus, ss, i);
+                    break;
+                }
+            }
+            republish(bus, ss);
+        }
+    }
+    pthread_mutex_unlock(&bus->lock);
+    if (!signet__rcu_nested())
+        reclaim(bus);
+    return err;
+}
+
+int signet_disconnect_ctx(signet_bus *bus, const void *ctx)
+{
+    if (!bus)
+        return SIGNET_EINVAL;
+    int count = 0;
+    pthread_mutex_lock(&bus->lock);
+    struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+    for (uint32_t i = 0; sc && i < sc->n; i++) {
+        for (uint32_t k = 0; k < sc->e[i].schema->signal_count; k++) {
+            struct sigstate *ss = &sc->e[i].sigs[k];
+            bool changed = false;
+            for (uint32_t c = 0; c < ss->nconns;) {
+                struct slot *s = slot_at(bus, ss->conns[c]);
+                if (s->ctx != ctx) {
+                    c++;
+                    continue;
+                }
+                count += __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) != 0;
+                release_slot(bus, ss, c); /* moves the last entry into position c */
+                changed = true;
+            }
+            if (changed)
+                republish(bus, ss);
+        }
+    }
+    pthread_mutex_unlock(&bus->lock);
+    if (!signet__rcu_nested())
+        reclaim(bus);
+    return count;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Emission */
+
+static struct snap *snap_for(const signet_bus *bus, const signet_signal_info *sig)
+{
+    /* seq_cst loads cost what acquire loads cost on x86 and AArch64, and
+     * keep the read side correct where membarrier is unavailable (rcu.h). */
+    const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_seq_cst);
+
+    if (!sc)
+        return NULL;
+    for (uint32_t i = 0; i < sc->n; i++)
+        if (sc->e[i].schema == sig->schema)
+            return atomic_load_explicit(&sc->e[i].sigs[sig->id].snap, memory_order_seq_cst);
+    return NULL;
+}
+
+static void receivers_for(const struct snap *s, const void *sender, const signet_recv **begin,
+                          const signet_recv **end)
+{
+    const signet_recv *b = s->recv;
+    uint32_t n = s->nany;
+
+    if (sender && s->nbuckets) {
+        for (uint32_t h = hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
+            const struct bucket *k = &s->buckets[h];
+            if (k->sender == sender) {
+                b = s->recv + k->off;
+                n = k->n;
+                break;
+            }
+            if (!k->sender)
+                break;
+        }
+    }
+    *begin = b;
+    *end = b + n;
+}
+
+int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
+                      const void *sender)
+{
+    if (!em || !bus || !sig)
+        return SIGNET_EINVAL;
+    signet__rcu_lock();
+    struct snap *s = snap_for(bus, sig);
+
+    em->ev.sender = sender;
+    em->ev.signal = sig;
+    em->ev.bus = bus;
+    em->ev.conn = (signet_conn){0, 0};
+    em->ev.seq_ = 0;
+    em->ev.time_ns_ = 0;
+    em->ran_ = 0;
+    if (s) {
+        receivers_for(s, sender, &em->next_, &em->end_);
+    } else {
+        em->next_ = NULL;
+        em->end_ = NULL;
+    }
+    return 0;
+}
+
+int signet_emit_end(signet_emission *em)
+{
+    signet__rcu_unlock();
+    return em->ran_;
+}
+
+bool signet__claim_once(const signet_recv *r)
+{
+    uint32_t expected = 1;
+    return __atomic_compare_exchange_n(r->state_, &expected, 0, false, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
+}
+
+void signet__emit_status(signet_emission *em, int rc)
+{
+    if (rc == SIGNET_STOP) {
+        em->next_ = em->end_;
+        return;
+    }
+    signet_bus *bus = em->ev.bus;
+    atomic_fetch_add_explicit(&bus->errors, 1, memory_order_relaxed);
+    if (bus->opts.on_error)
+        bus->opts.on_error(bus->opts.error_ctx, &em->ev, rc);
+}
+
+bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, const void *sender)
+{
+    if (!bus || !sig)
+        return false;
+    bool found = false;
+    signet__rcu_lock();
+    struct snap *s = snap_for(bus, sig);
+    if (s) {
+        const signet_recv *r, *end;
+        receivers_for(s, sender, &r, &end);
+        for (; r != end && !found; r++)
+            found = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0;
+    }
+    signet__rcu_unlock();
+    return found;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Events */
+
+uint64_t signet_event_seq(const signet_event *ev)
+{
+    signet_event *e = (signet_event *)ev; /* the emission owns a mutable event */
+
+    if (!e->seq_)
+        e->seq_ = atomic_fetch_add_explicit(&e->bus->seq, 1, memory_order_relaxed) + 1;
+    return e->seq_;
+}
+
+uint64_t signet_event_time_ns(const signet_event *ev)
+{
+    signet_event *e = (signet_event *)ev;
+
+    if (!e->time_ns_) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        e->time_ns_ = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    }
+    return e->time_ns_;
+}
+
+const char *signet_event_topic(const signet_event *ev)
+{
+    return ev->signal->topic;
+}

@@ -1,0 +1,137 @@
+/* rcu.c: reader registry and grace periods for rcu.h. Depends on Linux
+ * membarrier(2) where available (detected at run time) and on pthreads. */
+#include "rcu.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__linux__)
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#endif
+
+#if defined(__SANITIZE_THREAD__)
+#define SIGNET_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SIGNET_TSAN 1
+#endif
+#endif
+
+_Thread_local struct signet__reader signet__tls_reader __attribute__((tls_model("initial-exec")));
+_Atomic uint64_t signet__rcu_gp = 1;
+bool signet__rcu_light;
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct signet__reader *registry;     /* registered readers, guarded by registry_lock */
+static pthread_key_t exit_key;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void unregister(void *arg)
+{
+    struct signet__reader *r = arg;
+
+    pthread_mutex_lock(&registry_lock);
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        registry = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    r->registered = false;
+    pthread_mutex_unlock(&registry_lock);
+}
+
+#if defined(__linux__) && !defined(SIGNET_TSAN)
+static long membarrier(int cmd)
+{
+    return syscall(__NR_membarrier, cmd, 0, 0);
+}
+#endif
+
+static void init(void)
+{
+    pthread_key_create(&exit_key, unregister);
+#if defined(__linux__) && !defined(SIGNET_TSAN)
+    long cmds = membarrier(MEMBARRIER_CMD_QUERY);
+
+    if (cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+        membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0)
+        signet__rcu_light = true;
+#endif
+}
+
+void signet__rcu_init(void)
+{
+    pthread_once(&init_once, init);
+}
+
+void signet__rcu_register(void)
+{
+    struct signet__reader *r = &signet__tls_reader;
+
+    signet__rcu_init();
+    pthread_mutex_lock(&registry_lock);
+    r->prev = NULL;
+    r->next = registry;
+    if (registry)
+        registry->prev = r;
+    registry = r;
+    r->registered = true;
+    pthread_mutex_unlock(&registry_lock);
+    pthread_setspecific(exit_key, r);
+}
+
+/* A full barrier on every thread that may be inside a read section. */
+static void barrier_all(void)
+{
+#if defined(__linux__) && !defined(SIGNET_TSAN)
+    if (signet__rcu_light) {
+        membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+        return;
+    }
+#endif
+    /* Otherwise readers order themselves (rcu.h), and the seq_cst increment
+     * of the grace period counter orders this side. */
+}
+
+/* Readers' sections are usually short: spin briefly, then yield, then
+ * sleep (a reader may be running a slow receiver). */
+static void backoff(unsigned *spins)
+{
+    ++*spins;
+    if (*spins < 16) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+        return;
+    }
+    if (*spins < 80) {
+        sched_yield();
+        return;
+    }
+    struct timespec ts = {0, 200 * 1000}; /* 200 us: readers here run user code */
+    nanosleep(&ts, NULL);
+}
+
+void signet__rcu_synchronize(void)
+{
+    signet__rcu_init();
+    /* The caller has published its new snapshot; readers that load the
+     * counter after this increment see that snapshot (acquire/release). */
+    uint64_t gp = atomic_fetch_add_explicit(&signet__rcu_gp, 1, memory_order_seq_cst) + 1;
+
+    barrier_all();
+    pthread_mutex_lock(&registry_lock);
+    for (struct signet__reader *r = registry; r; r = r->next) {
+        unsigned spins = 0;
+        uint64_t seen;
+
+        while ((seen = atomic_load_explicit(&r->ctr, memory_order_seq_cst)) != 0 && seen < gp)
+            backoff(&spins);
+    }
+    pthread_mutex_unlock(&registry_lock);
+}

@@ -1,0 +1,78 @@
+/* rcu.h: read-copy-update for the receiver snapshots (internal).
+ *
+ * Emissions read immutable snapshots without locks or atomic
+ * read-modify-write instructions: a read section costs a thread-local
+ * counter and two plain stores. Writers publish a new snapshot, then
+ * signet__rcu_synchronize() waits until every read section that could still
+ * see the old one has ended, after which it may be freed.
+ *
+ * How: each thread that reads owns a registered record holding the grace
+ * period counter it saw when its outermost read section began (0 when idle).
+ * A writer bumps the global counter and waits for every record that holds a
+ * non-zero value older than the new one. The store-load ordering a reader
+ * would need (record store, then snapshot load) is provided by the writer:
+ * where the kernel offers membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) it
+ * forces a full barrier on every running thread of the process, so readers
+ * pay only a compiler barrier; elsewhere (and under ThreadSanitizer, which
+ * does not model membarrier) readers use a sequentially consistent exchange,
+ * and every snapshot pointer is stored and loaded seq_cst.
+ * Read sections nest; synchronize must not be called inside one (it would
+ * wait for itself), which callers check with signet__rcu_nested().
+ * Depends on rcu.c.
+ */
+#ifndef SIGNET_RCU_H
+#define SIGNET_RCU_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct signet__reader {
+    _Atomic uint64_t ctr;            /* grace period seen at section start, 0 when idle */
+    unsigned nest;                   /* read-section depth on this thread */
+    bool registered;
+    struct signet__reader *prev, *next;
+};
+
+extern _Thread_local struct signet__reader signet__tls_reader
+    __attribute__((tls_model("initial-exec")));
+extern _Atomic uint64_t signet__rcu_gp;
+extern bool signet__rcu_light;       /* true: writers use membarrier */
+
+void signet__rcu_init(void);         /* once per process, before any reader */
+void signet__rcu_register(void);     /* the calling thread's first read section */
+void signet__rcu_synchronize(void);  /* wait for pre-existing read sections */
+
+static inline void signet__rcu_lock(void)
+{
+    struct signet__reader *r = &signet__tls_reader;
+
+    if (r->nest++ != 0)
+        return;
+    if (!r->registered)
+        signet__rcu_register();
+    uint64_t gp = atomic_load_explicit(&signet__rcu_gp, memory_order_acquire);
+    if (signet__rcu_light) {
+        atomic_store_explicit(&r->ctr, gp, memory_order_release);
+        atomic_signal_fence(memory_order_seq_cst);
+    } else {
+        /* A sequentially consistent read-modify-write orders the record
+         * before the snapshot load, against the writer's own seq_cst ops. */
+        atomic_exchange_explicit(&r->ctr, gp, memory_order_seq_cst);
+    }
+}
+
+static inline void signet__rcu_unlock(void)
+{
+    struct signet__reader *r = &signet__tls_reader;
+
+    if (--r->nest == 0)
+        atomic_store_explicit(&r->ctr, 0, memory_order_release);
+}
+
+static inline bool signet__rcu_nested(void)
+{
+    return signet__tls_reader.nest != 0;
+}
+
+#endif /* SIGNET_RCU_H */

@@ -1,0 +1,113 @@
+/* fixture.h: a hand-written schema (what signetc would generate for
+ *     namespace t; signal ping(i32 value); signal pong(i32 value); signal bare;
+ * ) plus a tiny assertion framework and a case table, for the runtime tests.
+ * Each test binary runs the one case named on its command line, so CTest
+ * registers one test per case. */
+#ifndef SIGNET_TEST_FIXTURE_H
+#define SIGNET_TEST_FIXTURE_H
+
+#include <signet.h>
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct t_ping { int32_t value; } t_ping;
+typedef int t_ping_fn(void *ctx, const signet_event *ev, const t_ping *msg);
+
+static const signet_field_info t_ping_fields[] = {
+    {"value", SIGNET_TYPE_I32, offsetof(t_ping, value), sizeof(int32_t), 0, NULL, NULL},
+};
+static const signet_struct_info t_ping_info = {"t_ping", sizeof(t_ping), _Alignof(t_ping), 1,
+                                               t_ping_fields};
+extern const signet_schema_info t_schema;
+enum { T_PING, T_PONG, T_BARE, T_COUNT };
+static const signet_signal_info t_signals[T_COUNT] = {
+    {"ping", T_PING, "ping", &t_ping_info, &t_schema},
+    {"pong", T_PONG, "pong", &t_ping_info, &t_schema},
+    {"bare", T_BARE, "bare", NULL, &t_schema},
+};
+const signet_schema_info t_schema = {SIGNET_ABI, "t", "t.signet", T_COUNT, t_signals};
+
+static inline int t_connect(signet_bus *bus, int sig, t_ping_fn *fn, void *ctx, const void *sender,
+                            const signet_connect_opts *opts, signet_conn *out)
+{
+    return signet_connect(bus, &t_signals[sig], (signet_fnptr *)fn, ctx, sender, opts, out);
+}
+
+static inline int t_send(signet_bus *bus, int sig, const void *sender, int32_t value)
+{
+    const t_ping msg = {value};
+    signet_emission em;
+    const signet_recv *r;
+    int rc = signet_emit_begin(&em, bus, &t_signals[sig], sender);
+
+    if (rc < 0)
+        return rc;
+    while ((r = signet_emit_next(&em)) != NULL)
+        signet_emit_result(&em, ((t_ping_fn *)r->fn)(r->ctx, &em.ev, &msg));
+    return signet_emit_end(&em);
+}
+
+static int failures;
+
+#define CHECK(cond)                                                                            \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);          \
+            failures++;                                                                        \
+        }                                                                                      \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                                         \
+    do {                                                                                       \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                    \
+        if (a_ != b_) {                                                                        \
+            fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", __FILE__, __LINE__, #a,  \
+                    #b, a_, b_);                                                               \
+            failures++;                                                                        \
+        }                                                                                      \
+    } while (0)
+
+#define CHECK_OK(expr) CHECK_EQ((expr), 0)
+
+struct test_case {
+    const char *name;
+    void (*run)(void);
+};
+
+static inline int run_case(const struct test_case *cases, size_t n, int argc, char **argv)
+{
+    if (argc != 2) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", cases[i].name);
+        return argc == 1 ? 0 : 2;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(cases[i].name, argv[1]) == 0) {
+            cases[i].run();
+            if (failures)
+                fprintf(stderr, "%s: %d check(s) failed\n", argv[1], failures);
+            return failures ? 1 : 0;
+        }
+    }
+    fprintf(stderr, "unknown case '%s'\n", argv[1]);
+    return 2;
+}
+
+/* A trace of receiver calls: each receiver appends its tag. */
+struct trace {
+    char buf[256];
+    size_t len;
+};
+
+static inline void trace_add(struct trace *t, char tag)
+{
+    if (t->len + 1 < sizeof t->buf) {
+        t->buf[t->len++] = tag;
+        t->buf[t->len] = '\0';
+    }
+}
+
+#endif

@@ -1,0 +1,167 @@
+/* test_threads.c: the bus under concurrent senders, connectors and
+ * disconnectors. Counts must add up exactly, and a receiver must never run
+ * after signet_disconnect() has returned. Runs under ThreadSanitizer too. */
+#define _POSIX_C_SOURCE 200809L
+#include "fixture.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+enum { SENDERS = 4, SENDS_PER_THREAD = 25000, CHURN_CYCLES = 2000, CHURNERS = 64 };
+
+struct counter {
+    atomic_long calls;
+    atomic_bool disconnected;     /* set once disconnect returned */
+    atomic_long late;             /* calls seen after that */
+};
+
+static int count_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct counter *c = ctx;
+    (void)ev;
+    (void)msg;
+    if (atomic_load(&c->disconnected))
+        atomic_fetch_add(&c->late, 1);
+    atomic_fetch_add(&c->calls, 1);
+    return 0;
+}
+
+static signet_bus *bus;
+static atomic_long returned;      /* sum of send() results */
+static atomic_long sent;          /* number of send() calls */
+static atomic_bool churn_done;
+
+/* Each sender sends at least SENDS_PER_THREAD times, and goes on until the
+ * churn thread has finished its cycles, so the two always overlap. */
+static void *sender_main(void *arg)
+{
+    const void *sender = arg;
+    for (long i = 0; i < SENDS_PER_THREAD || !atomic_load(&churn_done); i++) {
+        atomic_fetch_add(&sent, 1);
+        int n = t_send(bus, T_PING, (i & 1) ? sender : NULL, i);
+        CHECK(n >= 1);
+        if (n > 0)
+            atomic_fetch_add(&returned, n);
+    }
+    return NULL;
+}
+
+static struct counter churn[CHURNERS];
+static long cycles_done;
+
+static void *churn_main(void *arg)
+{
+    static const char *const senders[SENDERS] = {"s0", "s1", "s2", "s3"};
+    (void)arg;
+    for (long i = 0; i < CHURN_CYCLES; i++) {
+        struct counter *c = &churn[i % CHURNERS];
+        signet_conn conn;
+        /* A fresh receiver each time: alternate ANY and one sender. */
+        const void *sender = (i & 1) ? SIGNET_ANY : senders[i % SENDERS];
+        atomic_store(&c->disconnected, false);
+        CHECK_OK(t_connect(bus, T_PING, count_rx, c, sender, NULL, &conn));
+        CHECK_OK(signet_disconnect(bus, conn));
+        atomic_store(&c->disconnected, true);
+        cycles_done = i + 1;
+    }
+    atomic_store(&churn_done, true);
+    return NULL;
+}
+
+static void concurrent_send_connect_disconnect_counts_exact(void)
+{
+    static const char *const senders[SENDERS] = {"s0", "s1", "s2", "s3"};
+    static struct counter stable;
+    signet_conn c;
+    pthread_t tid[SENDERS], churner;
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(t_connect(bus, T_PING, count_rx, &stable, SIGNET_ANY, NULL, &c));
+    pthread_create(&churner, NULL, churn_main, NULL);
+    for (int i = 0; i < SENDERS; i++)
+        pthread_create(&tid[i], NULL, sender_main, (void *)senders[i]);
+    pthread_join(churner, NULL);
+    for (int i = 0; i < SENDERS; i++)
+        pthread_join(tid[i], NULL);
+
+    long churn_calls = 0, late = 0;
+    for (int i = 0; i < CHURNERS; i++) {
+        churn_calls += atomic_load(&churn[i].calls);
+        late += atomic_load(&churn[i].late);
+    }
+    CHECK(atomic_load(&sent) >= (long)SENDERS * SENDS_PER_THREAD);
+    CHECK_EQ(atomic_load(&stable.calls), atomic_load(&sent));
+    CHECK_EQ(atomic_load(&returned), atomic_load(&stable.calls) + churn_calls);
+    /* A counter is reused by a later cycle only after its disconnect
+     * returned, so any call counted as late ran after its disconnect. */
+    CHECK_EQ(late, 0);
+    CHECK_EQ(cycles_done, CHURN_CYCLES);
+    CHECK(churn_calls > 0);
+    fprintf(stderr, "sends %ld, churn cycles %ld, churn calls %ld\n", atomic_load(&sent),
+            cycles_done, churn_calls);
+    signet_bus_destroy(bus);
+}
+
+/* The sleeping receiver: disconnect must wait for it to finish. */
+static atomic_int sleeper_state; /* 0 idle, 1 running, 2 finished */
+static atomic_long sleeper_calls;
+
+static int sleeper_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    (void)msg;
+    atomic_fetch_add(&sleeper_calls, 1);
+    atomic_store(&sleeper_state, 1);
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    atomic_store(&sleeper_state, 2);
+    return 0;
+}
+
+static atomic_bool keep_sending;
+
+static void *sleeper_sender(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&keep_sending))
+        t_send(bus, T_PING, NULL, 0);
+    return NULL;
+}
+
+static void disconnect_waits_for_running_receiver(void)
+{
+    signet_conn c;
+    pthread_t tid;
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(t_connect(bus, T_PING, sleeper_rx, NULL, SIGNET_ANY, NULL, &c));
+    atomic_store(&keep_sending, true);
+    pthread_create(&tid, NULL, sleeper_sender, NULL);
+    while (atomic_load(&sleeper_state) != 1) {
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    CHECK_OK(signet_disconnect(bus, c));
+    /* The receiver was mid-sleep; disconnect returned only after it ended. */
+    CHECK_EQ(atomic_load(&sleeper_state), 2);
+    long calls = atomic_load(&sleeper_calls);
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL); /* the sender keeps sending meanwhile */
+    CHECK_EQ(atomic_load(&sleeper_calls), calls);
+    atomic_store(&keep_sending, false);
+    pthread_join(tid, NULL);
+    signet_bus_destroy(bus);
+}
+
+static const struct test_case cases[] = {
+    {"threads_send_connect_disconnect_counts_exact",
+     concurrent_send_connect_disconnect_counts_exact},
+    {"threads_disconnect_waits_for_running_receiver", disconnect_waits_for_running_receiver},
+};
+
+int main(int argc, char **argv)
+{
+    return run_case(cases, sizeof cases / sizeof cases[0], argc, argv);
+}
