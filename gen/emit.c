@@ -1,0 +1,477 @@
+/* emit.c: the last stage of signetc. Writes a checked schema (ast.h) as flat
+ * m4 facts, in the manner of bison's skeleton data:
+ *
+ *     m4_define(@{sig4_signal(3, name)}@, @{door_changed}@)
+ *
+ * then has m4.c run the templates (templates/header.m4, source.m4) over them
+ * to make <out_dir>/<base>.signet.h and .c, and writes the depfile.
+ * templates/README.md lists every fact. Depends on ast.h and m4.h.
+ */
+#define _POSIX_C_SOURCE 200809L /* strndup */
+#include "ast.h"
+#include "m4.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SIGNETC_VERSION
+#define SIGNETC_VERSION "0.1"
+#endif
+
+/* The SIGNET_ABI (signet.h) that the templates generate code for. */
+#define SIGNETC_ABI 1
+
+static const char *const templates[] = { "header.m4", "source.m4" };
+static const char *const suffixes[] = { ".h", ".c" };
+
+/* ---------------------------------------------------------------------------
+ * Writing facts
+ */
+
+/* Writes m4_define(@{KEY}@, @{VALUE}@) where KEY is printf(fmt, ...) and the
+ * value is already safe (an identifier, a number or an escaped string). */
+static void fact(FILE *f, const char *value, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("m4_define(" M4_LQUOTE M4_PREFIX, f);
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", value);
+}
+
+static void fact_num(FILE *f, int64_t value, const char *fmt, ...)
+{
+    char num[32];
+    va_list ap;
+
+    snprintf(num, sizeof num, "%" PRId64, value);
+    fputs("m4_define(" M4_LQUOTE M4_PREFIX, f);
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", num);
+}
+
+/* The body of a C string literal for s, safe in m4 quotes and in a C comment:
+ * '"', '\\', '@' (part of every m4 quote), '?' before '?' (trigraphs),
+ * "/" + "*" and "*" + "/" (comments), and every byte outside printable ASCII
+ * become 3-digit octal escapes. Returns a malloc'd string. */
+static char *c_escape(const char *s)
+{
+    size_t n = strlen(s), i, o = 0;
+    char *e = malloc(4 * n + 1);
+
+    if (e == NULL) {
+        fprintf(stderr, "signetc: out of memory\n");
+        exit(1);
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool esc = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '@'
+                   || (c == '?' && s[i + 1] == '?')
+                   || (c == '*' && i > 0 && s[i - 1] == '/')
+                   || (c == '/' && i > 0 && s[i - 1] == '*');
+
+        if (esc)
+            o += (size_t)sprintf(e + o, "\\%03o", c);
+        else
+            e[o++] = (char)c;
+    }
+    e[o] = '\0';
+    return e;
+}
+
+static void fact_str(FILE *f, const char *value, const char *fmt, ...)
+{
+    char *e = c_escape(value);
+    va_list ap;
+
+    fputs("m4_define(" M4_LQUOTE M4_PREFIX, f);
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", e);
+    free(e);
+}
+
+static const char *kind_name(enum ty_kind k)
+{
+    static const char *const names[] = {
+        [TY_BOOL] = "bool", [TY_I8] = "i8",   [TY_I16] = "i16", [TY_I32] = "i32",
+        [TY_I64] = "i64",   [TY_U8] = "u8",   [TY_U16] = "u16", [TY_U32] = "u32",
+        [TY_U64] = "u64",   [TY_F32] = "f32", [TY_F64] = "f64", [TY_STR] = "str",
+        [TY_ENUM] = "enum", [TY_STRUCT] = "struct",
+    };
+
+    return k < sizeof names / sizeof names[0] && names[k] != NULL ? names[k] : "unresolved";
+}
+
+/* Index of a declaration in its kind's table (s->enums or s->structs). */
+static size_t enum_index(const struct schema *s, const struct enum_decl *en)
+{
+    size_t i;
+
+    for (i = 0; i < s->nenums && s->enums[i] != en; i++)
+        ;
+    return i;
+}
+
+static size_t struct_index(const struct schema *s, const struct struct_decl *st)
+{
+    size_t i;
+
+    for (i = 0; i < s->nstructs && s->structs[i] != st; i++)
+        ;
+    return i;
+}
+
+/* sig4_field(WHO, I, J, ...) for a struct field or a signal parameter. */
+static void fields(FILE *f, const struct schema *s, const char *who, size_t i, size_t n,
+                   const struct field *fs)
+{
+    size_t j;
+
+    fact_num(f, (int64_t)n, "%s(%zu, %s_count)", who, i, strcmp(who, "signal") == 0 ? "param" : "field");
+    for (j = 0; j < n; j++) {
+        const struct field *fl = &fs[j];
+        const char *type = fl->type.name;
+
+        if (fl->type.kind == TY_ENUM && fl->type.en != NULL)
+            type = fl->type.en->name;
+        else if (fl->type.kind == TY_STRUCT && fl->type.st != NULL)
+            type = fl->type.st->name;
+        else if (fl->type.kind < TY_ENUM)
+            type = kind_name(fl->type.kind);
+
+        fact(f, fl->name, "field(%s, %zu, %zu, name)", who, i, j);
+        fact_num(f, fl->loc.line, "field(%s, %zu, %zu, line)", who, i, j);
+        fact(f, kind_name(fl->type.kind), "field(%s, %zu, %zu, kind)", who, i, j);
+        fact(f, type, "field(%s, %zu, %zu, type)", who, i, j);
+        if (fl->type.kind == TY_ENUM)
+            fact_num(f, (int64_t)enum_index(s, fl->type.en), "field(%s, %zu, %zu, ref)", who, i, j);
+        else if (fl->type.kind == TY_STRUCT)
+            fact_num(f, (int64_t)struct_index(s, fl->type.st), "field(%s, %zu, %zu, ref)", who, i,
+                     j);
+        fact_num(f, fl->array_len, "field(%s, %zu, %zu, array_len)", who, i, j);
+    }
+}
+
+static const char *level_kind_name(enum level_kind k)
+{
+    switch (k) {
+    case LV_LITERAL: return "literal";
+    case LV_CAPTURE: return "capture";
+    case LV_PLUS: return "plus";
+    case LV_HASH: return "hash";
+    }
+    return "unknown";
+}
+
+static void topic(FILE *f, const char *who, size_t i, const struct topic *t)
+{
+    size_t k;
+
+    fact_str(f, t->text, "%s(%zu, topic)", who, i);
+    fact_num(f, (int64_t)t->nlevels, "%s(%zu, level_count)", who, i);
+    for (k = 0; k < t->nlevels; k++) {
+        const struct level *lv = &t->levels[k];
+
+        fact(f, level_kind_name(lv->kind), "level(%s, %zu, %zu, kind)", who, i, k);
+        if (lv->kind == LV_LITERAL || lv->kind == LV_CAPTURE)
+            fact_str(f, lv->text, "level(%s, %zu, %zu, text)", who, i, k);
+        if (lv->kind == LV_CAPTURE)
+            fact_num(f, (int64_t)lv->param, "level(%s, %zu, %zu, param)", who, i, k);
+    }
+}
+
+static const char *overflow_name(enum overflow o)
+{
+    switch (o) {
+    case OVERFLOW_DEFAULT: return "default";
+    case OVERFLOW_BLOCK: return "block";
+    case OVERFLOW_DROP_NEWEST: return "drop_newest";
+    case OVERFLOW_DROP_OLDEST: return "drop_oldest";
+    }
+    return "default";
+}
+
+/* Index of a declaration within its kind, found by pointer. */
+static size_t decl_index(const struct schema *s, const struct decl *d)
+{
+    size_t i;
+
+    switch (d->kind) {
+    case DECL_ENUM: return enum_index(s, d->u.en);
+    case DECL_STRUCT: return struct_index(s, d->u.st);
+    case DECL_SIGNAL:
+        for (i = 0; i < s->nsignals && s->signals[i] != d->u.sig; i++)
+            ;
+        return i;
+    case DECL_PATTERN:
+        for (i = 0; i < s->npatterns && s->patterns[i] != d->u.pat; i++)
+            ;
+        return i;
+    }
+    return 0;
+}
+
+static void write_facts(FILE *f, const struct schema *s, const char *base)
+{
+    static const char *const decl_kinds[] = { "enum", "struct", "signal", "pattern" };
+    char guard[256];
+    size_t i, j, n = 0;
+
+    fprintf(f, "# Facts about %s for signet's templates (see templates/README.md).\n"
+               "# Written by signetc " SIGNETC_VERSION "; read after lib.m4, which sets the "
+               "quotes " M4_LQUOTE " " M4_RQUOTE ".\n",
+            s->source);
+
+    for (i = 0; base[i] != '\0' && n + 1 < sizeof guard - sizeof "_SIGNET_H"; i++) {
+        char c = base[i];
+
+        if (i == 0 && c >= '0' && c <= '9')
+            guard[n++] = '_';
+        guard[n++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A')
+                     : (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
+    }
+    strcpy(guard + n, "_SIGNET_H");
+
+    fputs("\n# The schema\n", f);
+    fact(f, SIGNETC_VERSION, "schema(version)");
+    fact_num(f, SIGNETC_ABI, "schema(abi)");
+    fact(f, s->ns, "schema(ns)");
+    fact_str(f, s->source, "schema(source)");
+    fact_str(f, base, "schema(base)");
+    fact(f, guard, "schema(guard)");
+    fact_num(f, (int64_t)s->ndecls, "schema(decl_count)");
+    fact_num(f, (int64_t)s->nenums, "schema(enum_count)");
+    fact_num(f, (int64_t)s->nstructs, "schema(struct_count)");
+    fact_num(f, (int64_t)s->nsignals, "schema(signal_count)");
+    fact_num(f, (int64_t)s->npatterns, "schema(pattern_count)");
+
+    fputs("\n# Declarations in source order\n", f);
+    for (i = 0; i < s->ndecls; i++) {
+        fact(f, decl_kinds[s->decls[i].kind], "decl(%zu, kind)", i);
+        fact_num(f, (int64_t)decl_index(s, &s->decls[i]), "decl(%zu, index)", i);
+    }
+
+    for (i = 0; i < s->nenums; i++) {
+        const struct enum_decl *en = s->enums[i];
+
+        fprintf(f, "\n# enum %s\n", en->name);
+        fact(f, en->name, "enum(%zu, name)", i);
+        fact_num(f, en->loc.line, "enum(%zu, line)", i);
+        fact_num(f, (int64_t)en->nvalues, "enum(%zu, value_count)", i);
+        for (j = 0; j < en->nvalues; j++) {
+            fact(f, en->values[j].name, "enum_value(%zu, %zu, name)", i, j);
+            fact_num(f, en->values[j].loc.line, "enum_value(%zu, %zu, line)", i, j);
+            fact_num(f, en->values[j].value, "enum_value(%zu, %zu, value)", i, j);
+        }
+    }
+
+    for (i = 0; i < s->nstructs; i++) {
+        const struct struct_decl *st = s->structs[i];
+
+        fprintf(f, "\n# struct %s\n", st->name);
+        fact(f, st->name, "struct(%zu, name)", i);
+        fact_num(f, st->loc.line, "struct(%zu, line)", i);
+        fields(f, s, "struct", i, st->nfields, st->fields);
+    }
+
+    for (i = 0; i < s->nsignals; i++) {
+        const struct signal_decl *sg = s->signals[i];
+
+        fprintf(f, "\n# signal %s\n", sg->name);
+        fact(f, sg->name, "signal(%zu, name)", i);
+        fact_num(f, sg->loc.line, "signal(%zu, line)", i);
+        fact_num(f, sg->topic_explicit, "signal(%zu, topic_explicit)", i);
+        topic(f, "signal", i, &sg->topic);
+        fact_num(f, sg->queue_len, "signal(%zu, queue)", i);
+        fact(f, overflow_name(sg->overflow), "signal(%zu, overflow)", i);
+        fact_num(f, sg->retain, "signal(%zu, retain)", i);
+        fields(f, s, "signal", i, sg->nparams, sg->params);
+    }
+
+    for (i = 0; i < s->npatterns; i++) {
+        const struct pattern_decl *p = s->patterns[i];
+
+        fprintf(f, "\n# pattern %s\n", p->name);
+        fact(f, p->name, "pattern(%zu, name)", i);
+        fact_num(f, p->loc.line, "pattern(%zu, line)", i);
+        topic(f, "pattern", i, &p->topic);
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Driver
+ */
+
+/* What a file name may contain to be used in an #include and a C string. */
+static bool plain_name(const char *s)
+{
+    if (*s == '\0')
+        return false;
+    for (; *s != '\0'; s++) {
+        char c = *s;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+              || c == '_' || c == '-' || c == '.' || c == '+'))
+            return false;
+    }
+    return true;
+}
+
+/* Checks what the templates cannot express in C. check.c rejects most of
+ * this already; this keeps emit_schema() from writing C that cannot compile. */
+static int emittable(const struct schema *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->nenums; i++) {
+        if (s->enums[i]->nvalues == 0) {
+            fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: enum '%s' has no values\n",
+                    s->path, s->enums[i]->loc.line, s->enums[i]->loc.col, s->enums[i]->name);
+            return 1;
+        }
+    }
+    for (i = 0; i < s->nstructs; i++) {
+        if (s->structs[i]->nfields == 0) {
+            fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: struct '%s' has no fields\n",
+                    s->path, s->structs[i]->loc.line, s->structs[i]->loc.col,
+                    s->structs[i]->name);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Writes one path to a depfile, escaping what make would misread. */
+static void dep_path(FILE *f, const char *p)
+{
+    for (; *p != '\0'; p++) {
+        if (*p == ' ' || *p == '#' || *p == '\\')
+            fputc('\\', f);
+        else if (*p == '$')
+            fputc('$', f);
+        fputc(*p, f);
+    }
+}
+
+/* <out .h> <out .c>: <schema> <dir>/lib.m4 <dir>/header.m4 <dir>/source.m4 */
+static int write_depfile(const char *path, char *const outs[2], const char *schema,
+                         const char *dir)
+{
+    static const char *const used[] = { "lib.m4", "header.m4", "source.m4" };
+    FILE *f = fopen(path, "w");
+    size_t i;
+
+    if (f == NULL) {
+        fprintf(stderr, "signetc: cannot write %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    dep_path(f, outs[0]);
+    fputc(' ', f);
+    dep_path(f, outs[1]);
+    fputs(": ", f);
+    dep_path(f, schema);
+    for (i = 0; i < sizeof used / sizeof used[0]; i++) {
+        fputc(' ', f);
+        dep_path(f, dir);
+        fputc('/', f);
+        dep_path(f, used[i]);
+    }
+    fputc('\n', f);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "signetc: cannot write %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+int emit_schema(const struct schema *s, const struct emit_opts *o)
+{
+    const char *out_dir = o->out_dir != NULL ? o->out_dir : ".";
+    size_t blen = strlen(s->source);
+    char *base = NULL, *dir = NULL, *outs[2] = { NULL, NULL };
+    FILE *facts = NULL;
+    int rc = 1;
+    size_t i;
+
+    if (!plain_name(s->source)) {
+        fprintf(stderr, "signetc: %s: a schema file name may only contain letters, digits and "
+                        "'_', '-', '.', '+' (it names the generated files)\n", s->path);
+        return 1;
+    }
+    if (emittable(s) != 0)
+        return 1;
+    if (blen > 7 && strcmp(s->source + blen - 7, ".signet") == 0)
+        blen -= 7;
+    base = strndup(s->source, blen);
+    if (base == NULL)
+        goto oom;
+    for (i = 0; i < 2; i++) {
+        outs[i] = malloc(strlen(out_dir) + 1 + blen + sizeof ".signet.h");
+        if (outs[i] == NULL)
+            goto oom;
+        sprintf(outs[i], "%s/%s.signet%s", out_dir, base, suffixes[i]);
+    }
+
+    dir = m4_template_dir(o->template_dir, o->argv0);
+    if (dir == NULL)
+        goto done;
+
+    facts = tmpfile();
+    if (facts == NULL) {
+        fprintf(stderr, "signetc: cannot create a temporary file: %s\n", strerror(errno));
+        goto done;
+    }
+    write_facts(facts, s, base);
+    if (fflush(facts) != 0 || ferror(facts)) {
+        fprintf(stderr, "signetc: cannot write the m4 facts: %s\n", strerror(errno));
+        goto done;
+    }
+
+    if (o->trace_m4 != NULL) {
+        FILE *t = fopen(o->trace_m4, "w");
+        char buf[8192];
+        size_t n;
+
+        if (t == NULL) {
+            fprintf(stderr, "signetc: cannot write %s: %s\n", o->trace_m4, strerror(errno));
+            goto done;
+        }
+        rewind(facts);
+        while ((n = fread(buf, 1, sizeof buf, facts)) > 0)
+            fwrite(buf, 1, n, t);
+        if (fclose(t) != 0) {
+            fprintf(stderr, "signetc: cannot write %s: %s\n", o->trace_m4, strerror(errno));
+            goto done;
+        }
+    }
+
+    for (i = 0; i < 2; i++)
+        if (m4_expand(dir, templates[i], facts, outs[i]) != 0)
+            goto done;
+
+    if (o->depfile != NULL && write_depfile(o->depfile, outs, s->path, dir) != 0)
+        goto done;
+    rc = 0;
+    goto done;
+
+oom:
+    fprintf(stderr, "signetc: out of memory\n");
+done:
+    if (facts != NULL)
+        fclose(facts);
+    free(dir);
+    free(outs[0]);
+    free(outs[1]);
+    free(base);
+    return rc;
+}
