@@ -262,9 +262,8 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,
 typedef struct signet_recv {
     signet_fnptr *fn;
     void *ctx;
-    uint32_t *state_;      /* private: the connection's live flag */
+    uint32_t *state_;      /* private: the connection's SIGNET__LIVE* state */
     signet_conn conn;
-    uint32_t flags;
 } signet_recv;
 
 typedef struct signet_emission {
@@ -278,7 +277,9 @@ SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
                                        const signet_signal_info *sig, const void *sender);
 int signet_emit_end(signet_emission *em);
 
-/* private helpers of the inline loop */
+/* private: connection states, and helpers of the inline loop */
+#define SIGNET__LIVE 1u
+#define SIGNET__LIVE_ONCE 2u
 bool signet__claim_once(const signet_recv *r);
 void signet__emit_status(signet_emission *em, int rc);
 
@@ -286,12 +287,9 @@ static inline const signet_recv *signet_emit_next(signet_emission *em)
 {
     while (em->next_ != em->end_) {
         const signet_recv *r = em->next_++;
-        if (r->flags & SIGNET_ONCE) {
-            if (!signet__claim_once(r))
-                continue;
-        } else if (!__atomic_load_n(r->state_, __ATOMIC_ACQUIRE)) {
+        uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
+        if (state != SIGNET__LIVE && (state == 0 || !signet__claim_once(r)))
             continue;
-        }
         em->ev.conn = r->conn;
         em->ran_++;
         return r;

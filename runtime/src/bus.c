@@ -29,7 +29,7 @@
  * its signal's list (used), the pending list (waiting for a grace period
  * before reuse) or the free list. */
 struct slot {
-    uint32_t live;              /* 1 while connected; read by emissions */
+    uint32_t live;              /* SIGNET__LIVE, SIGNET__LIVE_ONCE or 0; read by emissions */
     uint32_t generation;        /* bumped on disconnect; never 0 */
     bool used;
     struct sigstate *sig;
@@ -254,7 +254,6 @@ static signet_recv recv_of(struct slot *s)
         .ctx = s->ctx,
         .state_ = &s->live,
         .conn = {s->index, s->generation},
-        .flags = s->flags,
     };
 }
 
@@ -491,7 +490,8 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
     s->priority = opts ? opts->priority : 0;
     s->flags = opts ? opts->flags : 0;
     s->order = bus->next_order++;
-    __atomic_store_n(&s->live, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&s->live, (s->flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE : SIGNET__LIVE,
+                     __ATOMIC_RELEASE);
     ss->conns[ss->nconns++] = index;
     if ((err = rebuild(bus, ss)) != 0) {
         /* Roll back: the slot was never visible to emissions. */
@@ -582,13 +582,14 @@ int signet_disconnect_ctx(signet_bus *bus, const void *ctx)
 /* ------------------------------------------------------------------------ */
 /* Emission */
 
-static struct snap *snap_for(const signet_bus *bus, const signet_signal_info *sig)
+/* The signal's current snapshot, or NULL (inside a read section). */
+static inline struct snap *snap_for(const signet_bus *bus, const signet_signal_info *sig)
 {
     /* seq_cst loads cost what acquire loads cost on x86 and AArch64, and
      * keep the read side correct where membarrier is unavailable (rcu.h). */
     const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_seq_cst);
 
-    if (!sc)
+    if (__builtin_expect(sc == NULL, 0))
         return NULL;
     for (uint32_t i = 0; i < sc->n; i++)
         if (sc->e[i].schema == sig->schema)
@@ -596,8 +597,10 @@ static struct snap *snap_for(const signet_bus *bus, const signet_signal_info *si
     return NULL;
 }
 
-static void receivers_for(const struct snap *s, const void *sender, const signet_recv **begin,
-                          const signet_recv **end)
+/* The receivers of an emission from sender: its pre-merged list, or the
+ * anonymous list when no receiver names it. */
+static inline void receivers_for(const struct snap *s, const void *sender,
+                                 const signet_recv **begin, const signet_recv **end)
 {
     const signet_recv *b = s->recv;
     uint32_t n = s->nany;
@@ -621,7 +624,7 @@ static void receivers_for(const struct snap *s, const void *sender, const signet
 int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
                       const void *sender)
 {
-    if (!em || !bus || !sig)
+    if (__builtin_expect(!bus || !sig, 0))
         return SIGNET_EINVAL;
     signet__rcu_lock();
     struct snap *s = snap_for(bus, sig);
@@ -629,7 +632,6 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     em->ev.sender = sender;
     em->ev.signal = sig;
     em->ev.bus = bus;
-    em->ev.conn = (signet_conn){0, 0};
     em->ev.seq_ = 0;
     em->ev.time_ns_ = 0;
     em->ran_ = 0;
@@ -650,7 +652,7 @@ int signet_emit_end(signet_emission *em)
 
 bool signet__claim_once(const signet_recv *r)
 {
-    uint32_t expected = 1;
+    uint32_t expected = SIGNET__LIVE_ONCE;
     return __atomic_compare_exchange_n(r->state_, &expected, 0, false, __ATOMIC_ACQ_REL,
                                        __ATOMIC_ACQUIRE);
 }
