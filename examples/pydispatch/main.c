@@ -41,8 +41,7 @@ static const char *sender_name(const void *sender)
  * signal gets a thin typed entry point that shares one body. */
 static int ppp(const signet_event *ev, const char *value)
 {
-    printf("    ppp: %s from %s, value=\"%s\"\n", ev->signal->name, sender_name(ev->sender),
-           value);
+    printf("    ppp: %s from %s, value=\"%s\"\n", ev->signal->name, sender_name(ev->sender), value);
     return 0;
 }
 

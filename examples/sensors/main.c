@@ -68,8 +68,8 @@ static int display_temp(void *ctx, const signet_event *ev, const sensors_temp *m
 {
     struct display *d = ctx;
     d->lines++;
-    printf("    display: %s sensor %u reads %.1f C (from %s)\n", msg->room,
-           (unsigned)msg->sensor, msg->celsius, sender_name(ev->sender));
+    printf("    display: %s sensor %u reads %.1f C (from %s)\n", msg->room, (unsigned)msg->sensor,
+           msg->celsius, sender_name(ev->sender));
     return 0;
 }
 
@@ -89,8 +89,8 @@ static int fire_guard(void *ctx, const signet_event *ev, const sensors_temp *msg
     (void)ctx;
     (void)ev;
     if (msg->celsius >= 60.0) {
-        printf("    fire guard: %.1f C in the %s! alarm raised, emission stopped\n",
-               msg->celsius, msg->room);
+        printf("    fire guard: %.1f C in the %s! alarm raised, emission stopped\n", msg->celsius,
+               msg->room);
         return SIGNET_STOP;
     }
     printf("    fire guard: %.1f C in the %s is fine\n", msg->celsius, msg->room);
@@ -115,8 +115,7 @@ static int kitchen_fan(void *ctx, const signet_event *ev, const sensors_temp *ms
 static int welcome(void *ctx, const signet_event *ev)
 {
     (void)ctx;
-    printf("    welcome: first start of %s (this receiver runs once)\n",
-           sender_name(ev->sender));
+    printf("    welcome: first start of %s (this receiver runs once)\n", sender_name(ev->sender));
     return 0;
 }
 
@@ -155,8 +154,8 @@ static int log_reading(void *ctx, const signet_event *ev, const sensors_reading_
 static int log_stopped(void *ctx, const signet_event *ev, const sensors_stopped *msg)
 {
     (void)ctx;
-    printf("    log: stopped by %s, code %d (%s)\n", sender_name(ev->sender),
-           (int)msg->code, msg->reason);
+    printf("    log: stopped by %s, code %d (%s)\n", sender_name(ev->sender), (int)msg->code,
+           msg->reason);
     return 0;
 }
 
