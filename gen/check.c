@@ -1,0 +1,376 @@
+/* check.c: the checking stage (PRODUCT.md §3). Walks the parsed schema in
+ * source order: validates every identifier (length, C/C++ keywords, names
+ * reserved by signet or by the generated API), finds duplicate names with
+ * hash tables (top-level names share the C namespace <ns>_<name>; enum
+ * constants <NS>_<ENUM>_<VALUE> are compared after upper-casing), resolves
+ * type names against types declared earlier, then hands topics and
+ * patterns to topic.c. Names of declarations that failed to parse are
+ * known (parsed->broken), so their uses stay quiet. Depends on check.h,
+ * parse.h, ast.h, diag.h, strmap.h, arena.h. */
+#include "check.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "strmap.h"
+
+#define MAX_IDENT 64
+
+/* clang-format off */
+static const char *const c_keywords[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double",
+    "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
+    "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
+    "switch", "typedef", "union", "unsigned", "void", "volatile", "while",
+    "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
+    "_Noreturn", "_Static_assert", "_Thread_local",
+    /* C23 */
+    "alignas", "alignof", "bool", "constexpr", "false", "nullptr", "static_assert",
+    "thread_local", "true", "typeof", "typeof_unqual", "_BitInt", "_Decimal32",
+    "_Decimal64", "_Decimal128",
+};
+static const char *const cxx_keywords[] = {
+    "and", "and_eq", "asm", "bitand", "bitor", "catch", "char8_t", "char16_t",
+    "char32_t", "class", "co_await", "co_return", "co_yield", "compl", "concept",
+    "const_cast", "consteval", "constinit", "decltype", "delete", "dynamic_cast",
+    "explicit", "export", "friend", "mutable", "namespace", "new", "noexcept", "not",
+    "not_eq", "operator", "or", "or_eq", "private", "protected", "public",
+    "reinterpret_cast", "requires", "static_cast", "template", "this", "throw", "try",
+    "typeid", "typename", "using", "virtual", "wchar_t", "xor", "xor_eq",
+};
+/* Suffixes the generated API appends to a declaration's name. */
+static const char *const reserved_suffixes[] = {
+    "_fn", "_connect", "_connect_opts", "_send", "_send_msg", "_post",
+    "_has_receivers", "_subscribe", "_of", "_info",
+};
+/* Names the generated API uses itself, as <ns>_<name>. */
+static const char *const reserved_names[] = {"schema", "signals", "signal", "publish"};
+/* Parameters of every generated send/post function. */
+static const char *const reserved_params[] = {"bus", "sender"};
+static const char *const scalar_names[] = {
+    "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "str",
+};
+/* clang-format on */
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+enum role { R_NAMESPACE, R_ENUM, R_STRUCT, R_SIGNAL, R_PATTERN, R_FIELD, R_PARAM, R_VALUE };
+
+static const char *const role_names[] = {
+    [R_NAMESPACE] = "namespace", [R_ENUM] = "enum",   [R_STRUCT] = "struct",
+    [R_SIGNAL] = "signal",       [R_PATTERN] = "pattern", [R_FIELD] = "field",
+    [R_PARAM] = "parameter",     [R_VALUE] = "enum value",
+};
+
+/* Where a top-level name was first declared. */
+struct entry {
+    enum role role;
+    size_t index;                    /* in schema->decls */
+    struct loc loc;
+    const void *decl;
+};
+
+struct checker {
+    struct arena *a;
+    struct schema *s;
+    struct strmap keywords;          /* keyword -> "C" or "C++" */
+    struct strmap names;             /* top-level name -> struct entry */
+    struct strmap broken;            /* names of declarations that failed to parse */
+    struct strmap constants;         /* upper-cased ENUM_VALUE -> struct constant */
+};
+
+struct constant {
+    const struct enum_decl *en;
+    const struct enum_value *v;
+};
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, list[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Validates one declared identifier; reports the first problem. */
+static bool check_name(struct checker *c, const char *name, struct loc loc, enum role role)
+{
+    size_t len = strlen(name);
+    const char *what = role_names[role];
+    if (len > MAX_IDENT) {
+        diag_error(loc, len, "%s name '%.*s...' is longer than %d characters", what, 24, name,
+                   MAX_IDENT);
+        return false;
+    }
+    if (role == R_NAMESPACE) {
+        bool ok = name[0] >= 'a' && name[0] <= 'z';
+        for (size_t i = 1; ok && i < len; i++)
+            ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+                 name[i] == '_';
+        if (!ok) {
+            diag_error(loc, len, "namespace '%s' must match [a-z][a-z0-9_]*", name);
+            return false;
+        }
+    }
+    const char *lang = strmap_get(&c->keywords, name);
+    if (lang && role != R_VALUE) {
+        diag_error(loc, len, "'%s' is a %s keyword and cannot be a %s name", name, lang, what);
+        return false;
+    }
+    if (strncmp(name, "signet", 6) == 0 && role != R_VALUE) {
+        diag_error(loc, len, "%s name '%s' is reserved: names starting with 'signet' belong to "
+                             "the runtime",
+                   what, name);
+        return false;
+    }
+    if (name[0] == '_' || strstr(name, "__")) {
+        diag_error(loc, len, "%s name '%s' is reserved: names must not start with '_' or "
+                             "contain '__'",
+                   what, name);
+        return false;
+    }
+    if (role == R_NAMESPACE && name[len - 1] == '_') {
+        diag_error(loc, len, "namespace '%s' must not end with '_' (generated names would "
+                             "contain '__')",
+                   name);
+        return false;
+    }
+    if (role >= R_ENUM && role <= R_PATTERN) {
+        for (size_t i = 0; i < COUNT(reserved_suffixes); i++)
+            if (ends_with(name, reserved_suffixes[i])) {
+                diag_error(loc, len, "%s name '%s' is reserved: the generated API appends '%s' "
+                                     "to names",
+                           what, name, reserved_suffixes[i]);
+                return false;
+            }
+        if (in_list(name, reserved_names, COUNT(reserved_names))) {
+            diag_error(loc, len, "%s name '%s' is reserved: it would clash with the generated "
+                                 "'%s_%s'",
+                       what, name, c->s->ns ? c->s->ns : "<namespace>", name);
+            return false;
+        }
+    }
+    if ((role == R_ENUM || role == R_STRUCT) &&
+        in_list(name, scalar_names, COUNT(scalar_names))) {
+        diag_error(loc, len, "%s name '%s' is a built-in type name", what, name);
+        return false;
+    }
+    if (role == R_PARAM && in_list(name, reserved_params, COUNT(reserved_params))) {
+        diag_error(loc, len, "parameter name '%s' is reserved: the generated functions have a "
+                             "'%s' parameter of their own",
+                   name, name);
+        return false;
+    }
+    return true;
+}
+
+static void decl_info(const struct decl *d, enum role *role, const char **name, struct loc *loc,
+                      const void **p)
+{
+    switch (d->kind) {
+    case DECL_ENUM:
+        *role = R_ENUM, *name = d->u.en->name, *loc = d->u.en->loc, *p = d->u.en;
+        break;
+    case DECL_STRUCT:
+        *role = R_STRUCT, *name = d->u.st->name, *loc = d->u.st->loc, *p = d->u.st;
+        break;
+    case DECL_SIGNAL:
+        *role = R_SIGNAL, *name = d->u.sig->name, *loc = d->u.sig->loc, *p = d->u.sig;
+        break;
+    case DECL_PATTERN:
+        *role = R_PATTERN, *name = d->u.pat->name, *loc = d->u.pat->loc, *p = d->u.pat;
+        break;
+    }
+}
+
+static char *upper(struct arena *a, const char *s)
+{
+    char *u = arena_strndup(a, s, strlen(s));
+    for (char *p = u; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return u;
+}
+
+/* Resolves a type used by declaration `index` (self: the struct being
+ * declared, or NULL). */
+static void resolve(struct checker *c, struct type_ref *t, size_t index, const char *self)
+{
+    if (t->kind != TY_UNRESOLVED)
+        return;
+    size_t len = strlen(t->name);
+    const struct entry *e = strmap_get(&c->names, t->name);
+    if (e && e->index < index) {
+        if (e->role == R_ENUM) {
+            t->kind = TY_ENUM;
+            t->en = e->decl;
+        } else if (e->role == R_STRUCT) {
+            t->kind = TY_STRUCT;
+            t->st = e->decl;
+        } else {
+            diag_error(t->loc, len, "'%s' is a %s, not a type", t->name, role_names[e->role]);
+            diag_note(e->loc, len, "%s '%s' is declared here", role_names[e->role], t->name);
+        }
+        return;
+    }
+    if (strmap_get(&c->broken, t->name))
+        return; /* its declaration failed to parse and was reported */
+    if (self && strcmp(self, t->name) == 0) {
+        diag_error(t->loc, len, "struct '%s' cannot contain itself", t->name);
+        return;
+    }
+    diag_error(t->loc, len, "unknown type '%s'", t->name);
+    if (e && (e->role == R_ENUM || e->role == R_STRUCT))
+        diag_note(e->loc, len, "'%s' is declared here, after its use; declare types before "
+                               "using them",
+                  t->name);
+}
+
+/* Fields of a struct or parameters of a signal: names, duplicates, types. */
+static void check_fields(struct checker *c, struct field *f, size_t n, size_t index,
+                         const char *owner_kind, const char *owner, enum role role,
+                         const char *self)
+{
+    struct strmap seen;
+    strmap_init(&seen, c->a);
+    for (size_t i = 0; i < n; i++) {
+        resolve(c, &f[i].type, index, self);
+        check_name(c, f[i].name, f[i].loc, role);
+        const struct field *prev = strmap_put(&seen, f[i].name, &f[i]);
+        if (prev != &f[i]) {
+            diag_error(f[i].loc, strlen(f[i].name), "duplicate %s '%s' in %s '%s'",
+                       role_names[role], f[i].name, owner_kind, owner);
+            diag_note(prev->loc, strlen(prev->name), "previous definition of '%s' is here",
+                      prev->name);
+        }
+    }
+}
+
+static void check_enum(struct checker *c, const struct enum_decl *e)
+{
+    if (e->nvalues == 0)
+        diag_error(e->loc, strlen(e->name), "enum '%s' has no values", e->name);
+    const char *ns = c->s->ns ? upper(c->a, c->s->ns) : NULL;
+    for (size_t i = 0; i < e->nvalues; i++) {
+        const struct enum_value *v = &e->values[i];
+        if (!check_name(c, v->name, v->loc, R_VALUE))
+            continue;
+        char *key = upper(c->a, arena_printf(c->a, "%s_%s", e->name, v->name));
+        struct constant *k = arena_alloc(c->a, sizeof *k);
+        k->en = e;
+        k->v = v;
+        const struct constant *prev = strmap_put(&c->constants, key, k);
+        if (prev == k)
+            continue;
+        const char *full = ns ? arena_printf(c->a, "%s_%s", ns, key) : key;
+        size_t len = strlen(v->name);
+        if (prev->en == e && strcmp(prev->v->name, v->name) == 0)
+            diag_error(v->loc, len, "duplicate enum value '%s' in enum '%s'", v->name, e->name);
+        else if (prev->en == e)
+            diag_error(v->loc, len, "enum value '%s' collides with '%s': both become '%s'",
+                       v->name, prev->v->name, full);
+        else
+            diag_error(v->loc, len,
+                       "enum value '%s' of enum '%s' collides with value '%s' of enum '%s': "
+                       "both become '%s'",
+                       v->name, e->name, prev->v->name, prev->en->name, full);
+        diag_note(prev->v->loc, strlen(prev->v->name), "previous definition of '%s' is here",
+                  prev->v->name);
+    }
+}
+
+bool check_schema(struct arena *a, struct parsed *p)
+{
+    struct checker c;
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    c.s = &p->schema;
+    struct schema *s = c.s;
+    strmap_init(&c.keywords, a);
+    strmap_init(&c.names, a);
+    strmap_init(&c.broken, a);
+    strmap_init(&c.constants, a);
+    for (size_t i = 0; i < COUNT(c_keywords); i++)
+        strmap_put(&c.keywords, c_keywords[i], "C");
+    for (size_t i = 0; i < COUNT(cxx_keywords); i++)
+        strmap_put(&c.keywords, cxx_keywords[i], "C++");
+    for (size_t i = 0; i < p->nbroken; i++)
+        strmap_put(&c.broken, p->broken[i].name, &p->broken[i]);
+
+    if (s->ns)
+        check_name(&c, s->ns, s->ns_loc, R_NAMESPACE);
+
+    /* Top-level names, first definition wins. A duplicate's topic is not
+     * checked for overlaps: the duplicate is the error. */
+    bool *dup = s->ndecls ? calloc(s->ndecls, sizeof *dup) : NULL;
+    for (size_t i = 0; i < s->ndecls; i++) {
+        enum role role;
+        const char *name;
+        struct loc loc;
+        const void *d;
+        decl_info(&s->decls[i], &role, &name, &loc, &d);
+        check_name(&c, name, loc, role);
+        struct entry *e = arena_alloc(a, sizeof *e);
+        e->role = role;
+        e->index = i;
+        e->loc = loc;
+        e->decl = d;
+        const struct entry *prev = strmap_put(&c.names, name, e);
+        if (prev == e)
+            continue;
+        dup[i] = true;
+        size_t len = strlen(name);
+        if (prev->role == role)
+            diag_error(loc, len, "redefinition of %s '%s'", role_names[role], name);
+        else
+            diag_error(loc, len,
+                       "%s '%s' has the same name as %s '%s'; enums, structs, signals and "
+                       "patterns share one namespace",
+                       role_names[role], name, role_names[prev->role], name);
+        diag_note(prev->loc, len, "previous definition of '%s' is here", name);
+    }
+
+    bool *topic_ok = s->nsignals ? calloc(s->nsignals, sizeof *topic_ok) : NULL;
+    bool *pattern_ok = s->npatterns ? calloc(s->npatterns, sizeof *pattern_ok) : NULL;
+    size_t nsig = 0, npat = 0;
+    for (size_t i = 0; i < s->ndecls && !diag_stopped(); i++) {
+        struct decl *d = &s->decls[i];
+        switch (d->kind) {
+        case DECL_ENUM:
+            check_enum(&c, d->u.en);
+            break;
+        case DECL_STRUCT: {
+            struct struct_decl *st = d->u.st;
+            if (st->nfields == 0)
+                diag_error(st->loc, strlen(st->name), "struct '%s' has no fields", st->name);
+            check_fields(&c, st->fields, st->nfields, i, "struct", st->name, R_FIELD, st->name);
+            break;
+        }
+        case DECL_SIGNAL: {
+            struct signal_decl *sg = d->u.sig;
+            check_fields(&c, sg->params, sg->nparams, i, "signal", sg->name, R_PARAM, NULL);
+            bool ok = topic_split(a, &sg->topic, sg);
+            topic_ok[nsig++] = ok && !dup[i];
+            break;
+        }
+        case DECL_PATTERN: {
+            struct pattern_decl *pt = d->u.pat;
+            pattern_ok[npat++] = topic_split(a, &pt->topic, NULL);
+            break;
+        }
+        }
+    }
+    if (!diag_stopped())
+        topic_check_all(a, s, topic_ok, pattern_ok, diag_error_count() == 0);
+    free(dup);
+    free(topic_ok);
+    free(pattern_ok);
+    return diag_error_count() == 0;
+}
