@@ -271,6 +271,7 @@ typedef struct signet_emission {
     const signet_recv *next_;
     const signet_recv *end_;
     int ran_;
+    bool outermost_;
 } signet_emission;
 
 SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,

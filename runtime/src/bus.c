@@ -626,7 +626,7 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
 {
     if (__builtin_expect(!bus || !sig, 0))
         return SIGNET_EINVAL;
-    signet__rcu_lock();
+    em->outermost_ = signet__rcu_lock();
     struct snap *s = snap_for(bus, sig);
 
     em->ev.sender = sender;
@@ -646,7 +646,7 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
 
 int signet_emit_end(signet_emission *em)
 {
-    signet__rcu_unlock();
+    signet__rcu_unlock(em->outermost_);
     return em->ran_;
 }
 
@@ -674,7 +674,7 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, 
     if (!bus || !sig)
         return false;
     bool found = false;
-    signet__rcu_lock();
+    bool outermost = signet__rcu_lock();
     struct snap *s = snap_for(bus, sig);
     if (s) {
         const signet_recv *r, *end;
@@ -682,7 +682,7 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, 
         for (; r != end && !found; r++)
             found = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0;
     }
-    signet__rcu_unlock();
+    signet__rcu_unlock(outermost);
     return found;
 }
 

@@ -16,7 +16,7 @@
  * pay only a compiler barrier; elsewhere (and under ThreadSanitizer, which
  * does not model membarrier) readers use a sequentially consistent exchange,
  * and every snapshot pointer is stored and loaded seq_cst.
- * Read sections nest; synchronize must not be called inside one (it would
+ * Read sections nest (only the outermost one is recorded); synchronize must not be called inside one (it would
  * wait for itself), which callers check with signet__rcu_nested().
  * Depends on rcu.c.
  */
@@ -29,7 +29,6 @@
 
 struct signet__reader {
     _Atomic uint64_t ctr;            /* grace period seen at section start, 0 when idle */
-    unsigned nest;                   /* read-section depth on this thread */
     bool registered;
     struct signet__reader *prev, *next;
 };
@@ -43,13 +42,17 @@ void signet__rcu_init(void);         /* once per process, before any reader */
 void signet__rcu_register(void);     /* the calling thread's first read section */
 void signet__rcu_synchronize(void);  /* wait for pre-existing read sections */
 
-static inline void signet__rcu_lock(void)
+/* Enters a read section. Returns true for the outermost section on this
+ * thread, which the matching unlock must be told. Nesting is read from the
+ * record itself (non-zero while inside), so the fast path does one load and,
+ * when outermost, one store. */
+static inline bool signet__rcu_lock(void)
 {
     struct signet__reader *r = &signet__tls_reader;
 
-    if (r->nest++ != 0)
-        return;
-    if (!r->registered)
+    if (atomic_load_explicit(&r->ctr, memory_order_relaxed) != 0)
+        return false;
+    if (__builtin_expect(!r->registered, 0))
         signet__rcu_register();
     uint64_t gp = atomic_load_explicit(&signet__rcu_gp, memory_order_acquire);
     if (signet__rcu_light) {
@@ -60,19 +63,18 @@ static inline void signet__rcu_lock(void)
          * before the snapshot load, against the writer's own seq_cst ops. */
         atomic_exchange_explicit(&r->ctr, gp, memory_order_seq_cst);
     }
+    return true;
 }
 
-static inline void signet__rcu_unlock(void)
+static inline void signet__rcu_unlock(bool outermost)
 {
-    struct signet__reader *r = &signet__tls_reader;
-
-    if (--r->nest == 0)
-        atomic_store_explicit(&r->ctr, 0, memory_order_release);
+    if (outermost)
+        atomic_store_explicit(&signet__tls_reader.ctr, 0, memory_order_release);
 }
 
 static inline bool signet__rcu_nested(void)
 {
-    return signet__tls_reader.nest != 0;
+    return atomic_load_explicit(&signet__tls_reader.ctr, memory_order_relaxed) != 0;
 }
 
 #endif /* SIGNET_RCU_H */
