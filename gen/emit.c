@@ -221,11 +221,32 @@ static size_t decl_index(const struct schema *s, const struct decl *d)
     return 0;
 }
 
+/* Marks the enums and structs that the fields reach, directly or through
+ * other structs. Types are declared before use, so there are no cycles. */
+static void mark_used(const struct schema *s, size_t n, const struct field *fs, bool *enum_used,
+                      bool *struct_used)
+{
+    size_t j, k;
+
+    for (j = 0; j < n; j++) {
+        const struct type_ref *t = &fs[j].type;
+
+        if (t->kind == TY_ENUM && (k = enum_index(s, t->en)) < s->nenums) {
+            enum_used[k] = true;
+        } else if (t->kind == TY_STRUCT && (k = struct_index(s, t->st)) < s->nstructs
+                   && !struct_used[k]) {
+            struct_used[k] = true;
+            mark_used(s, t->st->nfields, t->st->fields, enum_used, struct_used);
+        }
+    }
+}
+
 static void write_facts(FILE *f, const struct schema *s, const char *base)
 {
     static const char *const decl_kinds[] = { "enum", "struct", "signal", "pattern" };
     char guard[256];
     size_t i, j, n = 0;
+    bool *enum_used, *struct_used;
 
     fprintf(f, "# Facts about %s for signet's templates (see templates/README.md).\n"
                "# Written by signetc " SIGNETC_VERSION "; read after lib.m4, which sets the "
@@ -241,6 +262,15 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
                      : (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
     }
     strcpy(guard + n, "_SIGNET_H");
+
+    enum_used = calloc(s->nenums + 1, sizeof *enum_used);
+    struct_used = calloc(s->nstructs + 1, sizeof *struct_used);
+    if (enum_used == NULL || struct_used == NULL) {
+        fprintf(stderr, "signetc: out of memory\n");
+        exit(1);
+    }
+    for (i = 0; i < s->nsignals; i++)
+        mark_used(s, s->signals[i]->nparams, s->signals[i]->params, enum_used, struct_used);
 
     fputs("\n# The schema\n", f);
     fact(f, SIGNETC_VERSION, "schema(version)");
@@ -267,6 +297,7 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fprintf(f, "\n# enum %s\n", en->name);
         fact(f, en->name, "enum(%zu, name)", i);
         fact_num(f, en->loc.line, "enum(%zu, line)", i);
+        fact_num(f, enum_used[i], "enum(%zu, used)", i);
         fact_num(f, (int64_t)en->nvalues, "enum(%zu, value_count)", i);
         for (j = 0; j < en->nvalues; j++) {
             fact(f, en->values[j].name, "enum_value(%zu, %zu, name)", i, j);
@@ -281,6 +312,7 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fprintf(f, "\n# struct %s\n", st->name);
         fact(f, st->name, "struct(%zu, name)", i);
         fact_num(f, st->loc.line, "struct(%zu, line)", i);
+        fact_num(f, struct_used[i], "struct(%zu, used)", i);
         fields(f, s, "struct", i, st->nfields, st->fields);
     }
 
@@ -306,6 +338,8 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fact_num(f, p->loc.line, "pattern(%zu, line)", i);
         topic(f, "pattern", i, &p->topic);
     }
+    free(enum_used);
+    free(struct_used);
 }
 
 /* ---------------------------------------------------------------------------

@@ -162,11 +162,14 @@ m4_define(@{sig4_params}@,
 
 # sig4_param_decl(I, J, [PREFIX])
 # -------------------------------
-# The declaration of parameter J of signal I in a _send parameter list.
+# The declaration of parameter J of signal I in a _send parameter list:
+# struct parameters by pointer to const, arrays as arrays of const.
 m4_define(@{sig4_param_decl}@,
+@{m4_ifelse(sig4_field(@{signal}@, @{$1}@, @{$2}@, @{array_len}@), @{0}@,
 @{m4_ifelse(sig4_field(@{signal}@, @{$1}@, @{$2}@, @{kind}@), @{struct}@,
 @{const sig4_field_ctype(@{signal}@, @{$1}@, @{$2}@) *@{$3}@sig4_field(@{signal}@, @{$1}@, @{$2}@, @{name}@)}@,
-sig4_field(@{signal}@, @{$1}@, @{$2}@, @{array_len}@), @{0}@,
-@{sig4_field_decl(@{signal}@, @{$1}@, @{$2}@, @{$3}@)}@,
+@{sig4_field_decl(@{signal}@, @{$1}@, @{$2}@, @{$3}@)}@)}@,
+sig4_field(@{signal}@, @{$1}@, @{$2}@, @{kind}@), @{str}@,
+@{const char *const @{$3}@sig4_field(@{signal}@, @{$1}@, @{$2}@, @{name}@)[sig4_field(@{signal}@, @{$1}@, @{$2}@, @{array_len}@)]}@,
 @{const sig4_field_decl(@{signal}@, @{$1}@, @{$2}@, @{$3}@)}@)}@)
 

@@ -39,6 +39,21 @@ static const signet_enum_info sig4_e@{}@_info = {
 };
 m4_popdef(@{sig4_E}@)m4_popdef(@{sig4_e}@)}@)
 
+# sig4_c_enum(I)
+# --------------
+# The metadata of enum I, when a signal's payload uses it (unused static
+# tables would draw warnings).
+m4_define(@{sig4_c_enum}@, @{sig4_if(sig4_enum(@{$1}@, @{used}@), @{sig4_c_enum_table(@{$1}@)}@)}@)
+
+# sig4_c_struct(I)
+# ----------------
+# The metadata of struct I, when a signal's payload uses it.
+m4_define(@{sig4_c_struct}@,
+@{sig4_if(sig4_struct(@{$1}@, @{used}@), @{
+/* sig4_struct(@{$1}@, @{name}@) (sig4_schema(@{source}@):sig4_struct(@{$1}@, @{line}@)) */
+sig4_c_struct_table(@{struct}@, @{$1}@, sig4_struct(@{$1}@, @{field_count}@),
+                    sig4_ns@{_}@sig4_struct(@{$1}@, @{name}@))}@)}@)
+
 # sig4_c_field_info(WHO, I, J, CTYPE)
 # -----------------------------------
 # The signet_field_info of field J of WHO I, a member of the C struct CTYPE.
@@ -172,12 +187,8 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 
 /* clang-format off */
 sig4_each(@{sig4_i}@, sig4_schema(@{decl_count}@),
-@{m4_ifelse(sig4_decl(sig4_i, @{kind}@), @{enum}@, @{sig4_c_enum_table(sig4_decl(sig4_i, @{index}@))}@,
-            sig4_decl(sig4_i, @{kind}@), @{struct}@, @{
-/* sig4_struct(sig4_decl(sig4_i, @{index}@), @{name}@) (sig4_schema(@{source}@):sig4_struct(sig4_decl(sig4_i, @{index}@), @{line}@)) */
-sig4_c_struct_table(@{struct}@, sig4_decl(sig4_i, @{index}@),
-                    sig4_struct(sig4_decl(sig4_i, @{index}@), @{field_count}@),
-                    sig4_ns@{_}@sig4_struct(sig4_decl(sig4_i, @{index}@), @{name}@))}@)}@)m4_dnl
+@{m4_ifelse(sig4_decl(sig4_i, @{kind}@), @{enum}@, @{sig4_c_enum(sig4_decl(sig4_i, @{index}@))}@,
+            sig4_decl(sig4_i, @{kind}@), @{struct}@, @{sig4_c_struct(sig4_decl(sig4_i, @{index}@))}@)}@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{sig4_if(sig4_signal(sig4_i, @{param_count}@), @{
 /* The payload of sig4_signal(sig4_i, @{name}@) (sig4_schema(@{source}@):sig4_signal(sig4_i, @{line}@)) */

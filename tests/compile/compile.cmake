@@ -1,0 +1,51 @@
+# compile.cmake: generates the code of one schema and compiles it, as
+#   cmake -DLANG=c|cxx -DCOMPILER=<cc> -DSIGNETC=<exe> -DTEMPLATES=<dir>
+#         -DSCHEMA=<file> -DRUNTIME_INCLUDE=<dir> -DWORK=<dir> -P compile.cmake
+#
+# LANG c:   <base>.signet.c with -std=c11 -Wall -Wextra -Wpedantic -Werror.
+# LANG cxx: a C++ translation unit that includes <base>.signet.h and uses
+#           its schema table, with -std=c++11 -Wall -Wextra -Wpedantic -Werror.
+cmake_minimum_required(VERSION 3.20)
+
+foreach(v LANG COMPILER SIGNETC TEMPLATES SCHEMA RUNTIME_INCLUDE WORK)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "compile.cmake: -D${v}=... is required")
+  endif()
+endforeach()
+
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+get_filename_component(name "${SCHEMA}" NAME)
+string(REGEX REPLACE "\\.signet$" "" base "${name}")
+
+execute_process(COMMAND "${SIGNETC}" -o "${WORK}" --templates "${TEMPLATES}" "${SCHEMA}"
+  RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "signetc failed on ${name} (${rc}):\n${err}")
+endif()
+
+# The namespace, for the C++ unit to name the schema table.
+file(STRINGS "${SCHEMA}" ns_line REGEX "^[ \t]*namespace[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*;")
+string(REGEX REPLACE "^[ \t]*namespace[ \t]+([A-Za-z0-9_]+).*" "\\1" ns "${ns_line}")
+
+set(warn -Wall -Wextra -Wpedantic -Werror)
+if(LANG STREQUAL "c")
+  set(cmd "${COMPILER}" -std=c11 ${warn} -I "${RUNTIME_INCLUDE}" -I "${WORK}"
+      -c "${WORK}/${base}.signet.c" -o "${WORK}/${base}.o")
+else()
+  file(WRITE "${WORK}/use.cpp"
+    "// Includes the generated header from C++ and refers to its tables.\n"
+    "#include \"${base}.signet.h\"\n"
+    "\n"
+    "const signet_schema_info *schema_of_${ns}()\n"
+    "{\n"
+    "    return &${ns}_schema;\n"
+    "}\n")
+  set(cmd "${COMPILER}" -std=c++11 ${warn} -I "${RUNTIME_INCLUDE}" -I "${WORK}"
+      -c "${WORK}/use.cpp" -o "${WORK}/use.o")
+endif()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  string(REPLACE ";" " " shown "${cmd}")
+  message(FATAL_ERROR "${shown}\nfailed (${rc}):\n${out}${err}")
+endif()

@@ -1,0 +1,381 @@
+/* run_generated.c: generated code linked with the runtime. Each case checks
+ * one promise of the generated API (typed connect/send, payload copies,
+ * metadata tables); CTest runs one case per test, named on the command line.
+ * Depends on the code signetc generates from schemas/sensors.signet,
+ * kitchen_sink.signet and types_only.signet, and on libsignet.
+ */
+#include "kitchen_sink.signet.h"
+#include "sensors.signet.h"
+#include "types_only.signet.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define CHECK(cond)                                                                               \
+    do {                                                                                          \
+        if (!(cond)) {                                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);              \
+            failures++;                                                                           \
+        }                                                                                         \
+    } while (0)
+
+#define CHECK_OK(call) CHECK((call) >= 0)
+
+static signet_bus *new_bus(void)
+{
+    signet_bus *bus = NULL;
+
+    if (signet_bus_create(NULL, &bus) != 0 || bus == NULL) {
+        fprintf(stderr, "cannot create a bus\n");
+        exit(1);
+    }
+    return bus;
+}
+
+/* What the receivers saw. */
+struct seen {
+    int calls;
+    const void *sender;
+    const signet_signal_info *signal;
+    sensors_temp temp;
+    sensors_door_changed door;
+    sensors_reading_taken reading;
+    sensors_alarm alarm;
+    ks_shapes shapes;
+    char order[8];
+};
+
+static int on_temp(void *ctx, const signet_event *ev, const sensors_temp *msg)
+{
+    struct seen *s = ctx;
+
+    s->calls++;
+    s->sender = ev->sender;
+    s->signal = ev->signal;
+    s->temp = *msg;
+    return 0;
+}
+
+static int on_door(void *ctx, const signet_event *ev, const sensors_door_changed *msg)
+{
+    struct seen *s = ctx;
+
+    (void)ev;
+    s->calls++;
+    s->door = *msg;
+    return 0;
+}
+
+static int on_reading(void *ctx, const signet_event *ev, const sensors_reading_taken *msg)
+{
+    struct seen *s = ctx;
+
+    (void)ev;
+    s->calls++;
+    s->reading = *msg;
+    return 0;
+}
+
+static int on_alarm(void *ctx, const signet_event *ev, const sensors_alarm *msg)
+{
+    struct seen *s = ctx;
+
+    (void)ev;
+    s->calls++;
+    s->alarm = *msg;
+    return 0;
+}
+
+static int on_shapes(void *ctx, const signet_event *ev, const ks_shapes *msg)
+{
+    struct seen *s = ctx;
+
+    (void)ev;
+    s->calls++;
+    s->shapes = *msg;
+    return 0;
+}
+
+static int on_started(void *ctx, const signet_event *ev)
+{
+    struct seen *s = ctx;
+
+    s->calls++;
+    s->sender = ev->sender;
+    s->signal = ev->signal;
+    return 0;
+}
+
+static int on_ping_a(void *ctx, const signet_event *ev)
+{
+    struct seen *s = ctx;
+
+    (void)ev;
+    s->order[strlen(s->order)] = 'a';
+    return 0;
+}
+
+static int on_ping_b(void *ctx, const signet_event *ev)
+{
+    struct seen *s = ctx;
+
+    (void)ev;
+    s->order[strlen(s->order)] = 'b';
+    return 0;
+}
+
+static void generated_send_delivers_scalars_strings_and_enums(void)
+{
+    signet_bus *bus = new_bus();
+    struct seen s = { 0 };
+    signet_conn c;
+    char room[] = "kitchen";
+    int house;
+
+    CHECK_OK(sensors_temp_connect(bus, on_temp, &s, SIGNET_ANY, &c));
+    CHECK_OK(sensors_door_changed_connect(bus, on_door, &s, SIGNET_ANY, &c));
+    CHECK_OK(sensors_alarm_connect(bus, on_alarm, &s, SIGNET_ANY, &c));
+
+    CHECK(sensors_temp_send(bus, &house, room, 7, 21.5) == 1);
+    CHECK(s.sender == &house);
+    CHECK(s.signal == &sensors_signals[SENSORS_SIGNAL_TEMP]);
+    CHECK(s.temp.room == room && s.temp.sensor == 7 && s.temp.celsius == 21.5);
+
+    CHECK(sensors_door_changed_send(bus, NULL, "hall", SENSORS_DOOR_JAMMED) == 1);
+    CHECK(strcmp(s.door.room, "hall") == 0 && s.door.state == SENSORS_DOOR_JAMMED);
+
+    CHECK(sensors_alarm_send(bus, NULL, true, -5, 0.25f, 65535, -128, -32768, UINT64_MAX, "x") == 1);
+    CHECK(s.alarm.armed && s.alarm.since == -5 && s.alarm.level == 0.25f);
+    CHECK(s.alarm.zone == 65535 && s.alarm.offset == -128 && s.alarm.delta == -32768);
+    CHECK(s.alarm.code == UINT64_MAX && strcmp(s.alarm.note, "x") == 0);
+    CHECK(s.calls == 3);
+    signet_bus_destroy(bus);
+}
+
+static void generated_send_copies_struct_and_array_params(void)
+{
+    signet_bus *bus = new_bus();
+    struct seen s = { 0 };
+    signet_conn c;
+    sensors_reading r = { 3, -1.5, "C", { 1, 2, 3, 255 }, SENSORS_DOOR_CLOSED };
+    ks_point p = { -1, 2 };
+    ks_nested n;
+    uint8_t raw[4] = { 9, 8, 7, 6 };
+    const char *names[2] = { "left", "right" };
+    ks_point path[3] = { { 1, 1 }, { 2, 4 }, { 3, 9 } };
+    ks_color hues[2] = { KS_COLOR_BLUE, KS_COLOR_GREEN };
+
+    memset(&n, 0, sizeof n);
+    n.sc.s = "deep";
+    n.sc.c = KS_COLOR_GREEN;
+    n.sc.p.y = 42;
+    n.ar.s[2] = "third";
+    n.ar.b8[4] = 200;
+    n.ar.p[1].x = -7;
+    n.corners[3].y = 33;
+
+    CHECK_OK(sensors_reading_taken_connect(bus, on_reading, &s, SIGNET_ANY, &c));
+    CHECK(sensors_reading_taken_send(bus, NULL, &r) == 1);
+    r.raw[0] = 0; /* the payload was a copy */
+    CHECK(s.reading.r.sensor == 3 && s.reading.r.celsius == -1.5);
+    CHECK(strcmp(s.reading.r.unit, "C") == 0 && s.reading.r.state == SENSORS_DOOR_CLOSED);
+    CHECK(s.reading.r.raw[0] == 1 && s.reading.r.raw[3] == 255);
+
+    CHECK_OK(ks_shapes_connect(bus, on_shapes, &s, SIGNET_ANY, &c));
+    CHECK(ks_shapes_send(bus, NULL, &p, &n, raw, names, path, hues) == 1);
+    CHECK(s.shapes.p.x == -1 && s.shapes.p.y == 2);
+    CHECK(strcmp(s.shapes.n.sc.s, "deep") == 0 && s.shapes.n.sc.c == KS_COLOR_GREEN);
+    CHECK(s.shapes.n.sc.p.y == 42 && strcmp(s.shapes.n.ar.s[2], "third") == 0);
+    CHECK(s.shapes.n.ar.b8[4] == 200 && s.shapes.n.ar.p[1].x == -7 && s.shapes.n.corners[3].y == 33);
+    CHECK(memcmp(s.shapes.raw, raw, sizeof raw) == 0);
+    CHECK(strcmp(s.shapes.names[0], "left") == 0 && strcmp(s.shapes.names[1], "right") == 0);
+    CHECK(s.shapes.path[2].x == 3 && s.shapes.path[2].y == 9);
+    CHECK(s.shapes.hues[0] == KS_COLOR_BLUE && s.shapes.hues[1] == KS_COLOR_GREEN);
+    CHECK(KS_COLOR_GREEN == 5 && KS_COLOR_BLUE == 6 && KS_SIGN_MINUS == -1 && KS_SIGN_PLUS == 1);
+    signet_bus_destroy(bus);
+}
+
+static void generated_send_msg_delivers_the_struct(void)
+{
+    signet_bus *bus = new_bus();
+    struct seen s = { 0 };
+    signet_conn c;
+    sensors_temp msg = { "attic", 12, -3.0 };
+
+    CHECK_OK(sensors_temp_connect(bus, on_temp, &s, SIGNET_ANY, &c));
+    CHECK(sensors_temp_send_msg(bus, NULL, &msg) == 1);
+    CHECK(s.temp.room == msg.room && s.temp.sensor == 12 && s.temp.celsius == -3.0);
+    signet_bus_destroy(bus);
+}
+
+static void generated_no_payload_signal_reaches_receivers(void)
+{
+    signet_bus *bus = new_bus();
+    struct seen s = { 0 };
+    signet_conn c;
+    int house;
+
+    CHECK(sensors_started_send(bus, &house) == 0);
+    CHECK_OK(sensors_started_connect(bus, on_started, &s, SIGNET_ANY, &c));
+    CHECK(sensors_started_send(bus, &house) == 1);
+    CHECK(s.calls == 1 && s.sender == &house);
+    CHECK(s.signal == &sensors_signals[SENSORS_SIGNAL_STARTED]);
+    CHECK(sensors_signals[SENSORS_SIGNAL_STARTED].payload == NULL);
+    CHECK(signet_disconnect(bus, c) == 0);
+    CHECK(sensors_started_send(bus, &house) == 0);
+    CHECK(s.calls == 1);
+    signet_bus_destroy(bus);
+}
+
+static void generated_connect_filters_by_sender(void)
+{
+    signet_bus *bus = new_bus();
+    struct seen any = { 0 }, one = { 0 };
+    signet_conn c;
+    int kitchen, hall;
+
+    CHECK_OK(sensors_temp_connect(bus, on_temp, &any, SIGNET_ANY, &c));
+    CHECK_OK(sensors_temp_connect(bus, on_temp, &one, &kitchen, &c));
+    CHECK(sensors_temp_send(bus, &kitchen, "kitchen", 1, 20.0) == 2);
+    CHECK(sensors_temp_send(bus, &hall, "hall", 2, 18.0) == 1);
+    CHECK(sensors_temp_send(bus, NULL, "none", 3, 0.0) == 1);
+    CHECK(any.calls == 3 && one.calls == 1 && one.temp.sensor == 1);
+    signet_bus_destroy(bus);
+}
+
+static void generated_connect_opts_orders_by_priority(void)
+{
+    signet_bus *bus = new_bus();
+    struct seen s = { 0 };
+    signet_conn c;
+    signet_connect_opts high = { 10, 0 };
+
+    CHECK_OK(ks_ping_connect(bus, on_ping_a, &s, SIGNET_ANY, &c));
+    CHECK_OK(ks_ping_connect_opts(bus, on_ping_b, &s, SIGNET_ANY, &high, &c));
+    CHECK(ks_ping_send(bus, NULL) == 2);
+    CHECK(strcmp(s.order, "ba") == 0);
+    signet_bus_destroy(bus);
+}
+
+static void generated_has_receivers_follows_connections(void)
+{
+    signet_bus *bus = new_bus();
+    struct seen s = { 0 };
+    signet_conn c;
+    int kitchen, hall;
+
+    CHECK(!sensors_temp_has_receivers(bus, &kitchen));
+    CHECK_OK(sensors_temp_connect(bus, on_temp, &s, &kitchen, &c));
+    CHECK(sensors_temp_has_receivers(bus, &kitchen));
+    CHECK(!sensors_temp_has_receivers(bus, &hall));
+    CHECK(!sensors_door_changed_has_receivers(bus, &kitchen));
+    CHECK(signet_disconnect(bus, c) == 0);
+    CHECK(!sensors_temp_has_receivers(bus, &kitchen));
+    signet_bus_destroy(bus);
+}
+
+static void generated_metadata_describes_signals(void)
+{
+    static const char *const names[] = { "started",     "stopped", "reading_taken", "door_changed",
+                                         "temp", "battery_low", "alarm" };
+    uint32_t i;
+
+    CHECK(sensors_schema.abi == SIGNET_ABI);
+    CHECK(strcmp(sensors_schema.ns, "sensors") == 0);
+    CHECK(strcmp(sensors_schema.source, "sensors.signet") == 0);
+    CHECK(sensors_schema.signal_count == SENSORS_SIGNAL_COUNT && SENSORS_SIGNAL_COUNT == 7);
+    CHECK(sensors_schema.signals == sensors_signals);
+    for (i = 0; i < SENSORS_SIGNAL_COUNT; i++) {
+        CHECK(strcmp(sensors_signals[i].name, names[i]) == 0);
+        CHECK(sensors_signals[i].id == i);
+        CHECK(sensors_signals[i].schema == &sensors_schema);
+    }
+    CHECK(strcmp(sensors_signals[SENSORS_SIGNAL_TEMP].topic, "sensors/{room}/{sensor}/temp") == 0);
+    CHECK(strcmp(sensors_signals[SENSORS_SIGNAL_STOPPED].topic, "stopped") == 0);
+    CHECK(strcmp(ks_signals[KS_SIGNAL_ODD].topic, "odd/@home/{room}/{id}/a*/q?\?=/$1") == 0);
+}
+
+static void generated_metadata_describes_fields(void)
+{
+    const signet_struct_info *p = sensors_signals[SENSORS_SIGNAL_READING_TAKEN].payload;
+    const signet_struct_info *r, *shapes;
+    const signet_field_info *f;
+
+    CHECK(strcmp(p->name, "sensors_reading_taken") == 0);
+    CHECK(p->size == sizeof(sensors_reading_taken) && p->align == _Alignof(sensors_reading_taken));
+    CHECK(p->field_count == 1 && p->fields[0].type == SIGNET_TYPE_STRUCT);
+    r = p->fields[0].struct_info;
+    CHECK(r != NULL && strcmp(r->name, "sensors_reading") == 0 && r->field_count == 5);
+    f = &r->fields[3];
+    CHECK(strcmp(f->name, "raw") == 0 && f->type == SIGNET_TYPE_U8 && f->array_len == 4);
+    CHECK(f->offset == offsetof(sensors_reading, raw) && f->size == 1);
+    f = &r->fields[4];
+    CHECK(strcmp(f->name, "state") == 0 && f->type == SIGNET_TYPE_ENUM);
+    CHECK(f->offset == offsetof(sensors_reading, state) && f->array_len == 0);
+    CHECK(f->enum_info != NULL && strcmp(f->enum_info->name, "sensors_door") == 0);
+    CHECK(f->enum_info->count == 3 && strcmp(f->enum_info->names[2], "jammed") == 0);
+    CHECK(f->enum_info->values[2] == SENSORS_DOOR_JAMMED);
+    CHECK(r->fields[2].type == SIGNET_TYPE_STR && r->fields[2].size == sizeof(const char *));
+
+    shapes = ks_signals[KS_SIGNAL_SHAPES].payload;
+    CHECK(shapes->field_count == 6);
+    CHECK(strcmp(shapes->fields[3].name, "names") == 0 && shapes->fields[3].array_len == 2);
+    CHECK(shapes->fields[4].array_len == 3 && shapes->fields[4].size == sizeof(ks_point));
+    CHECK(shapes->fields[4].offset == offsetof(ks_shapes, path));
+    CHECK(shapes->fields[1].struct_info->fields[2].array_len == 4);
+    CHECK(shapes->fields[5].enum_info->values[0] == 0 && shapes->fields[5].enum_info->values[1] == 5);
+    CHECK(ks_signals[KS_SIGNAL_LAST].payload->fields[0].enum_info->values[0] == -1);
+}
+
+static void generated_schema_without_signals_has_empty_table(void)
+{
+    types_only_sample sample = { TYPES_ONLY_LEVEL_HIGH, { 1.0, 2.0 } };
+
+    CHECK(TYPES_ONLY_SIGNAL_COUNT == 0);
+    CHECK(types_only_schema.signal_count == 0 && types_only_schema.signals == NULL);
+    CHECK(strcmp(types_only_schema.ns, "types_only") == 0);
+    CHECK(sample.l == 1 && sample.v[1] == 2.0);
+}
+
+static const struct {
+    const char *name;
+    void (*run)(void);
+} cases[] = {
+#define CASE(name) { #name, name }
+    CASE(generated_send_delivers_scalars_strings_and_enums),
+    CASE(generated_send_copies_struct_and_array_params),
+    CASE(generated_send_msg_delivers_the_struct),
+    CASE(generated_no_payload_signal_reaches_receivers),
+    CASE(generated_connect_filters_by_sender),
+    CASE(generated_connect_opts_orders_by_priority),
+    CASE(generated_has_receivers_follows_connections),
+    CASE(generated_metadata_describes_signals),
+    CASE(generated_metadata_describes_fields),
+    CASE(generated_schema_without_signals_has_empty_table),
+#undef CASE
+};
+
+int main(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc != 2) {
+        for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+            printf("%s\n", cases[i].name);
+        return argc == 1 ? 0 : 2;
+    }
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (strcmp(argv[1], cases[i].name) == 0) {
+            cases[i].run();
+            if (failures != 0)
+                fprintf(stderr, "%s: %d check(s) failed\n", argv[1], failures);
+            return failures != 0;
+        }
+    }
+    fprintf(stderr, "no case named %s\n", argv[1]);
+    return 2;
+}
