@@ -153,7 +153,8 @@ static void announce_stop(void)
 
 void diag_fini(void)
 {
-    qsort(d.groups, d.ngroups, sizeof *d.groups, by_loc);
+    if (d.ngroups)
+        qsort(d.groups, d.ngroups, sizeof *d.groups, by_loc);
     for (size_t i = 0; i < d.ngroups; i++) {
         fwrite(d.groups[i].text, 1, d.groups[i].len, stderr);
         free(d.groups[i].text);
