@@ -25,8 +25,8 @@
 /* The SIGNET_ABI (signet.h) that the templates generate code for. */
 #define SIGNETC_ABI 1
 
-static const char *const templates[] = { "header.m4", "source.m4" };
-static const char *const suffixes[] = { ".h", ".c" };
+static const char *const templates[] = {"header.m4", "source.m4"};
+static const char *const suffixes[] = {".h", ".c"};
 
 /* ---------------------------------------------------------------------------
  * Writing facts
@@ -73,10 +73,9 @@ static char *c_escape(const char *s)
     }
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        bool esc = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '@'
-                   || (c == '?' && s[i + 1] == '?')
-                   || (c == '*' && i > 0 && s[i - 1] == '/')
-                   || (c == '/' && i > 0 && s[i - 1] == '*');
+        bool esc = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '@' ||
+                   (c == '?' && s[i + 1] == '?') || (c == '*' && i > 0 && s[i - 1] == '/') ||
+                   (c == '/' && i > 0 && s[i - 1] == '*');
 
         if (esc)
             o += (size_t)sprintf(e + o, "\\%03o", c);
@@ -103,9 +102,9 @@ static void fact_str(FILE *f, const char *value, const char *fmt, ...)
 static const char *kind_name(enum ty_kind k)
 {
     static const char *const names[] = {
-        [TY_BOOL] = "bool", [TY_I8] = "i8",   [TY_I16] = "i16", [TY_I32] = "i32",
-        [TY_I64] = "i64",   [TY_U8] = "u8",   [TY_U16] = "u16", [TY_U32] = "u32",
-        [TY_U64] = "u64",   [TY_F32] = "f32", [TY_F64] = "f64", [TY_STR] = "str",
+        [TY_BOOL] = "bool", [TY_I8] = "i8",         [TY_I16] = "i16", [TY_I32] = "i32",
+        [TY_I64] = "i64",   [TY_U8] = "u8",         [TY_U16] = "u16", [TY_U32] = "u32",
+        [TY_U64] = "u64",   [TY_F32] = "f32",       [TY_F64] = "f64", [TY_STR] = "str",
         [TY_ENUM] = "enum", [TY_STRUCT] = "struct",
     };
 
@@ -137,7 +136,8 @@ static void fields(FILE *f, const struct schema *s, const char *who, size_t i, s
 {
     size_t j;
 
-    fact_num(f, (int64_t)n, "%s(%zu, %s_count)", who, i, strcmp(who, "signal") == 0 ? "param" : "field");
+    fact_num(f, (int64_t)n, "%s(%zu, %s_count)", who, i,
+             strcmp(who, "signal") == 0 ? "param" : "field");
     for (j = 0; j < n; j++) {
         const struct field *fl = &fs[j];
         const char *type = fl->type.name;
@@ -165,10 +165,14 @@ static void fields(FILE *f, const struct schema *s, const char *who, size_t i, s
 static const char *level_kind_name(enum level_kind k)
 {
     switch (k) {
-    case LV_LITERAL: return "literal";
-    case LV_CAPTURE: return "capture";
-    case LV_PLUS: return "plus";
-    case LV_HASH: return "hash";
+    case LV_LITERAL:
+        return "literal";
+    case LV_CAPTURE:
+        return "capture";
+    case LV_PLUS:
+        return "plus";
+    case LV_HASH:
+        return "hash";
     }
     return "unknown";
 }
@@ -193,10 +197,14 @@ static void topic(FILE *f, const char *who, size_t i, const struct topic *t)
 static const char *overflow_name(enum overflow o)
 {
     switch (o) {
-    case OVERFLOW_DEFAULT: return "default";
-    case OVERFLOW_BLOCK: return "block";
-    case OVERFLOW_DROP_NEWEST: return "drop_newest";
-    case OVERFLOW_DROP_OLDEST: return "drop_oldest";
+    case OVERFLOW_DEFAULT:
+        return "default";
+    case OVERFLOW_BLOCK:
+        return "block";
+    case OVERFLOW_DROP_NEWEST:
+        return "drop_newest";
+    case OVERFLOW_DROP_OLDEST:
+        return "drop_oldest";
     }
     return "default";
 }
@@ -207,8 +215,10 @@ static size_t decl_index(const struct schema *s, const struct decl *d)
     size_t i;
 
     switch (d->kind) {
-    case DECL_ENUM: return enum_index(s, d->u.en);
-    case DECL_STRUCT: return struct_index(s, d->u.st);
+    case DECL_ENUM:
+        return enum_index(s, d->u.en);
+    case DECL_STRUCT:
+        return struct_index(s, d->u.st);
     case DECL_SIGNAL:
         for (i = 0; i < s->nsignals && s->signals[i] != d->u.sig; i++)
             ;
@@ -233,8 +243,8 @@ static void mark_used(const struct schema *s, size_t n, const struct field *fs, 
 
         if (t->kind == TY_ENUM && (k = enum_index(s, t->en)) < s->nenums) {
             enum_used[k] = true;
-        } else if (t->kind == TY_STRUCT && (k = struct_index(s, t->st)) < s->nstructs
-                   && !struct_used[k]) {
+        } else if (t->kind == TY_STRUCT && (k = struct_index(s, t->st)) < s->nstructs &&
+                   !struct_used[k]) {
             struct_used[k] = true;
             mark_used(s, t->st->nfields, t->st->fields, enum_used, struct_used);
         }
@@ -243,14 +253,15 @@ static void mark_used(const struct schema *s, size_t n, const struct field *fs, 
 
 static void write_facts(FILE *f, const struct schema *s, const char *base)
 {
-    static const char *const decl_kinds[] = { "enum", "struct", "signal", "pattern" };
+    static const char *const decl_kinds[] = {"enum", "struct", "signal", "pattern"};
     char guard[256];
     size_t i, j, n = 0;
     bool *enum_used, *struct_used;
 
-    fprintf(f, "# Facts about %s for signet's templates (see templates/README.md).\n"
-               "# Written by signetc " SIGNETC_VERSION "; read after lib.m4, which sets the "
-               "quotes " M4_LQUOTE " " M4_RQUOTE ".\n",
+    fprintf(f,
+            "# Facts about %s for signet's templates (see templates/README.md).\n"
+            "# Written by signetc " SIGNETC_VERSION "; read after lib.m4, which sets the "
+            "quotes " M4_LQUOTE " " M4_RQUOTE ".\n",
             s->source);
 
     for (i = 0; base[i] != '\0' && n + 1 < sizeof guard - sizeof "_SIGNET_H"; i++) {
@@ -258,8 +269,9 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
 
         if (i == 0 && c >= '0' && c <= '9')
             guard[n++] = '_';
-        guard[n++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A')
-                     : (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
+        guard[n++] = c >= 'a' && c <= 'z'                               ? (char)(c - 'a' + 'A')
+                     : (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c
+                                                                        : '_';
     }
     strcpy(guard + n, "_SIGNET_H");
 
@@ -354,31 +366,93 @@ static bool plain_name(const char *s)
     for (; *s != '\0'; s++) {
         char c = *s;
 
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-              || c == '_' || c == '-' || c == '.' || c == '+'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.' || c == '+'))
             return false;
     }
     return true;
+}
+
+/* An error in GNU format for a name the templates cannot use. */
+static int bad_name(const struct schema *s, struct loc loc, const char *what, const char *name,
+                    const char *why)
+{
+    fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: %s '%s' %s\n", s->path, loc.line, loc.col,
+            what, name, why);
+    return 1;
+}
+
+/* Names that start like a template macro would look like one left in the
+ * output. */
+static int reserved_prefix(const struct schema *s, struct loc loc, const char *what,
+                           const char *name)
+{
+    if (strncmp(name, "m4_", 3) == 0 || strncmp(name, M4_PREFIX, strlen(M4_PREFIX)) == 0)
+        return bad_name(s, loc, what, name,
+                        "starts with a prefix reserved for signet's templates ('m4_', '" M4_PREFIX
+                        "')");
+    return 0;
+}
+
+static int reserved_fields(const struct schema *s, size_t n, const struct field *fs,
+                           const char *what)
+{
+    size_t j;
+
+    for (j = 0; j < n; j++)
+        if (reserved_prefix(s, fs[j].loc, what, fs[j].name) != 0)
+            return 1;
+    return 0;
 }
 
 /* Checks what the templates cannot express in C. check.c rejects most of
  * this already; this keeps emit_schema() from writing C that cannot compile. */
 static int emittable(const struct schema *s)
 {
-    size_t i;
+    size_t i, j;
+
+    if (reserved_prefix(s, s->ns_loc, "namespace", s->ns) != 0)
+        return 1;
+    for (i = 0; i < s->nenums; i++) {
+        if (reserved_prefix(s, s->enums[i]->loc, "enum", s->enums[i]->name) != 0)
+            return 1;
+        for (j = 0; j < s->enums[i]->nvalues; j++)
+            if (reserved_prefix(s, s->enums[i]->values[j].loc, "enum value",
+                                s->enums[i]->values[j].name) != 0)
+                return 1;
+    }
+    for (i = 0; i < s->nstructs; i++)
+        if (reserved_prefix(s, s->structs[i]->loc, "struct", s->structs[i]->name) != 0 ||
+            reserved_fields(s, s->structs[i]->nfields, s->structs[i]->fields, "field") != 0)
+            return 1;
+    for (i = 0; i < s->nsignals; i++) {
+        const struct signal_decl *sg = s->signals[i];
+
+        if (reserved_prefix(s, sg->loc, "signal", sg->name) != 0 ||
+            reserved_fields(s, sg->nparams, sg->params, "parameter") != 0)
+            return 1;
+        /* <ns>_<signal>_send() copies its parameters into a local `msg`. */
+        for (j = 0; j < sg->nparams; j++)
+            if (strcmp(sg->params[j].name, "msg") == 0)
+                return bad_name(
+                    s, sg->params[j].loc, "parameter name", "msg",
+                    "is reserved: the generated send function has a local 'msg' of its own");
+    }
+    for (i = 0; i < s->npatterns; i++)
+        if (reserved_prefix(s, s->patterns[i]->loc, "pattern", s->patterns[i]->name) != 0)
+            return 1;
 
     for (i = 0; i < s->nenums; i++) {
         if (s->enums[i]->nvalues == 0) {
-            fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: enum '%s' has no values\n",
-                    s->path, s->enums[i]->loc.line, s->enums[i]->loc.col, s->enums[i]->name);
+            fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: enum '%s' has no values\n", s->path,
+                    s->enums[i]->loc.line, s->enums[i]->loc.col, s->enums[i]->name);
             return 1;
         }
     }
     for (i = 0; i < s->nstructs; i++) {
         if (s->structs[i]->nfields == 0) {
             fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: struct '%s' has no fields\n",
-                    s->path, s->structs[i]->loc.line, s->structs[i]->loc.col,
-                    s->structs[i]->name);
+                    s->path, s->structs[i]->loc.line, s->structs[i]->loc.col, s->structs[i]->name);
             return 1;
         }
     }
@@ -398,10 +472,9 @@ static void dep_path(FILE *f, const char *p)
 }
 
 /* <out .h> <out .c>: <schema> <dir>/lib.m4 <dir>/header.m4 <dir>/source.m4 */
-static int write_depfile(const char *path, char *const outs[2], const char *schema,
-                         const char *dir)
+static int write_depfile(const char *path, char *const outs[2], const char *schema, const char *dir)
 {
-    static const char *const used[] = { "lib.m4", "header.m4", "source.m4" };
+    static const char *const used[] = {"lib.m4", "header.m4", "source.m4"};
     FILE *f = fopen(path, "w");
     size_t i;
 
@@ -432,14 +505,16 @@ int emit_schema(const struct schema *s, const struct emit_opts *o)
 {
     const char *out_dir = o->out_dir != NULL ? o->out_dir : ".";
     size_t blen = strlen(s->source);
-    char *base = NULL, *dir = NULL, *outs[2] = { NULL, NULL };
+    char *base = NULL, *dir = NULL, *outs[2] = {NULL, NULL};
     FILE *facts = NULL;
     int rc = 1;
     size_t i;
 
     if (!plain_name(s->source)) {
-        fprintf(stderr, "signetc: %s: a schema file name may only contain letters, digits and "
-                        "'_', '-', '.', '+' (it names the generated files)\n", s->path);
+        fprintf(stderr,
+                "signetc: %s: a schema file name may only contain letters, digits and "
+                "'_', '-', '.', '+' (it names the generated files)\n",
+                s->path);
         return 1;
     }
     if (emittable(s) != 0)

@@ -79,8 +79,10 @@ char *m4_template_dir(const char *given, const char *argv0)
 
         if (has_templates(dir))
             return strdup(dir);
-        fprintf(stderr, "signetc: cannot find templates in '%s' (no lib.m4 there); "
-                        "pass --templates DIR\n", dir);
+        fprintf(stderr,
+                "signetc: cannot find templates in '%s' (no lib.m4 there); "
+                "pass --templates DIR\n",
+                dir);
         return NULL;
     }
     n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -100,7 +102,7 @@ char *m4_template_dir(const char *given, const char *argv0)
  * the offending text (at most 40 bytes, NUL-terminated). */
 static unsigned long leftover(const char *text, size_t len, char what[41])
 {
-    static const char *const marks[] = { M4_PREFIX, "m4_", M4_LQUOTE, M4_RQUOTE };
+    static const char *const marks[] = {M4_PREFIX, "m4_", M4_LQUOTE, M4_RQUOTE};
     unsigned long line = 1;
     size_t i, k;
 
@@ -116,8 +118,9 @@ static unsigned long leftover(const char *text, size_t len, char what[41])
             if (len - i < m || memcmp(text + i, marks[k], m) != 0)
                 continue;
             /* A macro name only counts at the start of a C identifier. */
-            if (ident && i > 0 && (text[i - 1] == '_' || (text[i - 1] >= '0' && text[i - 1] <= '9')
-                                   || ((text[i - 1] | 0x20) >= 'a' && (text[i - 1] | 0x20) <= 'z')))
+            if (ident && i > 0 &&
+                (text[i - 1] == '_' || (text[i - 1] >= '0' && text[i - 1] <= '9') ||
+                 ((text[i - 1] | 0x20) >= 'a' && (text[i - 1] | 0x20) <= 'z')))
                 continue;
             while (end < len && end - i < 40 && text[end] != '\n' && text[end] != ' ')
                 end++;
@@ -214,8 +217,7 @@ int m4_expand(const char *dir, const char *tmpl, FILE *facts, const char *out_pa
         goto done;
     }
     if (WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "signetc: %s: %s failed (exit status %d)\n", tmpl, m4,
-                WEXITSTATUS(status));
+        fprintf(stderr, "signetc: %s: %s failed (exit status %d)\n", tmpl, m4, WEXITSTATUS(status));
         goto done;
     }
 
@@ -225,8 +227,10 @@ int m4_expand(const char *dir, const char *tmpl, FILE *facts, const char *out_pa
         goto done;
     }
     if ((line = leftover(text, len, what)) != 0) {
-        fprintf(stderr, "signetc: %s: unexpanded template macro or quote '%s' in line %lu of "
-                        "the output\n", tmpl, what, line);
+        fprintf(stderr,
+                "signetc: %s: unexpanded template macro or quote '%s' in line %lu of "
+                "the output\n",
+                tmpl, what, line);
         goto done;
     }
     if (close(out) != 0) {
