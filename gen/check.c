@@ -47,8 +47,11 @@ static const char *const reserved_suffixes[] = {
 };
 /* Names the generated API uses itself, as <ns>_<name>. */
 static const char *const reserved_names[] = {"schema", "signals", "signal", "publish"};
-/* Parameters of every generated send/post function. */
-static const char *const reserved_params[] = {"bus", "sender"};
+/* Parameters and locals of every generated send/post function. */
+static const char *const reserved_params[] = {"bus", "sender", "msg"};
+/* Prefixes of the m4 macros the templates expand (m4 -P builtins and the
+ * facts emit.c writes): such a name could be expanded inside the output. */
+static const char *const template_prefixes[] = {"m4_", "sig4_"};
 static const char *const scalar_names[] = {
     "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "str",
 };
@@ -131,6 +134,13 @@ static bool check_name(struct checker *c, const char *name, struct loc loc, enum
                    what, name);
         return false;
     }
+    for (size_t i = 0; i < COUNT(template_prefixes); i++)
+        if (strncmp(name, template_prefixes[i], strlen(template_prefixes[i])) == 0) {
+            diag_error(loc, len, "%s name '%s' is reserved: names starting with '%s' belong to "
+                                 "the code templates",
+                       what, name, template_prefixes[i]);
+            return false;
+        }
     if (name[0] == '_' || strstr(name, "__")) {
         diag_error(loc, len, "%s name '%s' is reserved: names must not start with '_' or "
                              "contain '__'",
@@ -165,7 +175,7 @@ static bool check_name(struct checker *c, const char *name, struct loc loc, enum
     }
     if (role == R_PARAM && in_list(name, reserved_params, COUNT(reserved_params))) {
         diag_error(loc, len, "parameter name '%s' is reserved: the generated functions have a "
-                             "'%s' parameter of their own",
+                             "'%s' of their own",
                    name, name);
         return false;
     }
