@@ -40,6 +40,12 @@ if(MODE STREQUAL "install")
   if(NOT cfg OR NOT tmpl)
     message(FATAL_ERROR "not installed: signetConfig.cmake or share/signet/templates/")
   endif()
+  # The installed signetc finds its templates by itself (bin/../share/...).
+  file(MAKE_DIRECTORY "${WORK_DIR}/bare")
+  run("${prefix}/bin/signetc" -o "${WORK_DIR}/bare" "${WORK_DIR}/src/hello.signet")
+  if(NOT EXISTS "${WORK_DIR}/bare/hello.signet.h" OR NOT EXISTS "${WORK_DIR}/bare/hello.signet.c")
+    message(FATAL_ERROR "the installed signetc without --templates wrote nothing")
+  endif()
   run(${CMAKE_COMMAND} ${configure_args} -DCMAKE_PREFIX_PATH=${prefix}
       -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
   # It must be the installed package that was found, not the build tree.
