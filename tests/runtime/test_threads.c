@@ -5,10 +5,11 @@
 #include "fixture.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
 
-enum { SENDERS = 4, SENDS_PER_THREAD = 25000, CHURN_CYCLES = 2000, CHURNERS = 64 };
+enum { SENDERS = 4, SENDS_PER_THREAD = 25000, CHURN_CYCLES = 300, CHURNERS = 64 };
 
 struct counter {
     atomic_long calls;
@@ -27,6 +28,7 @@ static int count_rx(void *ctx, const signet_event *ev, const t_ping *msg)
     return 0;
 }
 
+static const char *const sender_ids[SENDERS] = {"s0", "s1", "s2", "s3"};
 static signet_bus *bus;
 static atomic_long returned;      /* sum of send() results */
 static atomic_long sent;          /* number of send() calls */
@@ -52,15 +54,18 @@ static long cycles_done;
 
 static void *churn_main(void *arg)
 {
-    static const char *const senders[SENDERS] = {"s0", "s1", "s2", "s3"};
     (void)arg;
     for (long i = 0; i < CHURN_CYCLES; i++) {
         struct counter *c = &churn[i % CHURNERS];
         signet_conn conn;
         /* A fresh receiver each time: alternate ANY and one sender. */
-        const void *sender = (i & 1) ? SIGNET_ANY : senders[i % SENDERS];
+        const void *sender = (i & 1) ? SIGNET_ANY : sender_ids[i % SENDERS];
+        long before = atomic_load(&c->calls);
         atomic_store(&c->disconnected, false);
         CHECK_OK(t_connect(bus, T_PING, count_rx, c, sender, NULL, &conn));
+        /* Let the senders reach it (bounded), then take it away mid-stream. */
+        for (int spin = 0; spin < 1000 && atomic_load(&c->calls) == before; spin++)
+            sched_yield();
         CHECK_OK(signet_disconnect(bus, conn));
         atomic_store(&c->disconnected, true);
         cycles_done = i + 1;
@@ -71,7 +76,6 @@ static void *churn_main(void *arg)
 
 static void concurrent_send_connect_disconnect_counts_exact(void)
 {
-    static const char *const senders[SENDERS] = {"s0", "s1", "s2", "s3"};
     static struct counter stable;
     signet_conn c;
     pthread_t tid[SENDERS], churner;
@@ -80,7 +84,7 @@ static void concurrent_send_connect_disconnect_counts_exact(void)
     CHECK_OK(t_connect(bus, T_PING, count_rx, &stable, SIGNET_ANY, NULL, &c));
     pthread_create(&churner, NULL, churn_main, NULL);
     for (int i = 0; i < SENDERS; i++)
-        pthread_create(&tid[i], NULL, sender_main, (void *)senders[i]);
+        pthread_create(&tid[i], NULL, sender_main, (void *)sender_ids[i]);
     pthread_join(churner, NULL);
     for (int i = 0; i < SENDERS; i++)
         pthread_join(tid[i], NULL);
