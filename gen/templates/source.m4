@@ -107,14 +107,19 @@ sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
 sig4_call(static inline int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit, @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
 sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender)
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
@@ -133,14 +138,19 @@ sig4_call(int sig4_s@{}@_send_msg, @{}@, signet_bus *bus, const void *sender, co
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
 sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender)
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 }@)m4_dnl
 

@@ -245,18 +245,25 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,
 /* ---------------------------------------------------------------------------
  * Emission, used by generated send functions (and by hand-written dispatch
  * that wants the same semantics). The loop lives in the caller so each
- * receiver is called through its own, correctly typed function pointer:
+ * receiver is called through its own, correctly typed function pointer, and
+ * the loop's state stays in registers:
  *
  *     signet_emission em;
- *     const signet_recv *r;
+ *     int ran = 0;
  *     int rc = signet_emit_begin(&em, bus, sig, sender);
- *     if (rc < 0) return rc;
- *     while ((r = signet_emit_next(&em)) != NULL)
- *         signet_emit_result(&em, ((app_stopped_fn *)r->fn)(r->ctx, &em.ev, &msg));
- *     return signet_emit_end(&em);
+ *     if (rc < 0)
+ *         return rc;
+ *     for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+ *         if (!signet_emit_claim(&em, r))
+ *             continue;
+ *         ran++;
+ *         if (signet_emit_stop(&em, ((app_stopped_fn *)r->fn)(r->ctx, &em.ev, &msg)))
+ *             break;
+ *     }
+ *     return signet_emit_end(&em, ran);
  *
- * begin takes a snapshot of the receivers (no lock is held while receivers
- * run, no allocation is made); end must be called exactly once after a
+ * begin takes a snapshot of the receivers: no lock is held while receivers
+ * run and nothing is allocated. end must be called exactly once after a
  * successful begin, on the same thread.
  */
 typedef struct signet_recv {
@@ -267,41 +274,42 @@ typedef struct signet_recv {
 } signet_recv;
 
 typedef struct signet_emission {
-    signet_event ev;
-    const signet_recv *next_;
-    const signet_recv *end_;
-    int ran_;
-    bool outermost_;
+    signet_event ev;              /* what receivers get */
+    const signet_recv *begin;     /* the emission's receivers, in order */
+    const signet_recv *end;
+    bool outermost_;              /* private */
 } signet_emission;
 
 SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
                                        const signet_signal_info *sig, const void *sender);
-int signet_emit_end(signet_emission *em);
 
-/* private: connection states, and helpers of the inline loop */
+/* Ends the emission; returns ran. */
+int signet_emit_end(signet_emission *em, int ran);
+
+/* private: connection states, and the out-of-line halves of the helpers */
 #define SIGNET__LIVE 1u
 #define SIGNET__LIVE_ONCE 2u
 bool signet__claim_once(const signet_recv *r);
-void signet__emit_status(signet_emission *em, int rc);
+bool signet__emit_status(signet_emission *em, int rc);
 
-static inline const signet_recv *signet_emit_next(signet_emission *em)
+/* True when r is to be called now: it is still connected (a receiver
+ * disconnected during the emission is skipped) and, for a run-once
+ * receiver, this emission won the right to run it. Sets em->ev.conn. */
+static inline bool signet_emit_claim(signet_emission *em, const signet_recv *r)
 {
-    while (em->next_ != em->end_) {
-        const signet_recv *r = em->next_++;
-        uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
-        if (state != SIGNET__LIVE && (state == 0 || !signet__claim_once(r)))
-            continue;
-        em->ev.conn = r->conn;
-        em->ran_++;
-        return r;
-    }
-    return NULL;
+    uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
+
+    if (state != SIGNET__LIVE && (state == 0 || !signet__claim_once(r)))
+        return false;
+    em->ev.conn = r->conn;
+    return true;
 }
 
-static inline void signet_emit_result(signet_emission *em, int rc)
+/* Takes a receiver's return value: reports an error to the bus's error hook
+ * and returns true when the receiver returned SIGNET_STOP. */
+static inline bool signet_emit_stop(signet_emission *em, int rc)
 {
-    if (rc != 0)
-        signet__emit_status(em, rc);
+    return rc != 0 && signet__emit_status(em, rc);
 }
 
 #ifdef __cplusplus

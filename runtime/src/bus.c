@@ -634,20 +634,19 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     em->ev.bus = bus;
     em->ev.seq_ = 0;
     em->ev.time_ns_ = 0;
-    em->ran_ = 0;
     if (s) {
-        receivers_for(s, sender, &em->next_, &em->end_);
+        receivers_for(s, sender, &em->begin, &em->end);
     } else {
-        em->next_ = NULL;
-        em->end_ = NULL;
+        em->begin = NULL;
+        em->end = NULL;
     }
     return 0;
 }
 
-int signet_emit_end(signet_emission *em)
+int signet_emit_end(signet_emission *em, int ran)
 {
     signet__rcu_unlock(em->outermost_);
-    return em->ran_;
+    return ran;
 }
 
 bool signet__claim_once(const signet_recv *r)
@@ -657,16 +656,15 @@ bool signet__claim_once(const signet_recv *r)
                                        __ATOMIC_ACQUIRE);
 }
 
-void signet__emit_status(signet_emission *em, int rc)
+bool signet__emit_status(signet_emission *em, int rc)
 {
-    if (rc == SIGNET_STOP) {
-        em->next_ = em->end_;
-        return;
-    }
+    if (rc == SIGNET_STOP)
+        return true;
     signet_bus *bus = em->ev.bus;
     atomic_fetch_add_explicit(&bus->errors, 1, memory_order_relaxed);
     if (bus->opts.on_error)
         bus->opts.on_error(bus->opts.error_ctx, &em->ev, rc);
+    return false;
 }
 
 bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, const void *sender)

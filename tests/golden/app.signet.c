@@ -61,14 +61,19 @@ static inline int app__server_start_emit(signet_bus *bus, const void *sender,
                                          const app_server_start *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_START], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((app_server_start_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((app_server_start_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int app_server_start_send(signet_bus *bus, const void *sender, const char *value)
@@ -111,14 +116,19 @@ static inline int app__server_stop_emit(signet_bus *bus, const void *sender,
                                         const app_server_stop *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((app_server_stop_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((app_server_stop_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int app_server_stop_send(signet_bus *bus, const void *sender, const char *value)

@@ -202,14 +202,19 @@ int ks_ping_connect_opts(signet_bus *bus, ks_ping_fn *fn, void *ctx, const void 
 int ks_ping_send(signet_bus *bus, const void *sender)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_PING], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((ks_ping_fn *)r->fn)(r->ctx, &em.ev));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((ks_ping_fn *)r->fn)(r->ctx, &em.ev)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender)
@@ -237,14 +242,19 @@ int ks_every_connect_opts(signet_bus *bus, ks_every_fn *fn, void *ctx, const voi
 static inline int ks__every_emit(signet_bus *bus, const void *sender, const ks_every *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_EVERY], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((ks_every_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((ks_every_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int ks_every_send(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
@@ -300,14 +310,19 @@ int ks_shapes_connect_opts(signet_bus *bus, ks_shapes_fn *fn, void *ctx, const v
 static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_shapes *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_SHAPES], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((ks_shapes_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((ks_shapes_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int ks_shapes_send(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
@@ -354,14 +369,19 @@ int ks_odd_connect_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *s
 static inline int ks__odd_emit(signet_bus *bus, const void *sender, const ks_odd *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_ODD], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((ks_odd_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((ks_odd_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int ks_odd_send(signet_bus *bus, const void *sender, const char *room, uint32_t id)
@@ -402,14 +422,19 @@ int ks_last_connect_opts(signet_bus *bus, ks_last_fn *fn, void *ctx, const void 
 static inline int ks__last_emit(signet_bus *bus, const void *sender, const ks_last *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_LAST], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((ks_last_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((ks_last_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int ks_last_send(signet_bus *bus, const void *sender, ks_sign g)

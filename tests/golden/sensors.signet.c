@@ -147,14 +147,19 @@ int sensors_started_connect_opts(signet_bus *bus, sensors_started_fn *fn, void *
 int sensors_started_send(signet_bus *bus, const void *sender)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sensors_started_fn *)r->fn)(r->ctx, &em.ev));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sensors_started_fn *)r->fn)(r->ctx, &em.ev)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender)
@@ -184,14 +189,19 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
                                         const sensors_stopped *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sensors_stopped_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sensors_stopped_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, const char *reason)
@@ -235,14 +245,19 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
                                               const sensors_reading_taken *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sensors_reading_taken_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sensors_reading_taken_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensors_reading *r)
@@ -286,14 +301,19 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
                                              const sensors_door_changed *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sensors_door_changed_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sensors_door_changed_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *room,
@@ -337,14 +357,19 @@ int sensors_temp_connect_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx, c
 static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const sensors_temp *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sensors_temp_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sensors_temp_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
@@ -390,14 +415,19 @@ static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
                                             const sensors_battery_low *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sensors_battery_low_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sensors_battery_low_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int sensors_battery_low_send(signet_bus *bus, const void *sender, uint32_t sensor, uint8_t percent)
@@ -439,14 +469,19 @@ int sensors_alarm_connect_opts(signet_bus *bus, sensors_alarm_fn *fn, void *ctx,
 static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const sensors_alarm *msg)
 {
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((sensors_alarm_fn *)r->fn)(r->ctx, &em.ev, msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((sensors_alarm_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,

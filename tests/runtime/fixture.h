@@ -40,14 +40,19 @@ static inline int t_send(signet_bus *bus, int sig, const void *sender, int32_t v
 {
     const t_ping msg = {value};
     signet_emission em;
-    const signet_recv *r;
+    int ran = 0;
     int rc = signet_emit_begin(&em, bus, &t_signals[sig], sender);
 
     if (rc < 0)
         return rc;
-    while ((r = signet_emit_next(&em)) != NULL)
-        signet_emit_result(&em, ((t_ping_fn *)r->fn)(r->ctx, &em.ev, &msg));
-    return signet_emit_end(&em);
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((t_ping_fn *)r->fn)(r->ctx, &em.ev, &msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
 }
 
 static int failures;
