@@ -186,7 +186,7 @@ static void decl_info(const struct decl *d, enum role *role, const char **name, 
                       const void **p)
 {
     switch (d->kind) {
-    case DECL_ENUM:
+    default: /* DECL_ENUM; the default tells the compiler every path sets all outputs */
         *role = R_ENUM, *name = d->u.en->name, *loc = d->u.en->loc, *p = d->u.en;
         break;
     case DECL_STRUCT:
