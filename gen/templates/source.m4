@@ -108,7 +108,7 @@ sig4_call(static inline int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit, @{}
 {
     signet_emission em;
     int ran = 0;
-sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender)
+sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, msg)
 
     if (rc < 0)
         return rc;
@@ -139,7 +139,7 @@ sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
-sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender)
+sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, NULL)
 
     if (rc < 0)
         return rc;

@@ -150,6 +150,9 @@ typedef struct signet_conn {
  * it (or NULL) is an anonymous emission: only SIGNET_ANY receivers get it. */
 #define SIGNET_ANY ((const void *)0)
 
+/* The longest concrete topic signet_event_topic() builds, in bytes. */
+#define SIGNET_EVENT_TOPIC_MAX 255
+
 /* What a receiver gets besides its payload. Valid only during the call. */
 typedef struct signet_event {
     const void *sender;                 /* as passed to send; NULL if anonymous */
@@ -157,6 +160,7 @@ typedef struct signet_event {
     signet_bus *bus;
     signet_conn conn;                   /* the connection being called */
     /* private: filled on first use by the accessors below */
+    const void *payload_;
     uint64_t seq_;
     uint64_t time_ns_;
 } signet_event;
@@ -171,8 +175,13 @@ uint64_t signet_event_seq(const signet_event *ev);
  * receiver of the emission asks for it. */
 uint64_t signet_event_time_ns(const signet_event *ev);
 
-/* The concrete topic of the emission. */
-const char *signet_event_topic(const signet_event *ev);
+/* The concrete topic of the emission: the signal's topic template with each
+ * {param} level replaced by the payload's value (a str as it is, a u32 in
+ * decimal). A topic without captures is returned as it is (a static string)
+ * and buf is not touched; otherwise the topic is written to buf and buf is
+ * returned, or NULL when it needs more than size bytes (NUL included).
+ * Nothing is built unless a receiver asks. */
+const char *signet_event_topic(const signet_event *ev, char *buf, size_t size);
 
 /* Called when a receiver returns an error (a value that is neither 0 nor
  * SIGNET_STOP). Runs on the emitting thread, inside the emission. */
@@ -250,7 +259,7 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,
  *
  *     signet_emission em;
  *     int ran = 0;
- *     int rc = signet_emit_begin(&em, bus, sig, sender);
+ *     int rc = signet_emit_begin(&em, bus, sig, sender, &msg);
  *     if (rc < 0)
  *         return rc;
  *     for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
@@ -280,8 +289,10 @@ typedef struct signet_emission {
     bool outermost_;              /* private */
 } signet_emission;
 
+/* payload: the signal's payload struct, NULL for a signal without one. */
 SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
-                                       const signet_signal_info *sig, const void *sender);
+                                       const signet_signal_info *sig, const void *sender,
+                                       const void *payload);
 
 /* Ends the emission; returns ran. */
 int signet_emit_end(signet_emission *em, int ran);

@@ -622,7 +622,7 @@ static inline void receivers_for(const struct snap *s, const void *sender,
 }
 
 int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
-                      const void *sender)
+                      const void *sender, const void *payload)
 {
     if (__builtin_expect(!bus || !sig, 0))
         return SIGNET_EINVAL;
@@ -632,6 +632,7 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     em->ev.sender = sender;
     em->ev.signal = sig;
     em->ev.bus = bus;
+    em->ev.payload_ = payload;
     em->ev.seq_ = 0;
     em->ev.time_ns_ = 0;
     if (s) {
@@ -708,7 +709,69 @@ uint64_t signet_event_time_ns(const signet_event *ev)
     return e->time_ns_;
 }
 
-const char *signet_event_topic(const signet_event *ev)
+/* Appends n bytes to the topic being built; false when they do not fit. */
+static bool topic_put(char *buf, size_t size, size_t *len, const char *s, size_t n)
 {
-    return ev->signal->topic;
+    if (n >= size - *len)
+        return false;
+    memcpy(buf + *len, s, n);
+    *len += n;
+    return true;
+}
+
+/* Appends the payload field named name[0, n) (a str or u32 capture). */
+static bool topic_put_field(char *buf, size_t size, size_t *len,
+                            const signet_struct_info *payload, const void *msg, const char *name,
+                            size_t n)
+{
+    for (uint32_t i = 0; payload && msg && i < payload->field_count; i++) {
+        const signet_field_info *f = &payload->fields[i];
+        if (strncmp(f->name, name, n) != 0 || f->name[n] != '\0')
+            continue;
+        const char *at = (const char *)msg + f->offset;
+        if (f->type == SIGNET_TYPE_STR) {
+            const char *str;
+            memcpy(&str, at, sizeof str);
+            return str && topic_put(buf, size, len, str, strlen(str));
+        }
+        if (f->type == SIGNET_TYPE_U32) {
+            uint32_t v;
+            char digits[10];
+            size_t k = sizeof digits;
+            memcpy(&v, at, sizeof v);
+            do
+                digits[--k] = (char)('0' + v % 10);
+            while ((v /= 10) != 0);
+            return topic_put(buf, size, len, digits + k, sizeof digits - k);
+        }
+        return false;
+    }
+    return false;
+}
+
+const char *signet_event_topic(const signet_event *ev, char *buf, size_t size)
+{
+    const char *tmpl = ev->signal->topic;
+
+    if (!strchr(tmpl, '{'))
+        return tmpl;
+    if (!buf || size == 0)
+        return NULL;
+    size_t len = 0;
+    for (const char *p = tmpl; *p;) {
+        const char *open = strchr(p, '{');
+        if (!open) {
+            if (!topic_put(buf, size, &len, p, strlen(p)))
+                return NULL;
+            break;
+        }
+        const char *close = strchr(open, '}');
+        if (!close || !topic_put(buf, size, &len, p, (size_t)(open - p)) ||
+            !topic_put_field(buf, size, &len, ev->signal->payload, ev->payload_, open + 1,
+                             (size_t)(close - open - 1)))
+            return NULL;
+        p = close + 1;
+    }
+    buf[len] = '\0';
+    return buf;
 }

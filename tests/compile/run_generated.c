@@ -247,6 +247,46 @@ static void generated_connect_filters_by_sender(void)
     signet_bus_destroy(bus);
 }
 
+static char topic_seen[64];
+static const char *topic_result;
+
+static int on_temp_topic(void *ctx, const signet_event *ev, const sensors_temp *msg)
+{
+    (void)ctx;
+    (void)msg;
+    topic_result = signet_event_topic(ev, topic_seen, sizeof topic_seen);
+    return 0;
+}
+
+static int on_started_topic(void *ctx, const signet_event *ev)
+{
+    (void)ctx;
+    topic_result = signet_event_topic(ev, NULL, 0);
+    return 0;
+}
+
+static void generated_event_topic_fills_captures(void)
+{
+    signet_bus *bus = new_bus();
+    signet_conn c;
+
+    CHECK_OK(sensors_temp_connect(bus, on_temp_topic, NULL, SIGNET_ANY, &c));
+    CHECK(sensors_temp_send(bus, NULL, "kitchen", 4294967295u, 21.5) == 1);
+    CHECK(topic_result == topic_seen);
+    CHECK(strcmp(topic_seen, "sensors/kitchen/4294967295/temp") == 0);
+    CHECK(sensors_temp_send(bus, NULL, "hall", 0, 21.5) == 1);
+    CHECK(topic_result && strcmp(topic_result, "sensors/hall/0/temp") == 0);
+    /* Too long for the buffer: NULL, never a truncated topic. */
+    CHECK(sensors_temp_send(bus, NULL, "a-room-name-long-enough-to-overflow-the-64-byte-buffer", 7,
+                            1.0) == 1);
+    CHECK(topic_result == NULL);
+    /* A topic without captures is the template itself. */
+    CHECK_OK(sensors_started_connect(bus, on_started_topic, NULL, SIGNET_ANY, &c));
+    CHECK(sensors_started_send(bus, NULL) == 1);
+    CHECK(topic_result && strcmp(topic_result, "started") == 0);
+    signet_bus_destroy(bus);
+}
+
 static void generated_connect_opts_orders_by_priority(void)
 {
     signet_bus *bus = new_bus();
@@ -352,6 +392,7 @@ static const struct {
     CASE(generated_no_payload_signal_reaches_receivers),
     CASE(generated_connect_filters_by_sender),
     CASE(generated_connect_opts_orders_by_priority),
+    CASE(generated_event_topic_fills_captures),
     CASE(generated_has_receivers_follows_connections),
     CASE(generated_metadata_describes_signals),
     CASE(generated_metadata_describes_fields),

@@ -62,7 +62,7 @@ static inline int app__server_start_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_START], sender);
+    int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
 
     if (rc < 0)
         return rc;
@@ -117,7 +117,7 @@ static inline int app__server_stop_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender);
+    int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
 
     if (rc < 0)
         return rc;

@@ -203,7 +203,7 @@ int ks_ping_send(signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_PING], sender);
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
 
     if (rc < 0)
         return rc;
@@ -243,7 +243,7 @@ static inline int ks__every_emit(signet_bus *bus, const void *sender, const ks_e
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_EVERY], sender);
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
 
     if (rc < 0)
         return rc;
@@ -311,7 +311,7 @@ static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_SHAPES], sender);
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
 
     if (rc < 0)
         return rc;
@@ -370,7 +370,7 @@ static inline int ks__odd_emit(signet_bus *bus, const void *sender, const ks_odd
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_ODD], sender);
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_ODD], sender, msg);
 
     if (rc < 0)
         return rc;
@@ -423,7 +423,7 @@ static inline int ks__last_emit(signet_bus *bus, const void *sender, const ks_la
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_LAST], sender);
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
 
     if (rc < 0)
         return rc;

@@ -148,7 +148,7 @@ int sensors_started_send(signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender);
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL);
 
     if (rc < 0)
         return rc;
@@ -190,7 +190,7 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender);
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg);
 
     if (rc < 0)
         return rc;
@@ -246,7 +246,8 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender);
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender,
+                               msg);
 
     if (rc < 0)
         return rc;
@@ -302,7 +303,7 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender);
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, msg);
 
     if (rc < 0)
         return rc;
@@ -358,7 +359,7 @@ static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const 
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender);
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, msg);
 
     if (rc < 0)
         return rc;
@@ -416,7 +417,7 @@ static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender);
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg);
 
     if (rc < 0)
         return rc;
@@ -470,7 +471,7 @@ static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const
 {
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender);
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg);
 
     if (rc < 0)
         return rc;

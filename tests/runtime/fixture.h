@@ -41,7 +41,7 @@ static inline int t_send(signet_bus *bus, int sig, const void *sender, int32_t v
     const t_ping msg = {value};
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &t_signals[sig], sender);
+    int rc = signet_emit_begin(&em, bus, &t_signals[sig], sender, &msg);
 
     if (rc < 0)
         return rc;
