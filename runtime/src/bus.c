@@ -582,7 +582,8 @@ int signet_disconnect_ctx(signet_bus *bus, const void *ctx)
 /* ------------------------------------------------------------------------ */
 /* Emission */
 
-/* The signal's current snapshot, or NULL (inside a read section). */
+/* The signal's current snapshot, or NULL (inside a read section). A bus
+ * usually carries one schema, so the first entry is tried before the loop. */
 static inline struct snap *snap_for(const signet_bus *bus, const signet_signal_info *sig)
 {
     /* seq_cst loads cost what acquire loads cost on x86 and AArch64, and
@@ -591,10 +592,11 @@ static inline struct snap *snap_for(const signet_bus *bus, const signet_signal_i
 
     if (__builtin_expect(sc == NULL, 0))
         return NULL;
-    for (uint32_t i = 0; i < sc->n; i++)
-        if (sc->e[i].schema == sig->schema)
-            return atomic_load_explicit(&sc->e[i].sigs[sig->id].snap, memory_order_seq_cst);
-    return NULL;
+    uint32_t i = 0;
+    while (sc->e[i].schema != sig->schema)
+        if (++i == sc->n)
+            return NULL;
+    return atomic_load_explicit(&sc->e[i].sigs[sig->id].snap, memory_order_seq_cst);
 }
 
 /* The receivers of an emission from sender: its pre-merged list, or the
@@ -621,11 +623,23 @@ static inline void receivers_for(const struct snap *s, const void *sender,
     *end = b + n;
 }
 
+/* A thread's first emission registers it for RCU, then starts over; a tail
+ * call, so the common path below calls nothing. */
+__attribute__((noinline, cold)) static int begin_registering(signet_emission *em, signet_bus *bus,
+                                                             const signet_signal_info *sig,
+                                                             const void *sender, const void *payload)
+{
+    signet__rcu_register();
+    return signet_emit_begin(em, bus, sig, sender, payload);
+}
+
 int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
                       const void *sender, const void *payload)
 {
-    if (__builtin_expect(!bus || !sig, 0))
+    if (__builtin_expect(bus == NULL, 0) || __builtin_expect(sig == NULL, 0))
         return SIGNET_EINVAL;
+    if (__builtin_expect(!signet__rcu_registered(), 0))
+        return begin_registering(em, bus, sig, sender, payload);
     em->outermost_ = signet__rcu_lock();
     struct snap *s = snap_for(bus, sig);
 
@@ -673,6 +687,8 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, 
     if (!bus || !sig)
         return false;
     bool found = false;
+    if (!signet__rcu_registered())
+        signet__rcu_register();
     bool outermost = signet__rcu_lock();
     struct snap *s = snap_for(bus, sig);
     if (s) {

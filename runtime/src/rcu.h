@@ -42,18 +42,24 @@ void signet__rcu_init(void);         /* once per process, before any reader */
 void signet__rcu_register(void);     /* the calling thread's first read section */
 void signet__rcu_synchronize(void);  /* wait for pre-existing read sections */
 
-/* Enters a read section. Returns true for the outermost section on this
- * thread, which the matching unlock must be told. Nesting is read from the
- * record itself (non-zero while inside), so the fast path does one load and,
- * when outermost, one store. */
+/* True once the calling thread's record is registered; a thread must call
+ * signet__rcu_register() before its first read section. Kept apart from the
+ * lock so callers can take the registration off their fast path. */
+static inline bool signet__rcu_registered(void)
+{
+    return signet__tls_reader.registered;
+}
+
+/* Enters a read section (the thread is registered). Returns true for the
+ * outermost section on this thread, which the matching unlock must be told.
+ * Nesting is read from the record itself (non-zero while inside), so the
+ * fast path does one load and, when outermost, one store. */
 static inline bool signet__rcu_lock(void)
 {
     struct signet__reader *r = &signet__tls_reader;
 
     if (atomic_load_explicit(&r->ctr, memory_order_relaxed) != 0)
         return false;
-    if (__builtin_expect(!r->registered, 0))
-        signet__rcu_register();
     uint64_t gp = atomic_load_explicit(&signet__rcu_gp, memory_order_acquire);
     if (signet__rcu_light) {
         atomic_store_explicit(&r->ctr, gp, memory_order_release);
