@@ -23,7 +23,7 @@
 #endif
 
 /* The SIGNET_ABI (signet.h) that the templates generate code for. */
-#define SIGNETC_ABI 1
+#define SIGNETC_ABI 2
 
 static const char *const templates[] = {"header.m4", "source.m4"};
 static const char *const suffixes[] = {".h", ".c"};

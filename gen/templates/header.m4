@@ -39,7 +39,7 @@ sig4_h_fields(@{struct}@, @{$1}@)m4_dnl
 # sig4_h_signal(I)
 # ----------------
 # The API of signal I: payload struct (when it has parameters), receiver
-# type, connect, send and has_receivers.
+# type, connect, send, post and has_receivers.
 m4_define(@{sig4_h_signal}@,
 @{m4_pushdef(@{sig4_s}@, sig4_ns@{_}@sig4_signal(@{$1}@, @{name}@))m4_dnl
 m4_pushdef(@{sig4_n}@, sig4_signal(@{$1}@, @{name}@))m4_dnl
@@ -79,12 +79,24 @@ sig4_call(SIGNET_NODISCARD int sig4_s@{}@_connect_opts, ;, signet_bus *bus, sig4
           void *ctx, const void *sender, const signet_connect_opts *opts, signet_conn *out)
 
 /* Sends sig4_n from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 sig4_call(int sig4_s@{}@_send, ;, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
 /* sig4_s@{}@_send() with the payload in a struct. */
 sig4_call(int sig4_s@{}@_send_msg, ;, signet_bus *bus, const void *sender, const sig4_s *msg)
+}@)m4_dnl
+
+/* Posts sig4_n from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+sig4_call(int sig4_s@{}@_post, ;, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
+/* sig4_s@{}@_post() with the payload in a struct. */
+sig4_call(int sig4_s@{}@_post_msg, ;, signet_bus *bus, const void *sender, const sig4_s *msg)
 }@)m4_dnl
 
 /* True when sending sig4_n from sender would call a receiver. */

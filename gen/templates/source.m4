@@ -1,8 +1,8 @@
 m4_divert(-1)
 # source.m4: the generated source <base>.signet.c: layout checks, the
-# metadata tables (signet_enum_info, signet_struct_info, the signal table
-# and the schema) and the connect/send functions header.m4 declares. Calls
-# only what signet.h declares.
+# metadata tables (signet_enum_info, signet_struct_info, the invokers, the
+# signal table and the schema) and the connect/send/post functions header.m4
+# declares. Calls only what signet.h declares.
 
 # sig4_c_payload_type(I)
 # ----------------------
@@ -82,6 +82,22 @@ static const signet_struct_info sig4_c_info(@{$1}@, @{$2}@)_info = {
 };
 }@)
 
+# sig4_c_invoke(I)
+# ----------------
+# The invoker of signal I (signet_signal_info.invoke): calls a receiver
+# with a payload taken from a queue, through the receiver's own type.
+m4_define(@{sig4_c_invoke}@,
+@{m4_pushdef(@{sig4_s}@, sig4_ns@{_}@sig4_signal(@{$1}@, @{name}@))m4_dnl
+
+sig4_call(static int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_invoke, @{}@, const signet_recv *r, const signet_event *ev, const void *payload)
+{
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{    return ((sig4_s@{}@_fn *)r->fn)(r->ctx, ev, (const sig4_s *)payload);
+}@, @{    (void)payload;
+    return ((sig4_s@{}@_fn *)r->fn)(r->ctx, ev);
+}@)m4_dnl
+}
+m4_popdef(@{sig4_s}@)}@)
+
 # sig4_c_signal(I)
 # ----------------
 # The functions of signal I.
@@ -134,6 +150,19 @@ sig4_call(int sig4_s@{}@_send_msg, @{}@, signet_bus *bus, const void *sender, co
 {
     return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit(bus, sender, msg);
 }
+
+sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
+{
+    sig4_s msg;
+
+sig4_each(@{sig4_j}@, sig4_signal(@{$1}@, @{param_count}@), @{sig4_c_copy(@{$1}@, sig4_j)}@)m4_dnl
+sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, &msg)
+}
+
+sig4_call(int sig4_s@{}@_post_msg, @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
+{
+sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, msg)
+}
 }@, @{
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
 {
@@ -151,6 +180,11 @@ sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, NU
             break;
     }
     return signet_emit_end(&em, ran);
+}
+
+sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender)
+{
+sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, NULL)
 }
 }@)m4_dnl
 
@@ -203,11 +237,13 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{sig4_if(sig4_signal(sig4_i, @{param_count}@), @{
 /* The payload of sig4_signal(sig4_i, @{name}@) (sig4_schema(@{source}@):sig4_signal(sig4_i, @{line}@)) */
 sig4_c_struct_table(@{signal}@, sig4_i, sig4_signal(sig4_i, @{param_count}@), sig4_c_payload_type(sig4_i))}@)}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_c_invoke(sig4_i)}@)m4_dnl
 sig4_if(sig4_schema(@{signal_count}@), @{
 const signet_signal_info sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_COUNT@{]}@ = {
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{    { "sig4_signal(sig4_i, @{name}@)", sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(sig4_i, @{name}@)), "sig4_signal(sig4_i, @{topic}@)", m4_dnl
-sig4_if(sig4_signal(sig4_i, @{param_count}@), @{&sig4_c_info(@{signal}@, sig4_i)_info}@, @{NULL}@), &sig4_ns@{_}@schema },
+sig4_if(sig4_signal(sig4_i, @{param_count}@), @{&sig4_c_info(@{signal}@, sig4_i)_info}@, @{NULL}@), &sig4_ns@{_}@schema,
+      sig4_ns@{__}@sig4_signal(sig4_i, @{name}@)_invoke, sig4_signal(sig4_i, @{queue}@), SIGNET_OVERFLOW_@{}@sig4_upper(sig4_signal(sig4_i, @{overflow}@)) },
 }@)m4_dnl
 };
 }@)m4_dnl

@@ -27,7 +27,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 1
+#define SIGNET_ABI 2
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SIGNET_NODISCARD __attribute__((warn_unused_result))
@@ -46,7 +46,12 @@ extern "C" {
     X(ENOMEM,  -2, "out of memory")                                             \
     X(ENOENT,  -3, "no such connection (stale, unknown or already disconnected handle)") \
     X(ELIMIT,  -4, "limit reached (too many receivers on this signal)")         \
-    X(EABI,    -5, "generated code does not match this runtime (regenerate)")
+    X(EABI,    -5, "generated code does not match this runtime (regenerate)")   \
+    X(ETOOBIG, -6, "payload too large for the queue's slots")                   \
+    X(EFULL,   -7, "queue full (the message was dropped)")                      \
+    X(ETIMEDOUT, -8, "timed out waiting for room in a full queue")              \
+    X(ECLOSED, -9, "queue closed (being destroyed)")                            \
+    X(EBUSY,  -10, "not allowed from this thread now (inside a receiver or a worker)")
 /* clang-format on */
 
 enum {
@@ -87,6 +92,14 @@ typedef enum signet_type {
     SIGNET_TYPE_STRUCT
 } signet_type;
 
+/* What a post does when its queue is full (see signet_queue_options). */
+typedef enum signet_overflow {
+    SIGNET_OVERFLOW_DEFAULT,      /* the queue's policy (in a signal: no override) */
+    SIGNET_OVERFLOW_BLOCK,        /* wait for room until the queue's deadline */
+    SIGNET_OVERFLOW_DROP_NEWEST,  /* refuse the new message: SIGNET_EFULL */
+    SIGNET_OVERFLOW_DROP_OLDEST   /* evict the oldest waiting message */
+} signet_overflow;
+
 typedef struct signet_enum_info signet_enum_info;
 typedef struct signet_struct_info signet_struct_info;
 typedef struct signet_signal_info signet_signal_info;
@@ -117,12 +130,23 @@ struct signet_struct_info {
     const signet_field_info *fields;
 };
 
+struct signet_recv;
+struct signet_event;
+
+/* Calls receiver r of a signal with a payload taken from a queue: casts
+ * r->fn back to the signal's receiver type (generated per signal). */
+typedef int signet_invoke_fn(const struct signet_recv *r, const struct signet_event *ev,
+                             const void *payload);
+
 struct signet_signal_info {
     const char *name;              /* schema name, e.g. "stopped" */
     uint32_t id;                   /* index in its schema's signal table */
     const char *topic;             /* topic template, e.g. "sensors/{room}/temp" */
     const signet_struct_info *payload;
     const signet_schema_info *schema;
+    signet_invoke_fn *invoke;      /* runs a queued message's receiver */
+    uint32_t queue_len;            /* schema `queue N`: N, 0 when absent */
+    signet_overflow overflow;      /* schema `overflow ...`: the override */
 };
 
 struct signet_schema_info {
@@ -191,18 +215,32 @@ typedef struct signet_bus_options {
     signet_error_fn *on_error;   /* NULL: errors are counted only */
     void *error_ctx;
     uint32_t max_receivers;      /* per signal; 0 means SIGNET_DEFAULT_MAX_RECEIVERS */
+    /* Queues (see "Queued delivery" below). Each is the default for the bus's
+     * queues, the default queue included; 0 means the SIGNET_DEFAULT_*. */
+    uint32_t queue_capacity;     /* messages per queue */
+    uint32_t slot_size;          /* bytes of payload per message, strings included */
+    signet_overflow overflow;    /* DEFAULT means SIGNET_OVERFLOW_DROP_NEWEST */
+    uint32_t block_timeout_ms;   /* deadline of SIGNET_OVERFLOW_BLOCK; SIGNET_WAIT_FOREVER */
 } signet_bus_options;
 
 #define SIGNET_DEFAULT_MAX_RECEIVERS 65536u
+#define SIGNET_DEFAULT_QUEUE_CAPACITY 256u
+#define SIGNET_DEFAULT_SLOT_SIZE 256u
+#define SIGNET_DEFAULT_BLOCK_TIMEOUT_MS 1000u
+#define SIGNET_WAIT_FOREVER UINT32_MAX
 
 /* Creates a bus. opts may be NULL for defaults; it is copied.
  * Returns 0, SIGNET_EINVAL (out is NULL) or SIGNET_ENOMEM. */
 SIGNET_NODISCARD int signet_bus_create(const signet_bus_options *opts, signet_bus **out);
 
-/* Destroys a bus and every connection on it. NULL is ignored. The caller must
- * make sure no other thread is using the bus and no emission on it is running
- * (in particular, not from inside a receiver). */
-void signet_bus_destroy(signet_bus *bus);
+/* Destroys a bus, every connection on it and every queue of it: the worker
+ * threads its queues started are stopped and joined first (each finishes the
+ * message it is running), then messages still waiting are discarded, not
+ * run. Returns how many were discarded (0 for NULL). The caller must make
+ * sure no other thread is using the bus (posting, dispatching, running a
+ * queue) and no emission on it is running (in particular, not from inside a
+ * receiver). To deliver what is left instead, dispatch the queues first. */
+int signet_bus_destroy(signet_bus *bus);
 
 /* Number of receiver errors seen on this bus since it was created. */
 uint64_t signet_bus_error_count(const signet_bus *bus);
@@ -210,9 +248,12 @@ uint64_t signet_bus_error_count(const signet_bus *bus);
 /* Connection flags. */
 #define SIGNET_ONCE 0x1u  /* run at most once, then disconnect */
 
+typedef struct signet_queue signet_queue;
+
 typedef struct signet_connect_opts {
     int32_t priority;   /* higher runs earlier; ties keep connection order */
     uint32_t flags;     /* SIGNET_ONCE */
+    signet_queue *queue; /* non-NULL: a queued connection, run by this queue */
 } signet_connect_opts;
 
 /* Every receiver is stored as this type and converted back to its own
@@ -247,7 +288,8 @@ SIGNET_NODISCARD int signet_disconnect(signet_bus *bus, signet_conn conn);
  * signet_disconnect(). */
 int signet_disconnect_ctx(signet_bus *bus, const void *ctx);
 
-/* True when an emission of sig from sender would call at least one receiver. */
+/* True when an emission of sig from sender would call (or queue for) at
+ * least one receiver. */
 bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,
                           const void *sender);
 
@@ -287,6 +329,7 @@ typedef struct signet_emission {
     const signet_recv *begin;     /* the emission's receivers, in order */
     const signet_recv *end;
     bool outermost_;              /* private */
+    const void *queued_;          /* private: the signal's queued receivers */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one. */
@@ -294,7 +337,10 @@ SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
                                        const signet_signal_info *sig, const void *sender,
                                        const void *payload);
 
-/* Ends the emission; returns ran. */
+/* Ends the emission: queues it for the signal's queued receivers (one
+ * message per queue they are bound to), then returns ran, or a negative
+ * error code when it could not be queued (see signet_post()); the direct
+ * receivers have run either way. */
 int signet_emit_end(signet_emission *em, int ran);
 
 /* private: connection states, and the out-of-line halves of the helpers */
@@ -322,6 +368,137 @@ static inline bool signet_emit_stop(signet_emission *em, int rc)
 {
     return rc != 0 && signet__emit_status(em, rc);
 }
+
+/* ---------------------------------------------------------------------------
+ * Queued delivery
+ *
+ * A queue holds messages: copies of emitted payloads (strings and arrays
+ * deep-copied, so the poster may reuse its buffers at once) waiting to be
+ * run on whichever thread drains the queue. Each bus has a default queue;
+ * more are made with signet_queue_create(). A queue is bounded when it is
+ * created (capacity messages of at most slot_size payload bytes each,
+ * preallocated), FIFO, and lock-free for any number of posting threads.
+ *
+ * Which receivers run where:
+ *   - <ns>_<signal>_post() (signet_post) queues the emission for every
+ *     receiver: the direct ones run on the bus's default queue, a queued
+ *     connection (signet_connect_opts.queue) on its own queue.
+ *   - <ns>_<signal>_send() runs the direct receivers at once on the calling
+ *     thread and queues the emission for the queued connections.
+ * A message runs the receivers that were connected when it was queued and
+ * are still connected when it is dispatched (a receiver disconnected while
+ * the message waits does not run), filtered by sender as for send, in rank
+ * order: a posted message on the default queue runs the direct receivers,
+ * then the queued connections bound to that queue. SIGNET_STOP ends the
+ * receivers of that one message; errors go to the error hook on the
+ * dispatching thread.
+ *
+ * Threads: posting, signet_queue_stats(), signet_queue_stop() and
+ * signet_queue_fd() may be called from any thread, receivers included.
+ * signet_queue_dispatch() and signet_queue_run() may run on several threads
+ * at once (a worker pool); each message runs on exactly one of them.
+ * signet_queue_destroy() and signet_bus_destroy() must not run inside a
+ * receiver or a worker of the queue.
+ */
+
+/* Options of a queue; 0 / DEFAULT takes the bus's value. */
+typedef struct signet_queue_options {
+    uint32_t capacity;           /* messages; rounded up to a power of two (>= 2) */
+    uint32_t slot_size;          /* payload bytes per message, strings included */
+    signet_overflow overflow;    /* when full; a signal's schema override wins */
+    uint32_t block_timeout_ms;   /* SIGNET_OVERFLOW_BLOCK's deadline; SIGNET_WAIT_FOREVER */
+} signet_queue_options;
+
+/* Counters of a queue, or summed over a bus's queues (signet_bus_stats).
+ * posted == delivered + evicted + discarded + depth, where evicted
+ * (drop_oldest) is part of dropped. */
+typedef struct signet_stats {
+    uint64_t posted;             /* messages accepted */
+    uint64_t delivered;          /* messages dispatched (taken to run their receivers) */
+    uint64_t dropped;            /* refused posts (full, timed out, too big, closed) + evicted */
+    uint64_t evicted;            /* accepted, then dropped by drop_oldest */
+    uint64_t discarded;          /* left waiting when the queue was destroyed */
+    uint32_t depth;              /* waiting now */
+    uint32_t high_water;         /* most messages ever waiting at once (bus: the largest) */
+    uint32_t capacity;           /* (bus: the sum) */
+    uint32_t queue_count;        /* 1 for a queue; a bus's live queues, its default included */
+} signet_stats;
+
+/* Creates a queue on bus. opts may be NULL (the bus's defaults). Returns 0,
+ * SIGNET_EINVAL or SIGNET_ENOMEM. The bus destroys it if the caller does
+ * not. */
+SIGNET_NODISCARD int signet_queue_create(signet_bus *bus, const signet_queue_options *opts,
+                                         signet_queue **out);
+
+/* Destroys a queue made by signet_queue_create(): disconnects the queued
+ * connections bound to it, stops and joins its workers (each finishes the
+ * message it is running), then discards the messages still waiting. Returns
+ * how many it discarded, SIGNET_EINVAL (NULL or the default queue) or
+ * SIGNET_EBUSY (called inside a receiver). No other thread may dispatch or
+ * run it during or after the call. Posts racing with it get SIGNET_ECLOSED
+ * or skip the queue. */
+int signet_queue_destroy(signet_queue *q);
+
+/* The bus's default queue (never NULL for a valid bus). */
+signet_queue *signet_bus_queue(signet_bus *bus);
+
+/* Queues an emission of sig from sender (see above). payload: the signal's
+ * payload struct, NULL for a signal without one; it is copied before the
+ * call returns. Returns how many messages were queued (0: no receiver), or
+ * SIGNET_ETOOBIG (payload and strings over the queue's slot_size),
+ * SIGNET_EFULL (drop_newest), SIGNET_ETIMEDOUT (block), SIGNET_ECLOSED,
+ * SIGNET_EINVAL or SIGNET_EABI. A refused message is counted as dropped,
+ * for the queue and for the signal. When the receivers are bound to several
+ * queues, the first error is returned and the other queues still get
+ * their message. Allocates nothing. Generated <ns>_<signal>_post() wraps it. */
+int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                const void *payload);
+
+/* Runs at most max waiting messages (0: at most the queue's capacity) on the
+ * calling thread, oldest first, and returns how many it ran (0 when the
+ * queue was empty), or SIGNET_EINVAL. Never blocks. Once signet_queue_fd()
+ * was called, a dispatch that leaves the queue empty also re-arms the fd. */
+int signet_queue_dispatch(signet_queue *q, size_t max);
+
+/* signet_queue_dispatch() on the bus's default queue. */
+int signet_bus_dispatch(signet_bus *bus, size_t max);
+
+/* A file descriptor that polls readable when the queue has messages (an
+ * eventfd on Linux, a pipe elsewhere): add it to poll/epoll/libuv/GLib and
+ * call signet_queue_dispatch() when it is readable. Posters write to it only
+ * when the queue's consumer said it will sleep (a dispatch left the queue
+ * empty), so busy queues cost no system calls. The queue owns the fd: do
+ * not read or close it. Returns the fd or SIGNET_EINVAL. */
+int signet_queue_fd(signet_queue *q);
+
+/* signet_queue_fd() of the bus's default queue. */
+int signet_bus_fd(signet_bus *bus);
+
+/* Runs the queue's messages on the calling thread, sleeping while it is
+ * empty, until signet_queue_stop(). Several threads may run one queue.
+ * Returns 0, or SIGNET_EINVAL. */
+int signet_queue_run(signet_queue *q);
+
+/* Makes every signet_queue_run() of q return once it has finished its
+ * current message, and makes later ones return at once (a stopped queue
+ * stays stopped; dispatch still works). Does not wait. Any thread. */
+void signet_queue_stop(signet_queue *q);
+
+/* Starts n worker threads, each running signet_queue_run(q). Once per
+ * queue. They are stopped and joined by signet_queue_destroy() or
+ * signet_bus_destroy(). Returns 0, SIGNET_EINVAL (n is 0, or the queue
+ * already has workers) or SIGNET_ENOMEM. */
+SIGNET_NODISCARD int signet_queue_start(signet_queue *q, unsigned n);
+
+/* The queue's counters at this moment. Returns 0 or SIGNET_EINVAL. */
+int signet_queue_stats(const signet_queue *q, signet_stats *out);
+
+/* The sums over the bus's queues; discarded and dropped include queues
+ * already destroyed. Returns 0 or SIGNET_EINVAL. */
+int signet_bus_stats(const signet_bus *bus, signet_stats *out);
+
+/* Messages of sig refused or evicted on this bus, over all its queues. */
+uint64_t signet_signal_dropped(const signet_bus *bus, const signet_signal_info *sig);
 
 #ifdef __cplusplus
 }

@@ -7,15 +7,13 @@
  * open-addressing table. An emission (signet_emit_begin/next/end) reads the
  * snapshot inside an RCU read section (rcu.h): no lock, no allocation, and a
  * cost that depends only on the receivers that will run. Old snapshots and
- * freed connection slots are reclaimed after a grace period.
- * Depends on rcu.c and signet.h.
+ * freed connection slots are reclaimed after a grace period. Queued
+ * connections get a snapshot of their own, so an emission pays for queues
+ * only when the signal has some (queue.c runs them). The structures are in
+ * bus.h. Depends on rcu.c, queue.c and signet.h.
  */
-#include "signet.h"
+#include "bus.h"
 
-#include "rcu.h"
-
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,75 +21,6 @@
 #define CHUNK_BITS 8
 #define CHUNK_SIZE (1u << CHUNK_BITS)
 #define RETIRE_BATCH 64     /* connect reclaims once this many snapshots wait */
-
-/* One connection. Slots live in fixed chunks and never move, because
- * snapshots point at their live flag. Invariant: a slot is on exactly one of
- * its signal's list (used), the pending list (waiting for a grace period
- * before reuse) or the free list. */
-struct slot {
-    uint32_t live;              /* SIGNET__LIVE, SIGNET__LIVE_ONCE or 0; read by emissions */
-    uint32_t generation;        /* bumped on disconnect; never 0 */
-    bool used;
-    struct sigstate *sig;
-    signet_fnptr *fn;
-    void *ctx;
-    const void *sender;
-    int32_t priority;
-    uint32_t flags;
-    uint64_t order;             /* connection sequence, for stable ties */
-    uint32_t index;             /* this slot's own index */
-    uint32_t next_free;
-};
-
-struct bucket {
-    const void *sender;         /* NULL: empty bucket */
-    uint32_t off, n;
-};
-
-/* Immutable once published. */
-struct snap {
-    struct snap *retired_next;
-    uint32_t nany;              /* recv[0, nany): receivers for anonymous emissions */
-    uint32_t shift;             /* hash shift for the bucket table */
-    uint32_t nbuckets;          /* 0 when no receiver names a sender */
-    struct bucket *buckets;
-    signet_recv recv[];
-};
-
-struct sigstate {
-    const signet_signal_info *info;
-    _Atomic(struct snap *) snap;
-    uint32_t *conns;            /* slot indices, unordered; guarded by the bus mutex */
-    uint32_t nconns, cap;
-};
-
-struct schema_entry {
-    const signet_schema_info *schema;
-    struct sigstate *sigs;      /* schema->signal_count entries */
-};
-
-/* Immutable once published, like struct snap. */
-struct schemas {
-    struct schemas *retired_next;
-    uint32_t n;
-    struct schema_entry e[];
-};
-
-struct signet_bus {
-    _Atomic(struct schemas *) schemas;
-    pthread_mutex_t lock;       /* guards everything below */
-    signet_bus_options opts;
-    struct slot **chunks;
-    uint32_t nchunks, nslots;
-    uint32_t free_head;         /* UINT32_MAX: none */
-    uint32_t pending_head;      /* disconnected, not yet past a grace period */
-    uint64_t next_order;
-    struct snap *retired;
-    struct schemas *retired_schemas;
-    uint32_t nretired;
-    _Atomic uint64_t seq;
-    _Atomic uint64_t errors;
-};
 
 #define NONE UINT32_MAX
 
@@ -123,6 +52,20 @@ int signet_bus_create(const signet_bus_options *opts, signet_bus **out)
     bus->free_head = NONE;
     bus->pending_head = NONE;
     atomic_init(&bus->schemas, NULL);
+    if (bus->opts.queue_capacity == 0)
+        bus->opts.queue_capacity = SIGNET_DEFAULT_QUEUE_CAPACITY;
+    if (bus->opts.slot_size == 0)
+        bus->opts.slot_size = SIGNET_DEFAULT_SLOT_SIZE;
+    if (bus->opts.overflow == SIGNET_OVERFLOW_DEFAULT)
+        bus->opts.overflow = SIGNET_OVERFLOW_DROP_NEWEST;
+    if (bus->opts.block_timeout_ms == 0)
+        bus->opts.block_timeout_ms = SIGNET_DEFAULT_BLOCK_TIMEOUT_MS;
+    int err = signet__queue_new(bus, NULL, &bus->queue);
+    if (err) {
+        pthread_mutex_destroy(&bus->lock);
+        free(bus);
+        return err;
+    }
     *out = bus;
     return 0;
 }
@@ -141,16 +84,27 @@ static void free_retired(struct snap *s, struct schemas *sc)
     }
 }
 
-void signet_bus_destroy(signet_bus *bus)
+int signet_bus_destroy(signet_bus *bus)
 {
     if (!bus)
-        return;
+        return 0;
+    /* Workers first: they read the bus until they are joined. */
+    for (signet_queue *q = bus->queues; q; q = signet__queue_next(q))
+        signet__queue_close(q);
+    for (signet_queue *q = bus->queues; q; q = signet__queue_next(q))
+        signet__queue_join(q);
     signet__rcu_synchronize();
+    uint32_t discarded = 0;
+    for (signet_queue *q = bus->queues, *next; q; q = next) {
+        next = signet__queue_next(q);
+        discarded += signet__queue_free(q);
+    }
     struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
     if (sc) {
         for (uint32_t i = 0; i < sc->n; i++) {
             for (uint32_t k = 0; k < sc->e[i].schema->signal_count; k++) {
                 free(atomic_load_explicit(&sc->e[i].sigs[k].snap, memory_order_relaxed));
+                free(atomic_load_explicit(&sc->e[i].sigs[k].qsnap, memory_order_relaxed));
                 free(sc->e[i].sigs[k].conns);
             }
             free(sc->e[i].sigs);
@@ -163,6 +117,7 @@ void signet_bus_destroy(signet_bus *bus)
     free(bus->chunks);
     pthread_mutex_destroy(&bus->lock);
     free(bus);
+    return (int)(discarded > INT32_MAX ? INT32_MAX : discarded);
 }
 
 uint64_t signet_bus_error_count(const signet_bus *bus)
@@ -242,19 +197,16 @@ static int by_sender_rank(const void *a, const void *b)
     return rank_cmp(x, y);
 }
 
-static uint32_t hash_sender(const void *sender, uint32_t shift)
+/* Writes connection s as entry i of snap. */
+static void put_recv(struct snap *snap, uint32_t i, struct slot *s)
 {
-    return (uint32_t)(((uint64_t)(uintptr_t)sender * 0x9E3779B97F4A7C15ull) >> shift);
-}
-
-static signet_recv recv_of(struct slot *s)
-{
-    return (signet_recv){
+    snap->recv[i] = (signet_recv){
         .fn = s->fn,
         .ctx = s->ctx,
         .state_ = &s->live,
         .conn = {s->index, s->generation},
     };
+    snap->qi[i] = (struct qinfo){s->queue, s->order};
 }
 
 /* Does list[0, n) hold the same (fn, ctx) ranked before s? */
@@ -279,85 +231,128 @@ static void drop_fired(signet_bus *bus, struct sigstate *ss)
     }
 }
 
-/* Builds and publishes the signal's snapshot from its connection list, and
- * retires the old one. Receivers connected for SIGNET_ANY come first
- * (recv[0, nany)); then, per exact sender, the merge of the anonymous list
- * and that sender's receivers in rank order, where a receiver connected both
- * ways appears once, at its earlier rank. */
-static int rebuild(signet_bus *bus, struct sigstate *ss)
+static size_t align_up(size_t n, size_t a)
+{
+    return (n + a - 1) & ~(a - 1);
+}
+
+/* Builds a snapshot of the connections list[0, n) into *out (NULL when n is
+ * 0). Receivers connected for SIGNET_ANY come first (recv[0, nany)); then,
+ * per exact sender, the merge of the anonymous list and that sender's
+ * receivers in rank order, where a receiver connected both ways appears
+ * once, at its earlier rank. */
+static int build(struct slot *const *list, uint32_t n, uint64_t order_end, struct snap **out)
 {
     struct snap *snap = NULL;
 
-    drop_fired(bus, ss);
-    uint32_t n = ss->nconns;
-    if (n) {
-        struct slot **any = malloc(sizeof *any * n * 2);
-        if (!any)
-            return SIGNET_ENOMEM;
-        struct slot **exact = any + n;
-        uint32_t nany = 0, nexact = 0, nsenders = 0;
+    *out = NULL;
+    if (n == 0)
+        return 0;
+    struct slot **any = malloc(sizeof *any * n * 2);
+    if (!any)
+        return SIGNET_ENOMEM;
+    struct slot **exact = any + n;
+    uint32_t nany = 0, nexact = 0, nsenders = 0;
 
-        for (uint32_t i = 0; i < n; i++) {
-            struct slot *s = slot_at(bus, ss->conns[i]);
-            if (s->sender)
-                exact[nexact++] = s;
-            else
-                any[nany++] = s;
-        }
-        qsort(any, nany, sizeof *any, by_rank);
-        qsort(exact, nexact, sizeof *exact, by_sender_rank);
-        for (uint32_t i = 0; i < nexact; i++)
-            nsenders += i == 0 || exact[i]->sender != exact[i - 1]->sender;
-
-        uint32_t nbuckets = 0, shift = 64;
-        if (nsenders) {
-            for (nbuckets = 4, shift = 62; nbuckets < nsenders * 2; nbuckets <<= 1)
-                shift--;
-        }
-        size_t nrecv = nany + nexact + (size_t)nsenders * nany;
-        size_t head = sizeof *snap + nrecv * sizeof(signet_recv);
-        head = (head + _Alignof(struct bucket) - 1) & ~(_Alignof(struct bucket) - 1);
-        snap = calloc(1, head + nbuckets * sizeof(struct bucket));
-        if (!snap) {
-            free(any);
-            return SIGNET_ENOMEM;
-        }
-        snap->nany = nany;
-        snap->nbuckets = nbuckets;
-        snap->shift = shift;
-        snap->buckets = nbuckets ? (struct bucket *)((char *)snap + head) : NULL;
-
-        uint32_t out = 0;
-        for (uint32_t i = 0; i < nany; i++)
-            snap->recv[out++] = recv_of(any[i]);
-        for (uint32_t g = 0, end; g < nexact; g = end) {
-            const void *sender = exact[g]->sender;
-            for (end = g; end < nexact && exact[end]->sender == sender; end++)
-                ;
-            uint32_t off = out, a = 0, x = g;
-            while (a < nany || x < end) {
-                bool take_any = x == end || (a < nany && rank_cmp(any[a], exact[x]) < 0);
-                struct slot *s = take_any ? any[a++] : exact[x++];
-                bool twin = take_any ? earlier_twin(exact + g, end - g, s)
-                                     : earlier_twin(any, nany, s);
-                if (!twin)
-                    snap->recv[out++] = recv_of(s);
-            }
-            uint32_t h = hash_sender(sender, shift);
-            while (snap->buckets[h].sender)
-                h = (h + 1) & (nbuckets - 1);
-            snap->buckets[h] = (struct bucket){sender, off, out - off};
-        }
-        free(any);
+    for (uint32_t i = 0; i < n; i++) {
+        struct slot *s = list[i];
+        if (s->sender)
+            exact[nexact++] = s;
+        else
+            any[nany++] = s;
     }
+    qsort(any, nany, sizeof *any, by_rank);
+    qsort(exact, nexact, sizeof *exact, by_sender_rank);
+    for (uint32_t i = 0; i < nexact; i++)
+        nsenders += i == 0 || exact[i]->sender != exact[i - 1]->sender;
 
-    struct snap *old = atomic_load_explicit(&ss->snap, memory_order_relaxed);
-    atomic_store_explicit(&ss->snap, snap, memory_order_seq_cst);
+    uint32_t nbuckets = 0, shift = 64;
+    if (nsenders) {
+        for (nbuckets = 4, shift = 62; nbuckets < nsenders * 2; nbuckets <<= 1)
+            shift--;
+    }
+    size_t nrecv = nany + nexact + (size_t)nsenders * nany;
+    size_t qi_at = align_up(sizeof *snap + nrecv * sizeof(signet_recv), _Alignof(struct qinfo));
+    size_t buckets_at = align_up(qi_at + nrecv * sizeof(struct qinfo), _Alignof(struct bucket));
+    snap = calloc(1, buckets_at + nbuckets * sizeof(struct bucket));
+    if (!snap) {
+        free(any);
+        return SIGNET_ENOMEM;
+    }
+    snap->nany = nany;
+    snap->nbuckets = nbuckets;
+    snap->shift = shift;
+    snap->order_end = order_end;
+    snap->qi = (struct qinfo *)((char *)snap + qi_at);
+    snap->buckets = nbuckets ? (struct bucket *)((char *)snap + buckets_at) : NULL;
+
+    uint32_t out_n = 0;
+    for (uint32_t i = 0; i < nany; i++)
+        put_recv(snap, out_n++, any[i]);
+    for (uint32_t g = 0, end; g < nexact; g = end) {
+        const void *sender = exact[g]->sender;
+        for (end = g; end < nexact && exact[end]->sender == sender; end++)
+            ;
+        uint32_t off = out_n, a = 0, x = g;
+        while (a < nany || x < end) {
+            bool take_any = x == end || (a < nany && rank_cmp(any[a], exact[x]) < 0);
+            struct slot *s = take_any ? any[a++] : exact[x++];
+            bool twin = take_any ? earlier_twin(exact + g, end - g, s) : earlier_twin(any, nany, s);
+            if (!twin)
+                put_recv(snap, out_n++, s);
+        }
+        uint32_t h = signet__hash_sender(sender, shift);
+        while (snap->buckets[h].sender)
+            h = (h + 1) & (nbuckets - 1);
+        snap->buckets[h] = (struct bucket){sender, off, out_n - off};
+    }
+    free(any);
+    *out = snap;
+    return 0;
+}
+
+/* Publishes snap in *at and retires the snapshot it replaces (lock held). */
+static void publish(signet_bus *bus, _Atomic(struct snap *) *at, struct snap *snap)
+{
+    struct snap *old = atomic_load_explicit(at, memory_order_relaxed);
+
+    atomic_store_explicit(at, snap, memory_order_seq_cst);
     if (old) {
         old->retired_next = bus->retired;
         bus->retired = old;
         bus->nretired++;
     }
+}
+
+/* Builds and publishes the signal's two snapshots, direct receivers and
+ * queued connections, from its connection list, and retires the old ones. */
+static int rebuild(signet_bus *bus, struct sigstate *ss)
+{
+    drop_fired(bus, ss);
+    uint32_t n = ss->nconns, ndirect = 0, nqueued = 0;
+    struct slot **list = NULL;
+
+    if (n) {
+        list = malloc(sizeof *list * n);
+        if (!list)
+            return SIGNET_ENOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        struct slot *s = slot_at(bus, ss->conns[i]);
+        if (s->queue)
+            list[n - ++nqueued] = s;
+        else
+            list[ndirect++] = s;
+    }
+    struct snap *snap, *qsnap = NULL;
+    int err = build(list, ndirect, bus->next_order, &snap);
+    if (!err && (err = build(list + ndirect, nqueued, bus->next_order, &qsnap)) != 0)
+        free(snap);
+    free(list);
+    if (err)
+        return err;
+    publish(bus, &ss->snap, snap);
+    publish(bus, &ss->qsnap, qsnap);
     return 0;
 }
 
@@ -367,6 +362,18 @@ static int rebuild(signet_bus *bus, struct sigstate *ss)
 static bool valid_signal(const signet_signal_info *sig)
 {
     return sig->schema && sig->id < sig->schema->signal_count && &sig->schema->signals[sig->id] == sig;
+}
+
+/* Does a payload of this type hold strings (which posts copy)? */
+static bool has_strings(const signet_struct_info *si)
+{
+    for (uint32_t i = 0; si && i < si->field_count; i++) {
+        const signet_field_info *f = &si->fields[i];
+        if (f->type == SIGNET_TYPE_STR ||
+            (f->type == SIGNET_TYPE_STRUCT && has_strings(f->struct_info)))
+            return true;
+    }
+    return false;
 }
 
 /* The signal's state, adding its schema to the bus on first use (lock held). */
@@ -389,7 +396,10 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
     }
     for (uint32_t k = 0; k < sig->schema->signal_count; k++) {
         sigs[k].info = &sig->schema->signals[k];
+        sigs[k].deep = has_strings(sigs[k].info->payload);
         atomic_init(&sigs[k].snap, NULL);
+        atomic_init(&sigs[k].qsnap, NULL);
+        atomic_init(&sigs[k].dropped, 0);
     }
     grown->retired_next = NULL;
     grown->n = n + 1;
@@ -455,9 +465,22 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
         return SIGNET_EINVAL;
     if (opts && (opts->flags & ~SIGNET_ONCE))
         return SIGNET_EINVAL;
+    if (opts && opts->queue && !sig->invoke)
+        return SIGNET_EINVAL; /* a queued receiver is called through invoke */
 
     int err = 0;
+    signet_queue *queue = opts ? opts->queue : NULL;
     pthread_mutex_lock(&bus->lock);
+    if (queue) {
+        /* Only a live queue of this bus. */
+        signet_queue *q = bus->queues;
+        while (q && q != queue)
+            q = signet__queue_next(q);
+        if (!q) {
+            err = SIGNET_EINVAL;
+            goto unlock;
+        }
+    }
     struct sigstate *ss = sigstate_for(bus, sig, &err);
     if (!ss)
         goto unlock;
@@ -487,6 +510,7 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
     s->fn = fn;
     s->ctx = ctx;
     s->sender = sender;
+    s->queue = queue;
     s->priority = opts ? opts->priority : 0;
     s->flags = opts ? opts->flags : 0;
     s->order = bus->next_order++;
@@ -579,49 +603,32 @@ int signet_disconnect_ctx(signet_bus *bus, const void *ctx)
     return count;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Emission */
-
-/* The signal's current snapshot, or NULL (inside a read section). A bus
- * usually carries one schema, so the first entry is tried before the loop. */
-static inline struct snap *snap_for(const signet_bus *bus, const signet_signal_info *sig)
+void signet__bus_unbind(signet_bus *bus, signet_queue *q)
 {
-    /* seq_cst loads cost what acquire loads cost on x86 and AArch64, and
-     * keep the read side correct where membarrier is unavailable (rcu.h). */
-    const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_seq_cst);
-
-    if (__builtin_expect(sc == NULL, 0))
-        return NULL;
-    uint32_t i = 0;
-    while (sc->e[i].schema != sig->schema)
-        if (++i == sc->n)
-            return NULL;
-    return atomic_load_explicit(&sc->e[i].sigs[sig->id].snap, memory_order_seq_cst);
-}
-
-/* The receivers of an emission from sender: its pre-merged list, or the
- * anonymous list when no receiver names it. */
-static inline void receivers_for(const struct snap *s, const void *sender,
-                                 const signet_recv **begin, const signet_recv **end)
-{
-    const signet_recv *b = s->recv;
-    uint32_t n = s->nany;
-
-    if (sender && s->nbuckets) {
-        for (uint32_t h = hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
-            const struct bucket *k = &s->buckets[h];
-            if (k->sender == sender) {
-                b = s->recv + k->off;
-                n = k->n;
-                break;
+    pthread_mutex_lock(&bus->lock);
+    struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+    for (uint32_t i = 0; sc && i < sc->n; i++) {
+        for (uint32_t k = 0; k < sc->e[i].schema->signal_count; k++) {
+            struct sigstate *ss = &sc->e[i].sigs[k];
+            bool changed = false;
+            for (uint32_t c = 0; c < ss->nconns;) {
+                if (slot_at(bus, ss->conns[c])->queue != q) {
+                    c++;
+                    continue;
+                }
+                release_slot(bus, ss, c); /* moves the last entry into position c */
+                changed = true;
             }
-            if (!k->sender)
-                break;
+            if (changed)
+                republish(bus, ss);
         }
     }
-    *begin = b;
-    *end = b + n;
+    pthread_mutex_unlock(&bus->lock);
+    reclaim(bus);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Emission */
 
 /* A thread's first emission registers it for RCU, then starts over; a tail
  * call, so the common path below calls nothing. */
@@ -641,7 +648,7 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     if (__builtin_expect(!signet__rcu_registered(), 0))
         return begin_registering(em, bus, sig, sender, payload);
     em->outermost_ = signet__rcu_lock();
-    struct snap *s = snap_for(bus, sig);
+    struct sigstate *ss = signet__sigstate(bus, sig);
 
     em->ev.sender = sender;
     em->ev.signal = sig;
@@ -649,17 +656,25 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     em->ev.payload_ = payload;
     em->ev.seq_ = 0;
     em->ev.time_ns_ = 0;
-    if (s) {
-        receivers_for(s, sender, &em->begin, &em->end);
-    } else {
-        em->begin = NULL;
-        em->end = NULL;
+    em->begin = NULL;
+    em->end = NULL;
+    em->queued_ = NULL;
+    if (ss) {
+        struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
+        if (s)
+            signet__receivers(s, sender, &em->begin, &em->end);
+        em->queued_ = atomic_load_explicit(&ss->qsnap, memory_order_seq_cst);
     }
     return 0;
 }
 
 int signet_emit_end(signet_emission *em, int ran)
 {
+    if (__builtin_expect(em->queued_ != NULL, 0)) {
+        int rc = signet__enqueue_emission(em);
+        if (rc < 0)
+            ran = rc;
+    }
     signet__rcu_unlock(em->outermost_);
     return ran;
 }
@@ -690,10 +705,13 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, 
     if (!signet__rcu_registered())
         signet__rcu_register();
     bool outermost = signet__rcu_lock();
-    struct snap *s = snap_for(bus, sig);
-    if (s) {
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    for (int k = 0; ss && k < 2 && !found; k++) {
+        struct snap *s = atomic_load_explicit(k ? &ss->qsnap : &ss->snap, memory_order_seq_cst);
+        if (!s)
+            continue;
         const signet_recv *r, *end;
-        receivers_for(s, sender, &r, &end);
+        signet__receivers(s, sender, &r, &end);
         for (; r != end && !found; r++)
             found = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0;
     }

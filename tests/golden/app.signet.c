@@ -29,9 +29,22 @@ static const signet_struct_info app__server_stop_info = {
     "app_server_stop", sizeof(app_server_stop), _Alignof(app_server_stop), 1, app__server_stop_fields
 };
 
+static int app__server_start_invoke(const signet_recv *r, const signet_event *ev,
+                                    const void *payload)
+{
+    return ((app_server_start_fn *)r->fn)(r->ctx, ev, (const app_server_start *)payload);
+}
+
+static int app__server_stop_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((app_server_stop_fn *)r->fn)(r->ctx, ev, (const app_server_stop *)payload);
+}
+
 const signet_signal_info app_signals[APP_SIGNAL_COUNT] = {
-    { "server_start", APP_SIGNAL_SERVER_START, "server_start", &app__server_start_info, &app_schema },
-    { "server_stop", APP_SIGNAL_SERVER_STOP, "server_stop", &app__server_stop_info, &app_schema },
+    { "server_start", APP_SIGNAL_SERVER_START, "server_start", &app__server_start_info, &app_schema,
+      app__server_start_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "server_stop", APP_SIGNAL_SERVER_STOP, "server_stop", &app__server_stop_info, &app_schema,
+      app__server_stop_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
 };
 
 const signet_schema_info app_schema = {
@@ -89,6 +102,19 @@ int app_server_start_send_msg(signet_bus *bus, const void *sender, const app_ser
     return app__server_start_emit(bus, sender, msg);
 }
 
+int app_server_start_post(signet_bus *bus, const void *sender, const char *value)
+{
+    app_server_start msg;
+
+    msg.value = value;
+    return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, &msg);
+}
+
+int app_server_start_post_msg(signet_bus *bus, const void *sender, const app_server_start *msg)
+{
+    return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
+}
+
 bool app_server_start_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &app_signals[APP_SIGNAL_SERVER_START], sender);
@@ -142,6 +168,19 @@ int app_server_stop_send(signet_bus *bus, const void *sender, const char *value)
 int app_server_stop_send_msg(signet_bus *bus, const void *sender, const app_server_stop *msg)
 {
     return app__server_stop_emit(bus, sender, msg);
+}
+
+int app_server_stop_post(signet_bus *bus, const void *sender, const char *value)
+{
+    app_server_stop msg;
+
+    msg.value = value;
+    return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, &msg);
+}
+
+int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_server_stop *msg)
+{
+    return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
 }
 
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender)

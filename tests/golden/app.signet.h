@@ -4,8 +4,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 1
-#error "app.signet.h was generated for signet ABI 1; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 2
+#error "app.signet.h was generated for signet ABI 2; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -55,12 +55,23 @@ SIGNET_NODISCARD int app_server_start_connect_opts(signet_bus *bus, app_server_s
                                                    signet_conn *out);
 
 /* Sends server_start from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int app_server_start_send(signet_bus *bus, const void *sender, const char *value);
 
 /* app_server_start_send() with the payload in a struct. */
 int app_server_start_send_msg(signet_bus *bus, const void *sender, const app_server_start *msg);
+
+/* Posts server_start from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int app_server_start_post(signet_bus *bus, const void *sender, const char *value);
+
+/* app_server_start_post() with the payload in a struct. */
+int app_server_start_post_msg(signet_bus *bus, const void *sender, const app_server_start *msg);
 
 /* True when sending server_start from sender would call a receiver. */
 bool app_server_start_has_receivers(const signet_bus *bus, const void *sender);
@@ -94,12 +105,23 @@ SIGNET_NODISCARD int app_server_stop_connect_opts(signet_bus *bus, app_server_st
                                                   const signet_connect_opts *opts, signet_conn *out);
 
 /* Sends server_stop from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int app_server_stop_send(signet_bus *bus, const void *sender, const char *value);
 
 /* app_server_stop_send() with the payload in a struct. */
 int app_server_stop_send_msg(signet_bus *bus, const void *sender, const app_server_stop *msg);
+
+/* Posts server_stop from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int app_server_stop_post(signet_bus *bus, const void *sender, const char *value);
+
+/* app_server_stop_post() with the payload in a struct. */
+int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_server_stop *msg);
 
 /* True when sending server_stop from sender would call a receiver. */
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender);

@@ -171,12 +171,43 @@ static const signet_struct_info ks__last_info = {
     "ks_last", sizeof(ks_last), _Alignof(ks_last), 1, ks__last_fields
 };
 
+static int ks__ping_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    (void)payload;
+    return ((ks_ping_fn *)r->fn)(r->ctx, ev);
+}
+
+static int ks__every_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((ks_every_fn *)r->fn)(r->ctx, ev, (const ks_every *)payload);
+}
+
+static int ks__shapes_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((ks_shapes_fn *)r->fn)(r->ctx, ev, (const ks_shapes *)payload);
+}
+
+static int ks__odd_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((ks_odd_fn *)r->fn)(r->ctx, ev, (const ks_odd *)payload);
+}
+
+static int ks__last_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((ks_last_fn *)r->fn)(r->ctx, ev, (const ks_last *)payload);
+}
+
 const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
-    { "ping", KS_SIGNAL_PING, "ping", NULL, &ks_schema },
-    { "every", KS_SIGNAL_EVERY, "every", &ks__every_info, &ks_schema },
-    { "shapes", KS_SIGNAL_SHAPES, "shapes", &ks__shapes_info, &ks_schema },
-    { "odd", KS_SIGNAL_ODD, "odd/\100home/{room}/{id}/a*\057q\077?=/$1", &ks__odd_info, &ks_schema },
-    { "last", KS_SIGNAL_LAST, "last", &ks__last_info, &ks_schema },
+    { "ping", KS_SIGNAL_PING, "ping", NULL, &ks_schema,
+      ks__ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "every", KS_SIGNAL_EVERY, "every", &ks__every_info, &ks_schema,
+      ks__every_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "shapes", KS_SIGNAL_SHAPES, "shapes", &ks__shapes_info, &ks_schema,
+      ks__shapes_invoke, 8, SIGNET_OVERFLOW_BLOCK },
+    { "odd", KS_SIGNAL_ODD, "odd/\100home/{room}/{id}/a*\057q\077?=/$1", &ks__odd_info, &ks_schema,
+      ks__odd_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "last", KS_SIGNAL_LAST, "last", &ks__last_info, &ks_schema,
+      ks__last_invoke, 2, SIGNET_OVERFLOW_DROP_NEWEST },
 };
 
 const signet_schema_info ks_schema = {
@@ -215,6 +246,11 @@ int ks_ping_send(signet_bus *bus, const void *sender)
             break;
     }
     return signet_emit_end(&em, ran);
+}
+
+int ks_ping_post(signet_bus *bus, const void *sender)
+{
+    return signet_post(bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
 }
 
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender)
@@ -285,6 +321,34 @@ int ks_every_send_msg(signet_bus *bus, const void *sender, const ks_every *msg)
     return ks__every_emit(bus, sender, msg);
 }
 
+int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
+                  int64_t a64, uint8_t b8, uint16_t b16, uint32_t b32, uint64_t b64, float f,
+                  double d, const char *s, ks_color c, ks_sign g)
+{
+    ks_every msg;
+
+    msg.b = b;
+    msg.a8 = a8;
+    msg.a16 = a16;
+    msg.a32 = a32;
+    msg.a64 = a64;
+    msg.b8 = b8;
+    msg.b16 = b16;
+    msg.b32 = b32;
+    msg.b64 = b64;
+    msg.f = f;
+    msg.d = d;
+    msg.s = s;
+    msg.c = c;
+    msg.g = g;
+    return signet_post(bus, &ks_signals[KS_SIGNAL_EVERY], sender, &msg);
+}
+
+int ks_every_post_msg(signet_bus *bus, const void *sender, const ks_every *msg)
+{
+    return signet_post(bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
+}
+
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_EVERY], sender);
@@ -345,6 +409,26 @@ int ks_shapes_send_msg(signet_bus *bus, const void *sender, const ks_shapes *msg
     return ks__shapes_emit(bus, sender, msg);
 }
 
+int ks_shapes_post(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
+                   const uint8_t raw[4], const char *const names[2], const ks_point path[3],
+                   const ks_color hues[2])
+{
+    ks_shapes msg;
+
+    msg.p = *p;
+    msg.n = *n;
+    memcpy(msg.raw, raw, sizeof msg.raw);
+    memcpy(msg.names, names, sizeof msg.names);
+    memcpy(msg.path, path, sizeof msg.path);
+    memcpy(msg.hues, hues, sizeof msg.hues);
+    return signet_post(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, &msg);
+}
+
+int ks_shapes_post_msg(signet_bus *bus, const void *sender, const ks_shapes *msg)
+{
+    return signet_post(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
+}
+
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_SHAPES], sender);
@@ -398,6 +482,20 @@ int ks_odd_send_msg(signet_bus *bus, const void *sender, const ks_odd *msg)
     return ks__odd_emit(bus, sender, msg);
 }
 
+int ks_odd_post(signet_bus *bus, const void *sender, const char *room, uint32_t id)
+{
+    ks_odd msg;
+
+    msg.room = room;
+    msg.id = id;
+    return signet_post(bus, &ks_signals[KS_SIGNAL_ODD], sender, &msg);
+}
+
+int ks_odd_post_msg(signet_bus *bus, const void *sender, const ks_odd *msg)
+{
+    return signet_post(bus, &ks_signals[KS_SIGNAL_ODD], sender, msg);
+}
+
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_ODD], sender);
@@ -448,6 +546,19 @@ int ks_last_send(signet_bus *bus, const void *sender, ks_sign g)
 int ks_last_send_msg(signet_bus *bus, const void *sender, const ks_last *msg)
 {
     return ks__last_emit(bus, sender, msg);
+}
+
+int ks_last_post(signet_bus *bus, const void *sender, ks_sign g)
+{
+    ks_last msg;
+
+    msg.g = g;
+    return signet_post(bus, &ks_signals[KS_SIGNAL_LAST], sender, &msg);
+}
+
+int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg)
+{
+    return signet_post(bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
 }
 
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender)

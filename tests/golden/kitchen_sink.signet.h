@@ -4,8 +4,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 1
-#error "kitchen_sink.signet.h was generated for signet ABI 1; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 2
+#error "kitchen_sink.signet.h was generated for signet ABI 2; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -114,9 +114,17 @@ SIGNET_NODISCARD int ks_ping_connect_opts(signet_bus *bus, ks_ping_fn *fn, void 
                                           signet_conn *out);
 
 /* Sends ping from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int ks_ping_send(signet_bus *bus, const void *sender);
+
+/* Posts ping from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int ks_ping_post(signet_bus *bus, const void *sender);
 
 /* True when sending ping from sender would call a receiver. */
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender);
@@ -163,14 +171,27 @@ SIGNET_NODISCARD int ks_every_connect_opts(signet_bus *bus, ks_every_fn *fn, voi
                                            signet_conn *out);
 
 /* Sends every from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int ks_every_send(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
                   int64_t a64, uint8_t b8, uint16_t b16, uint32_t b32, uint64_t b64, float f,
                   double d, const char *s, ks_color c, ks_sign g);
 
 /* ks_every_send() with the payload in a struct. */
 int ks_every_send_msg(signet_bus *bus, const void *sender, const ks_every *msg);
+
+/* Posts every from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
+                  int64_t a64, uint8_t b8, uint16_t b16, uint32_t b32, uint64_t b64, float f,
+                  double d, const char *s, ks_color c, ks_sign g);
+
+/* ks_every_post() with the payload in a struct. */
+int ks_every_post_msg(signet_bus *bus, const void *sender, const ks_every *msg);
 
 /* True when sending every from sender would call a receiver. */
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender);
@@ -209,14 +230,27 @@ SIGNET_NODISCARD int ks_shapes_connect_opts(signet_bus *bus, ks_shapes_fn *fn, v
                                             signet_conn *out);
 
 /* Sends shapes from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int ks_shapes_send(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
                    const uint8_t raw[4], const char *const names[2], const ks_point path[3],
                    const ks_color hues[2]);
 
 /* ks_shapes_send() with the payload in a struct. */
 int ks_shapes_send_msg(signet_bus *bus, const void *sender, const ks_shapes *msg);
+
+/* Posts shapes from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int ks_shapes_post(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
+                   const uint8_t raw[4], const char *const names[2], const ks_point path[3],
+                   const ks_color hues[2]);
+
+/* ks_shapes_post() with the payload in a struct. */
+int ks_shapes_post_msg(signet_bus *bus, const void *sender, const ks_shapes *msg);
 
 /* True when sending shapes from sender would call a receiver. */
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender);
@@ -251,12 +285,23 @@ SIGNET_NODISCARD int ks_odd_connect_opts(signet_bus *bus, ks_odd_fn *fn, void *c
                                          signet_conn *out);
 
 /* Sends odd from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int ks_odd_send(signet_bus *bus, const void *sender, const char *room, uint32_t id);
 
 /* ks_odd_send() with the payload in a struct. */
 int ks_odd_send_msg(signet_bus *bus, const void *sender, const ks_odd *msg);
+
+/* Posts odd from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int ks_odd_post(signet_bus *bus, const void *sender, const char *room, uint32_t id);
+
+/* ks_odd_post() with the payload in a struct. */
+int ks_odd_post_msg(signet_bus *bus, const void *sender, const ks_odd *msg);
 
 /* True when sending odd from sender would call a receiver. */
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender);
@@ -290,12 +335,23 @@ SIGNET_NODISCARD int ks_last_connect_opts(signet_bus *bus, ks_last_fn *fn, void 
                                           signet_conn *out);
 
 /* Sends last from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int ks_last_send(signet_bus *bus, const void *sender, ks_sign g);
 
 /* ks_last_send() with the payload in a struct. */
 int ks_last_send_msg(signet_bus *bus, const void *sender, const ks_last *msg);
+
+/* Posts last from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int ks_last_post(signet_bus *bus, const void *sender, ks_sign g);
+
+/* ks_last_post() with the payload in a struct. */
+int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg);
 
 /* True when sending last from sender would call a receiver. */
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender);

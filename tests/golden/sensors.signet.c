@@ -112,14 +112,60 @@ static const signet_struct_info sensors__alarm_info = {
     "sensors_alarm", sizeof(sensors_alarm), _Alignof(sensors_alarm), 8, sensors__alarm_fields
 };
 
+static int sensors__started_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    (void)payload;
+    return ((sensors_started_fn *)r->fn)(r->ctx, ev);
+}
+
+static int sensors__stopped_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((sensors_stopped_fn *)r->fn)(r->ctx, ev, (const sensors_stopped *)payload);
+}
+
+static int sensors__reading_taken_invoke(const signet_recv *r, const signet_event *ev,
+                                         const void *payload)
+{
+    return ((sensors_reading_taken_fn *)r->fn)(r->ctx, ev, (const sensors_reading_taken *)payload);
+}
+
+static int sensors__door_changed_invoke(const signet_recv *r, const signet_event *ev,
+                                        const void *payload)
+{
+    return ((sensors_door_changed_fn *)r->fn)(r->ctx, ev, (const sensors_door_changed *)payload);
+}
+
+static int sensors__temp_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((sensors_temp_fn *)r->fn)(r->ctx, ev, (const sensors_temp *)payload);
+}
+
+static int sensors__battery_low_invoke(const signet_recv *r, const signet_event *ev,
+                                       const void *payload)
+{
+    return ((sensors_battery_low_fn *)r->fn)(r->ctx, ev, (const sensors_battery_low *)payload);
+}
+
+static int sensors__alarm_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((sensors_alarm_fn *)r->fn)(r->ctx, ev, (const sensors_alarm *)payload);
+}
+
 const signet_signal_info sensors_signals[SENSORS_SIGNAL_COUNT] = {
-    { "started", SENSORS_SIGNAL_STARTED, "started", NULL, &sensors_schema },
-    { "stopped", SENSORS_SIGNAL_STOPPED, "stopped", &sensors__stopped_info, &sensors_schema },
-    { "reading_taken", SENSORS_SIGNAL_READING_TAKEN, "reading_taken", &sensors__reading_taken_info, &sensors_schema },
-    { "door_changed", SENSORS_SIGNAL_DOOR_CHANGED, "house/{room}/door", &sensors__door_changed_info, &sensors_schema },
-    { "temp", SENSORS_SIGNAL_TEMP, "sensors/{room}/{sensor}/temp", &sensors__temp_info, &sensors_schema },
-    { "battery_low", SENSORS_SIGNAL_BATTERY_LOW, "battery_low", &sensors__battery_low_info, &sensors_schema },
-    { "alarm", SENSORS_SIGNAL_ALARM, "alarm", &sensors__alarm_info, &sensors_schema },
+    { "started", SENSORS_SIGNAL_STARTED, "started", NULL, &sensors_schema,
+      sensors__started_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "stopped", SENSORS_SIGNAL_STOPPED, "stopped", &sensors__stopped_info, &sensors_schema,
+      sensors__stopped_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "reading_taken", SENSORS_SIGNAL_READING_TAKEN, "reading_taken", &sensors__reading_taken_info, &sensors_schema,
+      sensors__reading_taken_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "door_changed", SENSORS_SIGNAL_DOOR_CHANGED, "house/{room}/door", &sensors__door_changed_info, &sensors_schema,
+      sensors__door_changed_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "temp", SENSORS_SIGNAL_TEMP, "sensors/{room}/{sensor}/temp", &sensors__temp_info, &sensors_schema,
+      sensors__temp_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "battery_low", SENSORS_SIGNAL_BATTERY_LOW, "battery_low", &sensors__battery_low_info, &sensors_schema,
+      sensors__battery_low_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+    { "alarm", SENSORS_SIGNAL_ALARM, "alarm", &sensors__alarm_info, &sensors_schema,
+      sensors__alarm_invoke, 64, SIGNET_OVERFLOW_DROP_OLDEST },
 };
 
 const signet_schema_info sensors_schema = {
@@ -160,6 +206,11 @@ int sensors_started_send(signet_bus *bus, const void *sender)
             break;
     }
     return signet_emit_end(&em, ran);
+}
+
+int sensors_started_post(signet_bus *bus, const void *sender)
+{
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL);
 }
 
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender)
@@ -218,6 +269,20 @@ int sensors_stopped_send_msg(signet_bus *bus, const void *sender, const sensors_
     return sensors__stopped_emit(bus, sender, msg);
 }
 
+int sensors_stopped_post(signet_bus *bus, const void *sender, int32_t code, const char *reason)
+{
+    sensors_stopped msg;
+
+    msg.code = code;
+    msg.reason = reason;
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, &msg);
+}
+
+int sensors_stopped_post_msg(signet_bus *bus, const void *sender, const sensors_stopped *msg)
+{
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg);
+}
+
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender);
@@ -273,6 +338,20 @@ int sensors_reading_taken_send_msg(signet_bus *bus, const void *sender,
                                    const sensors_reading_taken *msg)
 {
     return sensors__reading_taken_emit(bus, sender, msg);
+}
+
+int sensors_reading_taken_post(signet_bus *bus, const void *sender, const sensors_reading *r)
+{
+    sensors_reading_taken msg;
+
+    msg.r = *r;
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, &msg);
+}
+
+int sensors_reading_taken_post_msg(signet_bus *bus, const void *sender,
+                                   const sensors_reading_taken *msg)
+{
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, msg);
 }
 
 bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *sender)
@@ -333,6 +412,22 @@ int sensors_door_changed_send_msg(signet_bus *bus, const void *sender,
     return sensors__door_changed_emit(bus, sender, msg);
 }
 
+int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *room,
+                              sensors_door state)
+{
+    sensors_door_changed msg;
+
+    msg.room = room;
+    msg.state = state;
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, &msg);
+}
+
+int sensors_door_changed_post_msg(signet_bus *bus, const void *sender,
+                                  const sensors_door_changed *msg)
+{
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, msg);
+}
+
 bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender);
@@ -389,6 +484,22 @@ int sensors_temp_send_msg(signet_bus *bus, const void *sender, const sensors_tem
     return sensors__temp_emit(bus, sender, msg);
 }
 
+int sensors_temp_post(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
+                      double celsius)
+{
+    sensors_temp msg;
+
+    msg.room = room;
+    msg.sensor = sensor;
+    msg.celsius = celsius;
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, &msg);
+}
+
+int sensors_temp_post_msg(signet_bus *bus, const void *sender, const sensors_temp *msg)
+{
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, msg);
+}
+
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender);
@@ -443,6 +554,20 @@ int sensors_battery_low_send(signet_bus *bus, const void *sender, uint32_t senso
 int sensors_battery_low_send_msg(signet_bus *bus, const void *sender, const sensors_battery_low *msg)
 {
     return sensors__battery_low_emit(bus, sender, msg);
+}
+
+int sensors_battery_low_post(signet_bus *bus, const void *sender, uint32_t sensor, uint8_t percent)
+{
+    sensors_battery_low msg;
+
+    msg.sensor = sensor;
+    msg.percent = percent;
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, &msg);
+}
+
+int sensors_battery_low_post_msg(signet_bus *bus, const void *sender, const sensors_battery_low *msg)
+{
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg);
 }
 
 bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender)
@@ -504,6 +629,27 @@ int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t 
 int sensors_alarm_send_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg)
 {
     return sensors__alarm_emit(bus, sender, msg);
+}
+
+int sensors_alarm_post(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
+                       uint16_t zone, int8_t offset, int16_t delta, uint64_t code, const char *note)
+{
+    sensors_alarm msg;
+
+    msg.armed = armed;
+    msg.since = since;
+    msg.level = level;
+    msg.zone = zone;
+    msg.offset = offset;
+    msg.delta = delta;
+    msg.code = code;
+    msg.note = note;
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, &msg);
+}
+
+int sensors_alarm_post_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg)
+{
+    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg);
 }
 
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender)

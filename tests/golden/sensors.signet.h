@@ -4,8 +4,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 1
-#error "sensors.signet.h was generated for signet ABI 1; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 2
+#error "sensors.signet.h was generated for signet ABI 2; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -69,9 +69,17 @@ SIGNET_NODISCARD int sensors_started_connect_opts(signet_bus *bus, sensors_start
                                                   const signet_connect_opts *opts, signet_conn *out);
 
 /* Sends started from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int sensors_started_send(signet_bus *bus, const void *sender);
+
+/* Posts started from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int sensors_started_post(signet_bus *bus, const void *sender);
 
 /* True when sending started from sender would call a receiver. */
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender);
@@ -106,12 +114,23 @@ SIGNET_NODISCARD int sensors_stopped_connect_opts(signet_bus *bus, sensors_stopp
                                                   const signet_connect_opts *opts, signet_conn *out);
 
 /* Sends stopped from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, const char *reason);
 
 /* sensors_stopped_send() with the payload in a struct. */
 int sensors_stopped_send_msg(signet_bus *bus, const void *sender, const sensors_stopped *msg);
+
+/* Posts stopped from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int sensors_stopped_post(signet_bus *bus, const void *sender, int32_t code, const char *reason);
+
+/* sensors_stopped_post() with the payload in a struct. */
+int sensors_stopped_post_msg(signet_bus *bus, const void *sender, const sensors_stopped *msg);
 
 /* True when sending stopped from sender would call a receiver. */
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender);
@@ -148,12 +167,24 @@ SIGNET_NODISCARD int sensors_reading_taken_connect_opts(signet_bus *bus,
                                                         signet_conn *out);
 
 /* Sends reading_taken from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensors_reading *r);
 
 /* sensors_reading_taken_send() with the payload in a struct. */
 int sensors_reading_taken_send_msg(signet_bus *bus, const void *sender,
+                                   const sensors_reading_taken *msg);
+
+/* Posts reading_taken from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int sensors_reading_taken_post(signet_bus *bus, const void *sender, const sensors_reading *r);
+
+/* sensors_reading_taken_post() with the payload in a struct. */
+int sensors_reading_taken_post_msg(signet_bus *bus, const void *sender,
                                    const sensors_reading_taken *msg);
 
 /* True when sending reading_taken from sender would call a receiver. */
@@ -191,13 +222,26 @@ SIGNET_NODISCARD int sensors_door_changed_connect_opts(signet_bus *bus, sensors_
                                                        signet_conn *out);
 
 /* Sends door_changed from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *room,
                               sensors_door state);
 
 /* sensors_door_changed_send() with the payload in a struct. */
 int sensors_door_changed_send_msg(signet_bus *bus, const void *sender,
+                                  const sensors_door_changed *msg);
+
+/* Posts door_changed from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *room,
+                              sensors_door state);
+
+/* sensors_door_changed_post() with the payload in a struct. */
+int sensors_door_changed_post_msg(signet_bus *bus, const void *sender,
                                   const sensors_door_changed *msg);
 
 /* True when sending door_changed from sender would call a receiver. */
@@ -234,13 +278,25 @@ SIGNET_NODISCARD int sensors_temp_connect_opts(signet_bus *bus, sensors_temp_fn 
                                                signet_conn *out);
 
 /* Sends temp from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
                       double celsius);
 
 /* sensors_temp_send() with the payload in a struct. */
 int sensors_temp_send_msg(signet_bus *bus, const void *sender, const sensors_temp *msg);
+
+/* Posts temp from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int sensors_temp_post(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
+                      double celsius);
+
+/* sensors_temp_post() with the payload in a struct. */
+int sensors_temp_post_msg(signet_bus *bus, const void *sender, const sensors_temp *msg);
 
 /* True when sending temp from sender would call a receiver. */
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender);
@@ -277,12 +333,24 @@ SIGNET_NODISCARD int sensors_battery_low_connect_opts(signet_bus *bus, sensors_b
                                                       signet_conn *out);
 
 /* Sends battery_low from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int sensors_battery_low_send(signet_bus *bus, const void *sender, uint32_t sensor, uint8_t percent);
 
 /* sensors_battery_low_send() with the payload in a struct. */
 int sensors_battery_low_send_msg(signet_bus *bus, const void *sender,
+                                 const sensors_battery_low *msg);
+
+/* Posts battery_low from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int sensors_battery_low_post(signet_bus *bus, const void *sender, uint32_t sensor, uint8_t percent);
+
+/* sensors_battery_low_post() with the payload in a struct. */
+int sensors_battery_low_post_msg(signet_bus *bus, const void *sender,
                                  const sensors_battery_low *msg);
 
 /* True when sending battery_low from sender would call a receiver. */
@@ -324,13 +392,25 @@ SIGNET_NODISCARD int sensors_alarm_connect_opts(signet_bus *bus, sensors_alarm_f
                                                 signet_conn *out);
 
 /* Sends alarm from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns. Returns how many receivers ran,
- * or a negative error code. */
+ * this thread, in order, before it returns; queued connections get it
+ * through their queues. Returns how many receivers ran, or a negative error
+ * code (see signet_emit_end()). */
 int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
                        uint16_t zone, int8_t offset, int16_t delta, uint64_t code, const char *note);
 
 /* sensors_alarm_send() with the payload in a struct. */
 int sensors_alarm_send_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg);
+
+/* Posts alarm from sender: the payload is copied (strings too) into a
+ * queue message and the call returns at once; the receivers run later on
+ * the threads that dispatch their queues (direct receivers: the bus's
+ * default queue). Returns how many messages were queued, or a negative
+ * error code: see signet_post(). Allocates nothing. */
+int sensors_alarm_post(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
+                       uint16_t zone, int8_t offset, int16_t delta, uint64_t code, const char *note);
+
+/* sensors_alarm_post() with the payload in a struct. */
+int sensors_alarm_post_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg);
 
 /* True when sending alarm from sender would call a receiver. */
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender);

@@ -21,12 +21,25 @@ static const signet_field_info t_ping_fields[] = {
 };
 static const signet_struct_info t_ping_info = {"t_ping", sizeof(t_ping), _Alignof(t_ping), 1,
                                                t_ping_fields};
+typedef int t_bare_fn(void *ctx, const signet_event *ev);
+
+static int t_ping_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((t_ping_fn *)r->fn)(r->ctx, ev, (const t_ping *)payload);
+}
+
+static int t_bare_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    (void)payload;
+    return ((t_bare_fn *)r->fn)(r->ctx, ev);
+}
+
 extern const signet_schema_info t_schema;
 enum { T_PING, T_PONG, T_BARE, T_COUNT };
 static const signet_signal_info t_signals[T_COUNT] = {
-    {"ping", T_PING, "ping", &t_ping_info, &t_schema},
-    {"pong", T_PONG, "pong", &t_ping_info, &t_schema},
-    {"bare", T_BARE, "bare", NULL, &t_schema},
+    {"ping", T_PING, "ping", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT},
+    {"pong", T_PONG, "pong", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT},
+    {"bare", T_BARE, "bare", NULL, &t_schema, t_bare_invoke, 0, SIGNET_OVERFLOW_DEFAULT},
 };
 const signet_schema_info t_schema = {SIGNET_ABI, "t", "t.signet", T_COUNT, t_signals};
 

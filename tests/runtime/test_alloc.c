@@ -1,4 +1,4 @@
-/* test_alloc.c: sending allocates nothing. Counts every heap allocation
+/* test_alloc.c: sending, posting and dispatching allocate nothing. Counts every heap allocation
  * made while sending (anonymous, filtered, nested, with an error hook and
  * the event accessors) through the sanitizer allocator hooks, or, in a build
  * without sanitizers, by interposing malloc and friends. */
@@ -120,8 +120,48 @@ static void send_allocates_nothing(void)
     signet_bus_destroy(bus);
 }
 
+static int post_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)msg;
+    (void)signet_event_seq(ev);
+    return 0;
+}
+
+/* Posting (to the default queue and, through a send, to a second queue)
+ * and dispatching allocate nothing once the queues exist. */
+static void post_and_dispatch_allocate_nothing(void)
+{
+    signet_queue *q;
+    signet_conn c;
+
+    install();
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    signet_connect_opts on_q = {.queue = q};
+    CHECK_OK(t_connect(bus, T_PING, post_rx, NULL, SIGNET_ANY, NULL, &c));
+    CHECK_OK(t_connect(bus, T_PING, post_rx, &c, SIGNET_ANY, &on_q, &c));
+    const t_ping warm = {0};
+    CHECK_EQ(signet_post(bus, &t_signals[T_PING], NULL, &warm), 2);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+
+    atomic_store(&counting, true);
+    for (int i = 0; i < 1000; i++) {
+        const t_ping msg = {i};
+        CHECK_EQ(signet_post(bus, &t_signals[T_PING], NULL, &msg), 2);
+        CHECK_EQ(t_send(bus, T_PING, NULL, i), 1);
+        CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+        CHECK_EQ(signet_queue_dispatch(q, 0), 2);
+    }
+    atomic_store(&counting, false);
+    CHECK_EQ(atomic_load(&allocations), 0);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"send_allocates_nothing", send_allocates_nothing},
+    {"post_and_dispatch_allocate_nothing", post_and_dispatch_allocate_nothing},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,164 @@
+/* bus.h: the bus's internal data, shared by bus.c (connections, snapshots,
+ * synchronous emission) and queue.c (queued delivery). Not installed.
+ *
+ * Writers (connect, disconnect, queue destroy) serialise on the bus mutex;
+ * emissions, posts and dispatches read immutable snapshots inside RCU read
+ * sections (rcu.h). Depends on signet.h and rcu.h.
+ */
+#ifndef SIGNET_BUS_H
+#define SIGNET_BUS_H
+
+#include "signet.h"
+
+#include "rcu.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* One connection. Slots live in fixed chunks and never move, because
+ * snapshots point at their live flag. Invariant: a slot is on exactly one of
+ * its signal's list (used), the pending list (waiting for a grace period
+ * before reuse) or the free list. */
+struct slot {
+    uint32_t live;              /* SIGNET__LIVE, SIGNET__LIVE_ONCE or 0; read by emissions */
+    uint32_t generation;        /* bumped on disconnect; never 0 */
+    bool used;
+    struct sigstate *sig;
+    signet_fnptr *fn;
+    void *ctx;
+    const void *sender;
+    signet_queue *queue;        /* NULL: a direct connection */
+    int32_t priority;
+    uint32_t flags;
+    uint64_t order;             /* connection sequence, for stable ties */
+    uint32_t index;             /* this slot's own index */
+    uint32_t next_free;
+};
+
+struct bucket {
+    const void *sender;         /* NULL: empty bucket */
+    uint32_t off, n;
+};
+
+/* What a queued message needs to know about recv[i] besides signet_recv. */
+struct qinfo {
+    signet_queue *queue;        /* the connection's queue; NULL if direct */
+    uint64_t order;             /* the connection's sequence number */
+};
+
+/* Immutable once published. A signal has two: its direct receivers and its
+ * queued connections, so emissions without queued receivers never look at
+ * queues. */
+struct snap {
+    struct snap *retired_next;
+    uint32_t nany;              /* recv[0, nany): receivers for anonymous emissions */
+    uint32_t shift;             /* hash shift for the bucket table */
+    uint32_t nbuckets;          /* 0 when no receiver names a sender */
+    uint64_t order_end;         /* every connection in it has order < order_end */
+    struct bucket *buckets;
+    struct qinfo *qi;           /* parallel to recv[] */
+    signet_recv recv[];
+};
+
+struct sigstate {
+    const signet_signal_info *info;
+    _Atomic(struct snap *) snap;    /* direct receivers */
+    _Atomic(struct snap *) qsnap;   /* queued connections, NULL when none */
+    bool deep;                  /* the payload holds strings: posts copy them */
+    _Atomic uint64_t dropped;   /* messages of this signal refused or evicted */
+    uint32_t *conns;            /* slot indices, unordered; guarded by the bus mutex */
+    uint32_t nconns, cap;
+};
+
+struct schema_entry {
+    const signet_schema_info *schema;
+    struct sigstate *sigs;      /* schema->signal_count entries */
+};
+
+/* Immutable once published, like struct snap. */
+struct schemas {
+    struct schemas *retired_next;
+    uint32_t n;
+    struct schema_entry e[];
+};
+
+struct signet_bus {
+    _Atomic(struct schemas *) schemas;
+    signet_queue *queue;        /* the default queue; set at creation */
+    pthread_mutex_t lock;       /* guards everything below */
+    signet_bus_options opts;
+    struct slot **chunks;
+    uint32_t nchunks, nslots;
+    uint32_t free_head;         /* UINT32_MAX: none */
+    uint32_t pending_head;      /* disconnected, not yet past a grace period */
+    uint64_t next_order;
+    struct snap *retired;
+    struct schemas *retired_schemas;
+    uint32_t nretired;
+    signet_queue *queues;       /* every queue of the bus, the default one included */
+    signet_stats gone;          /* counters of destroyed queues */
+    _Atomic uint64_t seq;
+    _Atomic uint64_t errors;
+};
+
+static inline uint32_t signet__hash_sender(const void *sender, uint32_t shift)
+{
+    return (uint32_t)(((uint64_t)(uintptr_t)sender * 0x9E3779B97F4A7C15ull) >> shift);
+}
+
+/* The signal's state on this bus, or NULL when nothing was ever connected
+ * to its schema (inside a read section). A bus usually carries one schema,
+ * so the first entry is tried before the loop. */
+static inline struct sigstate *signet__sigstate(const signet_bus *bus,
+                                                const signet_signal_info *sig)
+{
+    /* seq_cst loads cost what acquire loads cost on x86 and AArch64, and
+     * keep the read side correct where membarrier is unavailable (rcu.h). */
+    const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_seq_cst);
+
+    if (__builtin_expect(sc == NULL, 0))
+        return NULL;
+    uint32_t i = 0;
+    while (sc->e[i].schema != sig->schema)
+        if (++i == sc->n)
+            return NULL;
+    return &sc->e[i].sigs[sig->id];
+}
+
+/* The receivers of an emission from sender: its pre-merged list, or the
+ * anonymous list when no receiver names it. */
+static inline void signet__receivers(const struct snap *s, const void *sender,
+                                     const signet_recv **begin, const signet_recv **end)
+{
+    const signet_recv *b = s->recv;
+    uint32_t n = s->nany;
+
+    if (sender && s->nbuckets) {
+        for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
+            const struct bucket *k = &s->buckets[h];
+            if (k->sender == sender) {
+                b = s->recv + k->off;
+                n = k->n;
+                break;
+            }
+            if (!k->sender)
+                break;
+        }
+    }
+    *begin = b;
+    *end = b + n;
+}
+
+/* bus.c: disconnects every connection bound to q (takes the bus lock). */
+void signet__bus_unbind(signet_bus *bus, signet_queue *q);
+
+/* queue.c */
+int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_queue **out);
+void signet__queue_close(signet_queue *q);    /* posts get SIGNET_ECLOSED from now on */
+void signet__queue_join(signet_queue *q);     /* stops and joins its workers */
+uint32_t signet__queue_free(signet_queue *q); /* discards what waits; returns how many */
+signet_queue *signet__queue_next(const signet_queue *q); /* the bus's list (lock held) */
+void signet__queue_link(signet_queue *q, signet_queue *next);
+int signet__enqueue_emission(signet_emission *em);     /* signet_emit_end's queued part */
+
+#endif /* SIGNET_BUS_H */

@@ -1,0 +1,678 @@
+/* test_queue.c: queued delivery. Posting and dispatching, queued
+ * connections and their threads, overflow policies with exact counts,
+ * disconnect and destroy with messages waiting, the fd and worker threads.
+ * The cases labelled "threads" in CMakeLists.txt run under ThreadSanitizer
+ * too. Uses the hand-written schema of fixture.h plus two signals with
+ * schema overrides (queue N overflow P) declared here. */
+#define _POSIX_C_SOURCE 200809L
+#include "fixture.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <time.h>
+
+/* namespace u; signal capped(i32 value) queue 3 overflow drop_oldest;
+ *              signal strict(i32 value) queue 2 overflow drop_newest; */
+extern const signet_schema_info u_schema;
+enum { U_CAPPED, U_STRICT, U_COUNT };
+static const signet_signal_info u_signals[U_COUNT] = {
+    {"capped", U_CAPPED, "capped", &t_ping_info, &u_schema, t_ping_invoke, 3,
+     SIGNET_OVERFLOW_DROP_OLDEST},
+    {"strict", U_STRICT, "strict", &t_ping_info, &u_schema, t_ping_invoke, 2,
+     SIGNET_OVERFLOW_DROP_NEWEST},
+};
+const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT, u_signals};
+
+static int post(signet_bus *bus, const signet_signal_info *sig, const void *sender, int32_t v)
+{
+    const t_ping msg = {v};
+    return signet_post(bus, sig, sender, &msg);
+}
+
+static int post_ping(signet_bus *bus, const void *sender, int32_t v)
+{
+    return post(bus, &t_signals[T_PING], sender, v);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static signet_bus *new_bus(const signet_bus_options *opts)
+{
+    signet_bus *bus = NULL;
+    if (signet_bus_create(opts, &bus) != 0) {
+        fprintf(stderr, "cannot create a bus\n");
+        exit(1);
+    }
+    return bus;
+}
+
+/* What a receiver saw, in order. */
+struct log {
+    int32_t values[64];
+    int n;
+    pthread_t thread;
+    int32_t stop_at;    /* return SIGNET_STOP on this value */
+    int32_t fail_at;    /* return -42 on this value */
+};
+
+static int log_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct log *l = ctx;
+    (void)ev;
+    if (l->n < 64)
+        l->values[l->n] = msg->value;
+    l->n++;
+    l->thread = pthread_self();
+    if (l->stop_at && msg->value == l->stop_at)
+        return SIGNET_STOP;
+    if (l->fail_at && msg->value == l->fail_at)
+        return -42;
+    return 0;
+}
+
+static void stats_of(signet_queue *q, signet_stats *st)
+{
+    CHECK_OK(signet_queue_stats(q, st));
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void queue_post_runs_receivers_on_dispatch_in_order(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct log a = {0}, b = {0};
+    signet_conn c;
+
+    CHECK_EQ(post_ping(bus, NULL, 1), 0); /* no receiver: nothing queued */
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &b, SIGNET_ANY, NULL, &c));
+    for (int i = 1; i <= 5; i++)
+        CHECK_EQ(post_ping(bus, NULL, i), 1);
+    CHECK_EQ(a.n, 0); /* nothing runs before dispatch */
+    CHECK_EQ(signet_bus_dispatch(bus, 2), 2);
+    CHECK_EQ(a.n, 2);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 3);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 0);
+    CHECK_EQ(a.n, 5);
+    CHECK_EQ(b.n, 5);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(a.values[i], i + 1);
+    CHECK(pthread_equal(a.thread, pthread_self()));
+    signet_stats st;
+    stats_of(signet_bus_queue(bus), &st);
+    CHECK_EQ(st.posted, 5);
+    CHECK_EQ(st.delivered, 5);
+    CHECK_EQ(st.dropped, 0);
+    CHECK_EQ(st.depth, 0);
+    CHECK_EQ(st.high_water, 5);
+    CHECK_EQ(st.capacity, SIGNET_DEFAULT_QUEUE_CAPACITY);
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+}
+
+static void queue_post_filters_by_sender_and_keeps_rules(void)
+{
+    static const int s1 = 1, s2 = 2;
+    signet_bus *bus = new_bus(NULL);
+    struct log any = {.stop_at = 7}, one = {0}, late = {0}, fail = {.fail_at = 3};
+    signet_connect_opts high = {.priority = 10};
+    signet_conn c;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &fail, SIGNET_ANY, &high, &c));
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &any, SIGNET_ANY, NULL, &c));
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &one, &s1, NULL, &c));
+    CHECK_EQ(post_ping(bus, &s1, 1), 1);
+    CHECK_EQ(post_ping(bus, &s2, 2), 1);
+    CHECK_EQ(post_ping(bus, NULL, 3), 1);
+    CHECK_EQ(post_ping(bus, &s1, 7), 1); /* any stops it: one does not run */
+    /* Connected after the posts: not run by them. */
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &late, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 4);
+    CHECK_EQ(any.n, 4);
+    CHECK_EQ(one.n, 1);
+    CHECK_EQ(one.values[0], 1);
+    CHECK_EQ(fail.n, 4);
+    CHECK_EQ(late.n, 0);
+    CHECK_EQ(signet_bus_error_count(bus), 1);
+    signet_bus_destroy(bus);
+}
+
+static void queue_receiver_disconnected_while_queued_does_not_run(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct log a = {0}, b = {0};
+    signet_conn ca, cb;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &ca));
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &b, SIGNET_ANY, NULL, &cb));
+    CHECK_EQ(post_ping(bus, NULL, 1), 1);
+    CHECK_OK(signet_disconnect(bus, ca));
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(a.n, 0);
+    CHECK_EQ(b.n, 1);
+    /* Reconnected: a new handle, and the old message is gone already. */
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &ca));
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 0);
+    CHECK_EQ(a.n, 0);
+    signet_bus_destroy(bus);
+}
+
+static void queue_send_runs_direct_now_and_queues_for_queued(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q;
+    struct log direct = {0}, queued = {0};
+    signet_conn c;
+
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    signet_connect_opts on_q = {.queue = q};
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &direct, SIGNET_ANY, NULL, &c));
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &queued, SIGNET_ANY, &on_q, &c));
+    CHECK(signet_has_receivers(bus, &t_signals[T_PING], NULL));
+    CHECK_EQ(t_send(bus, T_PING, NULL, 5), 1);
+    CHECK_EQ(direct.n, 1);
+    CHECK_EQ(queued.n, 0);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 0); /* nothing on the default queue */
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK_EQ(queued.n, 1);
+    CHECK_EQ(queued.values[0], 5);
+    /* post: the direct receiver on the default queue, the queued one on q. */
+    CHECK_EQ(post_ping(bus, NULL, 6), 2);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK_EQ(direct.n, 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(direct.n, 2);
+    CHECK_EQ(queued.n, 2);
+    /* A queue of another bus is refused. */
+    signet_bus *other = new_bus(NULL);
+    signet_connect_opts foreign = {.queue = signet_bus_queue(other)};
+    CHECK_EQ(t_connect(bus, T_PING, log_rx, &queued, &c, &foreign, &c), SIGNET_EINVAL);
+    signet_bus_destroy(other);
+    CHECK_EQ(signet_queue_destroy(signet_bus_queue(bus)), SIGNET_EINVAL);
+    signet_bus_destroy(bus);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Overflow */
+
+static void queue_overflow_drop_newest_refuses_and_counts(void)
+{
+    signet_bus_options opts = {.queue_capacity = 4, .overflow = SIGNET_OVERFLOW_DROP_NEWEST};
+    signet_bus *bus = new_bus(&opts);
+    struct log a = {0};
+    signet_conn c;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    for (int i = 1; i <= 10; i++)
+        CHECK_EQ(post_ping(bus, NULL, i), i <= 4 ? 1 : SIGNET_EFULL);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 4);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(a.values[i], i + 1);
+    signet_stats st;
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.posted, 4);
+    CHECK_EQ(st.delivered, 4);
+    CHECK_EQ(st.dropped, 6);
+    CHECK_EQ(st.evicted, 0);
+    CHECK_EQ(st.high_water, 4);
+    CHECK_EQ(signet_signal_dropped(bus, &t_signals[T_PING]), 6);
+    CHECK_EQ(signet_signal_dropped(bus, &t_signals[T_PONG]), 0);
+    signet_bus_destroy(bus);
+}
+
+static void queue_overflow_drop_oldest_keeps_newest(void)
+{
+    signet_bus_options opts = {.queue_capacity = 4, .overflow = SIGNET_OVERFLOW_DROP_OLDEST};
+    signet_bus *bus = new_bus(&opts);
+    struct log a = {0};
+    signet_conn c;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    for (int i = 1; i <= 10; i++)
+        CHECK_EQ(post_ping(bus, NULL, i), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 4);
+    CHECK_EQ(a.n, 4);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(a.values[i], 7 + i);
+    signet_stats st;
+    stats_of(signet_bus_queue(bus), &st);
+    CHECK_EQ(st.posted, 10);
+    CHECK_EQ(st.evicted, 6);
+    CHECK_EQ(st.dropped, 6);
+    CHECK_EQ(st.delivered, 4);
+    CHECK_EQ(st.posted, st.delivered + st.evicted + st.discarded + st.depth);
+    CHECK_EQ(signet_signal_dropped(bus, &t_signals[T_PING]), 6);
+    signet_bus_destroy(bus);
+}
+
+static void queue_overflow_block_times_out_at_deadline(void)
+{
+    signet_bus_options opts = {.queue_capacity = 2, .overflow = SIGNET_OVERFLOW_BLOCK,
+                               .block_timeout_ms = 200};
+    signet_bus *bus = new_bus(&opts);
+    struct log a = {0};
+    signet_conn c;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(post_ping(bus, NULL, 1), 1);
+    CHECK_EQ(post_ping(bus, NULL, 2), 1);
+    uint64_t t0 = now_ms();
+    CHECK_EQ(post_ping(bus, NULL, 3), SIGNET_ETIMEDOUT);
+    uint64_t waited = now_ms() - t0;
+    CHECK(waited >= 200);
+    CHECK(waited < 2000);
+    signet_stats st;
+    stats_of(signet_bus_queue(bus), &st);
+    CHECK_EQ(st.dropped, 1);
+    CHECK_EQ(st.posted, 2);
+    signet_bus_destroy(bus);
+}
+
+struct drainer {
+    signet_bus *bus;
+    int delay_ms;
+};
+
+static void *drain_later(void *arg)
+{
+    struct drainer *d = arg;
+    struct timespec ts = {0, d->delay_ms * 1000000L};
+    nanosleep(&ts, NULL);
+    CHECK_EQ(signet_bus_dispatch(d->bus, 1), 1);
+    return NULL;
+}
+
+static void queue_overflow_block_succeeds_when_space_frees(void)
+{
+    signet_bus_options opts = {.queue_capacity = 2, .overflow = SIGNET_OVERFLOW_BLOCK,
+                               .block_timeout_ms = 10000};
+    signet_bus *bus = new_bus(&opts);
+    struct log a = {0};
+    signet_conn c;
+    pthread_t t;
+    struct drainer d = {bus, 100};
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(post_ping(bus, NULL, 1), 1);
+    CHECK_EQ(post_ping(bus, NULL, 2), 1);
+    uint64_t t0 = now_ms();
+    pthread_create(&t, NULL, drain_later, &d);
+    CHECK_EQ(post_ping(bus, NULL, 3), 1); /* waits for the drainer */
+    uint64_t waited = now_ms() - t0;
+    pthread_join(t, NULL);
+    CHECK(waited >= 90);
+    CHECK(waited < 5000);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK_EQ(a.n, 3);
+    CHECK_EQ(a.values[2], 3);
+    signet_stats st;
+    stats_of(signet_bus_queue(bus), &st);
+    CHECK_EQ(st.dropped, 0);
+    signet_bus_destroy(bus);
+}
+
+static void queue_schema_override_caps_signal(void)
+{
+    /* The queue says block; each signal's schema override wins. */
+    signet_bus_options opts = {.queue_capacity = 16, .overflow = SIGNET_OVERFLOW_BLOCK,
+                               .block_timeout_ms = 50};
+    signet_bus *bus = new_bus(&opts);
+    struct log capped = {0}, strict = {0};
+    signet_conn c;
+
+    CHECK_OK(signet_connect(bus, &u_signals[U_CAPPED], (signet_fnptr *)log_rx, &capped,
+                            SIGNET_ANY, NULL, &c));
+    CHECK_OK(signet_connect(bus, &u_signals[U_STRICT], (signet_fnptr *)log_rx, &strict,
+                            SIGNET_ANY, NULL, &c));
+    for (int i = 1; i <= 5; i++)
+        CHECK_EQ(post(bus, &u_signals[U_STRICT], NULL, i), i <= 2 ? 1 : SIGNET_EFULL);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    for (int i = 1; i <= 8; i++)
+        CHECK_EQ(post(bus, &u_signals[U_CAPPED], NULL, i), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 3);
+    CHECK_EQ(capped.n, 3);
+    CHECK_EQ(capped.values[0], 6);
+    CHECK_EQ(capped.values[2], 8);
+    CHECK_EQ(signet_signal_dropped(bus, &u_signals[U_STRICT]), 3);
+    CHECK_EQ(signet_signal_dropped(bus, &u_signals[U_CAPPED]), 5);
+    signet_bus_destroy(bus);
+}
+
+static void queue_payload_over_slot_size_is_refused(void)
+{
+    signet_bus_options opts = {.slot_size = 2};
+    signet_bus *bus = new_bus(&opts);
+    struct log a = {0};
+    signet_conn c;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(post_ping(bus, NULL, 1), SIGNET_ETOOBIG);
+    CHECK_EQ(signet_signal_dropped(bus, &t_signals[T_PING]), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 0);
+    CHECK(strcmp(signet_strerror(SIGNET_ETOOBIG), "unknown error") != 0);
+    signet_bus_destroy(bus);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shutdown */
+
+static void queue_destroy_with_messages_reports_discarded(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q;
+    struct log a = {0}, b = {0};
+    signet_conn c;
+
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    signet_connect_opts on_q = {.queue = q};
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, &on_q, &c));
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &b, SIGNET_ANY, NULL, &c));
+    for (int i = 0; i < 7; i++)
+        CHECK_EQ(post_ping(bus, NULL, i), 2);
+    CHECK_EQ(signet_queue_dispatch(q, 2), 2);
+    CHECK_EQ(signet_queue_destroy(q), 5);
+    CHECK_EQ(a.n, 2);
+    /* Its connection went with it: posts reach only the default queue. */
+    CHECK_EQ(post_ping(bus, NULL, 9), 1);
+    signet_stats st;
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.queue_count, 1);
+    CHECK_EQ(st.discarded, 5);
+    CHECK_EQ(st.posted, 15);
+    CHECK_EQ(st.delivered, 2);
+    CHECK_EQ(signet_bus_destroy(bus), 8); /* the default queue's 7 + 1 */
+    CHECK_EQ(b.n, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Re-entrancy */
+
+static signet_bus *reentrant_bus;
+
+static int repost_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct log *l = ctx;
+    (void)ev;
+    l->values[l->n++] = msg->value;
+    if (msg->value < 5)
+        CHECK_EQ(post_ping(reentrant_bus, NULL, msg->value + 1), 1);
+    return 0;
+}
+
+static void queue_post_from_inside_receiver(void)
+{
+    signet_bus *bus = reentrant_bus = new_bus(NULL);
+    struct log a = {0};
+    signet_conn c;
+
+    CHECK_OK(t_connect(bus, T_PING, repost_rx, &a, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(post_ping(bus, NULL, 1), 1);
+    /* Each dispatch runs the message, which posts the next one. */
+    int total = 0;
+    for (int i = 0; i < 10; i++)
+        total += signet_bus_dispatch(bus, 1);
+    CHECK_EQ(total, 5);
+    CHECK_EQ(a.n, 5);
+    CHECK_EQ(a.values[4], 5);
+    signet_bus_destroy(bus);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Threads */
+
+enum { PRODUCERS = 4, POSTS_PER_PRODUCER = 250000 };
+
+static signet_bus *mp_bus;
+static const char producer_ids[PRODUCERS] = {0};
+static int32_t next_expected[PRODUCERS];
+static long mp_received, mp_out_of_order;
+
+static int mp_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    int p = (int)((const char *)ev->sender - producer_ids);
+    if (msg->value != next_expected[p])
+        mp_out_of_order++;
+    next_expected[p] = msg->value + 1;
+    mp_received++;
+    return 0;
+}
+
+static void *producer_main(void *arg)
+{
+    const char *id = arg;
+    for (int32_t i = 0; i < POSTS_PER_PRODUCER; i++) {
+        int rc = post_ping(mp_bus, id, i);
+        if (rc != 1) {
+            CHECK_EQ(rc, 1);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static atomic_bool producers_done;
+
+static void *consumer_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        bool done = atomic_load(&producers_done);
+        int n = signet_bus_dispatch(mp_bus, 256);
+        if (n == 0) {
+            if (done)
+                break;
+            sched_yield();
+        }
+    }
+    return NULL;
+}
+
+static void queue_threads_4_producers_exactly_once_fifo(void)
+{
+    /* block: producers wait for room instead of dropping. */
+    signet_bus_options opts = {.queue_capacity = 4096, .overflow = SIGNET_OVERFLOW_BLOCK,
+                               .block_timeout_ms = SIGNET_WAIT_FOREVER};
+    signet_conn c;
+    pthread_t prod[PRODUCERS], cons;
+
+    mp_bus = new_bus(&opts);
+    CHECK_OK(t_connect(mp_bus, T_PING, mp_rx, NULL, SIGNET_ANY, NULL, &c));
+    pthread_create(&cons, NULL, consumer_main, NULL);
+    for (int i = 0; i < PRODUCERS; i++)
+        pthread_create(&prod[i], NULL, producer_main, (void *)&producer_ids[i]);
+    for (int i = 0; i < PRODUCERS; i++)
+        pthread_join(prod[i], NULL);
+    atomic_store(&producers_done, true);
+    pthread_join(cons, NULL);
+    CHECK_EQ(mp_received, (long)PRODUCERS * POSTS_PER_PRODUCER);
+    CHECK_EQ(mp_out_of_order, 0);
+    for (int i = 0; i < PRODUCERS; i++)
+        CHECK_EQ(next_expected[i], POSTS_PER_PRODUCER);
+    signet_stats st;
+    CHECK_OK(signet_bus_stats(mp_bus, &st));
+    CHECK_EQ(st.posted, (long)PRODUCERS * POSTS_PER_PRODUCER);
+    CHECK_EQ(st.delivered, (long)PRODUCERS * POSTS_PER_PRODUCER);
+    CHECK_EQ(st.dropped, 0);
+    CHECK_EQ(st.depth, 0);
+    CHECK(st.high_water >= 1 && st.high_water <= 4096);
+    CHECK_EQ(signet_bus_destroy(mp_bus), 0);
+}
+
+static void *run_queue(void *arg)
+{
+    CHECK_OK(signet_queue_run(arg));
+    return NULL;
+}
+
+struct seen_thread {
+    atomic_int n;
+    pthread_t thread;
+};
+
+static int thread_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct seen_thread *s = ctx;
+    (void)ev;
+    (void)msg;
+    s->thread = pthread_self();
+    atomic_fetch_add(&s->n, 1);
+    return 0;
+}
+
+static void queue_connection_runs_on_its_queue_thread(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q;
+    struct seen_thread direct = {0}, queued = {0};
+    signet_conn c;
+    pthread_t t;
+
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    signet_connect_opts on_q = {.queue = q};
+    CHECK_OK(t_connect(bus, T_PING, thread_rx, &direct, SIGNET_ANY, NULL, &c));
+    CHECK_OK(t_connect(bus, T_PING, thread_rx, &queued, SIGNET_ANY, &on_q, &c));
+    pthread_create(&t, NULL, run_queue, q);
+    for (int i = 0; i < 100; i++)
+        CHECK_EQ(t_send(bus, T_PING, NULL, i), 1);
+    CHECK_EQ(atomic_load(&direct.n), 100);
+    CHECK(pthread_equal(direct.thread, pthread_self()));
+    uint64_t t0 = now_ms();
+    while (atomic_load(&queued.n) < 100 && now_ms() - t0 < 10000)
+        sched_yield();
+    signet_queue_stop(q);
+    pthread_join(t, NULL);
+    CHECK_EQ(atomic_load(&queued.n), 100);
+    CHECK(pthread_equal(queued.thread, t));
+    CHECK_EQ(signet_queue_destroy(q), 0);
+    signet_bus_destroy(bus);
+}
+
+enum { POOL = 3, POOL_PRODUCERS = 2, POOL_POSTS = 20000 };
+static atomic_int pool_seen[POOL_PRODUCERS * POOL_POSTS];
+static atomic_long pool_runs;
+
+static int pool_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    atomic_fetch_add(&pool_seen[msg->value], 1);
+    atomic_fetch_add(&pool_runs, 1);
+    return 0;
+}
+
+struct pool_producer {
+    signet_bus *bus;
+    int base;
+};
+
+static void *pool_producer_main(void *arg)
+{
+    struct pool_producer *p = arg;
+    for (int i = 0; i < POOL_POSTS; i++)
+        CHECK_EQ(post_ping(p->bus, NULL, p->base + i), 1);
+    return NULL;
+}
+
+static void queue_worker_pool_delivers_each_once(void)
+{
+    signet_bus_options opts = {.queue_capacity = 1024, .overflow = SIGNET_OVERFLOW_BLOCK,
+                               .block_timeout_ms = SIGNET_WAIT_FOREVER};
+    signet_bus *bus = new_bus(&opts);
+    signet_conn c;
+    pthread_t prod[POOL_PRODUCERS];
+    struct pool_producer pp[POOL_PRODUCERS];
+
+    CHECK_OK(t_connect(bus, T_PING, pool_rx, NULL, SIGNET_ANY, NULL, &c));
+    CHECK_OK(signet_queue_start(signet_bus_queue(bus), POOL));
+    CHECK_EQ(signet_queue_start(signet_bus_queue(bus), 1), SIGNET_EINVAL);
+    for (int i = 0; i < POOL_PRODUCERS; i++) {
+        pp[i] = (struct pool_producer){bus, i * POOL_POSTS};
+        pthread_create(&prod[i], NULL, pool_producer_main, &pp[i]);
+    }
+    for (int i = 0; i < POOL_PRODUCERS; i++)
+        pthread_join(prod[i], NULL);
+    uint64_t t0 = now_ms();
+    while (atomic_load(&pool_runs) < POOL_PRODUCERS * POOL_POSTS && now_ms() - t0 < 20000)
+        sched_yield();
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+    CHECK_EQ(atomic_load(&pool_runs), POOL_PRODUCERS * POOL_POSTS);
+    long wrong = 0;
+    for (int i = 0; i < POOL_PRODUCERS * POOL_POSTS; i++)
+        wrong += atomic_load(&pool_seen[i]) != 1;
+    CHECK_EQ(wrong, 0);
+}
+
+static void *post_later(void *arg)
+{
+    struct timespec ts = {0, 50 * 1000000L};
+    nanosleep(&ts, NULL);
+    CHECK_EQ(post_ping(arg, NULL, 42), 1);
+    return NULL;
+}
+
+static void queue_fd_wakes_poll_when_posted(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct log a = {0};
+    signet_conn c;
+    pthread_t t;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    int fd = signet_bus_fd(bus);
+    CHECK(fd >= 0);
+    struct pollfd p = {fd, POLLIN, 0};
+    CHECK_EQ(poll(&p, 1, 0), 0); /* empty: not readable */
+    pthread_create(&t, NULL, post_later, bus);
+    CHECK_EQ(poll(&p, 1, 10000), 1);
+    pthread_join(t, NULL);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(a.values[0], 42);
+    /* Drained: not readable until the next post. */
+    CHECK_EQ(poll(&p, 1, 0), 0);
+    CHECK_EQ(post_ping(bus, NULL, 43), 1);
+    CHECK_EQ(poll(&p, 1, 0), 1);
+    /* A partial dispatch leaves it readable. */
+    CHECK_EQ(post_ping(bus, NULL, 44), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 1), 1);
+    CHECK_EQ(poll(&p, 1, 0), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(poll(&p, 1, 0), 0);
+    signet_bus_destroy(bus);
+}
+
+static const struct test_case cases[] = {
+    {"queue_post_runs_receivers_on_dispatch_in_order",
+     queue_post_runs_receivers_on_dispatch_in_order},
+    {"queue_post_filters_by_sender_and_keeps_rules", queue_post_filters_by_sender_and_keeps_rules},
+    {"queue_receiver_disconnected_while_queued_does_not_run",
+     queue_receiver_disconnected_while_queued_does_not_run},
+    {"queue_send_runs_direct_now_and_queues_for_queued",
+     queue_send_runs_direct_now_and_queues_for_queued},
+    {"queue_overflow_drop_newest_refuses_and_counts",
+     queue_overflow_drop_newest_refuses_and_counts},
+    {"queue_overflow_drop_oldest_keeps_newest", queue_overflow_drop_oldest_keeps_newest},
+    {"queue_overflow_block_times_out_at_deadline", queue_overflow_block_times_out_at_deadline},
+    {"queue_overflow_block_succeeds_when_space_frees",
+     queue_overflow_block_succeeds_when_space_frees},
+    {"queue_schema_override_caps_signal", queue_schema_override_caps_signal},
+    {"queue_payload_over_slot_size_is_refused", queue_payload_over_slot_size_is_refused},
+    {"queue_destroy_with_messages_reports_discarded",
+     queue_destroy_with_messages_reports_discarded},
+    {"queue_post_from_inside_receiver", queue_post_from_inside_receiver},
+    {"queue_threads_4_producers_exactly_once_fifo", queue_threads_4_producers_exactly_once_fifo},
+    {"queue_connection_runs_on_its_queue_thread", queue_connection_runs_on_its_queue_thread},
+    {"queue_worker_pool_delivers_each_once", queue_worker_pool_delivers_each_once},
+    {"queue_fd_wakes_poll_when_posted", queue_fd_wakes_poll_when_posted},
+};
+
+int main(int argc, char **argv)
+{
+    return run_case(cases, sizeof cases / sizeof cases[0], argc, argv);
+}
