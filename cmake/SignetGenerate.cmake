@@ -2,15 +2,20 @@
 # build time and compiles the generated code into a target.
 #
 #   signet_generate(TARGET <target> SCHEMAS <file.signet>...
-#                   [OUTPUT_DIR <dir>] [TEMPLATES <dir>])
+#                   [OUTPUT_DIR <dir>] [TEMPLATES <dir>]
+#                   [SIGNETC_OPTIONS <option>...])
 #
-# For every schema <base>.signet it writes <dir>/<base>.signet.h and
-# <dir>/<base>.signet.c (default <dir>: ${CMAKE_CURRENT_BINARY_DIR}/signet),
-# adds the .c to <target>, adds <dir> to its include directories (PUBLIC, so
-# code that links <target> can include "<base>.signet.h") and links
-# signet::runtime (PUBLIC). The code is regenerated when the schema, a
+# For every schema <base>.signet it writes <dir>/<base>.signet.h,
+# <dir>/<base>.signet.c and the topic matcher <dir>/<base>.signet.match.re,
+# which re2c turns into <dir>/<base>.signet.match.c (default <dir>:
+# ${CMAKE_CURRENT_BINARY_DIR}/signet), adds both .c files to <target>, adds
+# <dir> to its include directories (PUBLIC, so code that links <target> can
+# include "<base>.signet.h") and links signet::runtime (PUBLIC).
+# SIGNETC_OPTIONS go to signetc (for example -Werror or
+# -Wno-unmatched-pattern). The code is regenerated when the schema, a
 # template or signetc changes; signetc also writes a depfile.
 #
+# Needs re2c (3.0 or later) at build time: found here as SIGNET_RE2C.
 # Depends on two things the includer provides: the executable target
 # signet::signetc (an alias of the in-tree signetc target, or the imported
 # one from the installed package) and the template directory, taken from
@@ -24,8 +29,10 @@ if(DEFINED SIGNET_TEMPLATE_DIR)
   set_property(GLOBAL PROPERTY SIGNET_TEMPLATE_DIR "${SIGNET_TEMPLATE_DIR}")
 endif()
 
+find_program(SIGNET_RE2C NAMES re2c DOC "re2c, which compiles signet's topic matchers")
+
 function(signet_generate)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;OUTPUT_DIR;TEMPLATES" "SCHEMAS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;OUTPUT_DIR;TEMPLATES" "SCHEMAS;SIGNETC_OPTIONS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "signet_generate: unexpected arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -41,6 +48,11 @@ function(signet_generate)
   if(NOT TARGET signet::signetc)
     message(FATAL_ERROR "signet_generate: the signet::signetc target is not defined "
                         "(use find_package(signet CONFIG) or add_subdirectory(signet))")
+  endif()
+
+  if(NOT SIGNET_RE2C)
+    message(FATAL_ERROR "signet_generate: re2c not found (install re2c 3.0 or later, or set "
+                        "SIGNET_RE2C to its path)")
   endif()
 
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/signet")
@@ -77,6 +89,8 @@ function(signet_generate)
     set(h "${out_dir}/${base}.signet.h")
     set(c "${out_dir}/${base}.signet.c")
     set(d "${out_dir}/${base}.signet.d")
+    set(re "${out_dir}/${base}.signet.match.re")
+    set(mc "${out_dir}/${base}.signet.match.c")
 
     # One rule per output file and directory: a second target using the same
     # schema and output directory shares the first rule.
@@ -85,15 +99,22 @@ function(signet_generate)
       set_property(DIRECTORY APPEND PROPERTY SIGNET_GENERATED_OUTPUTS "${c}")
       file(RELATIVE_PATH rel_h "${CMAKE_BINARY_DIR}" "${h}")
       add_custom_command(
-        OUTPUT "${h}" "${c}"
+        OUTPUT "${h}" "${c}" "${re}"
         COMMAND "${CMAKE_COMMAND}" -E make_directory "${out_dir}"
-        COMMAND ${signetc} -o "${out_dir}" --templates "${tmpl_dir}" --depfile "${d}" "${schema}"
+        COMMAND ${signetc} ${arg_SIGNETC_OPTIONS} -o "${out_dir}" --templates "${tmpl_dir}"
+                --depfile "${d}" "${schema}"
         DEPENDS "${schema}" ${templates} ${signetc_dep}
         DEPFILE "${d}"
-        COMMENT "signetc: generating ${rel_h} and .c from ${name}"
+        COMMENT "signetc: generating ${rel_h}, .c and .match.re from ${name}"
+        VERBATIM)
+      add_custom_command(
+        OUTPUT "${mc}"
+        COMMAND ${SIGNET_RE2C} -W -Werror --no-generation-date --no-version -i -o "${mc}" "${re}"
+        DEPENDS "${re}"
+        COMMENT "re2c: generating the topic matcher of ${name}"
         VERBATIM)
     endif()
-    target_sources(${arg_TARGET} PRIVATE "${h}" "${c}")
+    target_sources(${arg_TARGET} PRIVATE "${h}" "${c}" "${mc}")
   endforeach()
 
   target_include_directories(${arg_TARGET} PUBLIC "$<BUILD_INTERFACE:${out_dir}>")

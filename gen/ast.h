@@ -28,6 +28,7 @@ enum ty_kind {
 
 struct enum_decl;
 struct struct_decl;
+struct matcher;
 
 struct type_ref {
     enum ty_kind kind;
@@ -97,12 +98,22 @@ struct signal_decl {
     uint32_t queue_len;              /* `queue N`, 0 when absent */
     enum overflow overflow;          /* `overflow ...` */
     bool retain;                     /* `retain` */
+    /* automaton.c, signals without captures only: the patterns that match
+     * the (constant) topic, ascending. */
+    size_t npatterns;
+    size_t *patterns;
 };
 
 struct pattern_decl {
     const char *name;
     struct loc loc;
     struct topic topic;
+    /* automaton.c: the signals whose topics it can match, ascending, and
+     * the signal whose receiver type its subscription uses (every matched
+     * signal has the same parameters), or -1 for a generic subscription. */
+    size_t nsignals;
+    size_t *signals;
+    long typed_as;
 };
 
 enum decl_kind { DECL_ENUM, DECL_STRUCT, DECL_SIGNAL, DECL_PATTERN };
@@ -132,6 +143,7 @@ struct schema {
     struct struct_decl **structs;
     struct signal_decl **signals;
     struct pattern_decl **patterns;
+    const struct matcher *matcher;   /* automaton.c, before emitting */
 };
 
 /* emit.c: writes <out_dir>/<base>.signet.h and .c from a checked schema,

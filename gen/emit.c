@@ -9,6 +9,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strndup */
 #include "ast.h"
+#include "emit.h"
 #include "m4.h"
 
 #include <errno.h>
@@ -25,8 +26,9 @@
 /* The SIGNET_ABI (signet.h) that the templates generate code for. */
 #define SIGNETC_ABI 2
 
-static const char *const templates[] = {"header.m4", "source.m4"};
-static const char *const suffixes[] = {".h", ".c"};
+#define NOUTPUTS 3
+static const char *const templates[NOUTPUTS] = {"header.m4", "source.m4", "matcher.m4"};
+static const char *const suffixes[NOUTPUTS] = {".h", ".c", ".match.re"};
 
 /* ---------------------------------------------------------------------------
  * Writing facts
@@ -34,7 +36,7 @@ static const char *const suffixes[] = {".h", ".c"};
 
 /* Writes m4_define(@{KEY}@, @{VALUE}@) where KEY is printf(fmt, ...) and the
  * value is already safe (an identifier, a number or an escaped string). */
-static void fact(FILE *f, const char *value, const char *fmt, ...)
+void fact(FILE *f, const char *value, const char *fmt, ...)
 {
     va_list ap;
 
@@ -45,7 +47,7 @@ static void fact(FILE *f, const char *value, const char *fmt, ...)
     fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", value);
 }
 
-static void fact_num(FILE *f, int64_t value, const char *fmt, ...)
+void fact_num(FILE *f, int64_t value, const char *fmt, ...)
 {
     char num[32];
     va_list ap;
@@ -86,7 +88,7 @@ static char *c_escape(const char *s)
     return e;
 }
 
-static void fact_str(FILE *f, const char *value, const char *fmt, ...)
+void fact_str(FILE *f, const char *value, const char *fmt, ...)
 {
     char *e = c_escape(value);
     va_list ap;
@@ -350,6 +352,7 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fact_num(f, p->loc.line, "pattern(%zu, line)", i);
         topic(f, "pattern", i, &p->topic);
     }
+    emit_match_facts(f, s);
     free(enum_used);
     free(struct_used);
 }
@@ -471,10 +474,12 @@ static void dep_path(FILE *f, const char *p)
     }
 }
 
-/* <out .h> <out .c>: <schema> <dir>/lib.m4 <dir>/header.m4 <dir>/source.m4 */
-static int write_depfile(const char *path, char *const outs[2], const char *schema, const char *dir)
+/* <out .h> <out .c> <out .match.re>: <schema> <dir>/<each template used> */
+static int write_depfile(const char *path, char *const outs[NOUTPUTS], const char *schema,
+                         const char *dir)
 {
-    static const char *const used[] = {"lib.m4", "header.m4", "source.m4"};
+    static const char *const used[] = {"lib.m4",     "header.m4",     "source.m4",
+                                       "matcher.m4", "match_api.m4"};
     FILE *f = fopen(path, "w");
     size_t i;
 
@@ -482,10 +487,11 @@ static int write_depfile(const char *path, char *const outs[2], const char *sche
         fprintf(stderr, "signetc: cannot write %s: %s\n", path, strerror(errno));
         return 1;
     }
-    dep_path(f, outs[0]);
+    for (i = 0; i < NOUTPUTS; i++) {
+        dep_path(f, outs[i]);
+        fputc(i + 1 < NOUTPUTS ? ' ' : ':', f);
+    }
     fputc(' ', f);
-    dep_path(f, outs[1]);
-    fputs(": ", f);
     dep_path(f, schema);
     for (i = 0; i < sizeof used / sizeof used[0]; i++) {
         fputc(' ', f);
@@ -505,7 +511,7 @@ int emit_schema(const struct schema *s, const struct emit_opts *o)
 {
     const char *out_dir = o->out_dir != NULL ? o->out_dir : ".";
     size_t blen = strlen(s->source);
-    char *base = NULL, *dir = NULL, *outs[2] = {NULL, NULL};
+    char *base = NULL, *dir = NULL, *outs[NOUTPUTS] = {NULL, NULL, NULL};
     FILE *facts = NULL;
     int rc = 1;
     size_t i;
@@ -524,8 +530,8 @@ int emit_schema(const struct schema *s, const struct emit_opts *o)
     base = strndup(s->source, blen);
     if (base == NULL)
         goto oom;
-    for (i = 0; i < 2; i++) {
-        outs[i] = malloc(strlen(out_dir) + 1 + blen + sizeof ".signet.h");
+    for (i = 0; i < NOUTPUTS; i++) {
+        outs[i] = malloc(strlen(out_dir) + 1 + blen + sizeof ".signet" + strlen(suffixes[i]));
         if (outs[i] == NULL)
             goto oom;
         sprintf(outs[i], "%s/%s.signet%s", out_dir, base, suffixes[i]);
@@ -564,7 +570,7 @@ int emit_schema(const struct schema *s, const struct emit_opts *o)
         }
     }
 
-    for (i = 0; i < 2; i++)
+    for (i = 0; i < NOUTPUTS; i++)
         if (m4_expand(dir, templates[i], facts, outs[i]) != 0)
             goto done;
 
@@ -579,8 +585,8 @@ done:
     if (facts != NULL)
         fclose(facts);
     free(dir);
-    free(outs[0]);
-    free(outs[1]);
+    for (i = 0; i < NOUTPUTS; i++)
+        free(outs[i]);
     free(base);
     return rc;
 }

@@ -1,7 +1,8 @@
 /* main.c: the signetc command line and pipeline driver. Reads the schema
  * file whole, then runs the stages in order: parse (parse.c, lexer.re),
- * check (check.c, topic.c) and, unless --check, emit (emit.c, which runs
- * the m4 templates through m4.c). Diagnostics go to stderr through diag.c;
+ * check (check.c, topic.c) and, unless --check, build the topic matcher
+ * (automaton.c) and emit (emit.c, emit_match.c, which run the m4 templates
+ * through m4.c). Diagnostics go to stderr through diag.c;
  * exit status 0 on success, 1 on any error (warnings count under -Werror),
  * 2 on bad usage. Depends on ast.h, parse.h, check.h, diag.h, arena.h and
  * runtime/include/signet.h (for the version). */
@@ -15,6 +16,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "automaton.h"
 #include "check.h"
 #include "diag.h"
 #include "parse.h"
@@ -164,8 +166,10 @@ int main(int argc, char **argv)
     bool ok = !diag_stopped() && check_schema(&arena, &parsed);
     diag_fini();
     int rc = ok ? 0 : 1;
-    if (ok && !check_only)
+    if (ok && !check_only) {
+        automaton_build(&arena, &parsed.schema, 0);
         rc = emit_schema(&parsed.schema, &opts) ? 1 : 0;
+    }
     arena_free(&arena);
     free(src);
     return rc;

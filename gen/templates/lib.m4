@@ -37,6 +37,8 @@ m4_define(@{sig4_fact}@,
 # sig4_pattern(I, FIELD)             pattern I
 # sig4_field(WHO, I, J, FIELD)       field J of `struct I` or parameter J of `signal I`
 # sig4_level(WHO, I, K, FIELD)       topic level K of `signal I` or `pattern I`
+# sig4_matcher(FIELD)                the topic matcher (scalars and tables)
+# sig4_atom(I, FIELD)                literal atom I of the matcher's lexer
 m4_define(@{sig4_schema}@, @{sig4_fact(@{sig4_schema($1)}@)}@)
 m4_define(@{sig4_decl}@, @{sig4_fact(@{sig4_decl($1, $2)}@)}@)
 m4_define(@{sig4_enum}@, @{sig4_fact(@{sig4_enum($1, $2)}@)}@)
@@ -46,6 +48,8 @@ m4_define(@{sig4_signal}@, @{sig4_fact(@{sig4_signal($1, $2)}@)}@)
 m4_define(@{sig4_pattern}@, @{sig4_fact(@{sig4_pattern($1, $2)}@)}@)
 m4_define(@{sig4_field}@, @{sig4_fact(@{sig4_field($1, $2, $3, $4)}@)}@)
 m4_define(@{sig4_level}@, @{sig4_fact(@{sig4_level($1, $2, $3, $4)}@)}@)
+m4_define(@{sig4_matcher}@, @{sig4_fact(@{sig4_matcher($1)}@)}@)
+m4_define(@{sig4_atom}@, @{sig4_fact(@{sig4_atom($1, $2)}@)}@)
 
 # sig4_for(VAR, FROM, TO, TEXT)
 # -----------------------------

@@ -2,7 +2,9 @@
 #   cmake -DLANG=c|cxx -DCOMPILER=<cc> -DSIGNETC=<exe> -DTEMPLATES=<dir>
 #         -DSCHEMA=<file> -DRUNTIME_INCLUDE=<dir> -DWORK=<dir> -P compile.cmake
 #
-# LANG c:   <base>.signet.c with -std=c11 -Wall -Wextra -Wpedantic -Werror.
+# LANG c:   <base>.signet.c with -std=c11 -Wall -Wextra -Wpedantic -Werror,
+#           and the topic matcher <base>.signet.match.c that re2c makes
+#           from <base>.signet.match.re (-DRE2C=<re2c>), with the same flags.
 # LANG cxx: a C++ translation unit that includes <base>.signet.h and uses
 #           its schema table, with -std=c++11 -Wall -Wextra -Wpedantic -Werror.
 cmake_minimum_required(VERSION 3.20)
@@ -48,4 +50,22 @@ execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARI
 if(NOT rc EQUAL 0)
   string(REPLACE ";" " " shown "${cmd}")
   message(FATAL_ERROR "${shown}\nfailed (${rc}):\n${out}${err}")
+endif()
+
+if(LANG STREQUAL "c" AND DEFINED RE2C)
+  set(re "${WORK}/${base}.signet.match.re")
+  set(mc "${WORK}/${base}.signet.match.c")
+  foreach(cmd_name re2c cc)
+    if(cmd_name STREQUAL "re2c")
+      set(cmd "${RE2C}" -W -Werror --no-generation-date --no-version -i -o "${mc}" "${re}")
+    else()
+      set(cmd "${COMPILER}" -std=c11 ${warn} -I "${RUNTIME_INCLUDE}" -I "${WORK}"
+          -c "${mc}" -o "${WORK}/${base}.match.o")
+    endif()
+    execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      string(REPLACE ";" " " shown "${cmd}")
+      message(FATAL_ERROR "${shown}\nfailed (${rc}):\n${out}${err}")
+    endif()
+  endforeach()
 endif()

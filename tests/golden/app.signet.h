@@ -126,6 +126,61 @@ int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_serv
 /* True when sending server_stop from sender would call a receiver. */
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender);
 
+/* ---- For the runtime and generated code, not for applications ----------
+ * The topic matcher of app.signet, defined in app.signet.match.c
+ * (see docs/topics.md). Names with a double underscore may change with any
+ * version of signet. */
+
+/* Topic limits (PRODUCT.md section 3). */
+#define APP__TOPIC_MAX_BYTES 1024
+#define APP__TOPIC_MAX_LEVELS 64
+
+/* What app__match() returns for a topic that is not a signal's. */
+enum {
+    APP__TOPIC_UNKNOWN = -1,  /* well-formed, but no signal has this topic */
+    APP__TOPIC_EMPTY = -2,    /* the empty topic */
+    APP__TOPIC_WILDCARD = -3, /* a level holds '+' or '#': a pattern, not a topic */
+    APP__TOPIC_TOO_LONG = -4, /* more than APP__TOPIC_MAX_BYTES bytes */
+    APP__TOPIC_TOO_DEEP = -5, /* more than APP__TOPIC_MAX_LEVELS levels */
+    APP__TOPIC_NUL = -6       /* a NUL byte inside */
+};
+
+/* Pattern ids: each pattern's index in app__patterns[]. */
+enum {
+    APP__NPATTERNS = 0,
+    APP__CAPTURE_MAX = 1 /* captures of one signal, at most */
+};
+
+/* A captured level of a matched topic. */
+typedef struct app__capture {
+    uint32_t param;   /* the captured parameter's index in the payload */
+    uint32_t u32;     /* its value, for a u32 parameter */
+    const char *text; /* the level in the topic (not NUL-terminated) */
+    size_t len;       /* its length in bytes */
+} app__capture;
+
+/* What app__match() found. */
+typedef struct app__match_result {
+    const uint32_t *patterns; /* ids of the patterns that match, ascending */
+    uint32_t npatterns;
+    uint32_t ncaptures;       /* the signal's captured levels, in level order */
+    app__capture captures[APP__CAPTURE_MAX];
+} app__match_result;
+
+/* Matches a concrete topic (len bytes, not necessarily NUL-terminated)
+ * against every pattern and signal topic of the schema in one pass.
+ * Returns the id of the signal whose topic it is, with the captured levels
+ * in out->captures, or a negative APP__TOPIC_* code. out->patterns
+ * lists the patterns that match the topic either way (none when it is
+ * malformed); it points into constant tables or into *out. Safe from any
+ * thread; allocates nothing. */
+int app__match(const char *topic, size_t len, app__match_result *out);
+
+/* The patterns that match the topic of signal `signal`, computed by
+ * signetc: *n ids, ascending. NULL with *n = 0 for a signal whose topic has
+ * captures (match its concrete topic instead) and for an unknown id. */
+const uint32_t *app__signal_patterns(int signal, uint32_t *n);
+
 #ifdef __cplusplus
 }
 #endif

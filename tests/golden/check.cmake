@@ -2,13 +2,13 @@
 #   cmake -DMODE=<mode> -DSIGNETC=<exe> -DTEMPLATES=<dir> -DSCHEMA=<file>
 #         -DWORK=<scratch dir> [...] -P check.cmake
 #
-# MODE golden         (KIND=header|source, GOLDEN=<file>, UPDATE=<bool>)
-#   signetc's .h or .c for SCHEMA equals GOLDEN byte for byte. With UPDATE
+# MODE golden         (KIND=header|source|match, GOLDEN=<file>, UPDATE=<bool>)
+#   signetc's .h, .c or .match.re for SCHEMA equals GOLDEN byte for byte. With UPDATE
 #   set, or SIGNET_UPDATE_GOLDEN=1 in the environment, GOLDEN is rewritten
 #   instead (review the diff before committing it).
 # MODE deterministic  two runs, into different directories, from a relative
 #   and an absolute schema path, give byte-identical files.
-# MODE depfile        --depfile names both outputs, the schema and the templates.
+# MODE depfile        --depfile names the three outputs, the schema and the templates.
 # MODE trace          --trace-m4 writes the facts; m4 over them and the
 #   templates gives the same header again.
 # MODE no_templates   a missing template directory is a clear error, with
@@ -65,6 +65,8 @@ endfunction()
 if(MODE STREQUAL "golden")
   if(KIND STREQUAL "header")
     set(ext h)
+  elseif(KIND STREQUAL "match")
+    set(ext match.re)
   else()
     set(ext c)
   endif()
@@ -96,7 +98,7 @@ elseif(MODE STREQUAL "deterministic")
   execute_process(COMMAND "${SIGNETC}" -o "${WORK}/two/deeper" --templates "${TEMPLATES}" "${rel}"
     WORKING_DIRECTORY "${dir}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   expect_ok("second run")
-  foreach(ext h c)
+  foreach(ext h c match.re)
     expect_same("${WORK}/one/${base}.signet.${ext}" "${WORK}/two/deeper/${base}.signet.${ext}")
     file(READ "${WORK}/one/${base}.signet.${ext}" text)
     string(FIND "${text}" "${WORK}" at)
@@ -106,16 +108,17 @@ elseif(MODE STREQUAL "deterministic")
   endforeach()
   file(GLOB left "${WORK}/one/*" "${WORK}/two/deeper/*")
   list(LENGTH left n)
-  if(NOT n EQUAL 4)
-    message(FATAL_ERROR "expected exactly the .h and .c in each output directory, found: ${left}")
+  if(NOT n EQUAL 6)
+    message(FATAL_ERROR "expected exactly the .h, .c and .match.re in each output directory, "
+                        "found: ${left}")
   endif()
 
 elseif(MODE STREQUAL "depfile")
   run("${WORK}" --templates "${TEMPLATES}" --depfile "${WORK}/${base}.d" "${SCHEMA}")
   expect_ok("signetc --depfile")
   file(READ "${WORK}/${base}.d" d)
-  set(want "${WORK}/${base}.signet.h ${WORK}/${base}.signet.c: ${SCHEMA}")
-  foreach(t lib.m4 header.m4 source.m4)
+  set(want "${WORK}/${base}.signet.h ${WORK}/${base}.signet.c ${WORK}/${base}.signet.match.re: ${SCHEMA}")
+  foreach(t lib.m4 header.m4 source.m4 matcher.m4 match_api.m4)
     string(APPEND want " ${TEMPLATES}/${t}")
   endforeach()
   string(APPEND want "\n")

@@ -356,6 +356,75 @@ int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg);
 /* True when sending last from sender would call a receiver. */
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender);
 
+/* ---- For the runtime and generated code, not for applications ----------
+ * The topic matcher of kitchen_sink.signet, defined in kitchen_sink.signet.match.c
+ * (see docs/topics.md). Names with a double underscore may change with any
+ * version of signet. */
+
+/* Topic limits (PRODUCT.md section 3). */
+#define KS__TOPIC_MAX_BYTES 1024
+#define KS__TOPIC_MAX_LEVELS 64
+
+/* What ks__match() returns for a topic that is not a signal's. */
+enum {
+    KS__TOPIC_UNKNOWN = -1,  /* well-formed, but no signal has this topic */
+    KS__TOPIC_EMPTY = -2,    /* the empty topic */
+    KS__TOPIC_WILDCARD = -3, /* a level holds '+' or '#': a pattern, not a topic */
+    KS__TOPIC_TOO_LONG = -4, /* more than KS__TOPIC_MAX_BYTES bytes */
+    KS__TOPIC_TOO_DEEP = -5, /* more than KS__TOPIC_MAX_LEVELS levels */
+    KS__TOPIC_NUL = -6       /* a NUL byte inside */
+};
+
+/* Pattern ids: each pattern's index in ks__patterns[]. */
+enum {
+    KS__PATTERN_ODD_ALL = 0,
+    KS__PATTERN_ANY_HOME = 1,
+    KS__NPATTERNS = 2,
+    KS__CAPTURE_MAX = 2 /* captures of one signal, at most */
+};
+
+/* A captured level of a matched topic. */
+typedef struct ks__capture {
+    uint32_t param;   /* the captured parameter's index in the payload */
+    uint32_t u32;     /* its value, for a u32 parameter */
+    const char *text; /* the level in the topic (not NUL-terminated) */
+    size_t len;       /* its length in bytes */
+} ks__capture;
+
+/* What ks__match() found. */
+typedef struct ks__match_result {
+    const uint32_t *patterns; /* ids of the patterns that match, ascending */
+    uint32_t npatterns;
+    uint32_t ncaptures;       /* the signal's captured levels, in level order */
+    ks__capture captures[KS__CAPTURE_MAX];
+} ks__match_result;
+
+/* Matches a concrete topic (len bytes, not necessarily NUL-terminated)
+ * against every pattern and signal topic of the schema in one pass.
+ * Returns the id of the signal whose topic it is, with the captured levels
+ * in out->captures, or a negative KS__TOPIC_* code. out->patterns
+ * lists the patterns that match the topic either way (none when it is
+ * malformed); it points into constant tables or into *out. Safe from any
+ * thread; allocates nothing. */
+int ks__match(const char *topic, size_t len, ks__match_result *out);
+
+/* The patterns that match the topic of signal `signal`, computed by
+ * signetc: *n ids, ascending. NULL with *n = 0 for a signal whose topic has
+ * captures (match its concrete topic instead) and for an unknown id. */
+const uint32_t *ks__signal_patterns(int signal, uint32_t *n);
+
+/* A pattern as signetc analysed it. */
+typedef struct ks__pattern_info {
+    const char *name;
+    const char *filter;       /* as written in the schema */
+    int typed_as;             /* signal whose receiver type subscribers get, -1: generic */
+    uint32_t nsignals;        /* the signals whose topics it can match, ascending */
+    const uint32_t *signals;
+} ks__pattern_info;
+
+/* One entry per pattern, indexed by pattern id. */
+extern const ks__pattern_info ks__patterns[KS__NPATTERNS];
+
 #ifdef __cplusplus
 }
 #endif

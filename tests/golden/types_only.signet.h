@@ -32,6 +32,61 @@ enum {
 /* The schema's metadata, for generic tools: see signet_schema_info. */
 extern const signet_schema_info types_only_schema;
 
+/* ---- For the runtime and generated code, not for applications ----------
+ * The topic matcher of types_only.signet, defined in types_only.signet.match.c
+ * (see docs/topics.md). Names with a double underscore may change with any
+ * version of signet. */
+
+/* Topic limits (PRODUCT.md section 3). */
+#define TYPES_ONLY__TOPIC_MAX_BYTES 1024
+#define TYPES_ONLY__TOPIC_MAX_LEVELS 64
+
+/* What types_only__match() returns for a topic that is not a signal's. */
+enum {
+    TYPES_ONLY__TOPIC_UNKNOWN = -1,  /* well-formed, but no signal has this topic */
+    TYPES_ONLY__TOPIC_EMPTY = -2,    /* the empty topic */
+    TYPES_ONLY__TOPIC_WILDCARD = -3, /* a level holds '+' or '#': a pattern, not a topic */
+    TYPES_ONLY__TOPIC_TOO_LONG = -4, /* more than TYPES_ONLY__TOPIC_MAX_BYTES bytes */
+    TYPES_ONLY__TOPIC_TOO_DEEP = -5, /* more than TYPES_ONLY__TOPIC_MAX_LEVELS levels */
+    TYPES_ONLY__TOPIC_NUL = -6       /* a NUL byte inside */
+};
+
+/* Pattern ids: each pattern's index in types_only__patterns[]. */
+enum {
+    TYPES_ONLY__NPATTERNS = 0,
+    TYPES_ONLY__CAPTURE_MAX = 1 /* captures of one signal, at most */
+};
+
+/* A captured level of a matched topic. */
+typedef struct types_only__capture {
+    uint32_t param;   /* the captured parameter's index in the payload */
+    uint32_t u32;     /* its value, for a u32 parameter */
+    const char *text; /* the level in the topic (not NUL-terminated) */
+    size_t len;       /* its length in bytes */
+} types_only__capture;
+
+/* What types_only__match() found. */
+typedef struct types_only__match_result {
+    const uint32_t *patterns; /* ids of the patterns that match, ascending */
+    uint32_t npatterns;
+    uint32_t ncaptures;       /* the signal's captured levels, in level order */
+    types_only__capture captures[TYPES_ONLY__CAPTURE_MAX];
+} types_only__match_result;
+
+/* Matches a concrete topic (len bytes, not necessarily NUL-terminated)
+ * against every pattern and signal topic of the schema in one pass.
+ * Returns the id of the signal whose topic it is, with the captured levels
+ * in out->captures, or a negative TYPES_ONLY__TOPIC_* code. out->patterns
+ * lists the patterns that match the topic either way (none when it is
+ * malformed); it points into constant tables or into *out. Safe from any
+ * thread; allocates nothing. */
+int types_only__match(const char *topic, size_t len, types_only__match_result *out);
+
+/* The patterns that match the topic of signal `signal`, computed by
+ * signetc: *n ids, ascending. NULL with *n = 0 for a signal whose topic has
+ * captures (match its concrete topic instead) and for an unknown id. */
+const uint32_t *types_only__signal_patterns(int signal, uint32_t *n);
+
 #ifdef __cplusplus
 }
 #endif
