@@ -381,6 +381,165 @@ static void generated_schema_without_signals_has_empty_table(void)
     CHECK(sample.l == 1 && sample.v[1] == 2.0);
 }
 
+/* A bus whose queues take payloads of up to slot_size bytes (ks_shapes is
+ * larger than the default). */
+static signet_bus *new_bus_slots(uint32_t slot_size)
+{
+    signet_bus_options opts;
+    signet_bus *bus = NULL;
+
+    memset(&opts, 0, sizeof opts);
+    opts.slot_size = slot_size;
+    if (signet_bus_create(&opts, &bus) != 0 || bus == NULL) {
+        fprintf(stderr, "cannot create a bus\n");
+        exit(1);
+    }
+    return bus;
+}
+
+static void generated_post_deep_copies_the_payload(void)
+{
+    signet_bus *bus = new_bus_slots(4096);
+    struct seen s = { 0 };
+    signet_conn c;
+    char room[] = "kitchen", unit[] = "C", deep[] = "deep", third[] = "third";
+    char left[] = "left", right[] = "right";
+    sensors_reading r = { 3, -1.5, unit, { 1, 2, 3, 255 }, SENSORS_DOOR_CLOSED };
+    ks_point p = { -1, 2 };
+    ks_nested n;
+    uint8_t raw[4] = { 9, 8, 7, 6 };
+    const char *names[2];
+    ks_point path[3] = { { 1, 1 }, { 2, 4 }, { 3, 9 } };
+    ks_color hues[2] = { KS_COLOR_BLUE, KS_COLOR_GREEN };
+
+    names[0] = left;
+    names[1] = right;
+    memset(&n, 0, sizeof n);
+    n.sc.s = deep;
+    n.ar.s[2] = third;
+    n.corners[3].y = 33;
+    CHECK_OK(sensors_temp_connect(bus, on_temp, &s, SIGNET_ANY, &c));
+    CHECK_OK(sensors_reading_taken_connect(bus, on_reading, &s, SIGNET_ANY, &c));
+    CHECK_OK(ks_shapes_connect(bus, on_shapes, &s, SIGNET_ANY, &c));
+    CHECK(sensors_temp_post(bus, NULL, room, 7, 21.5) == 1);
+    CHECK(sensors_reading_taken_post(bus, NULL, &r) == 1);
+    CHECK(ks_shapes_post(bus, NULL, &p, &n, raw, names, path, hues) == 1);
+    /* The caller scribbles over everything it passed. */
+    memset(room, 'x', sizeof room - 1);
+    memset(unit, 'x', sizeof unit - 1);
+    memset(deep, 'x', sizeof deep - 1);
+    memset(third, 'x', sizeof third - 1);
+    memset(left, 'x', sizeof left - 1);
+    memset(right, 'x', sizeof right - 1);
+    memset(&r, 0, sizeof r);
+    memset(&n, 0, sizeof n);
+    memset(raw, 0, sizeof raw);
+    memset(path, 0, sizeof path);
+    CHECK(s.calls == 0);
+
+    /* The receivers copy the payload struct; its strings live in the queue
+     * slot, valid only during the call, so look at them there. */
+    CHECK(signet_bus_dispatch(bus, 1) == 1);
+    CHECK(s.temp.sensor == 7 && s.temp.celsius == 21.5);
+    CHECK(signet_bus_dispatch(bus, 1) == 1);
+    CHECK(s.reading.r.sensor == 3 && s.reading.r.raw[3] == 255);
+    CHECK(s.reading.r.state == SENSORS_DOOR_CLOSED);
+    CHECK(signet_bus_dispatch(bus, 1) == 1);
+    CHECK(s.shapes.p.x == -1 && s.shapes.n.corners[3].y == 33);
+    CHECK(memcmp(s.shapes.raw, "\x09\x08\x07\x06", 4) == 0);
+    CHECK(s.shapes.path[2].y == 9 && s.shapes.hues[1] == KS_COLOR_GREEN);
+    CHECK(s.calls == 3);
+    signet_bus_destroy(bus);
+}
+
+static char copied[4][16];
+
+static int on_temp_copy(void *ctx, const signet_event *ev, const sensors_temp *msg)
+{
+    (void)ctx;
+    (void)ev;
+    snprintf(copied[0], sizeof copied[0], "%s", msg->room);
+    return 0;
+}
+
+static int on_shapes_copy(void *ctx, const signet_event *ev, const ks_shapes *msg)
+{
+    (void)ctx;
+    (void)ev;
+    snprintf(copied[1], sizeof copied[1], "%s", msg->n.sc.s);
+    snprintf(copied[2], sizeof copied[2], "%s", msg->n.ar.s[2]);
+    snprintf(copied[3], sizeof copied[3], "%s+%s", msg->names[0], msg->names[1]);
+    return 0;
+}
+
+static void generated_post_strings_survive_the_caller(void)
+{
+    signet_bus *bus = new_bus_slots(4096);
+    signet_conn c;
+    char room[] = "kitchen", deep[] = "deep", third[] = "third", left[] = "l", right[] = "r";
+    ks_point p = { 0, 0 };
+    ks_nested n;
+    uint8_t raw[4] = { 0 };
+    const char *names[2];
+    ks_point path[3];
+    ks_color hues[2] = { KS_COLOR_RED, KS_COLOR_RED };
+    signet_stats st;
+
+    names[0] = left;
+    names[1] = right;
+    memset(&n, 0, sizeof n);
+    memset(path, 0, sizeof path);
+    n.sc.s = deep;
+    n.ar.s[2] = third;
+    CHECK_OK(sensors_temp_connect(bus, on_temp_copy, NULL, SIGNET_ANY, &c));
+    CHECK_OK(ks_shapes_connect(bus, on_shapes_copy, NULL, SIGNET_ANY, &c));
+    CHECK(sensors_temp_post(bus, NULL, room, 1, 0.0) == 1);
+    CHECK(ks_shapes_post(bus, NULL, &p, &n, raw, names, path, hues) == 1);
+    CHECK(signet_bus_stats(bus, &st) == 0 && st.depth == 2);
+    room[0] = deep[0] = third[0] = left[0] = right[0] = '#';
+    CHECK(signet_bus_dispatch(bus, 0) == 2);
+    CHECK(strcmp(copied[0], "kitchen") == 0);
+    CHECK(strcmp(copied[1], "deep") == 0);
+    CHECK(strcmp(copied[2], "third") == 0);
+    CHECK(strcmp(copied[3], "l+r") == 0);
+    signet_bus_destroy(bus);
+}
+
+static void generated_metadata_carries_queue_overrides(void)
+{
+    CHECK(ks_signals[KS_SIGNAL_SHAPES].queue_len == 8);
+    CHECK(ks_signals[KS_SIGNAL_SHAPES].overflow == SIGNET_OVERFLOW_BLOCK);
+    CHECK(ks_signals[KS_SIGNAL_LAST].queue_len == 2);
+    CHECK(ks_signals[KS_SIGNAL_LAST].overflow == SIGNET_OVERFLOW_DROP_NEWEST);
+    CHECK(sensors_signals[SENSORS_SIGNAL_ALARM].overflow == SIGNET_OVERFLOW_DROP_OLDEST);
+    CHECK(sensors_signals[SENSORS_SIGNAL_TEMP].queue_len == 0);
+    CHECK(sensors_signals[SENSORS_SIGNAL_TEMP].overflow == SIGNET_OVERFLOW_DEFAULT);
+    CHECK(sensors_signals[SENSORS_SIGNAL_STARTED].invoke != NULL);
+}
+
+static void generated_post_no_payload_and_too_big(void)
+{
+    signet_bus_options opts;
+    signet_bus *bus = NULL;
+    struct seen s = { 0 };
+    signet_conn c;
+    char big[300];
+
+    memset(&opts, 0, sizeof opts);
+    opts.slot_size = 64;
+    CHECK(signet_bus_create(&opts, &bus) == 0);
+    CHECK_OK(sensors_started_connect(bus, on_started, &s, SIGNET_ANY, &c));
+    CHECK_OK(sensors_temp_connect(bus, on_temp, &s, SIGNET_ANY, &c));
+    CHECK(sensors_started_post(bus, &s) == 1);
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK(sensors_temp_post(bus, NULL, big, 1, 1.0) == SIGNET_ETOOBIG);
+    CHECK(signet_bus_dispatch(bus, 0) == 1);
+    CHECK(s.calls == 1 && s.sender == &s);
+    CHECK(signet_signal_dropped(bus, &sensors_signals[SENSORS_SIGNAL_TEMP]) == 1);
+    signet_bus_destroy(bus);
+}
+
 static const struct {
     const char *name;
     void (*run)(void);
@@ -397,6 +556,10 @@ static const struct {
     CASE(generated_metadata_describes_signals),
     CASE(generated_metadata_describes_fields),
     CASE(generated_schema_without_signals_has_empty_table),
+    CASE(generated_post_deep_copies_the_payload),
+    CASE(generated_post_strings_survive_the_caller),
+    CASE(generated_metadata_carries_queue_overrides),
+    CASE(generated_post_no_payload_and_too_big),
 #undef CASE
 };
 
