@@ -103,6 +103,8 @@ void emit_match_facts(FILE *f, const struct schema *s)
     fact_num(f, (int64_t)m->nstates, "matcher(state_count)");
     fact(f, m->nstates <= UINT16_MAX + 1u ? "uint16_t" : "uint32_t", "matcher(state_type)");
     fact_num(f, (int64_t)m->nliterals, "matcher(literal_count)");
+    fact(f, m->nliterals + CLASS_COUNT <= UINT16_MAX ? "uint16_t" : "uint32_t",
+         "matcher(atom_type)");
     fact_num(f, (int64_t)m->nedges, "matcher(edge_count)");
     fact_num(f, (int64_t)m->table_size, "matcher(table_size)");
 

@@ -179,7 +179,7 @@ sig4_r_if_edges(@{
  * edge_hash(from, atom); from 0 marks an empty slot. */
 static const struct {
     sig4_st from;
-    uint32_t atom;
+    sig4_matcher(@{atom_type}@) atom;
     sig4_st to;
 } edges@{[}@sig4_matcher(@{table_size}@)@{]}@ = {
 sig4_matcher(@{edges}@)

@@ -79,7 +79,7 @@ static const uint8_t literal_class[ATOM_LITERALS] = {
  * edge_hash(from, atom); from 0 marks an empty slot. */
 static const struct {
     uint16_t from;
-    uint32_t atom;
+    uint16_t atom;
     uint16_t to;
 } edges[32] = {
     {1, 0, 3}, {11, 3, 17}, {13, 2, 19}, {14, 2, 20}, {1, 9, 8}, {15, 2, 21}, {16, 2, 22},
