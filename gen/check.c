@@ -52,6 +52,35 @@ static const char *const reserved_params[] = {"bus", "sender", "msg"};
 /* Prefixes of the m4 macros the templates expand (m4 -P builtins and the
  * facts emit.c writes): such a name could be expanded inside the output. */
 static const char *const template_prefixes[] = {"m4_", "sig4_"};
+/* Standard C names that are macros (or become macros with gcc's GNU
+ * dialects), which would break a generated field or parameter. */
+static const char *const c_macro_names[] = {
+    "NULL", "EOF", "BUFSIZ", "FILENAME_MAX", "FOPEN_MAX", "TMP_MAX", "RAND_MAX",
+    "MB_CUR_MAX", "CLOCKS_PER_SEC", "errno", "assert", "offsetof", "complex",
+    "imaginary", "I", "noreturn", "setjmp", "va_arg", "va_start", "va_end", "va_copy",
+    "stdin", "stdout", "stderr", "linux", "unix", "i386",
+};
+/* Prefixes the C standard reserves for macros of its headers (limits.h,
+ * stdint.h, errno.h, signal.h, inttypes.h, fenv.h, locale.h, stdatomic.h,
+ * float.h, stdio.h, stdlib.h, time.h). */
+static const char *const c_macro_prefixes[] = {
+    "INT_", "UINT_", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32",
+    "UINT64", "INTPTR_", "UINTPTR_", "INTMAX_", "UINTMAX_", "SIZE_", "PTRDIFF_",
+    "SIG_ATOMIC_", "WCHAR_", "WINT_", "CHAR_", "SCHAR_", "UCHAR_", "SHRT_", "USHRT_",
+    "LONG_", "ULONG_", "LLONG_", "ULLONG_", "FLT_", "DBL_", "LDBL_", "LC_", "SIG",
+    "PRI", "SCN", "FE_", "ATOMIC_", "TIME_", "EXIT_", "SEEK_", "L_tmpnam",
+};
+/* Standard typedef names a generated <ns>_<name> must not become. */
+static const char *const c_typedef_names[] = {
+    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t",
+    "uint64_t", "int_least8_t", "int_least16_t", "int_least32_t", "int_least64_t",
+    "uint_least8_t", "uint_least16_t", "uint_least32_t", "uint_least64_t",
+    "int_fast8_t", "int_fast16_t", "int_fast32_t", "int_fast64_t", "uint_fast8_t",
+    "uint_fast16_t", "uint_fast32_t", "uint_fast64_t", "intptr_t", "uintptr_t",
+    "intmax_t", "uintmax_t", "size_t", "ssize_t", "ptrdiff_t", "wchar_t", "wint_t",
+    "char16_t", "char32_t", "max_align_t", "off_t", "time_t", "clock_t", "pid_t",
+    "va_list", "sig_atomic_t", "fpos_t", "div_t", "ldiv_t", "lldiv_t", "mbstate_t",
+};
 static const char *const scalar_names[] = {
     "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "str",
 };
@@ -84,9 +113,12 @@ struct checker {
     struct strmap constants;         /* upper-cased ENUM_VALUE -> struct constant */
 };
 
+/* An upper-case generated constant: an enum value (en, v), a signal id
+ * (sig), or neither for the names the generator reserves itself. */
 struct constant {
     const struct enum_decl *en;
     const struct enum_value *v;
+    const struct signal_decl *sig;
 };
 
 static bool in_list(const char *name, const char *const *list, size_t n)
@@ -172,6 +204,29 @@ static bool check_name(struct checker *c, const char *name, struct loc loc, enum
         in_list(name, scalar_names, COUNT(scalar_names))) {
         diag_error(loc, len, "%s name '%s' is a built-in type name", what, name);
         return false;
+    }
+    if (role == R_FIELD || role == R_PARAM) {
+        bool macro = in_list(name, c_macro_names, COUNT(c_macro_names)) ||
+                     (name[0] == 'E' && (isupper((unsigned char)name[1]) ||
+                                         isdigit((unsigned char)name[1])));
+        for (size_t i = 0; !macro && i < COUNT(c_macro_prefixes); i++)
+            macro = strncmp(name, c_macro_prefixes[i], strlen(c_macro_prefixes[i])) == 0;
+        if (macro) {
+            diag_error(loc, len, "%s name '%s' is reserved: it is, or may be, a macro of the C "
+                                 "standard library",
+                       what, name);
+            return false;
+        }
+    }
+    if (role >= R_ENUM && role <= R_PATTERN && c->s->ns) {
+        char full[2 * MAX_IDENT + 2];
+        snprintf(full, sizeof full, "%s_%s", c->s->ns, name);
+        if (in_list(full, c_typedef_names, COUNT(c_typedef_names))) {
+            diag_error(loc, len, "%s name '%s' is reserved: with namespace '%s' it would "
+                                 "generate the standard type name '%s'",
+                       what, name, c->s->ns, full);
+            return false;
+        }
     }
     if (role == R_PARAM && in_list(name, reserved_params, COUNT(reserved_params))) {
         diag_error(loc, len, "parameter name '%s' is reserved: the generated functions have a "
@@ -263,6 +318,38 @@ static void check_fields(struct checker *c, struct field *f, size_t n, size_t in
     }
 }
 
+/* The signal id <NS>_SIGNAL_<NAME> shares the upper-case namespace of the
+ * enum constants <NS>_<ENUM>_<VALUE> (and of <NS>_SIGNAL_COUNT). */
+static void check_signal_id(struct checker *c, const struct signal_decl *sg)
+{
+    char *key = upper(c->a, arena_printf(c->a, "SIGNAL_%s", sg->name));
+    struct constant *k = arena_alloc(c->a, sizeof *k);
+    k->en = NULL;
+    k->sig = sg;
+    const struct constant *prev = strmap_put(&c->constants, key, k);
+    if (prev == k)
+        return;
+    const char *ns = c->s->ns ? upper(c->a, c->s->ns) : NULL;
+    const char *full = ns ? arena_printf(c->a, "%s_%s", ns, key) : key;
+    size_t len = strlen(sg->name);
+    if (prev->sig) {
+        diag_error(sg->loc, len, "signal '%s' collides with signal '%s': both ids become '%s'",
+                   sg->name, prev->sig->name, full);
+        diag_note(prev->sig->loc, strlen(prev->sig->name), "previous definition of '%s' is here",
+                  prev->sig->name);
+    } else if (prev->en) {
+        diag_error(sg->loc, len,
+                   "signal '%s' collides with value '%s' of enum '%s': both become '%s'",
+                   sg->name, prev->v->name, prev->en->name, full);
+        diag_note(prev->v->loc, strlen(prev->v->name), "previous definition of '%s' is here",
+                  prev->v->name);
+    } else {
+        diag_error(sg->loc, len, "signal name '%s' is reserved: '%s' is the generated signal "
+                                 "count",
+                   sg->name, full);
+    }
+}
+
 static void check_enum(struct checker *c, const struct enum_decl *e)
 {
     if (e->nvalues == 0)
@@ -276,12 +363,21 @@ static void check_enum(struct checker *c, const struct enum_decl *e)
         struct constant *k = arena_alloc(c->a, sizeof *k);
         k->en = e;
         k->v = v;
+        k->sig = NULL;
         const struct constant *prev = strmap_put(&c->constants, key, k);
         if (prev == k)
             continue;
         const char *full = ns ? arena_printf(c->a, "%s_%s", ns, key) : key;
         size_t len = strlen(v->name);
-        if (prev->en == e && strcmp(prev->v->name, v->name) == 0)
+        if (prev->sig)
+            diag_error(v->loc, len,
+                       "enum value '%s' of enum '%s' collides with signal '%s': both become '%s'",
+                       v->name, e->name, prev->sig->name, full);
+        else if (!prev->en)
+            diag_error(v->loc, len, "enum value '%s' of enum '%s' is reserved: '%s' is the "
+                                    "generated signal count",
+                       v->name, e->name, full);
+        else if (prev->en == e && strcmp(prev->v->name, v->name) == 0)
             diag_error(v->loc, len, "duplicate enum value '%s' in enum '%s'", v->name, e->name);
         else if (prev->en == e)
             diag_error(v->loc, len, "enum value '%s' collides with '%s': both become '%s'",
@@ -291,8 +387,12 @@ static void check_enum(struct checker *c, const struct enum_decl *e)
                        "enum value '%s' of enum '%s' collides with value '%s' of enum '%s': "
                        "both become '%s'",
                        v->name, e->name, prev->v->name, prev->en->name, full);
-        diag_note(prev->v->loc, strlen(prev->v->name), "previous definition of '%s' is here",
-                  prev->v->name);
+        if (prev->sig)
+            diag_note(prev->sig->loc, strlen(prev->sig->name),
+                      "previous definition of '%s' is here", prev->sig->name);
+        else if (prev->en)
+            diag_note(prev->v->loc, strlen(prev->v->name), "previous definition of '%s' is here",
+                      prev->v->name);
     }
 }
 
@@ -313,6 +413,8 @@ bool check_schema(struct arena *a, struct parsed *p)
         strmap_put(&c.keywords, cxx_keywords[i], "C++");
     for (size_t i = 0; i < p->nbroken; i++)
         strmap_put(&c.broken, p->broken[i].name, &p->broken[i]);
+    static const struct constant signal_count = {NULL, NULL, NULL};
+    strmap_put(&c.constants, "SIGNAL_COUNT", (void *)&signal_count);
 
     if (s->ns)
         check_name(&c, s->ns, s->ns_loc, R_NAMESPACE);
@@ -365,6 +467,8 @@ bool check_schema(struct arena *a, struct parsed *p)
         }
         case DECL_SIGNAL: {
             struct signal_decl *sg = d->u.sig;
+            if (!dup[i])
+                check_signal_id(&c, sg);
             check_fields(&c, sg->params, sg->nparams, i, "signal", sg->name, R_PARAM, NULL);
             bool ok = topic_split(a, &sg->topic, sg);
             topic_ok[nsig++] = ok && !dup[i];

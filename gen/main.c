@@ -21,7 +21,7 @@
 #include "diag.h"
 #include "parse.h"
 
-#define MAX_SCHEMA_BYTES ((size_t)1 << 30)
+#define MAX_SCHEMA_BYTES (64u << 20) /* 64 MiB: far above any real schema */
 
 static void usage(FILE *out)
 {
@@ -79,7 +79,7 @@ static char *read_file(const char *path, size_t *len)
         }
         if (n + 1 == cap) {
             if (cap > MAX_SCHEMA_BYTES) {
-                fprintf(stderr, "signetc: cannot read '%s': larger than 1 GiB\n", path);
+                fprintf(stderr, "signetc: cannot read '%s': larger than 64 MiB\n", path);
                 free(buf);
                 fclose(f);
                 return NULL;
