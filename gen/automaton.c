@@ -187,8 +187,8 @@ struct builder {
     uint32_t *item_src;
     uint32_t *item_pos;
     /* Per item with a level left: what the level is. */
-    enum item_kind { IT_END, IT_LIT, IT_PLUS, IT_HASH, IT_STR, IT_U32 } *kind;
-    uint32_t *atom;                  /* IT_LIT: its atom (CLASS_EMPTY's for "") */
+    enum item_kind { IT_END, IT_LIT, IT_PLUS, IT_HASH, IT_STR, IT_U32 } * kind;
+    uint32_t *atom; /* IT_LIT: its atom (CLASS_EMPTY's for "") */
 };
 
 static const struct topic *src_topic(const struct builder *b, size_t src)
@@ -311,7 +311,7 @@ static bool admits(const struct builder *b, size_t it, uint32_t a, bool first)
 
 struct edges {
     struct edge *t;
-    size_t n, size;                  /* size: 0 or a power of two */
+    size_t n, size; /* size: 0 or a power of two */
 };
 
 static uint32_t *edge_slot(struct edges *e, uint32_t from, uint32_t atom, bool *found)
@@ -385,9 +385,9 @@ static void edges_finish(struct builder *b, struct edges *e)
 /* ---- the DFA ------------------------------------------------------------ */
 
 struct dfa {
-    struct u32s items;               /* every state's sorted items */
-    struct u32s off;                 /* state s: items.v[off[s] .. off[s+1]) */
-    uint32_t *set;                   /* state hash set (id + 1, 0 empty) */
+    struct u32s items; /* every state's sorted items */
+    struct u32s off;   /* state s: items.v[off[s] .. off[s+1]) */
+    uint32_t *set;     /* state hash set (id + 1, 0 empty) */
     size_t set_size;
 };
 

@@ -21,10 +21,10 @@
 /* Classes of a topic level that is not one of the literals. Atom ids: the
  * literals are 0 .. nliterals-1, class c is nliterals + c. */
 enum atom_class {
-    CLASS_U32,                       /* canonical decimal 0..4294967295 */
-    CLASS_DOLLAR,                    /* starts with '$' */
-    CLASS_OTHER,                     /* any other non-empty level */
-    CLASS_EMPTY,                     /* the empty level */
+    CLASS_U32,    /* canonical decimal 0..4294967295 */
+    CLASS_DOLLAR, /* starts with '$' */
+    CLASS_OTHER,  /* any other non-empty level */
+    CLASS_EMPTY,  /* the empty level */
     CLASS_COUNT
 };
 
@@ -47,17 +47,17 @@ struct matcher {
     /* Atoms: every distinct non-empty literal level of all patterns and
      * signal topics, in order of first appearance (patterns first). */
     size_t nliterals;
-    const char **literal;            /* text */
-    uint8_t *literal_class;          /* CLASS_U32, CLASS_DOLLAR or CLASS_OTHER */
-    uint32_t *literal_u32;           /* its value when CLASS_U32 */
+    const char **literal;   /* text */
+    uint8_t *literal_class; /* CLASS_U32, CLASS_DOLLAR or CLASS_OTHER */
+    uint32_t *literal_u32;  /* its value when CLASS_U32 */
 
-    bool trie;                       /* false: DFA; true: trie walk */
-    size_t cap;                      /* the state cap that applied */
-    size_t dfa_states;               /* states built before stopping (trie) or in all */
+    bool trie;         /* false: DFA; true: trie walk */
+    size_t cap;        /* the state cap that applied */
+    size_t dfa_states; /* states built before stopping (trie) or in all */
 
     /* States (DFA, 0 dead, 1 start) or nodes (trie, 0 none, 1 root). */
     size_t nstates;
-    uint32_t (*next)[CLASS_COUNT];   /* DFA: transition on each class atom */
+    uint32_t (*next)[CLASS_COUNT];      /* DFA: transition on each class atom */
     uint32_t *plus, *cap_u32, *cap_str; /* trie: children for '+', {u32}, {str}; 0 none */
 
     /* Literal edges: DFA transitions on literal atoms that differ from the

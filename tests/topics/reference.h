@@ -97,7 +97,7 @@ static inline bool ref_filter_matches(const char *filter, const struct ref_topic
 struct ref_capture {
     uint32_t param;
     uint32_t u32;
-    size_t offset, len;              /* of the level in the topic */
+    size_t offset, len; /* of the level in the topic */
 };
 
 /* Canonical u32: 0..4294967295 in decimal, no leading zeros. */
@@ -138,8 +138,8 @@ static inline bool ref_template_matches(const signet_signal_info *sig, const cha
             const signet_struct_info *p = sig->payload;
             uint32_t j = 0;
 
-            while (j < p->field_count &&
-                   !(strlen(p->fields[j].name) == n - 2 && memcmp(p->fields[j].name, f + 1, n - 2) == 0))
+            while (j < p->field_count && !(strlen(p->fields[j].name) == n - 2 &&
+                                           memcmp(p->fields[j].name, f + 1, n - 2) == 0))
                 j++;
             struct ref_capture *c = &caps[(*ncaps)++];
             c->param = j;

@@ -39,7 +39,7 @@ struct subject {
     const uint32_t *(*signal_patterns)(int signal, uint32_t *n);
 };
 
-#define SUBJECT(ns, NS)                                                                              \
+#define SUBJECT(ns, NS)                                                                            \
     static const char *ns##_filter(uint32_t p)                                                     \
     {                                                                                              \
         return ns##__patterns[p].filter;                                                           \
@@ -65,13 +65,9 @@ struct subject {
             r->captures[i].len = m.captures[i].len;                                                \
         }                                                                                          \
     }                                                                                              \
-    static const struct subject ns##_subject = {#ns,                                               \
-                                                &ns##_schema,                                      \
-                                                NS##__NPATTERNS,                                   \
-                                                ns##_filter,                                       \
-                                                ns##_pattern_signals,                              \
-                                                ns##_match,                                        \
-                                                ns##__signal_patterns};
+    static const struct subject ns##_subject = {                                                   \
+        #ns,        &ns##_schema,         NS##__NPATTERNS, ns##_filter, ns##_pattern_signals,      \
+        ns##_match, ns##__signal_patterns};
 
 SUBJECT(mqtt, MQTT)
 SUBJECT(rnd1000, RND1000)
@@ -162,7 +158,8 @@ static void check(const struct subject *s, const char *topic, size_t len)
     /* A signal without captures: its build-time table. */
     uint32_t n;
     const uint32_t *pre = s->signal_patterns(got.rc, &n);
-    if ((pre != NULL) != (got.ncaptures == 0 && strchr(s->schema->signals[got.rc].topic, '{') == NULL))
+    if ((pre != NULL) !=
+        (got.ncaptures == 0 && strchr(s->schema->signals[got.rc].topic, '{') == NULL))
         fail("signal_patterns presence", topic, len);
     if (pre != NULL && (n != got.npatterns || (n && memcmp(pre, got.patterns, n * sizeof *pre))))
         fail("build-time pattern set", topic, len);
@@ -207,8 +204,8 @@ static void add_levels(const char *s)
 }
 
 static const char *const extra[] = {
-    "",    "$SYS", "$x", "0",   "7",          "007",        "00",  "4294967295",
-    "4294967296", "99999999999", "x", "zz", "1000000000", "42", "-1", "a b",
+    "",           "$SYS",        "$x", "0",  "7",          "007", "00", "4294967295",
+    "4294967296", "99999999999", "x",  "zz", "1000000000", "42",  "-1", "a b",
 };
 
 /* A random level into buf; returns its length. */
@@ -316,8 +313,7 @@ static int run(const struct subject *s, long count)
 
 int main(int argc, char **argv)
 {
-    static const struct subject *const subjects[] = {&mqtt_subject, &rnd1000_subject,
-                                                       &cap_subject};
+    static const struct subject *const subjects[] = {&mqtt_subject, &rnd1000_subject, &cap_subject};
     long count = argc > 2 ? atol(argv[2]) : 100000;
 
     for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++)

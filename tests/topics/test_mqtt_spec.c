@@ -13,7 +13,7 @@ static int failures;
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
@@ -211,7 +211,8 @@ static void signal_without_captures_has_build_time_patterns(void)
     const uint32_t *p = mqtt__signal_patterns(MQTT_SIGNAL_SPORT, &n);
 
     CHECK(p != NULL && n == 3);
-    CHECK(p[0] == MQTT__PATTERN_SPORT_ALL && p[1] == MQTT__PATTERN_PLUS && p[2] == MQTT__PATTERN_ALL);
+    CHECK(p[0] == MQTT__PATTERN_SPORT_ALL && p[1] == MQTT__PATTERN_PLUS &&
+          p[2] == MQTT__PATTERN_ALL);
     p = mqtt__signal_patterns(MQTT_SIGNAL_CLIENTS, &n);
     CHECK(p != NULL && n == 2);
     CHECK(p[0] == MQTT__PATTERN_SYS_ALL && p[1] == MQTT__PATTERN_SYS_MONITOR);
@@ -249,7 +250,10 @@ static const struct {
     const char *name;
     void (*run)(void);
 } cases[] = {
-#define CASE(f) {#f, f}
+#define CASE(f)                                                                                    \
+    {                                                                                              \
+#f, f                                                                                      \
+    }
     CASE(mqtt_spec_hash_matches_the_parent_and_every_descendant),
     CASE(mqtt_spec_plus_matches_exactly_one_level),
     CASE(mqtt_spec_empty_first_level_is_a_level),
