@@ -20,7 +20,8 @@
 
 #define CHUNK_BITS 8
 #define CHUNK_SIZE (1u << CHUNK_BITS)
-#define RETIRE_BATCH 64     /* connect reclaims once this many snapshots wait */
+#define RETIRE_BATCH 64              /* writers collect once this many items wait... */
+#define RETIRE_BYTES (8u << 20)      /* ...or this much memory */
 
 #define NONE UINT32_MAX
 
@@ -51,6 +52,8 @@ int signet_bus_create(const signet_bus_options *opts, signet_bus **out)
     }
     bus->free_head = NONE;
     bus->pending_head = NONE;
+    bus->collect_count = RETIRE_BATCH;
+    bus->collect_bytes = RETIRE_BYTES;
     atomic_init(&bus->schemas, NULL);
     if (bus->opts.queue_capacity == 0)
         bus->opts.queue_capacity = SIGNET_DEFAULT_QUEUE_CAPACITY;
@@ -125,9 +128,28 @@ uint64_t signet_bus_error_count(const signet_bus *bus)
     return bus ? atomic_load_explicit(&bus->errors, memory_order_relaxed) : 0;
 }
 
-/* Reclaims what earlier writers retired. Must run outside any read section
- * on this thread and without the bus lock. */
-static void reclaim(signet_bus *bus)
+/* Files an unpublished snapshot for freeing after a grace period (lock held). */
+static void retire_snap(signet_bus *bus, struct snap *old, uint64_t tag)
+{
+    old->retired_tag = tag;
+    old->retired_next = bus->retired;
+    bus->retired = old;
+    bus->nretired++;
+    bus->retired_bytes += old->size;
+}
+
+static bool backlog(const signet_bus *bus)
+{
+    return bus->nretired >= bus->collect_count || bus->retired_bytes >= bus->collect_bytes;
+}
+
+/* Frees the retired snapshots and schema tables, and makes reusable the
+ * pending slots, that no read section can reach any more. With wait, it
+ * first waits for a grace period (never inside a read section: it would wait
+ * for itself); without, it takes what is already safe, which from inside a
+ * receiver is what was retired before the caller's own emission began. Call
+ * without the bus lock. */
+static void collect(signet_bus *bus, bool wait)
 {
     pthread_mutex_lock(&bus->lock);
     struct snap *snaps = bus->retired;
@@ -136,31 +158,86 @@ static void reclaim(signet_bus *bus)
     bus->retired = NULL;
     bus->retired_schemas = NULL;
     bus->nretired = 0;
+    bus->retired_bytes = 0;
     bus->pending_head = NONE;
     pthread_mutex_unlock(&bus->lock);
 
-    signet__rcu_synchronize();
-    free_retired(snaps, schemas);
-    if (pending == NONE)
-        return;
+    uint64_t safe = wait ? signet__rcu_synchronize() : signet__rcu_quiescent();
+    struct snap *keep = NULL;
+    while (snaps) {
+        struct snap *next = snaps->retired_next;
+        if (snaps->retired_tag <= safe) {
+            free(snaps);
+        } else {
+            snaps->retired_next = keep;
+            keep = snaps;
+        }
+        snaps = next;
+    }
+    struct schemas *keep_schemas = NULL;
+    while (schemas) {
+        struct schemas *next = schemas->retired_next;
+        if (schemas->retired_tag <= safe) {
+            free(schemas);
+        } else {
+            schemas->retired_next = keep_schemas;
+            keep_schemas = schemas;
+        }
+        schemas = next;
+    }
 
     pthread_mutex_lock(&bus->lock);
+    while (keep) {
+        struct snap *next = keep->retired_next;
+        retire_snap(bus, keep, keep->retired_tag);
+        keep = next;
+    }
+    while (keep_schemas) {
+        struct schemas *next = keep_schemas->retired_next;
+        keep_schemas->retired_next = bus->retired_schemas;
+        bus->retired_schemas = keep_schemas;
+        bus->nretired++;
+        keep_schemas = next;
+    }
     while (pending != NONE) {
         struct slot *s = slot_at(bus, pending);
         uint32_t next = s->next_free;
-        s->next_free = bus->free_head;
-        bus->free_head = pending;
+        uint32_t *list = s->retired_tag <= safe ? &bus->free_head : &bus->pending_head;
+        s->next_free = *list;
+        *list = pending;
         pending = next;
     }
+    /* What could not be freed yet (retired during a running emission) is
+     * not worth another look until the backlog has doubled. */
+    bus->collect_count = RETIRE_BATCH + 2 * bus->nretired;
+    bus->collect_bytes = RETIRE_BYTES + 2 * bus->retired_bytes;
     pthread_mutex_unlock(&bus->lock);
+}
+
+/* After a writer's change: a disconnect outside any receiver waits for the
+ * grace period it promises; otherwise memory is collected when enough has
+ * piled up, without waiting when called from inside a receiver. */
+static void after_write(signet_bus *bus, bool disconnected)
+{
+    bool nested = signet__rcu_nested();
+
+    if (disconnected && !nested) {
+        collect(bus, true);
+        return;
+    }
+    pthread_mutex_lock(&bus->lock);
+    bool full = backlog(bus);
+    pthread_mutex_unlock(&bus->lock);
+    if (full)
+        collect(bus, false);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Snapshots (called with the bus lock held) */
 
 /* Takes ss->conns[i] off its signal (lock held): the connection stops
- * running at once, its handle goes stale, and the slot is reused only after
- * a grace period. */
+ * running at once, its handle goes stale, and the slot is reused only once
+ * no snapshot names it and a grace period has passed. */
 static void release_slot(signet_bus *bus, struct sigstate *ss, uint32_t i)
 {
     uint32_t index = ss->conns[i];
@@ -170,8 +247,10 @@ static void release_slot(signet_bus *bus, struct sigstate *ss, uint32_t i)
     s->used = false;
     if (++s->generation == 0)
         s->generation = 1;
-    s->next_free = bus->pending_head;
-    bus->pending_head = index;
+    /* The published snapshots still name it until the next rebuild of this
+     * signal succeeds; only then may it head for reuse. */
+    s->next_free = ss->zombies;
+    ss->zombies = index;
     ss->conns[i] = ss->conns[--ss->nconns];
 }
 
@@ -209,11 +288,16 @@ static void put_recv(struct snap *snap, uint32_t i, struct slot *s)
     snap->qi[i] = (struct qinfo){s->queue, s->order};
 }
 
-/* Does list[0, n) hold the same (fn, ctx) ranked before s? */
+/* Does list[0, n) hold the same (fn, ctx) ranked before s? A run-once
+ * connection is nobody's twin: once it has fired, the other connection must
+ * run, and nothing rebuilds the snapshot when it fires. */
 static bool earlier_twin(struct slot *const *list, uint32_t n, const struct slot *s)
 {
+    if (s->flags & SIGNET_ONCE)
+        return false;
     for (uint32_t i = 0; i < n; i++)
-        if (list[i]->fn == s->fn && list[i]->ctx == s->ctx && rank_cmp(list[i], s) < 0)
+        if (list[i]->fn == s->fn && list[i]->ctx == s->ctx && !(list[i]->flags & SIGNET_ONCE) &&
+            rank_cmp(list[i], s) < 0)
             return true;
     return false;
 }
@@ -279,6 +363,7 @@ static int build(struct slot *const *list, uint32_t n, uint64_t order_end, struc
         free(any);
         return SIGNET_ENOMEM;
     }
+    snap->size = buckets_at + nbuckets * sizeof(struct bucket);
     snap->nany = nany;
     snap->nbuckets = nbuckets;
     snap->shift = shift;
@@ -311,21 +396,18 @@ static int build(struct slot *const *list, uint32_t n, uint64_t order_end, struc
     return 0;
 }
 
-/* Publishes snap in *at and retires the snapshot it replaces (lock held). */
-static void publish(signet_bus *bus, _Atomic(struct snap *) *at, struct snap *snap)
+/* Publishes snap in *at; returns the snapshot it replaces (lock held). */
+static struct snap *publish(_Atomic(struct snap *) *at, struct snap *snap)
 {
     struct snap *old = atomic_load_explicit(at, memory_order_relaxed);
 
     atomic_store_explicit(at, snap, memory_order_seq_cst);
-    if (old) {
-        old->retired_next = bus->retired;
-        bus->retired = old;
-        bus->nretired++;
-    }
+    return old;
 }
 
 /* Builds and publishes the signal's two snapshots, direct receivers and
- * queued connections, from its connection list, and retires the old ones. */
+ * queued connections, from its connection list, and retires the old ones
+ * together with the slots only they named. On failure nothing changes. */
 static int rebuild(signet_bus *bus, struct sigstate *ss)
 {
     drop_fired(bus, ss);
@@ -350,9 +432,20 @@ static int rebuild(signet_bus *bus, struct sigstate *ss)
         free(snap);
     free(list);
     if (err)
-        return err;
-    publish(bus, &ss->snap, snap);
-    publish(bus, &ss->qsnap, qsnap);
+        return err; /* the old snapshots stay published, and so do the zombies */
+    struct snap *old = publish(&ss->snap, snap), *qold = publish(&ss->qsnap, qsnap);
+    uint64_t tag = signet__rcu_advance();
+    if (old)
+        retire_snap(bus, old, tag);
+    if (qold)
+        retire_snap(bus, qold, tag);
+    while (ss->zombies != NONE) {
+        struct slot *s = slot_at(bus, ss->zombies);
+        ss->zombies = s->next_free;
+        s->retired_tag = tag;
+        s->next_free = bus->pending_head;
+        bus->pending_head = s->index;
+    }
     return 0;
 }
 
@@ -397,6 +490,7 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
     for (uint32_t k = 0; k < sig->schema->signal_count; k++) {
         sigs[k].info = &sig->schema->signals[k];
         sigs[k].deep = has_strings(sigs[k].info->payload);
+        sigs[k].zombies = NONE;
         atomic_init(&sigs[k].snap, NULL);
         atomic_init(&sigs[k].qsnap, NULL);
         atomic_init(&sigs[k].dropped, 0);
@@ -408,6 +502,7 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
     grown->e[n] = (struct schema_entry){sig->schema, sigs};
     atomic_store_explicit(&bus->schemas, grown, memory_order_seq_cst);
     if (sc) {
+        sc->retired_tag = signet__rcu_advance();
         sc->retired_next = bus->retired_schemas;
         bus->retired_schemas = sc;
         bus->nretired++;
@@ -493,6 +588,7 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
             goto unlock;
         }
     }
+    drop_fired(bus, ss); /* fired run-once connections do not count */
     if (ss->nconns >= bus->opts.max_receivers) {
         err = SIGNET_ELIMIT;
         goto unlock;
@@ -518,8 +614,14 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
                      __ATOMIC_RELEASE);
     ss->conns[ss->nconns++] = index;
     if ((err = rebuild(bus, ss)) != 0) {
-        /* Roll back: the slot was never visible to emissions. */
-        ss->nconns--;
+        /* Roll back: the slot was never published. rebuild may have moved
+         * entries, so it is found by value. */
+        for (uint32_t i = 0; i < ss->nconns; i++) {
+            if (ss->conns[i] == index) {
+                ss->conns[i] = ss->conns[--ss->nconns];
+                break;
+            }
+        }
         s->live = 0;
         s->used = false;
         s->next_free = bus->free_head;
@@ -528,18 +630,16 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
     }
     *out = (signet_conn){index, s->generation};
 
-unlock:;
-    bool batch = bus->nretired >= RETIRE_BATCH;
+unlock:
     pthread_mutex_unlock(&bus->lock);
-    if (batch && !signet__rcu_nested())
-        reclaim(bus);
+    after_write(bus, false);
     return err;
 }
 
-/* Publishes a snapshot without the removed connections. Shrinking never
- * needs more memory than the snapshot it replaces had, but if the allocation
- * fails anyway the old snapshot stays: its removed entries are already dead
- * (live == 0) and are skipped, so only memory, not behaviour, is affected. */
+/* Publishes a snapshot without the removed connections. If that cannot be
+ * allocated the old snapshot stays: its removed entries are dead (live is
+ * 0) and skipped, and their slots stay zombies, never reused, until a later
+ * rebuild of the signal succeeds. Only memory is affected. */
 static void republish(signet_bus *bus, struct sigstate *ss)
 {
     (void)rebuild(bus, ss);
@@ -567,8 +667,7 @@ int signet_disconnect(signet_bus *bus, signet_conn conn)
         }
     }
     pthread_mutex_unlock(&bus->lock);
-    if (!signet__rcu_nested())
-        reclaim(bus);
+    after_write(bus, true);
     return err;
 }
 
@@ -598,8 +697,7 @@ int signet_disconnect_ctx(signet_bus *bus, const void *ctx)
         }
     }
     pthread_mutex_unlock(&bus->lock);
-    if (!signet__rcu_nested())
-        reclaim(bus);
+    after_write(bus, true);
     return count;
 }
 
@@ -624,7 +722,7 @@ void signet__bus_unbind(signet_bus *bus, signet_queue *q)
         }
     }
     pthread_mutex_unlock(&bus->lock);
-    reclaim(bus);
+    after_write(bus, true);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -17,8 +17,9 @@
 
 /* One connection. Slots live in fixed chunks and never move, because
  * snapshots point at their live flag. Invariant: a slot is on exactly one of
- * its signal's list (used), the pending list (waiting for a grace period
- * before reuse) or the free list. */
+ * its signal's list (used), its signal's zombie list (disconnected, but
+ * still in the published snapshot), the bus's pending list (no longer
+ * published; waiting for a grace period) or the free list. */
 struct slot {
     uint32_t live;              /* SIGNET__LIVE, SIGNET__LIVE_ONCE or 0; read by emissions */
     uint32_t generation;        /* bumped on disconnect; never 0 */
@@ -32,7 +33,8 @@ struct slot {
     uint32_t flags;
     uint64_t order;             /* connection sequence, for stable ties */
     uint32_t index;             /* this slot's own index */
-    uint32_t next_free;
+    uint32_t next_free;         /* zombie, pending or free list link */
+    uint64_t retired_tag;       /* pending: reusable once the grace period passed it */
 };
 
 struct bucket {
@@ -51,6 +53,8 @@ struct qinfo {
  * queues. */
 struct snap {
     struct snap *retired_next;
+    uint64_t retired_tag;       /* see signet__rcu_advance() */
+    size_t size;                /* bytes, for the retired-memory bound */
     uint32_t nany;              /* recv[0, nany): receivers for anonymous emissions */
     uint32_t shift;             /* hash shift for the bucket table */
     uint32_t nbuckets;          /* 0 when no receiver names a sender */
@@ -68,6 +72,7 @@ struct sigstate {
     _Atomic uint64_t dropped;   /* messages of this signal refused or evicted */
     uint32_t *conns;            /* slot indices, unordered; guarded by the bus mutex */
     uint32_t nconns, cap;
+    uint32_t zombies;           /* released slots the published snapshots still name */
 };
 
 struct schema_entry {
@@ -78,6 +83,7 @@ struct schema_entry {
 /* Immutable once published, like struct snap. */
 struct schemas {
     struct schemas *retired_next;
+    uint64_t retired_tag;
     uint32_t n;
     struct schema_entry e[];
 };
@@ -92,9 +98,12 @@ struct signet_bus {
     uint32_t free_head;         /* UINT32_MAX: none */
     uint32_t pending_head;      /* disconnected, not yet past a grace period */
     uint64_t next_order;
-    struct snap *retired;
+    struct snap *retired;       /* unpublished, not yet freed */
     struct schemas *retired_schemas;
     uint32_t nretired;
+    size_t retired_bytes;
+    uint32_t collect_count;     /* collect when nretired or retired_bytes reach these */
+    size_t collect_bytes;
     signet_queue *queues;       /* every queue of the bus, the default one included */
     signet_stats gone;          /* counters of destroyed queues */
     _Atomic uint64_t seq;

@@ -117,21 +117,46 @@ static void backoff(unsigned *spins)
     nanosleep(&ts, NULL);
 }
 
-void signet__rcu_synchronize(void)
+uint64_t signet__rcu_advance(void)
 {
-    signet__rcu_init();
-    /* The caller has published its new snapshot; readers that load the
-     * counter after this increment see that snapshot (acquire/release). */
-    uint64_t gp = atomic_fetch_add_explicit(&signet__rcu_gp, 1, memory_order_seq_cst) + 1;
+    /* seq_cst: the caller's unpublishing store comes before the new value,
+     * and a reader that loads it (acquire) sees the new snapshot. */
+    return atomic_fetch_add_explicit(&signet__rcu_gp, 1, memory_order_seq_cst) + 1;
+}
 
-    barrier_all();
+/* The oldest grace period a running read section started in, or UINT64_MAX.
+ * The registry lock is held only for the walk, never while waiting, so
+ * threads can register and exit while a writer waits for a reader that is
+ * itself waiting for one of them. */
+static uint64_t oldest_reader(void)
+{
+    uint64_t oldest = UINT64_MAX;
+
     pthread_mutex_lock(&registry_lock);
     for (struct signet__reader *r = registry; r; r = r->next) {
-        unsigned spins = 0;
-        uint64_t seen;
-
-        while ((seen = atomic_load_explicit(&r->ctr, memory_order_seq_cst)) != 0 && seen < gp)
-            backoff(&spins);
+        uint64_t seen = atomic_load_explicit(&r->ctr, memory_order_seq_cst);
+        if (seen != 0 && seen < oldest)
+            oldest = seen;
     }
     pthread_mutex_unlock(&registry_lock);
+    return oldest;
+}
+
+uint64_t signet__rcu_quiescent(void)
+{
+    signet__rcu_init();
+    barrier_all();
+    return oldest_reader();
+}
+
+uint64_t signet__rcu_synchronize(void)
+{
+    signet__rcu_init();
+    uint64_t gp = signet__rcu_advance();
+    unsigned spins = 0;
+
+    barrier_all();
+    while (oldest_reader() < gp)
+        backoff(&spins);
+    return gp;
 }

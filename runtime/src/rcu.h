@@ -40,7 +40,20 @@ extern bool signet__rcu_light;       /* true: writers use membarrier */
 
 void signet__rcu_init(void);         /* once per process, before any reader */
 void signet__rcu_register(void);     /* the calling thread's first read section */
-void signet__rcu_synchronize(void);  /* wait for pre-existing read sections */
+
+/* Grace periods are told apart by tags. A writer that has unpublished
+ * something calls signet__rcu_advance() and files the item under the tag it
+ * returns: the item may be freed once the bound returned by one of the two
+ * calls below is at least its tag. */
+uint64_t signet__rcu_advance(void);
+/* Waits until every read section that began before the call has ended and
+ * returns the bound: everything retired before the call is free to go. Must
+ * not be called inside a read section (it would wait for itself). */
+uint64_t signet__rcu_synchronize(void);
+/* Does not wait: the bound that holds now (the oldest read section still
+ * running, or UINT64_MAX when none is). May be called inside a read section;
+ * the caller's own section then bounds it. */
+uint64_t signet__rcu_quiescent(void);
 
 /* True once the calling thread's record is registered; a thread must call
  * signet__rcu_register() before its first read section. Kept apart from the

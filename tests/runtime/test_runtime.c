@@ -476,6 +476,70 @@ static void two_buses_are_independent(void)
     signet_bus_destroy(two);
 }
 
+
+static void run_once_twin_does_not_hide_the_other_connection(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    static const int s;
+    struct rx r = {.tag = 'r'};
+    signet_connect_opts once = {.flags = SIGNET_ONCE};
+    signet_conn c;
+    /* The same (fn, ctx): run-once for any sender, and for s for good. */
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &r, SIGNET_ANY, &once, &c));
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &r, &s, NULL, &c));
+    CHECK_EQ(t_send(bus, T_PING, NULL, 1), 1); /* the run-once one fires */
+    CHECK_EQ(t_send(bus, T_PING, &s, 2), 1);
+    CHECK_EQ(t_send(bus, T_PING, &s, 3), 1);
+    CHECK(signet_has_receivers(bus, &t_signals[T_PING], &s));
+    CHECK_EQ(r.calls, 3);
+    signet_bus_destroy(bus);
+}
+
+static void fired_run_once_does_not_count_against_the_limit(void)
+{
+    signet_bus_options opts = {.max_receivers = 1};
+    signet_bus *bus = new_bus(&opts);
+    struct rx a = {.tag = 'a'}, b = {.tag = 'b'};
+    signet_connect_opts once = {.flags = SIGNET_ONCE};
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &a, NULL, &once, &a.conn));
+    CHECK_EQ(t_send(bus, T_PING, NULL, 1), 1);
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &b, NULL, NULL, &b.conn));
+    CHECK_EQ(t_send(bus, T_PING, NULL, 1), 1);
+    CHECK(strcmp(trace.buf, "ab") == 0);
+    signet_bus_destroy(bus);
+}
+
+/* Connections made and dropped only from inside receivers: their slots
+ * must still be recycled (a program driven entirely by events never
+ * connects from outside a receiver). */
+static uint32_t max_index;
+
+static void churn_inside(struct rx *self, const signet_event *ev)
+{
+    (void)ev;
+    for (int i = 0; i < 100; i++) {
+        signet_conn c;
+        CHECK_OK(t_connect(action_bus, T_PONG, rx_fn, self->helper, NULL, NULL, &c));
+        max_index = c.index > max_index ? c.index : max_index;
+        CHECK_OK(signet_disconnect(action_bus, c));
+    }
+}
+
+static void nested_connects_recycle_their_slots(void)
+{
+    signet_bus *bus = action_bus = new_bus(NULL);
+    struct rx helper = {.tag = 'h'};
+    struct rx a = {.tag = 'a', .action = churn_inside, .helper = &helper};
+    connect_rx(bus, T_PING, &a, NULL);
+    for (int i = 0; i < 200; i++)
+        t_send(bus, T_PING, NULL, i);
+    /* 20 000 connections in all; each emission's slots are reusable once
+     * it has ended, so the slot table stays around two emissions' worth. */
+    CHECK(max_index < 400);
+    CHECK_EQ(a.calls, 200);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"new_signal_has_no_receivers", new_signal_has_no_receivers},
     {"receivers_run_in_connection_order", receivers_run_in_connection_order},
@@ -501,6 +565,11 @@ static const struct test_case cases[] = {
     {"receiver_limit_is_enforced", receiver_limit_is_enforced},
     {"strerror_names_every_code", strerror_names_every_code},
     {"two_buses_are_independent", two_buses_are_independent},
+    {"run_once_twin_does_not_hide_the_other_connection",
+     run_once_twin_does_not_hide_the_other_connection},
+    {"fired_run_once_does_not_count_against_the_limit",
+     fired_run_once_does_not_count_against_the_limit},
+    {"nested_connects_recycle_their_slots", nested_connects_recycle_their_slots},
 };
 
 int main(int argc, char **argv)

@@ -159,10 +159,75 @@ static void disconnect_waits_for_running_receiver(void)
     signet_bus_destroy(bus);
 }
 
+
+/* A receiver that starts a new thread which sends (its first read section
+ * registers it) and waits for it, while another thread disconnects an
+ * unrelated receiver and so waits for this emission: the disconnect must
+ * not hold up the registration it is indirectly waiting for. */
+static void *first_send_main(void *arg)
+{
+    (void)arg;
+    t_send(bus, T_PONG, NULL, 0);
+    return NULL;
+}
+
+static atomic_int joiner_state; /* 1: inside the receiver, 2: joined */
+
+static int joiner_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    (void)msg;
+    atomic_store(&joiner_state, 1);
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL); /* let main start its disconnect */
+    pthread_t tid;
+    pthread_create(&tid, NULL, first_send_main, NULL);
+    pthread_join(tid, NULL);
+    atomic_store(&joiner_state, 2);
+    return 0;
+}
+
+static void *joiner_sender(void *arg)
+{
+    (void)arg;
+    t_send(bus, T_PING, NULL, 0);
+    return NULL;
+}
+
+static int idle_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    (void)msg;
+    return 0;
+}
+
+static void disconnect_waits_without_blocking_new_threads(void)
+{
+    signet_conn c, other;
+    pthread_t tid;
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(t_connect(bus, T_PING, joiner_rx, NULL, SIGNET_ANY, NULL, &c));
+    CHECK_OK(t_connect(bus, T_PONG, idle_rx, NULL, SIGNET_ANY, NULL, &other));
+    pthread_create(&tid, NULL, joiner_sender, NULL);
+    while (atomic_load(&joiner_state) != 1) {
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    CHECK_OK(signet_disconnect(bus, other)); /* waits for the emission above */
+    CHECK_EQ(atomic_load(&joiner_state), 2);
+    pthread_join(tid, NULL);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"threads_send_connect_disconnect_counts_exact",
      concurrent_send_connect_disconnect_counts_exact},
     {"threads_disconnect_waits_for_running_receiver", disconnect_waits_for_running_receiver},
+    {"threads_disconnect_waits_without_blocking_new_threads",
+     disconnect_waits_without_blocking_new_threads},
 };
 
 int main(int argc, char **argv)
