@@ -119,6 +119,7 @@ struct constant {
     const struct enum_decl *en;
     const struct enum_value *v;
     const struct signal_decl *sig;
+    const struct pattern_decl *pat;
 };
 
 static bool in_list(const char *name, const char *const *list, size_t n)
@@ -318,6 +319,27 @@ static void check_fields(struct checker *c, struct field *f, size_t n, size_t in
     }
 }
 
+/* Pattern ids <NS>__PATTERN_<NAME> must differ after upper-casing too. Their
+ * keys start with '_', which no enum or signal key can. */
+static void check_pattern_id(struct checker *c, const struct pattern_decl *pt)
+{
+    char *key = upper(c->a, arena_printf(c->a, "_PATTERN_%s", pt->name));
+    struct constant *k = arena_alloc(c->a, sizeof *k);
+    k->en = NULL;
+    k->v = NULL;
+    k->sig = NULL;
+    k->pat = pt;
+    const struct constant *prev = strmap_put(&c->constants, key, k);
+    if (prev == k)
+        return;
+    size_t len = strlen(pt->name);
+    const char *ns = c->s->ns ? upper(c->a, c->s->ns) : "<NS>";
+    diag_error(pt->loc, len, "pattern '%s' collides with pattern '%s': both ids become '%s_%s'",
+               pt->name, prev->pat->name, ns, key);
+    diag_note(prev->pat->loc, strlen(prev->pat->name), "previous definition of '%s' is here",
+              prev->pat->name);
+}
+
 /* The signal id <NS>_SIGNAL_<NAME> shares the upper-case namespace of the
  * enum constants <NS>_<ENUM>_<VALUE> (and of <NS>_SIGNAL_COUNT). */
 static void check_signal_id(struct checker *c, const struct signal_decl *sg)
@@ -325,7 +347,9 @@ static void check_signal_id(struct checker *c, const struct signal_decl *sg)
     char *key = upper(c->a, arena_printf(c->a, "SIGNAL_%s", sg->name));
     struct constant *k = arena_alloc(c->a, sizeof *k);
     k->en = NULL;
+    k->v = NULL;
     k->sig = sg;
+    k->pat = NULL;
     const struct constant *prev = strmap_put(&c->constants, key, k);
     if (prev == k)
         return;
@@ -364,6 +388,7 @@ static void check_enum(struct checker *c, const struct enum_decl *e)
         k->en = e;
         k->v = v;
         k->sig = NULL;
+        k->pat = NULL;
         const struct constant *prev = strmap_put(&c->constants, key, k);
         if (prev == k)
             continue;
@@ -413,7 +438,7 @@ bool check_schema(struct arena *a, struct parsed *p)
         strmap_put(&c.keywords, cxx_keywords[i], "C++");
     for (size_t i = 0; i < p->nbroken; i++)
         strmap_put(&c.broken, p->broken[i].name, &p->broken[i]);
-    static const struct constant signal_count = {NULL, NULL, NULL};
+    static const struct constant signal_count = {NULL, NULL, NULL, NULL};
     strmap_put(&c.constants, "SIGNAL_COUNT", (void *)&signal_count);
 
     if (s->ns)
@@ -476,6 +501,8 @@ bool check_schema(struct arena *a, struct parsed *p)
         }
         case DECL_PATTERN: {
             struct pattern_decl *pt = d->u.pat;
+            if (!dup[i])
+                check_pattern_id(&c, pt);
             pattern_ok[npat++] = topic_split(a, &pt->topic, NULL);
             break;
         }

@@ -12,6 +12,7 @@
 #include "emit.h"
 #include "m4.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -60,10 +61,21 @@ void fact_num(FILE *f, int64_t value, const char *fmt, ...)
     fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", num);
 }
 
+/* Does s[0, i) end with word, which starts an identifier there? */
+static bool ends_with_prefix(const char *s, size_t i, const char *word)
+{
+    size_t n = strlen(word);
+
+    if (i < n || strncmp(s + i - n, word, n) != 0)
+        return false;
+    return i == n || !(isalnum((unsigned char)s[i - n - 1]) || s[i - n - 1] == '_');
+}
+
 /* The body of a C string literal for s, safe in m4 quotes and in a C comment:
  * '"', '\\', '@' (part of every m4 quote), '?' before '?' (trigraphs),
- * "/" + "*" and "*" + "/" (comments), and every byte outside printable ASCII
- * become 3-digit octal escapes. Returns a malloc'd string. */
+ * "/" + "*" and "*" + "/" (comments), the '_' of "m4_" and "sig4_" (which
+ * would look like an unexpanded template macro) and every byte outside
+ * printable ASCII become 3-digit octal escapes. Returns a malloc'd string. */
 static char *c_escape(const char *s)
 {
     size_t n = strlen(s), i, o = 0;
@@ -77,7 +89,8 @@ static char *c_escape(const char *s)
         unsigned char c = (unsigned char)s[i];
         bool esc = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '@' ||
                    (c == '?' && s[i + 1] == '?') || (c == '*' && i > 0 && s[i - 1] == '/') ||
-                   (c == '/' && i > 0 && s[i - 1] == '*');
+                   (c == '/' && i > 0 && s[i - 1] == '*') ||
+                   (c == '_' && (ends_with_prefix(s, i, "m4") || ends_with_prefix(s, i, "sig4")));
 
         if (esc)
             o += (size_t)sprintf(e + o, "\\%03o", c);
@@ -520,6 +533,17 @@ int emit_schema(const struct schema *s, const struct emit_opts *o)
         fprintf(stderr,
                 "signetc: %s: a schema file name may only contain letters, digits and "
                 "'_', '-', '.', '+' (it names the generated files)\n",
+                s->path);
+        return 1;
+    }
+    bool reserved = false;
+    for (i = 0; s->source[i] != '\0'; i++)
+        reserved |= s->source[i] == '_' && (ends_with_prefix(s->source, i, "m4") ||
+                                            ends_with_prefix(s->source, i, "sig4"));
+    if (reserved) {
+        fprintf(stderr,
+                "signetc: %s: a schema file name may not contain a word starting with 'm4_' "
+                "or 'sig4_' (the generated code would read as template macros)\n",
                 s->path);
         return 1;
     }

@@ -336,7 +336,7 @@ static void generated_metadata_describes_signals(void)
     }
     CHECK(strcmp(sensors_signals[SENSORS_SIGNAL_TEMP].topic, "sensors/{room}/{sensor}/temp") == 0);
     CHECK(strcmp(sensors_signals[SENSORS_SIGNAL_STOPPED].topic, "stopped") == 0);
-    CHECK(strcmp(ks_signals[KS_SIGNAL_ODD].topic, "odd/@home/{room}/{id}/a*/q?\?=/$1") == 0);
+    CHECK(strcmp(ks_signals[KS_SIGNAL_ODD].topic, "odd/@home/{room}/{id}/a*/q?\?=/$1/m4_x/sig4_y") == 0);
 }
 
 static void generated_metadata_describes_fields(void)

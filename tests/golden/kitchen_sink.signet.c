@@ -204,7 +204,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
       ks__every_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
     { "shapes", KS_SIGNAL_SHAPES, "shapes", &ks__shapes_info, &ks_schema,
       ks__shapes_invoke, 8, SIGNET_OVERFLOW_BLOCK },
-    { "odd", KS_SIGNAL_ODD, "odd/\100home/{room}/{id}/a*\057q\077?=/$1", &ks__odd_info, &ks_schema,
+    { "odd", KS_SIGNAL_ODD, "odd/\100home/{room}/{id}/a*\057q\077?=/$1/m4\137x/sig4\137y", &ks__odd_info, &ks_schema,
       ks__odd_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
     { "last", KS_SIGNAL_LAST, "last", &ks__last_info, &ks_schema,
       ks__last_invoke, 2, SIGNET_OVERFLOW_DROP_NEWEST },

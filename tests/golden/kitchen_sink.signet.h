@@ -255,7 +255,7 @@ int ks_shapes_post_msg(signet_bus *bus, const void *sender, const ks_shapes *msg
 /* True when sending shapes from sender would call a receiver. */
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender);
 
-/* odd (kitchen_sink.signet:61): topic "odd/\100home/{room}/{id}/a*\057q\077?=/$1" */
+/* odd (kitchen_sink.signet:61): topic "odd/\100home/{room}/{id}/a*\057q\077?=/$1/m4\137x/sig4\137y" */
 
 /* The payload of odd: its parameters, in order. */
 typedef struct ks_odd {
