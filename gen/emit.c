@@ -25,7 +25,7 @@
 #endif
 
 /* The SIGNET_ABI (signet.h) that the templates generate code for. */
-#define SIGNETC_ABI 2
+#define SIGNETC_ABI 3
 
 #define NOUTPUTS 3
 static const char *const templates[NOUTPUTS] = {"header.m4", "source.m4", "matcher.m4"};

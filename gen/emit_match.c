@@ -214,5 +214,34 @@ void emit_match_facts(FILE *f, const struct schema *s)
     }
     put(f, "pattern_signals", &t, 1);
     fact_num(f, (int64_t)total, "matcher(pattern_signal_count)");
+
+    /* The runtime's links (signet_signal_info.links): per signal the
+     * patterns that can match it (for a signal without captures, those that
+     * do), then per pattern the signals it can match. */
+    total = 0;
+    size_t matched = 0;
+    for (i = 0; i < s->nsignals; i++) {
+        size_t n = 0;
+
+        fact_num(f, (int64_t)total, "signal(%zu, link_off)", i);
+        for (j = 0; j < s->npatterns; j++)
+            for (k = 0; k < s->patterns[j]->nsignals; k++)
+                if (s->patterns[j]->signals[k] == i) {
+                    add(&t, (int64_t)j);
+                    n++;
+                }
+        fact_num(f, (int64_t)n, "signal(%zu, link_count)", i);
+        total += n;
+        matched += n > 0 && ncaptures_of(s->signals[i]) > 0;
+    }
+    for (i = 0; i < s->npatterns; i++) {
+        fact_num(f, (int64_t)total, "pattern(%zu, link_off)", i);
+        for (j = 0; j < s->patterns[i]->nsignals; j++)
+            add(&t, (int64_t)s->patterns[i]->signals[j]);
+        total += s->patterns[i]->nsignals;
+    }
+    put(f, "links", &t, 1);
+    fact_num(f, (int64_t)total, "matcher(link_count)");
+    fact_num(f, (int64_t)matched, "matcher(matched_signal_count)");
     free(t.v);
 }

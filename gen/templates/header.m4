@@ -103,6 +103,53 @@ sig4_call(int sig4_s@{}@_post_msg, ;, signet_bus *bus, const void *sender, const
 sig4_call(bool sig4_s@{}@_has_receivers, ;, const signet_bus *bus, const void *sender)
 m4_popdef(@{sig4_n}@)m4_popdef(@{sig4_s}@)}@)
 
+# sig4_h_accessor(I)
+# ------------------
+# For generic pattern subscribers: signal I's payload in an event, or NULL
+# (sig4_ns_<signal>_of), or whether the event is signal I (no payload).
+m4_define(@{sig4_h_accessor}@,
+@{m4_pushdef(@{sig4_s}@, sig4_ns@{_}@sig4_signal(@{$1}@, @{name}@))m4_dnl
+m4_pushdef(@{sig4_info}@, @{&}@sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@))@{]}@)m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
+/* The payload of ev when ev is an emission of sig4_signal(@{$1}@, @{name}@), else NULL. */
+sig4_call(static inline const sig4_s *sig4_s@{}@_of, @{}@, const signet_event *ev, const void *payload)
+{
+    return ev->signal == sig4_info ? (const sig4_s *)payload : NULL;
+}
+}@, @{
+/* True when ev is an emission of sig4_signal(@{$1}@, @{name}@). */
+static inline bool sig4_s@{}@_is(const signet_event *ev)
+{
+    return ev->signal == sig4_info;
+}
+}@)m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_s}@)}@)
+
+# sig4_h_pattern(I)
+# -----------------
+# The subscribe functions of pattern I.
+m4_define(@{sig4_h_pattern}@,
+@{m4_pushdef(@{sig4_p}@, sig4_ns@{_}@sig4_pattern(@{$1}@, @{name}@))m4_dnl
+m4_pushdef(@{sig4_t}@, m4_ifelse(sig4_pattern(@{$1}@, @{typed_as}@), @{-1}@, @{signet_fn}@,
+@{sig4_ns@{_}@sig4_signal(sig4_pattern(@{$1}@, @{typed_as}@), @{name}@)_fn}@))m4_dnl
+
+/* pattern sig4_pattern(@{$1}@, @{name}@) (sig4_schema(@{source}@):sig4_pattern(@{$1}@, @{line}@)): "sig4_pattern(@{$1}@, @{topic}@)"
+m4_ifelse(sig4_pattern(@{$1}@, @{typed_as}@), @{-1}@,
+@{ * Generic: its signals have different payloads; subscribers are signet_fn
+ * and read the payload with sig4_ns@{_}@<signal>_of(ev, payload).
+}@, @{ * Typed: every signal it can match has the payload of sig4_signal(sig4_pattern(@{$1}@, @{typed_as}@), @{name}@).
+}@)m4_dnl
+ * Subscribes fn(ctx, ...) to every signal whose topic the pattern matches:
+ * it runs after the signal's own receivers, with the same sender, order,
+ * error and SIGNET_STOP rules, and ev->pattern names the pattern. Returns
+ * as sig4_ns@{_}@<signal>_connect(). */
+sig4_call(SIGNET_NODISCARD int sig4_p@{}@_subscribe, ;, signet_bus *bus, sig4_t *fn, void *ctx,
+          const void *sender, signet_conn *out)
+
+/* sig4_p@{}@_subscribe() with options (priority, flags, queue). */
+sig4_call(SIGNET_NODISCARD int sig4_p@{}@_subscribe_opts, ;, signet_bus *bus, sig4_t *fn,
+          void *ctx, const void *sender, const signet_connect_opts *opts, signet_conn *out)
+m4_popdef(@{sig4_t}@)m4_popdef(@{sig4_p}@)}@)
+
 # The topic matcher's declarations: sig4_h_match_api.
 m4_include(m4_patsubst(m4___file__, @{/[^/]*$}@, @{/match_api.m4}@))
 
@@ -139,6 +186,26 @@ sig4_if(sig4_schema(@{signal_count}@), @{
 extern const signet_signal_info sig4_ns@{_}@signals[sig4_NS@{_}@SIGNAL_COUNT];
 }@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_h_signal(sig4_i)}@)m4_dnl
+sig4_if(sig4_schema(@{signal_count}@), @{
+/* Publishes by topic string, for bridges and tools: resolves topic (len
+ * bytes, not necessarily NUL-terminated) to its signal, fills the signal's
+ * captured parameters from the topic's levels (a u32 parsed, a str copied
+ * into a bounded buffer on the stack) and sends it like its _send_msg().
+ * payload is the signal's payload struct (captured members are ignored) and
+ * type its layout, sig4_ns@{_}@signals@{[}@id@{]}@.payload (NULL and NULL for a signal
+ * without parameters). Returns how many receivers ran, or SIGNET_ENOTOPIC
+ * (no signal has this topic), SIGNET_EBADTOPIC (empty, or a wildcard
+ * level), SIGNET_ETOPICLEN (over 1024 bytes or 64 levels), SIGNET_ENUL (a
+ * NUL byte inside), SIGNET_ETYPE (type is not the signal's) or
+ * SIGNET_EINVAL; on an error nothing is sent. Allocates nothing. */
+sig4_call(int sig4_ns@{_}@publish, ;, signet_bus *bus, const void *sender, const char *topic, size_t len,
+          const signet_struct_info *type, const void *payload)
+}@)m4_dnl
+sig4_if(sig4_schema(@{pattern_count}@), @{
+/* ---- Patterns ----------------------------------------------------------- */
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_h_accessor(sig4_i)}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@), @{sig4_h_pattern(sig4_i)}@)m4_dnl
+}@)m4_dnl
 sig4_h_match_api()m4_dnl
 
 #ifdef __cplusplus

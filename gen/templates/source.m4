@@ -124,6 +124,7 @@ sig4_call(static inline int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit, @{}
 {
     signet_emission em;
     int ran = 0;
+sig4_c_stopped(@{$1}@)m4_dnl
 sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, msg)
 
     if (rc < 0)
@@ -132,9 +133,9 @@ sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, ms
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev, msg)))
-            break;
+sig4_c_stop(@{$1}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev, msg)}@)m4_dnl
     }
+sig4_c_patterns(@{$1}@)m4_dnl
     return signet_emit_end(&em, ran);
 }
 
@@ -156,18 +157,19 @@ sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender@{}@sig4
     sig4_s msg;
 
 sig4_each(@{sig4_j}@, sig4_signal(@{$1}@, @{param_count}@), @{sig4_c_copy(@{$1}@, sig4_j)}@)m4_dnl
-sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, &msg)
+sig4_c_post(@{$1}@, @{&msg}@)m4_dnl
 }
 
 sig4_call(int sig4_s@{}@_post_msg, @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
 {
-sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, msg)
+sig4_c_post(@{$1}@, @{msg}@)m4_dnl
 }
 }@, @{
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
+sig4_c_stopped(@{$1}@)m4_dnl
 sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, NULL)
 
     if (rc < 0)
@@ -176,15 +178,15 @@ sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, NU
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev)))
-            break;
+sig4_c_stop(@{$1}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev)}@)m4_dnl
     }
+sig4_c_patterns(@{$1}@)m4_dnl
     return signet_emit_end(&em, ran);
 }
 
 sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender)
 {
-sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, NULL)
+sig4_c_post(@{$1}@, @{NULL}@)m4_dnl
 }
 }@)m4_dnl
 
@@ -193,6 +195,164 @@ sig4_call(bool sig4_s@{}@_has_receivers, @{}@, const signet_bus *bus, const void
     return signet_has_receivers(bus, sig4_info, sender);
 }
 m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_s}@)}@)
+
+# sig4_c_flags(I)
+# ---------------
+# signet_signal_info.flags of signal I.
+m4_define(@{sig4_c_flags}@,
+@{m4_ifelse(sig4_signal(@{$1}@, @{capture_count}@)@{,}@sig4_signal(@{$1}@, @{retain}@), @{0,0}@, @{0}@,
+sig4_signal(@{$1}@, @{retain}@), @{0}@, @{SIGNET_SIGNAL_CAPTURES}@,
+sig4_signal(@{$1}@, @{capture_count}@), @{0}@, @{SIGNET_SIGNAL_RETAIN}@,
+@{SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN}@)}@)
+
+# sig4_c_links(I)
+# ---------------
+# The pattern ids that can match signal I, as `pointer, count` arguments.
+m4_define(@{sig4_c_links}@,
+@{sig4_ns@{__}@links + sig4_signal(@{$1}@, @{link_off}@), sig4_signal(@{$1}@, @{link_count}@)}@)
+
+# sig4_c_stopped(I)
+# -----------------
+# The declaration of `stopped` in the emission of signal I, when patterns
+# can match it (their subscribers do not run after a SIGNET_STOP).
+m4_define(@{sig4_c_stopped}@,
+@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{    bool stopped = false;
+}@)}@)
+
+# sig4_c_stop(I, CALL)
+# --------------------
+# The emission loop's last statement: CALL a receiver, leave on SIGNET_STOP.
+m4_define(@{sig4_c_stop}@,
+@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{        if (signet_emit_stop(&em, $2)) {
+            stopped = true;
+            break;
+        }
+}@, @{        if (signet_emit_stop(&em, $2))
+            break;
+}@)}@)
+
+# sig4_c_patterns(I)
+# ------------------
+# After the receivers of signal I: the subscribers of the patterns matching
+# its topic, known at build time without captures, matched otherwise.
+m4_define(@{sig4_c_patterns}@,
+@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{    if (signet_emit_has_patterns(&em))
+sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
+@{        ran += sig4_ns@{__}@emit_matched(&em, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)), stopped);
+}@, @{        ran += signet_emit_patterns(&em, sig4_c_links(@{$1}@), stopped);
+}@)}@)}@)
+
+# sig4_c_post(I, MSG)
+# -------------------
+# The body of signal I's post functions, MSG the payload pointer.
+m4_define(@{sig4_c_post}@,
+@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
+@{sig4_call(@{    }@return sig4_ns@{__}@post_matched, ;, bus, sender, $2, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)))
+}@, @{sig4_call(@{    }@return signet_post_patterns, ;, bus, sig4_info, sender, $2, sig4_c_links(@{$1}@))
+}@)}@, @{sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, $2)
+}@)}@)
+
+# sig4_c_pattern_type(I)
+# ----------------------
+# The receiver type of pattern I's subscribers.
+m4_define(@{sig4_c_pattern_type}@,
+@{m4_ifelse(sig4_pattern(@{$1}@, @{typed_as}@), @{-1}@, @{signet_fn}@,
+@{sig4_ns@{_}@sig4_signal(sig4_pattern(@{$1}@, @{typed_as}@), @{name}@)_fn}@)}@)
+
+# sig4_c_pattern(I)
+# -----------------
+# The subscribe functions of pattern I.
+m4_define(@{sig4_c_pattern}@,
+@{m4_pushdef(@{sig4_p}@, sig4_ns@{_}@sig4_pattern(@{$1}@, @{name}@))m4_dnl
+m4_pushdef(@{sig4_info}@, @{&}@sig4_ns@{__}@pattern_infos@{[}@sig4_NS@{__}@PATTERN_@{}@sig4_upper(sig4_pattern(@{$1}@, @{name}@))@{]}@)m4_dnl
+
+/* pattern sig4_pattern(@{$1}@, @{name}@) (sig4_schema(@{source}@):sig4_pattern(@{$1}@, @{line}@)) */
+
+sig4_call(int sig4_p@{}@_subscribe, @{}@, signet_bus *bus, sig4_c_pattern_type(@{$1}@) *fn, void *ctx,
+          const void *sender, signet_conn *out)
+{
+sig4_call(@{    }@return signet_connect, ;, bus, sig4_info, (signet_fnptr *)fn, ctx, sender, NULL, out)
+}
+
+sig4_call(int sig4_p@{}@_subscribe_opts, @{}@, signet_bus *bus, sig4_c_pattern_type(@{$1}@) *fn,
+          void *ctx, const void *sender, const signet_connect_opts *opts, signet_conn *out)
+{
+sig4_call(@{    }@return signet_connect, ;, bus, sig4_info, (signet_fnptr *)fn, ctx, sender, opts, out)
+}
+m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_p}@)}@)
+
+# sig4_c_publish
+# --------------
+# sig4_ns_publish(): a topic string to its signal, captures filled from the
+# topic's levels, sent with the signal's send function.
+m4_define(@{sig4_c_publish}@,
+@{
+/* Any payload of the schema, for sig4_ns@{_}@publish(). */
+union sig4_ns@{__}@any_payload {
+    char none;
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_if(sig4_signal(sig4_i, @{param_count}@),
+@{    sig4_c_payload_type(sig4_i) s_@{}@sig4_signal(sig4_i, @{name}@);
+}@)}@)m4_dnl
+};
+
+sig4_call(int sig4_ns@{_}@publish, @{}@, signet_bus *bus, const void *sender, const char *topic, size_t len,
+          const signet_struct_info *type, const void *payload)
+{
+    sig4_ns@{__}@match_result res;
+    union sig4_ns@{__}@any_payload msg;
+    char text@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + sig4_NS@{__}@CAPTURE_MAX@{]}@; /* the captured str levels */
+    char *at = text;
+    int signal;
+
+    if (!bus)
+        return SIGNET_EINVAL;
+    signal = sig4_ns@{__}@match(topic ? topic : "", topic ? len : 0, &res);
+    switch (signal) {
+    case sig4_NS@{__}@TOPIC_UNKNOWN:
+        return SIGNET_ENOTOPIC;
+    case sig4_NS@{__}@TOPIC_EMPTY:
+    case sig4_NS@{__}@TOPIC_WILDCARD:
+        return SIGNET_EBADTOPIC;
+    case sig4_NS@{__}@TOPIC_TOO_LONG:
+    case sig4_NS@{__}@TOPIC_TOO_DEEP:
+        return SIGNET_ETOPICLEN;
+    case sig4_NS@{__}@TOPIC_NUL:
+        return SIGNET_ENUL;
+    default:
+        break;
+    }
+    const signet_signal_info *sig = &sig4_ns@{_}@signals@{[}@signal@{]}@;
+    if (type != sig->payload)
+        return SIGNET_ETYPE;
+    if (type && !payload)
+        return SIGNET_EINVAL;
+    if (type)
+        memcpy(&msg, payload, type->size);
+    for (uint32_t i = 0; i < res.ncaptures; i++) {
+        const sig4_ns@{__}@capture *c = &res.captures@{[}@i@{]}@;
+        const signet_field_info *f = &type->fields@{[}@c->param@{]}@;
+        char *field = (char *)&msg + f->offset;
+        if (f->type == SIGNET_TYPE_U32) {
+            memcpy(field, &c->u32, sizeof c->u32);
+        } else {
+            const char *str = at;
+            memcpy(at, c->text, c->len);
+            at@{[}@c->len@{]}@ = '\0';
+            at += c->len + 1;
+            memcpy(field, &str, sizeof str);
+        }
+    }
+    switch (signal) {
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
+@{    case sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(sig4_i, @{name}@)):
+sig4_if(sig4_signal(sig4_i, @{param_count}@), @{        return sig4_ns@{_}@sig4_signal(sig4_i, @{name}@)_send_msg(bus, sender, &msg.s_@{}@sig4_signal(sig4_i, @{name}@));
+}@, @{        return sig4_ns@{_}@sig4_signal(sig4_i, @{name}@)_send(bus, sender);
+}@)}@)m4_dnl
+    default:
+        return SIGNET_ENOTOPIC;
+    }
+}
+}@)
 
 # sig4_c_copy(I, J)
 # -----------------
@@ -230,6 +390,13 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 }@)}@)m4_dnl
 
 /* clang-format off */
+sig4_if(sig4_matcher(@{link_count}@), @{
+/* Links (signet_signal_info.links): per signal the patterns that can match
+ * it, then per pattern the signals it can match. */
+static const uint32_t sig4_ns@{__}@links@{[}@@{]}@ = {
+sig4_matcher(@{links}@)
+};
+}@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{decl_count}@),
 @{m4_ifelse(sig4_decl(sig4_i, @{kind}@), @{enum}@, @{sig4_c_enum(sig4_decl(sig4_i, @{index}@))}@,
             sig4_decl(sig4_i, @{kind}@), @{struct}@, @{sig4_c_struct(sig4_decl(sig4_i, @{index}@))}@)}@)m4_dnl
@@ -243,14 +410,61 @@ const signet_signal_info sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_COUNT@{]}@ =
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{    { "sig4_signal(sig4_i, @{name}@)", sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(sig4_i, @{name}@)), "sig4_signal(sig4_i, @{topic}@)", m4_dnl
 sig4_if(sig4_signal(sig4_i, @{param_count}@), @{&sig4_c_info(@{signal}@, sig4_i)_info}@, @{NULL}@), &sig4_ns@{_}@schema,
-      sig4_ns@{__}@sig4_signal(sig4_i, @{name}@)_invoke, sig4_signal(sig4_i, @{queue}@), SIGNET_OVERFLOW_@{}@sig4_upper(sig4_signal(sig4_i, @{overflow}@)) },
+      sig4_ns@{__}@sig4_signal(sig4_i, @{name}@)_invoke, sig4_signal(sig4_i, @{queue}@), SIGNET_OVERFLOW_@{}@sig4_upper(sig4_signal(sig4_i, @{overflow}@)),
+      sig4_c_flags(sig4_i), m4_dnl
+sig4_if(sig4_signal(sig4_i, @{link_count}@), @{sig4_c_links(sig4_i)}@, @{NULL, 0}@) },
+}@)m4_dnl
+};
+}@)m4_dnl
+sig4_if(sig4_schema(@{pattern_count}@), @{
+/* The patterns, described like signals: a subscription is a connection. */
+static const signet_signal_info sig4_ns@{__}@pattern_infos@{[}@sig4_NS@{__}@NPATTERNS@{]}@ = {
+sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@),
+@{    { "sig4_pattern(sig4_i, @{name}@)", sig4_NS@{_}@SIGNAL_COUNT + sig4_NS@{__}@PATTERN_@{}@sig4_upper(sig4_pattern(sig4_i, @{name}@)), "sig4_pattern(sig4_i, @{topic}@)", m4_dnl
+m4_ifelse(sig4_pattern(sig4_i, @{typed_as}@), @{-1}@, @{NULL, &sig4_ns@{_}@schema, signet_invoke_generic}@,
+@{sig4_if(sig4_signal(sig4_pattern(sig4_i, @{typed_as}@), @{param_count}@), @{&sig4_c_info(@{signal}@, sig4_pattern(sig4_i, @{typed_as}@))_info}@, @{NULL}@), &sig4_ns@{_}@schema, m4_dnl
+sig4_ns@{__}@sig4_signal(sig4_pattern(sig4_i, @{typed_as}@), @{name}@)_invoke}@),
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, m4_dnl
+sig4_if(sig4_pattern(sig4_i, @{signal_count}@), @{sig4_ns@{__}@links + sig4_pattern(sig4_i, @{link_off}@), sig4_pattern(sig4_i, @{signal_count}@)}@, @{NULL, 0}@) },
 }@)m4_dnl
 };
 }@)m4_dnl
 
 const signet_schema_info sig4_ns@{_}@schema = {
     SIGNET_ABI, "sig4_ns", "sig4_schema(@{source}@)", sig4_NS@{_}@SIGNAL_COUNT, m4_dnl
-sig4_if(sig4_schema(@{signal_count}@), @{sig4_ns@{_}@signals}@, @{NULL}@)
+sig4_if(sig4_schema(@{signal_count}@), @{sig4_ns@{_}@signals}@, @{NULL}@), m4_dnl
+sig4_schema(@{pattern_count}@), sig4_if(sig4_schema(@{pattern_count}@), @{sig4_ns@{__}@pattern_infos}@, @{NULL}@)
 };
 /* clang-format on */
+sig4_if(sig4_matcher(@{matched_signal_count}@), @{
+/* Signals with captures: the subscribers of the patterns matching the
+ * concrete topic. A captured str that is not one level (it holds '/', '+'
+ * or '#', or makes the topic too long) reaches no pattern. */
+static int sig4_ns@{__}@emit_matched(signet_emission *em, int signal, bool stopped)
+{
+    char topic@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + 1@{]}@;
+    sig4_ns@{__}@match_result res;
+    const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
+
+    if (!t || sig4_ns@{__}@match(t, strlen(t), &res) != signal)
+        return 0;
+    return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
+}
+
+static int sig4_ns@{__}@post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)
+{
+    const signet_signal_info *sig = &sig4_ns@{_}@signals@{[}@signal@{]}@;
+    char topic@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + 1@{]}@;
+    sig4_ns@{__}@match_result res;
+    const char *t;
+
+    if (!signet_has_pattern_subscribers(bus, sig) ||
+        !(t = signet_topic(sig, msg, topic, sizeof topic)) ||
+        sig4_ns@{__}@match(t, strlen(t), &res) != signal)
+        return signet_post(bus, sig, sender, msg);
+    return signet_post_patterns(bus, sig, sender, msg, res.patterns, res.npatterns);
+}
+}@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_c_signal(sig4_i)}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@), @{sig4_c_pattern(sig4_i)}@)m4_dnl
+sig4_if(sig4_schema(@{signal_count}@), @{sig4_c_publish()}@)m4_dnl

@@ -27,7 +27,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 2
+#define SIGNET_ABI 3
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SIGNET_NODISCARD __attribute__((warn_unused_result))
@@ -51,7 +51,13 @@ extern "C" {
     X(EFULL,   -7, "queue full (the message was dropped)")                      \
     X(ETIMEDOUT, -8, "timed out waiting for room in a full queue")              \
     X(ECLOSED, -9, "queue closed (being destroyed)")                            \
-    X(EBUSY,  -10, "not allowed from this thread now (inside a receiver or a worker)")
+    X(EBUSY,  -10, "not allowed from this thread now (inside a receiver or a worker)") \
+    X(ENOTOPIC, -11, "no signal of the schema has this topic")                  \
+    X(EBADTOPIC, -12, "malformed topic (empty, or a level holds '+' or '#')")   \
+    X(ETOPICLEN, -13, "topic too long (over 1024 bytes or 64 levels)")          \
+    X(ENUL,   -14, "topic holds a NUL byte")                                    \
+    X(ETYPE,  -15, "wrong payload type for the topic's signal")                 \
+    X(EPATTERN, -16, "malformed pattern (wildcards must fill a whole level, '#' only last)")
 /* clang-format on */
 
 enum {
@@ -138,15 +144,29 @@ struct signet_event;
 typedef int signet_invoke_fn(const struct signet_recv *r, const struct signet_event *ev,
                              const void *payload);
 
+/* signet_signal_info.flags */
+#define SIGNET_SIGNAL_CAPTURES 0x1u  /* a signal whose topic has {param} levels */
+#define SIGNET_SIGNAL_PATTERN 0x2u   /* not a signal: a pattern's subscription list */
+#define SIGNET_SIGNAL_RETAIN 0x4u    /* schema `retain` */
+
+/* A signal, or a pattern of the schema: patterns are described with the
+ * same structure so that their subscriptions are connections like any
+ * other (signet_connect() takes either). */
 struct signet_signal_info {
     const char *name;              /* schema name, e.g. "stopped" */
-    uint32_t id;                   /* index in its schema's signal table */
-    const char *topic;             /* topic template, e.g. "sensors/{room}/temp" */
-    const signet_struct_info *payload;
+    uint32_t id;                   /* signals: index in the schema's signal table;
+                                      patterns: signal_count + pattern index */
+    const char *topic;             /* topic template, e.g. "sensors/{room}/temp";
+                                      a pattern's filter, e.g. "sensors/+/temp" */
+    const signet_struct_info *payload; /* a pattern: its typed payload, NULL if generic */
     const signet_schema_info *schema;
     signet_invoke_fn *invoke;      /* runs a queued message's receiver */
     uint32_t queue_len;            /* schema `queue N`: N, 0 when absent */
     signet_overflow overflow;      /* schema `overflow ...`: the override */
+    uint32_t flags;                /* SIGNET_SIGNAL_* */
+    const uint32_t *links;         /* signals: the patterns that can match it;
+                                      patterns: the signals it can match (ids, ascending) */
+    uint32_t nlinks;
 };
 
 struct signet_schema_info {
@@ -155,6 +175,8 @@ struct signet_schema_info {
     const char *source;            /* schema file name (no directories) */
     uint32_t signal_count;
     const signet_signal_info *signals;
+    uint32_t pattern_count;
+    const signet_signal_info *patterns; /* pattern p has id signal_count + p */
 };
 
 /* ---------------------------------------------------------------------------
@@ -183,6 +205,8 @@ typedef struct signet_event {
     const signet_signal_info *signal;   /* the signal emitted */
     signet_bus *bus;
     signet_conn conn;                   /* the connection being called */
+    const signet_signal_info *pattern;  /* the subscription's pattern; NULL for the
+                                           signal's own receivers */
     /* private: filled on first use by the accessors below */
     const void *payload_;
     uint64_t seq_;
@@ -206,6 +230,15 @@ uint64_t signet_event_time_ns(const signet_event *ev);
  * returned, or NULL when it needs more than size bytes (NUL included).
  * Nothing is built unless a receiver asks. */
 const char *signet_event_topic(const signet_event *ev, char *buf, size_t size);
+
+/* The concrete topic of an emission of sig with this payload, built like
+ * signet_event_topic(). */
+const char *signet_topic(const signet_signal_info *sig, const void *payload, char *buf,
+                         size_t size);
+
+/* True when a pattern that can match sig (sig->links) has a subscriber on
+ * this bus: the cheap test generated code makes before matching a topic. */
+bool signet_has_pattern_subscribers(const signet_bus *bus, const signet_signal_info *sig);
 
 /* Called when a receiver returns an error (a value that is neither 0 nor
  * SIGNET_STOP). Runs on the emitting thread, inside the emission. */
@@ -329,7 +362,11 @@ typedef struct signet_emission {
     const signet_recv *begin;     /* the emission's receivers, in order */
     const signet_recv *end;
     bool outermost_;              /* private */
+    bool patterns_;               /* private: a pattern that can match the signal
+                                     has subscribers */
+    int qerr_;                    /* private: first error queueing for patterns */
     const void *queued_;          /* private: the signal's queued receivers */
+    void *ss_;                    /* private: the signal's state on the bus */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one. */
@@ -342,6 +379,24 @@ SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
  * error code when it could not be queued (see signet_post()); the direct
  * receivers have run either way. */
 int signet_emit_end(signet_emission *em, int ran);
+
+/* True when a subscriber of a pattern that can match the emission's signal
+ * may run: only then is signet_emit_patterns() worth calling (and, for a
+ * signal with captures, its concrete topic worth building and matching). */
+static inline bool signet_emit_has_patterns(const signet_emission *em)
+{
+    return em->patterns_;
+}
+
+/* After the signal's own receivers ran (the loop above), runs the
+ * subscribers of the patterns ids[0, n) (ids of em's schema, ascending: the
+ * patterns that match the emitted topic), each pattern's in rank order,
+ * filtered by sender like receivers, through the pattern's invoke; ev.pattern
+ * names the pattern during those calls. With stopped (a receiver returned
+ * SIGNET_STOP) no direct subscriber runs; queued connections of the signal
+ * and of the patterns get their messages either way, the signal's first.
+ * Returns how many subscribers ran. */
+int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, bool stopped);
 
 /* private: connection states, and the out-of-line halves of the helpers */
 #define SIGNET__LIVE 1u
@@ -453,6 +508,19 @@ signet_queue *signet_bus_queue(signet_bus *bus);
  * their message. Allocates nothing. Generated <ns>_<signal>_post() wraps it. */
 int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                 const void *payload);
+
+/* signet_post() for the signal, then one message per queue for the
+ * subscribers of each pattern ids[0, n) (see signet_emit_patterns()), the
+ * signal's first, then the patterns' in the order given. Returns how many
+ * messages were queued or the first error; the other messages are still
+ * queued. */
+int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                         const void *payload, const uint32_t *ids, uint32_t n);
+
+/* The invoke of a generic pattern (signet_signal_info.invoke): calls r's
+ * signet_fn with the emitted signal's payload. */
+int signet_invoke_generic(const struct signet_recv *r, const struct signet_event *ev,
+                          const void *payload);
 
 /* Runs at most max waiting messages (0: at most the queue's capacity) on the
  * calling thread, oldest first, and returns how many it ran (0 when the

@@ -105,7 +105,7 @@ int signet_bus_destroy(signet_bus *bus)
     struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
     if (sc) {
         for (uint32_t i = 0; i < sc->n; i++) {
-            for (uint32_t k = 0; k < sc->e[i].schema->signal_count; k++) {
+            for (uint32_t k = 0; k < signet__nstates(sc->e[i].schema); k++) {
                 free(atomic_load_explicit(&sc->e[i].sigs[k].snap, memory_order_relaxed));
                 free(atomic_load_explicit(&sc->e[i].sigs[k].qsnap, memory_order_relaxed));
                 free(sc->e[i].sigs[k].conns);
@@ -405,6 +405,27 @@ static struct snap *publish(_Atomic(struct snap *) *at, struct snap *snap)
     return old;
 }
 
+/* A pattern's subscription list became active (it has a published
+ * snapshot) or inactive: tells the signals it can match (lock held). The
+ * snapshot is published before the count goes up, so an emission that sees
+ * the count sees the snapshot. */
+static void note_pattern_active(struct sigstate *ps, bool active)
+{
+    uint32_t was = atomic_load_explicit(&ps->active_patterns, memory_order_relaxed);
+
+    if (was == (uint32_t)active)
+        return;
+    atomic_store_explicit(&ps->active_patterns, active, memory_order_relaxed);
+    struct sigstate *base = ps - ps->info->id; /* the schema's states */
+    for (uint32_t i = 0; i < ps->info->nlinks; i++) {
+        _Atomic uint32_t *count = &base[ps->info->links[i]].active_patterns;
+        if (active)
+            atomic_fetch_add_explicit(count, 1, memory_order_seq_cst);
+        else
+            atomic_fetch_sub_explicit(count, 1, memory_order_seq_cst);
+    }
+}
+
 /* Builds and publishes the signal's two snapshots, direct receivers and
  * queued connections, from its connection list, and retires the old ones
  * together with the slots only they named. On failure nothing changes. */
@@ -434,6 +455,8 @@ static int rebuild(signet_bus *bus, struct sigstate *ss)
     if (err)
         return err; /* the old snapshots stay published, and so do the zombies */
     struct snap *old = publish(&ss->snap, snap), *qold = publish(&ss->qsnap, qsnap);
+    if (ss->info->flags & SIGNET_SIGNAL_PATTERN)
+        note_pattern_active(ss, snap || qsnap);
     uint64_t tag = signet__rcu_advance();
     if (old)
         retire_snap(bus, old, tag);
@@ -452,9 +475,17 @@ static int rebuild(signet_bus *bus, struct sigstate *ss)
 /* ------------------------------------------------------------------------ */
 /* Connections */
 
+/* A signal or a pattern of its schema. */
 static bool valid_signal(const signet_signal_info *sig)
 {
-    return sig->schema && sig->id < sig->schema->signal_count && &sig->schema->signals[sig->id] == sig;
+    const signet_schema_info *sc = sig->schema;
+
+    if (!sc)
+        return false;
+    if (sig->id < sc->signal_count)
+        return &sc->signals[sig->id] == sig;
+    return sig->id - sc->signal_count < sc->pattern_count &&
+           &sc->patterns[sig->id - sc->signal_count] == sig;
 }
 
 /* Does a payload of this type hold strings (which posts copy)? */
@@ -480,15 +511,18 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
             return &sc->e[i].sigs[sig->id];
 
     struct schemas *grown = malloc(sizeof *grown + (n + 1) * sizeof grown->e[0]);
-    struct sigstate *sigs = calloc(sig->schema->signal_count, sizeof *sigs);
+    uint32_t nstates = signet__nstates(sig->schema);
+    struct sigstate *sigs = calloc(nstates, sizeof *sigs);
     if (!grown || !sigs) {
         free(grown);
         free(sigs);
         *err = SIGNET_ENOMEM;
         return NULL;
     }
-    for (uint32_t k = 0; k < sig->schema->signal_count; k++) {
-        sigs[k].info = &sig->schema->signals[k];
+    for (uint32_t k = 0; k < nstates; k++) {
+        uint32_t nsig = sig->schema->signal_count;
+        sigs[k].info = k < nsig ? &sig->schema->signals[k] : &sig->schema->patterns[k - nsig];
+        atomic_init(&sigs[k].active_patterns, 0);
         sigs[k].deep = has_strings(sigs[k].info->payload);
         sigs[k].zombies = NONE;
         atomic_init(&sigs[k].snap, NULL);
@@ -679,7 +713,7 @@ int signet_disconnect_ctx(signet_bus *bus, const void *ctx)
     pthread_mutex_lock(&bus->lock);
     struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
     for (uint32_t i = 0; sc && i < sc->n; i++) {
-        for (uint32_t k = 0; k < sc->e[i].schema->signal_count; k++) {
+        for (uint32_t k = 0; k < signet__nstates(sc->e[i].schema); k++) {
             struct sigstate *ss = &sc->e[i].sigs[k];
             bool changed = false;
             for (uint32_t c = 0; c < ss->nconns;) {
@@ -706,7 +740,7 @@ void signet__bus_unbind(signet_bus *bus, signet_queue *q)
     pthread_mutex_lock(&bus->lock);
     struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
     for (uint32_t i = 0; sc && i < sc->n; i++) {
-        for (uint32_t k = 0; k < sc->e[i].schema->signal_count; k++) {
+        for (uint32_t k = 0; k < signet__nstates(sc->e[i].schema); k++) {
             struct sigstate *ss = &sc->e[i].sigs[k];
             bool changed = false;
             for (uint32_t c = 0; c < ss->nconns;) {
@@ -751,13 +785,18 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     em->ev.sender = sender;
     em->ev.signal = sig;
     em->ev.bus = bus;
+    em->ev.pattern = NULL;
     em->ev.payload_ = payload;
     em->ev.seq_ = 0;
     em->ev.time_ns_ = 0;
     em->begin = NULL;
     em->end = NULL;
     em->queued_ = NULL;
+    em->ss_ = ss;
+    em->qerr_ = 0;
+    em->patterns_ = false;
     if (ss) {
+        em->patterns_ = atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0;
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
         if (s)
             signet__receivers(s, sender, &em->begin, &em->end);
@@ -773,8 +812,63 @@ int signet_emit_end(signet_emission *em, int ran)
         if (rc < 0)
             ran = rc;
     }
+    if (__builtin_expect(em->qerr_ < 0, 0))
+        ran = em->qerr_;
     signet__rcu_unlock(em->outermost_);
     return ran;
+}
+
+int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, bool stopped)
+{
+    struct sigstate *ss = em->ss_;
+    const signet_signal_info *sig = em->ev.signal;
+    int ran = 0;
+
+    if (!ss || !(ids || n == 0))
+        return 0;
+    /* The signal's queued connections first, as without patterns. */
+    if (em->queued_) {
+        int rc = signet__enqueue_emission(em);
+        em->queued_ = NULL;
+        if (rc < 0 && !em->qerr_)
+            em->qerr_ = rc;
+    }
+    struct sigstate *base = ss - sig->id;
+    const signet_schema_info *schema = sig->schema;
+    for (uint32_t i = 0; i < n; i++) {
+        if (ids[i] >= schema->pattern_count)
+            continue;
+        struct sigstate *ps = &base[schema->signal_count + ids[i]];
+        struct snap *s = atomic_load_explicit(&ps->snap, memory_order_seq_cst);
+        struct snap *q = atomic_load_explicit(&ps->qsnap, memory_order_seq_cst);
+        if (s && !stopped) {
+            const signet_recv *r, *end;
+            signet_invoke_fn *invoke = ps->info->invoke;
+            em->ev.pattern = ps->info;
+            signet__receivers(s, em->ev.sender, &r, &end);
+            for (; r != end; r++) {
+                if (!signet_emit_claim(em, r))
+                    continue;
+                ran++;
+                if (signet_emit_stop(em, invoke(r, &em->ev, em->ev.payload_))) {
+                    stopped = true;
+                    break;
+                }
+            }
+            em->ev.pattern = NULL;
+        }
+        if (q) {
+            int rc = signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_, NULL, q);
+            if (rc < 0 && !em->qerr_)
+                em->qerr_ = rc;
+        }
+    }
+    return ran;
+}
+
+int signet_invoke_generic(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((signet_fn *)r->fn)(r->ctx, ev, payload);
 }
 
 bool signet__claim_once(const signet_recv *r)
@@ -804,14 +898,24 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, 
         signet__rcu_register();
     bool outermost = signet__rcu_lock();
     struct sigstate *ss = signet__sigstate(bus, sig);
-    for (int k = 0; ss && k < 2 && !found; k++) {
-        struct snap *s = atomic_load_explicit(k ? &ss->qsnap : &ss->snap, memory_order_seq_cst);
-        if (!s)
-            continue;
-        const signet_recv *r, *end;
-        signet__receivers(s, sender, &r, &end);
-        for (; r != end && !found; r++)
-            found = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0;
+    /* The signal's own lists, then those of the patterns that can match it. */
+    uint32_t nlists = 1;
+    if (ss && !(sig->flags & SIGNET_SIGNAL_PATTERN) &&
+        atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst))
+        nlists += sig->nlinks;
+    for (uint32_t l = 0; ss && l < nlists && !found; l++) {
+        struct sigstate *ls = l == 0 ? ss : ss - sig->id + sig->schema->signal_count +
+                                                sig->links[l - 1];
+        for (int k = 0; k < 2 && !found; k++) {
+            struct snap *s = atomic_load_explicit(k ? &ls->qsnap : &ls->snap,
+                                                  memory_order_seq_cst);
+            if (!s)
+                continue;
+            const signet_recv *r, *end;
+            signet__receivers(s, sender, &r, &end);
+            for (; r != end && !found; r++)
+                found = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0;
+        }
     }
     signet__rcu_unlock(outermost);
     return found;
@@ -883,7 +987,26 @@ static bool topic_put_field(char *buf, size_t size, size_t *len,
 
 const char *signet_event_topic(const signet_event *ev, char *buf, size_t size)
 {
-    const char *tmpl = ev->signal->topic;
+    return signet_topic(ev->signal, ev->payload_, buf, size);
+}
+
+bool signet_has_pattern_subscribers(const signet_bus *bus, const signet_signal_info *sig)
+{
+    if (!bus || !sig || (sig->flags & SIGNET_SIGNAL_PATTERN))
+        return false;
+    if (!signet__rcu_registered())
+        signet__rcu_register();
+    bool outermost = signet__rcu_lock();
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    bool active = ss && atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0;
+    signet__rcu_unlock(outermost);
+    return active;
+}
+
+const char *signet_topic(const signet_signal_info *sig, const void *payload, char *buf,
+                         size_t size)
+{
+    const char *tmpl = sig->topic;
 
     if (!strchr(tmpl, '{'))
         return tmpl;
@@ -899,7 +1022,7 @@ const char *signet_event_topic(const signet_event *ev, char *buf, size_t size)
         }
         const char *close = strchr(open, '}');
         if (!close || !topic_put(buf, size, &len, p, (size_t)(open - p)) ||
-            !topic_put_field(buf, size, &len, ev->signal->payload, ev->payload_, open + 1,
+            !topic_put_field(buf, size, &len, sig->payload, payload, open + 1,
                              (size_t)(close - open - 1)))
             return NULL;
         p = close + 1;

@@ -73,7 +73,17 @@ struct sigstate {
     uint32_t *conns;            /* slot indices, unordered; guarded by the bus mutex */
     uint32_t nconns, cap;
     uint32_t zombies;           /* released slots the published snapshots still name */
+    /* A signal: how many of the patterns that can match it (info->links)
+     * have a published snapshot, direct or queued. A pattern: whether it
+     * has one (guarded by the bus mutex). */
+    _Atomic uint32_t active_patterns;
 };
+
+/* Signals first, then patterns: a schema's states on a bus. */
+static inline uint32_t signet__nstates(const signet_schema_info *schema)
+{
+    return schema->signal_count + schema->pattern_count;
+}
 
 struct schema_entry {
     const signet_schema_info *schema;
@@ -169,5 +179,11 @@ uint32_t signet__queue_free(signet_queue *q); /* discards what waits; returns ho
 signet_queue *signet__queue_next(const signet_queue *q); /* the bus's list (lock held) */
 void signet__queue_link(signet_queue *q, signet_queue *next);
 int signet__enqueue_emission(signet_emission *em);     /* signet_emit_end's queued part */
+/* Queues the emission of ss's payload for the receivers of rs (a pattern's
+ * state, or ss itself): direct ones on the default queue when direct is
+ * non-NULL, queued ones on their queues. Inside a read section. */
+int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
+                    const void *sender, const void *payload, const struct snap *direct,
+                    const struct snap *queued);
 
 #endif /* SIGNET_BUS_H */

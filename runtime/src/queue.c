@@ -50,6 +50,7 @@
 /* One message: an emission for the receivers of one queue. */
 struct msg {
     struct sigstate *ss;        /* the signal, on this bus */
+    struct sigstate *rs;        /* whose receivers run: ss, or a pattern's state */
     const void *sender;
     uint64_t order_end;         /* receivers connected later do not run */
     uint32_t len;               /* payload bytes, strings included */
@@ -400,8 +401,8 @@ static void note_depth(signet_queue *q, size_t pos)
 
 /* Queues one message for q. *len is the payload's size, measured on first
  * use (SIZE_MAX: not yet). */
-static int enqueue(signet_queue *q, struct sigstate *ss, const void *sender, const void *payload,
-                   uint64_t order_end, bool direct, size_t *len)
+static int enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *sender,
+                   const void *payload, uint64_t order_end, bool direct, size_t *len)
 {
     if (__builtin_expect(atomic_load_explicit(&q->closed, memory_order_relaxed), 0))
         return refuse(q, ss, SIGNET_ECLOSED);
@@ -418,6 +419,7 @@ static int enqueue(signet_queue *q, struct sigstate *ss, const void *sender, con
             return refuse(q, ss, err);
     }
     c->m.ss = ss;
+    c->m.rs = rs;
     c->m.sender = sender;
     c->m.order_end = order_end;
     c->m.len = (uint32_t)*len;
@@ -441,9 +443,10 @@ static int enqueue(signet_queue *q, struct sigstate *ss, const void *sender, con
 
 /* Queues an emission: one message on the default queue when direct has
  * receivers for sender, and one for every other queue that queued has a
- * receiver of sender bound to (inside a read section). */
-static int post_to(signet_bus *bus, struct sigstate *ss, const void *sender, const void *payload,
-                   const struct snap *direct, const struct snap *queued)
+ * receiver of sender bound to (inside a read section). direct and queued
+ * are rs's snapshots; ss is the emitted signal. */
+int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
+                    const void *payload, const struct snap *direct, const struct snap *queued)
 {
     size_t len = SIZE_MAX;
     int count = 0, first_err = 0;
@@ -453,7 +456,7 @@ static int post_to(signet_bus *bus, struct sigstate *ss, const void *sender, con
     if (direct) {
         signet__receivers(direct, sender, &b, &e);
         if (b != e) {
-            int rc = enqueue(bus->queue, ss, sender, payload, direct->order_end, true, &len);
+            int rc = enqueue(bus->queue, ss, rs, sender, payload, direct->order_end, true, &len);
             if (rc < 0)
                 first_err = rc;
             else
@@ -471,7 +474,7 @@ static int post_to(signet_bus *bus, struct sigstate *ss, const void *sender, con
                 seen = qi[j].queue == q;
             if (seen)
                 continue;
-            int rc = enqueue(q, ss, sender, payload, queued->order_end, false, &len);
+            int rc = enqueue(q, ss, rs, sender, payload, queued->order_end, false, &len);
             if (rc < 0) {
                 if (!first_err)
                     first_err = rc;
@@ -498,11 +501,45 @@ int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *send
     int rc = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
     if (ss)
-        rc = post_to(bus, ss, sender, payload,
-                     atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                     atomic_load_explicit(&ss->qsnap, memory_order_seq_cst));
+        rc = signet__post_to(bus, ss, ss, sender, payload,
+                             atomic_load_explicit(&ss->snap, memory_order_seq_cst),
+                             atomic_load_explicit(&ss->qsnap, memory_order_seq_cst));
     signet__rcu_unlock(outermost);
     return rc;
+}
+
+int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                         const void *payload, const uint32_t *ids, uint32_t n)
+{
+    int rc = signet_post(bus, sig, sender, payload);
+
+    if (rc < 0 && rc != SIGNET_EFULL && rc != SIGNET_ETIMEDOUT && rc != SIGNET_ECLOSED &&
+        rc != SIGNET_ETOOBIG)
+        return rc; /* invalid arguments: nothing is queued */
+    if (n == 0 || !ids)
+        return rc;
+    bool outermost = signet__rcu_lock(); /* signet_post registered the thread */
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    int first_err = rc < 0 ? rc : 0, count = rc < 0 ? 0 : rc;
+    if (ss && atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst)) {
+        struct sigstate *base = ss - sig->id;
+        for (uint32_t i = 0; i < n; i++) {
+            if (ids[i] >= sig->schema->pattern_count)
+                continue;
+            struct sigstate *ps = &base[sig->schema->signal_count + ids[i]];
+            int r = signet__post_to(bus, ss, ps, sender, payload,
+                                    atomic_load_explicit(&ps->snap, memory_order_seq_cst),
+                                    atomic_load_explicit(&ps->qsnap, memory_order_seq_cst));
+            if (r < 0) {
+                if (!first_err)
+                    first_err = r;
+            } else {
+                count += r;
+            }
+        }
+    }
+    signet__rcu_unlock(outermost);
+    return first_err ? first_err : count;
 }
 
 int signet__enqueue_emission(signet_emission *em)
@@ -512,8 +549,8 @@ int signet__enqueue_emission(signet_emission *em)
 
     if (!sig->invoke)
         return 0; /* cannot happen: connect refuses queued receivers then */
-    return post_to(bus, signet__sigstate(bus, sig), em->ev.sender, em->ev.payload_, NULL,
-                   em->queued_);
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    return signet__post_to(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -530,7 +567,7 @@ static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
         return false;
     signet__receivers(s, m->sender, &b, &e);
     const struct qinfo *qi = s->qi + (b - s->recv);
-    signet_invoke_fn *invoke = em->ev.signal->invoke;
+    signet_invoke_fn *invoke = m->rs->info->invoke;
     for (const signet_recv *r = b; r != e; r++, qi++) {
         if (qi->order >= m->order_end || (!direct && qi->queue != q))
             continue;
@@ -545,7 +582,7 @@ static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
 static void run_message(signet_queue *q, struct cell *c)
 {
     const struct msg *m = &c->m;
-    struct sigstate *ss = m->ss;
+    struct sigstate *ss = m->ss, *rs = m->rs;
     const void *payload = ss->info->payload ? payload_of(c) : NULL;
     signet_emission em;
 
@@ -556,16 +593,20 @@ static void run_message(signet_queue *q, struct cell *c)
     em.ev.signal = ss->info;
     em.ev.bus = q->bus;
     em.ev.conn = (signet_conn){0, 0};
+    em.ev.pattern = rs != ss ? rs->info : NULL;
     em.ev.payload_ = payload;
     em.ev.seq_ = 0;
     em.ev.time_ns_ = 0;
     em.begin = em.end = NULL;
     em.queued_ = NULL;
+    em.ss_ = NULL;
+    em.qerr_ = 0;
+    em.patterns_ = false;
     bool stop = m->direct &&
-                run_list(q, &em, atomic_load_explicit(&ss->snap, memory_order_seq_cst), m,
+                run_list(q, &em, atomic_load_explicit(&rs->snap, memory_order_seq_cst), m,
                          payload, true);
     if (!stop)
-        run_list(q, &em, atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), m, payload,
+        run_list(q, &em, atomic_load_explicit(&rs->qsnap, memory_order_seq_cst), m, payload,
                  false);
     signet__rcu_unlock(em.outermost_);
 }

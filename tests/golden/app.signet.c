@@ -42,13 +42,15 @@ static int app__server_stop_invoke(const signet_recv *r, const signet_event *ev,
 
 const signet_signal_info app_signals[APP_SIGNAL_COUNT] = {
     { "server_start", APP_SIGNAL_SERVER_START, "server_start", &app__server_start_info, &app_schema,
-      app__server_start_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      app__server_start_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      0, NULL, 0 },
     { "server_stop", APP_SIGNAL_SERVER_STOP, "server_stop", &app__server_stop_info, &app_schema,
-      app__server_stop_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      app__server_stop_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      0, NULL, 0 },
 };
 
 const signet_schema_info app_schema = {
-    SIGNET_ABI, "app", "app.signet", APP_SIGNAL_COUNT, app_signals
+    SIGNET_ABI, "app", "app.signet", APP_SIGNAL_COUNT, app_signals, 0, NULL
 };
 /* clang-format on */
 
@@ -186,4 +188,68 @@ int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_serv
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender);
+}
+
+/* Any payload of the schema, for app_publish(). */
+union app__any_payload {
+    char none;
+    app_server_start s_server_start;
+    app_server_stop s_server_stop;
+};
+
+int app_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                const signet_struct_info *type, const void *payload)
+{
+    app__match_result res;
+    union app__any_payload msg;
+    char text[APP__TOPIC_MAX_BYTES + APP__CAPTURE_MAX]; /* the captured str levels */
+    char *at = text;
+    int signal;
+
+    if (!bus)
+        return SIGNET_EINVAL;
+    signal = app__match(topic ? topic : "", topic ? len : 0, &res);
+    switch (signal) {
+    case APP__TOPIC_UNKNOWN:
+        return SIGNET_ENOTOPIC;
+    case APP__TOPIC_EMPTY:
+    case APP__TOPIC_WILDCARD:
+        return SIGNET_EBADTOPIC;
+    case APP__TOPIC_TOO_LONG:
+    case APP__TOPIC_TOO_DEEP:
+        return SIGNET_ETOPICLEN;
+    case APP__TOPIC_NUL:
+        return SIGNET_ENUL;
+    default:
+        break;
+    }
+    const signet_signal_info *sig = &app_signals[signal];
+    if (type != sig->payload)
+        return SIGNET_ETYPE;
+    if (type && !payload)
+        return SIGNET_EINVAL;
+    if (type)
+        memcpy(&msg, payload, type->size);
+    for (uint32_t i = 0; i < res.ncaptures; i++) {
+        const app__capture *c = &res.captures[i];
+        const signet_field_info *f = &type->fields[c->param];
+        char *field = (char *)&msg + f->offset;
+        if (f->type == SIGNET_TYPE_U32) {
+            memcpy(field, &c->u32, sizeof c->u32);
+        } else {
+            const char *str = at;
+            memcpy(at, c->text, c->len);
+            at[c->len] = '\0';
+            at += c->len + 1;
+            memcpy(field, &str, sizeof str);
+        }
+    }
+    switch (signal) {
+    case APP_SIGNAL_SERVER_START:
+        return app_server_start_send_msg(bus, sender, &msg.s_server_start);
+    case APP_SIGNAL_SERVER_STOP:
+        return app_server_stop_send_msg(bus, sender, &msg.s_server_stop);
+    default:
+        return SIGNET_ENOTOPIC;
+    }
 }

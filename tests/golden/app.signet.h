@@ -4,8 +4,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 2
-#error "app.signet.h was generated for signet ABI 2; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 3
+#error "app.signet.h was generated for signet ABI 3; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -125,6 +125,20 @@ int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_serv
 
 /* True when sending server_stop from sender would call a receiver. */
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender);
+
+/* Publishes by topic string, for bridges and tools: resolves topic (len
+ * bytes, not necessarily NUL-terminated) to its signal, fills the signal's
+ * captured parameters from the topic's levels (a u32 parsed, a str copied
+ * into a bounded buffer on the stack) and sends it like its _send_msg().
+ * payload is the signal's payload struct (captured members are ignored) and
+ * type its layout, app_signals[id].payload (NULL and NULL for a signal
+ * without parameters). Returns how many receivers ran, or SIGNET_ENOTOPIC
+ * (no signal has this topic), SIGNET_EBADTOPIC (empty, or a wildcard
+ * level), SIGNET_ETOPICLEN (over 1024 bytes or 64 levels), SIGNET_ENUL (a
+ * NUL byte inside), SIGNET_ETYPE (type is not the signal's) or
+ * SIGNET_EINVAL; on an error nothing is sent. Allocates nothing. */
+int app_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                const signet_struct_info *type, const void *payload);
 
 /* ---- For the runtime and generated code, not for applications ----------
  * The topic matcher of app.signet, defined in app.signet.match.c

@@ -29,6 +29,12 @@ _Static_assert(sizeof(ks_last) <= UINT32_MAX,
 
 /* clang-format off */
 
+/* Links (signet_signal_info.links): per signal the patterns that can match
+ * it, then per pattern the signals it can match. */
+static const uint32_t ks__links[] = {
+    0, 1, 3, 3,
+};
+
 /* color (kitchen_sink.signet:8) */
 static const char *const ks__color_names[] = {
     "red",
@@ -199,21 +205,62 @@ static int ks__last_invoke(const signet_recv *r, const signet_event *ev, const v
 
 const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
     { "ping", KS_SIGNAL_PING, "ping", NULL, &ks_schema,
-      ks__ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      ks__ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      0, NULL, 0 },
     { "every", KS_SIGNAL_EVERY, "every", &ks__every_info, &ks_schema,
-      ks__every_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      ks__every_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      0, NULL, 0 },
     { "shapes", KS_SIGNAL_SHAPES, "shapes", &ks__shapes_info, &ks_schema,
-      ks__shapes_invoke, 8, SIGNET_OVERFLOW_BLOCK },
+      ks__shapes_invoke, 8, SIGNET_OVERFLOW_BLOCK,
+      0, NULL, 0 },
     { "odd", KS_SIGNAL_ODD, "odd/\100home/{room}/{id}/a*\057q\077?=/$1/m4\137x/sig4\137y", &ks__odd_info, &ks_schema,
-      ks__odd_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      ks__odd_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN, ks__links + 0, 2 },
     { "last", KS_SIGNAL_LAST, "last", &ks__last_info, &ks_schema,
-      ks__last_invoke, 2, SIGNET_OVERFLOW_DROP_NEWEST },
+      ks__last_invoke, 2, SIGNET_OVERFLOW_DROP_NEWEST,
+      0, NULL, 0 },
+};
+
+/* The patterns, described like signals: a subscription is a connection. */
+static const signet_signal_info ks__pattern_infos[KS__NPATTERNS] = {
+    { "odd_all", KS_SIGNAL_COUNT + KS__PATTERN_ODD_ALL, "odd/#", &ks__odd_info, &ks_schema, ks__odd_invoke,
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, ks__links + 2, 1 },
+    { "any_home", KS_SIGNAL_COUNT + KS__PATTERN_ANY_HOME, "odd/+/+/+/a*\057#", &ks__odd_info, &ks_schema, ks__odd_invoke,
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, ks__links + 3, 1 },
 };
 
 const signet_schema_info ks_schema = {
-    SIGNET_ABI, "ks", "kitchen_sink.signet", KS_SIGNAL_COUNT, ks_signals
+    SIGNET_ABI, "ks", "kitchen_sink.signet", KS_SIGNAL_COUNT, ks_signals, 2, ks__pattern_infos
 };
 /* clang-format on */
+
+/* Signals with captures: the subscribers of the patterns matching the
+ * concrete topic. A captured str that is not one level (it holds '/', '+'
+ * or '#', or makes the topic too long) reaches no pattern. */
+static int ks__emit_matched(signet_emission *em, int signal, bool stopped)
+{
+    char topic[KS__TOPIC_MAX_BYTES + 1];
+    ks__match_result res;
+    const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
+
+    if (!t || ks__match(t, strlen(t), &res) != signal)
+        return 0;
+    return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
+}
+
+static int ks__post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)
+{
+    const signet_signal_info *sig = &ks_signals[signal];
+    char topic[KS__TOPIC_MAX_BYTES + 1];
+    ks__match_result res;
+    const char *t;
+
+    if (!signet_has_pattern_subscribers(bus, sig) ||
+        !(t = signet_topic(sig, msg, topic, sizeof topic)) ||
+        ks__match(t, strlen(t), &res) != signal)
+        return signet_post(bus, sig, sender, msg);
+    return signet_post_patterns(bus, sig, sender, msg, res.patterns, res.npatterns);
+}
 
 /* ping (kitchen_sink.signet:56) */
 
@@ -454,6 +501,7 @@ static inline int ks__odd_emit(signet_bus *bus, const void *sender, const ks_odd
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_ODD], sender, msg);
 
     if (rc < 0)
@@ -462,9 +510,13 @@ static inline int ks__odd_emit(signet_bus *bus, const void *sender, const ks_odd
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_odd_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((ks_odd_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += ks__emit_matched(&em, KS_SIGNAL_ODD, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -488,12 +540,12 @@ int ks_odd_post(signet_bus *bus, const void *sender, const char *room, uint32_t 
 
     msg.room = room;
     msg.id = id;
-    return signet_post(bus, &ks_signals[KS_SIGNAL_ODD], sender, &msg);
+    return ks__post_matched(bus, sender, &msg, KS_SIGNAL_ODD);
 }
 
 int ks_odd_post_msg(signet_bus *bus, const void *sender, const ks_odd *msg)
 {
-    return signet_post(bus, &ks_signals[KS_SIGNAL_ODD], sender, msg);
+    return ks__post_matched(bus, sender, msg, KS_SIGNAL_ODD);
 }
 
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender)
@@ -564,4 +616,108 @@ int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg)
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_LAST], sender);
+}
+
+/* pattern odd_all (kitchen_sink.signet:64) */
+
+int ks_odd_all_subscribe(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                         signet_conn *out)
+{
+    return signet_connect(bus, &ks__pattern_infos[KS__PATTERN_ODD_ALL], (signet_fnptr *)fn, ctx,
+                          sender, NULL, out);
+}
+
+int ks_odd_all_subscribe_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                              const signet_connect_opts *opts, signet_conn *out)
+{
+    return signet_connect(bus, &ks__pattern_infos[KS__PATTERN_ODD_ALL], (signet_fnptr *)fn, ctx,
+                          sender, opts, out);
+}
+
+/* pattern any_home (kitchen_sink.signet:65) */
+
+int ks_any_home_subscribe(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                          signet_conn *out)
+{
+    return signet_connect(bus, &ks__pattern_infos[KS__PATTERN_ANY_HOME], (signet_fnptr *)fn, ctx,
+                          sender, NULL, out);
+}
+
+int ks_any_home_subscribe_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                               const signet_connect_opts *opts, signet_conn *out)
+{
+    return signet_connect(bus, &ks__pattern_infos[KS__PATTERN_ANY_HOME], (signet_fnptr *)fn, ctx,
+                          sender, opts, out);
+}
+
+/* Any payload of the schema, for ks_publish(). */
+union ks__any_payload {
+    char none;
+    ks_every s_every;
+    ks_shapes s_shapes;
+    ks_odd s_odd;
+    ks_last s_last;
+};
+
+int ks_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+               const signet_struct_info *type, const void *payload)
+{
+    ks__match_result res;
+    union ks__any_payload msg;
+    char text[KS__TOPIC_MAX_BYTES + KS__CAPTURE_MAX]; /* the captured str levels */
+    char *at = text;
+    int signal;
+
+    if (!bus)
+        return SIGNET_EINVAL;
+    signal = ks__match(topic ? topic : "", topic ? len : 0, &res);
+    switch (signal) {
+    case KS__TOPIC_UNKNOWN:
+        return SIGNET_ENOTOPIC;
+    case KS__TOPIC_EMPTY:
+    case KS__TOPIC_WILDCARD:
+        return SIGNET_EBADTOPIC;
+    case KS__TOPIC_TOO_LONG:
+    case KS__TOPIC_TOO_DEEP:
+        return SIGNET_ETOPICLEN;
+    case KS__TOPIC_NUL:
+        return SIGNET_ENUL;
+    default:
+        break;
+    }
+    const signet_signal_info *sig = &ks_signals[signal];
+    if (type != sig->payload)
+        return SIGNET_ETYPE;
+    if (type && !payload)
+        return SIGNET_EINVAL;
+    if (type)
+        memcpy(&msg, payload, type->size);
+    for (uint32_t i = 0; i < res.ncaptures; i++) {
+        const ks__capture *c = &res.captures[i];
+        const signet_field_info *f = &type->fields[c->param];
+        char *field = (char *)&msg + f->offset;
+        if (f->type == SIGNET_TYPE_U32) {
+            memcpy(field, &c->u32, sizeof c->u32);
+        } else {
+            const char *str = at;
+            memcpy(at, c->text, c->len);
+            at[c->len] = '\0';
+            at += c->len + 1;
+            memcpy(field, &str, sizeof str);
+        }
+    }
+    switch (signal) {
+    case KS_SIGNAL_PING:
+        return ks_ping_send(bus, sender);
+    case KS_SIGNAL_EVERY:
+        return ks_every_send_msg(bus, sender, &msg.s_every);
+    case KS_SIGNAL_SHAPES:
+        return ks_shapes_send_msg(bus, sender, &msg.s_shapes);
+    case KS_SIGNAL_ODD:
+        return ks_odd_send_msg(bus, sender, &msg.s_odd);
+    case KS_SIGNAL_LAST:
+        return ks_last_send_msg(bus, sender, &msg.s_last);
+    default:
+        return SIGNET_ENOTOPIC;
+    }
 }

@@ -4,8 +4,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 2
-#error "kitchen_sink.signet.h was generated for signet ABI 2; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 3
+#error "kitchen_sink.signet.h was generated for signet ABI 3; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -355,6 +355,80 @@ int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg);
 
 /* True when sending last from sender would call a receiver. */
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender);
+
+/* Publishes by topic string, for bridges and tools: resolves topic (len
+ * bytes, not necessarily NUL-terminated) to its signal, fills the signal's
+ * captured parameters from the topic's levels (a u32 parsed, a str copied
+ * into a bounded buffer on the stack) and sends it like its _send_msg().
+ * payload is the signal's payload struct (captured members are ignored) and
+ * type its layout, ks_signals[id].payload (NULL and NULL for a signal
+ * without parameters). Returns how many receivers ran, or SIGNET_ENOTOPIC
+ * (no signal has this topic), SIGNET_EBADTOPIC (empty, or a wildcard
+ * level), SIGNET_ETOPICLEN (over 1024 bytes or 64 levels), SIGNET_ENUL (a
+ * NUL byte inside), SIGNET_ETYPE (type is not the signal's) or
+ * SIGNET_EINVAL; on an error nothing is sent. Allocates nothing. */
+int ks_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+               const signet_struct_info *type, const void *payload);
+
+/* ---- Patterns ----------------------------------------------------------- */
+
+/* True when ev is an emission of ping. */
+static inline bool ks_ping_is(const signet_event *ev)
+{
+    return ev->signal == &ks_signals[KS_SIGNAL_PING];
+}
+
+/* The payload of ev when ev is an emission of every, else NULL. */
+static inline const ks_every *ks_every_of(const signet_event *ev, const void *payload)
+{
+    return ev->signal == &ks_signals[KS_SIGNAL_EVERY] ? (const ks_every *)payload : NULL;
+}
+
+/* The payload of ev when ev is an emission of shapes, else NULL. */
+static inline const ks_shapes *ks_shapes_of(const signet_event *ev, const void *payload)
+{
+    return ev->signal == &ks_signals[KS_SIGNAL_SHAPES] ? (const ks_shapes *)payload : NULL;
+}
+
+/* The payload of ev when ev is an emission of odd, else NULL. */
+static inline const ks_odd *ks_odd_of(const signet_event *ev, const void *payload)
+{
+    return ev->signal == &ks_signals[KS_SIGNAL_ODD] ? (const ks_odd *)payload : NULL;
+}
+
+/* The payload of ev when ev is an emission of last, else NULL. */
+static inline const ks_last *ks_last_of(const signet_event *ev, const void *payload)
+{
+    return ev->signal == &ks_signals[KS_SIGNAL_LAST] ? (const ks_last *)payload : NULL;
+}
+
+/* pattern odd_all (kitchen_sink.signet:64): "odd/#"
+ * Typed: every signal it can match has the payload of odd.
+ * Subscribes fn(ctx, ...) to every signal whose topic the pattern matches:
+ * it runs after the signal's own receivers, with the same sender, order,
+ * error and SIGNET_STOP rules, and ev->pattern names the pattern. Returns
+ * as ks_<signal>_connect(). */
+SIGNET_NODISCARD int ks_odd_all_subscribe(signet_bus *bus, ks_odd_fn *fn, void *ctx,
+                                          const void *sender, signet_conn *out);
+
+/* ks_odd_all_subscribe() with options (priority, flags, queue). */
+SIGNET_NODISCARD int ks_odd_all_subscribe_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx,
+                                               const void *sender, const signet_connect_opts *opts,
+                                               signet_conn *out);
+
+/* pattern any_home (kitchen_sink.signet:65): "odd/+/+/+/a*\057#"
+ * Typed: every signal it can match has the payload of odd.
+ * Subscribes fn(ctx, ...) to every signal whose topic the pattern matches:
+ * it runs after the signal's own receivers, with the same sender, order,
+ * error and SIGNET_STOP rules, and ev->pattern names the pattern. Returns
+ * as ks_<signal>_connect(). */
+SIGNET_NODISCARD int ks_any_home_subscribe(signet_bus *bus, ks_odd_fn *fn, void *ctx,
+                                           const void *sender, signet_conn *out);
+
+/* ks_any_home_subscribe() with options (priority, flags, queue). */
+SIGNET_NODISCARD int ks_any_home_subscribe_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx,
+                                                const void *sender, const signet_connect_opts *opts,
+                                                signet_conn *out);
 
 /* ---- For the runtime and generated code, not for applications ----------
  * The topic matcher of kitchen_sink.signet, defined in kitchen_sink.signet.match.c

@@ -25,6 +25,12 @@ _Static_assert(sizeof(sensors_alarm) <= UINT32_MAX,
 
 /* clang-format off */
 
+/* Links (signet_signal_info.links): per signal the patterns that can match
+ * it, then per pattern the signals it can match. */
+static const uint32_t sensors__links[] = {
+    3, 3, 3, 2, 3, 0, 1, 3, 3, 3, 4, 4, 3, 0, 1, 2, 3, 4, 5, 6,
+};
+
 /* door (sensors.signet:5) */
 static const char *const sensors__door_names[] = {
     "open",
@@ -153,25 +159,72 @@ static int sensors__alarm_invoke(const signet_recv *r, const signet_event *ev, c
 
 const signet_signal_info sensors_signals[SENSORS_SIGNAL_COUNT] = {
     { "started", SENSORS_SIGNAL_STARTED, "started", NULL, &sensors_schema,
-      sensors__started_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      sensors__started_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      0, sensors__links + 0, 1 },
     { "stopped", SENSORS_SIGNAL_STOPPED, "stopped", &sensors__stopped_info, &sensors_schema,
-      sensors__stopped_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      sensors__stopped_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      0, sensors__links + 1, 1 },
     { "reading_taken", SENSORS_SIGNAL_READING_TAKEN, "reading_taken", &sensors__reading_taken_info, &sensors_schema,
-      sensors__reading_taken_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      sensors__reading_taken_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      0, sensors__links + 2, 1 },
     { "door_changed", SENSORS_SIGNAL_DOOR_CHANGED, "house/{room}/door", &sensors__door_changed_info, &sensors_schema,
-      sensors__door_changed_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      sensors__door_changed_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      SIGNET_SIGNAL_CAPTURES, sensors__links + 3, 2 },
     { "temp", SENSORS_SIGNAL_TEMP, "sensors/{room}/{sensor}/temp", &sensors__temp_info, &sensors_schema,
-      sensors__temp_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      sensors__temp_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      SIGNET_SIGNAL_CAPTURES, sensors__links + 5, 3 },
     { "battery_low", SENSORS_SIGNAL_BATTERY_LOW, "battery_low", &sensors__battery_low_info, &sensors_schema,
-      sensors__battery_low_invoke, 0, SIGNET_OVERFLOW_DEFAULT },
+      sensors__battery_low_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+      SIGNET_SIGNAL_RETAIN, sensors__links + 8, 1 },
     { "alarm", SENSORS_SIGNAL_ALARM, "alarm", &sensors__alarm_info, &sensors_schema,
-      sensors__alarm_invoke, 64, SIGNET_OVERFLOW_DROP_OLDEST },
+      sensors__alarm_invoke, 64, SIGNET_OVERFLOW_DROP_OLDEST,
+      0, sensors__links + 9, 1 },
+};
+
+/* The patterns, described like signals: a subscription is a connection. */
+static const signet_signal_info sensors__pattern_infos[SENSORS__NPATTERNS] = {
+    { "kitchen", SENSORS_SIGNAL_COUNT + SENSORS__PATTERN_KITCHEN, "sensors/kitchen/+/temp", &sensors__temp_info, &sensors_schema, sensors__temp_invoke,
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 10, 1 },
+    { "sensor7", SENSORS_SIGNAL_COUNT + SENSORS__PATTERN_SENSOR7, "sensors/+/7/temp", &sensors__temp_info, &sensors_schema, sensors__temp_invoke,
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 11, 1 },
+    { "doors", SENSORS_SIGNAL_COUNT + SENSORS__PATTERN_DOORS, "house/+/door", &sensors__door_changed_info, &sensors_schema, sensors__door_changed_invoke,
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 12, 1 },
+    { "everything", SENSORS_SIGNAL_COUNT + SENSORS__PATTERN_EVERYTHING, "#", NULL, &sensors_schema, signet_invoke_generic,
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 13, 7 },
 };
 
 const signet_schema_info sensors_schema = {
-    SIGNET_ABI, "sensors", "sensors.signet", SENSORS_SIGNAL_COUNT, sensors_signals
+    SIGNET_ABI, "sensors", "sensors.signet", SENSORS_SIGNAL_COUNT, sensors_signals, 4, sensors__pattern_infos
 };
 /* clang-format on */
+
+/* Signals with captures: the subscribers of the patterns matching the
+ * concrete topic. A captured str that is not one level (it holds '/', '+'
+ * or '#', or makes the topic too long) reaches no pattern. */
+static int sensors__emit_matched(signet_emission *em, int signal, bool stopped)
+{
+    char topic[SENSORS__TOPIC_MAX_BYTES + 1];
+    sensors__match_result res;
+    const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
+
+    if (!t || sensors__match(t, strlen(t), &res) != signal)
+        return 0;
+    return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
+}
+
+static int sensors__post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)
+{
+    const signet_signal_info *sig = &sensors_signals[signal];
+    char topic[SENSORS__TOPIC_MAX_BYTES + 1];
+    sensors__match_result res;
+    const char *t;
+
+    if (!signet_has_pattern_subscribers(bus, sig) ||
+        !(t = signet_topic(sig, msg, topic, sizeof topic)) ||
+        sensors__match(t, strlen(t), &res) != signal)
+        return signet_post(bus, sig, sender, msg);
+    return signet_post_patterns(bus, sig, sender, msg, res.patterns, res.npatterns);
+}
 
 /* started (sensors.signet:15) */
 
@@ -194,6 +247,7 @@ int sensors_started_send(signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL);
 
     if (rc < 0)
@@ -202,15 +256,20 @@ int sensors_started_send(signet_bus *bus, const void *sender)
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_started_fn *)r->fn)(r->ctx, &em.ev)))
+        if (signet_emit_stop(&em, ((sensors_started_fn *)r->fn)(r->ctx, &em.ev))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 0, 1, stopped);
     return signet_emit_end(&em, ran);
 }
 
 int sensors_started_post(signet_bus *bus, const void *sender)
 {
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL,
+                                sensors__links + 0, 1);
 }
 
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender)
@@ -241,6 +300,7 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg);
 
     if (rc < 0)
@@ -249,9 +309,13 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_stopped_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((sensors_stopped_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 1, 1, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -275,12 +339,14 @@ int sensors_stopped_post(signet_bus *bus, const void *sender, int32_t code, cons
 
     msg.code = code;
     msg.reason = reason;
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, &msg);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, &msg,
+                                sensors__links + 1, 1);
 }
 
 int sensors_stopped_post_msg(signet_bus *bus, const void *sender, const sensors_stopped *msg)
 {
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg,
+                                sensors__links + 1, 1);
 }
 
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender)
@@ -311,6 +377,7 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender,
                                msg);
 
@@ -320,9 +387,13 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_reading_taken_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((sensors_reading_taken_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 2, 1, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -345,13 +416,15 @@ int sensors_reading_taken_post(signet_bus *bus, const void *sender, const sensor
     sensors_reading_taken msg;
 
     msg.r = *r;
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, &msg);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, &msg,
+                                sensors__links + 2, 1);
 }
 
 int sensors_reading_taken_post_msg(signet_bus *bus, const void *sender,
                                    const sensors_reading_taken *msg)
 {
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, msg);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, msg,
+                                sensors__links + 2, 1);
 }
 
 bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *sender)
@@ -382,6 +455,7 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, msg);
 
     if (rc < 0)
@@ -390,9 +464,13 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_door_changed_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((sensors_door_changed_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_DOOR_CHANGED, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -419,13 +497,13 @@ int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *r
 
     msg.room = room;
     msg.state = state;
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, &msg);
+    return sensors__post_matched(bus, sender, &msg, SENSORS_SIGNAL_DOOR_CHANGED);
 }
 
 int sensors_door_changed_post_msg(signet_bus *bus, const void *sender,
                                   const sensors_door_changed *msg)
 {
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, msg);
+    return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_DOOR_CHANGED);
 }
 
 bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sender)
@@ -454,6 +532,7 @@ static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const 
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, msg);
 
     if (rc < 0)
@@ -462,9 +541,13 @@ static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const 
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_temp_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((sensors_temp_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_TEMP, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -492,12 +575,12 @@ int sensors_temp_post(signet_bus *bus, const void *sender, const char *room, uin
     msg.room = room;
     msg.sensor = sensor;
     msg.celsius = celsius;
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, &msg);
+    return sensors__post_matched(bus, sender, &msg, SENSORS_SIGNAL_TEMP);
 }
 
 int sensors_temp_post_msg(signet_bus *bus, const void *sender, const sensors_temp *msg)
 {
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, msg);
+    return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_TEMP);
 }
 
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender)
@@ -528,6 +611,7 @@ static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg);
 
     if (rc < 0)
@@ -536,9 +620,13 @@ static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_battery_low_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((sensors_battery_low_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 8, 1, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -562,12 +650,14 @@ int sensors_battery_low_post(signet_bus *bus, const void *sender, uint32_t senso
 
     msg.sensor = sensor;
     msg.percent = percent;
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, &msg);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, &msg,
+                                sensors__links + 8, 1);
 }
 
 int sensors_battery_low_post_msg(signet_bus *bus, const void *sender, const sensors_battery_low *msg)
 {
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg,
+                                sensors__links + 8, 1);
 }
 
 bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender)
@@ -596,6 +686,7 @@ static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg);
 
     if (rc < 0)
@@ -604,9 +695,13 @@ static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_alarm_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((sensors_alarm_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 9, 1, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -644,15 +739,162 @@ int sensors_alarm_post(signet_bus *bus, const void *sender, bool armed, int64_t 
     msg.delta = delta;
     msg.code = code;
     msg.note = note;
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, &msg);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, &msg,
+                                sensors__links + 9, 1);
 }
 
 int sensors_alarm_post_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg)
 {
-    return signet_post(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg);
+    return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg,
+                                sensors__links + 9, 1);
 }
 
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender);
+}
+
+/* pattern kitchen (sensors.signet:24) */
+
+int sensors_kitchen_subscribe(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
+                              signet_conn *out)
+{
+    return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_KITCHEN],
+                          (signet_fnptr *)fn, ctx, sender, NULL, out);
+}
+
+int sensors_kitchen_subscribe_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
+                                   const void *sender, const signet_connect_opts *opts,
+                                   signet_conn *out)
+{
+    return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_KITCHEN],
+                          (signet_fnptr *)fn, ctx, sender, opts, out);
+}
+
+/* pattern sensor7 (sensors.signet:25) */
+
+int sensors_sensor7_subscribe(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
+                              signet_conn *out)
+{
+    return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_SENSOR7],
+                          (signet_fnptr *)fn, ctx, sender, NULL, out);
+}
+
+int sensors_sensor7_subscribe_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
+                                   const void *sender, const signet_connect_opts *opts,
+                                   signet_conn *out)
+{
+    return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_SENSOR7],
+                          (signet_fnptr *)fn, ctx, sender, opts, out);
+}
+
+/* pattern doors (sensors.signet:26) */
+
+int sensors_doors_subscribe(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
+                            const void *sender, signet_conn *out)
+{
+    return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_DOORS], (signet_fnptr *)fn,
+                          ctx, sender, NULL, out);
+}
+
+int sensors_doors_subscribe_opts(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
+                                 const void *sender, const signet_connect_opts *opts,
+                                 signet_conn *out)
+{
+    return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_DOORS], (signet_fnptr *)fn,
+                          ctx, sender, opts, out);
+}
+
+/* pattern everything (sensors.signet:27) */
+
+int sensors_everything_subscribe(signet_bus *bus, signet_fn *fn, void *ctx, const void *sender,
+                                 signet_conn *out)
+{
+    return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_EVERYTHING],
+                          (signet_fnptr *)fn, ctx, sender, NULL, out);
+}
+
+int sensors_everything_subscribe_opts(signet_bus *bus, signet_fn *fn, void *ctx, const void *sender,
+                                      const signet_connect_opts *opts, signet_conn *out)
+{
+    return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_EVERYTHING],
+                          (signet_fnptr *)fn, ctx, sender, opts, out);
+}
+
+/* Any payload of the schema, for sensors_publish(). */
+union sensors__any_payload {
+    char none;
+    sensors_stopped s_stopped;
+    sensors_reading_taken s_reading_taken;
+    sensors_door_changed s_door_changed;
+    sensors_temp s_temp;
+    sensors_battery_low s_battery_low;
+    sensors_alarm s_alarm;
+};
+
+int sensors_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                    const signet_struct_info *type, const void *payload)
+{
+    sensors__match_result res;
+    union sensors__any_payload msg;
+    char text[SENSORS__TOPIC_MAX_BYTES + SENSORS__CAPTURE_MAX]; /* the captured str levels */
+    char *at = text;
+    int signal;
+
+    if (!bus)
+        return SIGNET_EINVAL;
+    signal = sensors__match(topic ? topic : "", topic ? len : 0, &res);
+    switch (signal) {
+    case SENSORS__TOPIC_UNKNOWN:
+        return SIGNET_ENOTOPIC;
+    case SENSORS__TOPIC_EMPTY:
+    case SENSORS__TOPIC_WILDCARD:
+        return SIGNET_EBADTOPIC;
+    case SENSORS__TOPIC_TOO_LONG:
+    case SENSORS__TOPIC_TOO_DEEP:
+        return SIGNET_ETOPICLEN;
+    case SENSORS__TOPIC_NUL:
+        return SIGNET_ENUL;
+    default:
+        break;
+    }
+    const signet_signal_info *sig = &sensors_signals[signal];
+    if (type != sig->payload)
+        return SIGNET_ETYPE;
+    if (type && !payload)
+        return SIGNET_EINVAL;
+    if (type)
+        memcpy(&msg, payload, type->size);
+    for (uint32_t i = 0; i < res.ncaptures; i++) {
+        const sensors__capture *c = &res.captures[i];
+        const signet_field_info *f = &type->fields[c->param];
+        char *field = (char *)&msg + f->offset;
+        if (f->type == SIGNET_TYPE_U32) {
+            memcpy(field, &c->u32, sizeof c->u32);
+        } else {
+            const char *str = at;
+            memcpy(at, c->text, c->len);
+            at[c->len] = '\0';
+            at += c->len + 1;
+            memcpy(field, &str, sizeof str);
+        }
+    }
+    switch (signal) {
+    case SENSORS_SIGNAL_STARTED:
+        return sensors_started_send(bus, sender);
+    case SENSORS_SIGNAL_STOPPED:
+        return sensors_stopped_send_msg(bus, sender, &msg.s_stopped);
+    case SENSORS_SIGNAL_READING_TAKEN:
+        return sensors_reading_taken_send_msg(bus, sender, &msg.s_reading_taken);
+    case SENSORS_SIGNAL_DOOR_CHANGED:
+        return sensors_door_changed_send_msg(bus, sender, &msg.s_door_changed);
+    case SENSORS_SIGNAL_TEMP:
+        return sensors_temp_send_msg(bus, sender, &msg.s_temp);
+    case SENSORS_SIGNAL_BATTERY_LOW:
+        return sensors_battery_low_send_msg(bus, sender, &msg.s_battery_low);
+    case SENSORS_SIGNAL_ALARM:
+        return sensors_alarm_send_msg(bus, sender, &msg.s_alarm);
+    default:
+        return SIGNET_ENOTOPIC;
+    }
 }

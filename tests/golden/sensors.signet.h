@@ -4,8 +4,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 2
-#error "sensors.signet.h was generated for signet ABI 2; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 3
+#error "sensors.signet.h was generated for signet ABI 3; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -414,6 +414,127 @@ int sensors_alarm_post_msg(signet_bus *bus, const void *sender, const sensors_al
 
 /* True when sending alarm from sender would call a receiver. */
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender);
+
+/* Publishes by topic string, for bridges and tools: resolves topic (len
+ * bytes, not necessarily NUL-terminated) to its signal, fills the signal's
+ * captured parameters from the topic's levels (a u32 parsed, a str copied
+ * into a bounded buffer on the stack) and sends it like its _send_msg().
+ * payload is the signal's payload struct (captured members are ignored) and
+ * type its layout, sensors_signals[id].payload (NULL and NULL for a signal
+ * without parameters). Returns how many receivers ran, or SIGNET_ENOTOPIC
+ * (no signal has this topic), SIGNET_EBADTOPIC (empty, or a wildcard
+ * level), SIGNET_ETOPICLEN (over 1024 bytes or 64 levels), SIGNET_ENUL (a
+ * NUL byte inside), SIGNET_ETYPE (type is not the signal's) or
+ * SIGNET_EINVAL; on an error nothing is sent. Allocates nothing. */
+int sensors_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                    const signet_struct_info *type, const void *payload);
+
+/* ---- Patterns ----------------------------------------------------------- */
+
+/* True when ev is an emission of started. */
+static inline bool sensors_started_is(const signet_event *ev)
+{
+    return ev->signal == &sensors_signals[SENSORS_SIGNAL_STARTED];
+}
+
+/* The payload of ev when ev is an emission of stopped, else NULL. */
+static inline const sensors_stopped *sensors_stopped_of(const signet_event *ev, const void *payload)
+{
+    return ev->signal == &sensors_signals[SENSORS_SIGNAL_STOPPED] ? (const sensors_stopped *)payload : NULL;
+}
+
+/* The payload of ev when ev is an emission of reading_taken, else NULL. */
+static inline const sensors_reading_taken *sensors_reading_taken_of(const signet_event *ev,
+                                                                    const void *payload)
+{
+    return ev->signal == &sensors_signals[SENSORS_SIGNAL_READING_TAKEN] ? (const sensors_reading_taken *)payload : NULL;
+}
+
+/* The payload of ev when ev is an emission of door_changed, else NULL. */
+static inline const sensors_door_changed *sensors_door_changed_of(const signet_event *ev,
+                                                                  const void *payload)
+{
+    return ev->signal == &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED] ? (const sensors_door_changed *)payload : NULL;
+}
+
+/* The payload of ev when ev is an emission of temp, else NULL. */
+static inline const sensors_temp *sensors_temp_of(const signet_event *ev, const void *payload)
+{
+    return ev->signal == &sensors_signals[SENSORS_SIGNAL_TEMP] ? (const sensors_temp *)payload : NULL;
+}
+
+/* The payload of ev when ev is an emission of battery_low, else NULL. */
+static inline const sensors_battery_low *sensors_battery_low_of(const signet_event *ev,
+                                                                const void *payload)
+{
+    return ev->signal == &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW] ? (const sensors_battery_low *)payload : NULL;
+}
+
+/* The payload of ev when ev is an emission of alarm, else NULL. */
+static inline const sensors_alarm *sensors_alarm_of(const signet_event *ev, const void *payload)
+{
+    return ev->signal == &sensors_signals[SENSORS_SIGNAL_ALARM] ? (const sensors_alarm *)payload : NULL;
+}
+
+/* pattern kitchen (sensors.signet:24): "sensors/kitchen/+/temp"
+ * Typed: every signal it can match has the payload of temp.
+ * Subscribes fn(ctx, ...) to every signal whose topic the pattern matches:
+ * it runs after the signal's own receivers, with the same sender, order,
+ * error and SIGNET_STOP rules, and ev->pattern names the pattern. Returns
+ * as sensors_<signal>_connect(). */
+SIGNET_NODISCARD int sensors_kitchen_subscribe(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
+                                               const void *sender, signet_conn *out);
+
+/* sensors_kitchen_subscribe() with options (priority, flags, queue). */
+SIGNET_NODISCARD int sensors_kitchen_subscribe_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
+                                                    const void *sender,
+                                                    const signet_connect_opts *opts,
+                                                    signet_conn *out);
+
+/* pattern sensor7 (sensors.signet:25): "sensors/+/7/temp"
+ * Typed: every signal it can match has the payload of temp.
+ * Subscribes fn(ctx, ...) to every signal whose topic the pattern matches:
+ * it runs after the signal's own receivers, with the same sender, order,
+ * error and SIGNET_STOP rules, and ev->pattern names the pattern. Returns
+ * as sensors_<signal>_connect(). */
+SIGNET_NODISCARD int sensors_sensor7_subscribe(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
+                                               const void *sender, signet_conn *out);
+
+/* sensors_sensor7_subscribe() with options (priority, flags, queue). */
+SIGNET_NODISCARD int sensors_sensor7_subscribe_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
+                                                    const void *sender,
+                                                    const signet_connect_opts *opts,
+                                                    signet_conn *out);
+
+/* pattern doors (sensors.signet:26): "house/+/door"
+ * Typed: every signal it can match has the payload of door_changed.
+ * Subscribes fn(ctx, ...) to every signal whose topic the pattern matches:
+ * it runs after the signal's own receivers, with the same sender, order,
+ * error and SIGNET_STOP rules, and ev->pattern names the pattern. Returns
+ * as sensors_<signal>_connect(). */
+SIGNET_NODISCARD int sensors_doors_subscribe(signet_bus *bus, sensors_door_changed_fn *fn,
+                                             void *ctx, const void *sender, signet_conn *out);
+
+/* sensors_doors_subscribe() with options (priority, flags, queue). */
+SIGNET_NODISCARD int sensors_doors_subscribe_opts(signet_bus *bus, sensors_door_changed_fn *fn,
+                                                  void *ctx, const void *sender,
+                                                  const signet_connect_opts *opts, signet_conn *out);
+
+/* pattern everything (sensors.signet:27): "#"
+ * Generic: its signals have different payloads; subscribers are signet_fn
+ * and read the payload with sensors_<signal>_of(ev, payload).
+ * Subscribes fn(ctx, ...) to every signal whose topic the pattern matches:
+ * it runs after the signal's own receivers, with the same sender, order,
+ * error and SIGNET_STOP rules, and ev->pattern names the pattern. Returns
+ * as sensors_<signal>_connect(). */
+SIGNET_NODISCARD int sensors_everything_subscribe(signet_bus *bus, signet_fn *fn, void *ctx,
+                                                  const void *sender, signet_conn *out);
+
+/* sensors_everything_subscribe() with options (priority, flags, queue). */
+SIGNET_NODISCARD int sensors_everything_subscribe_opts(signet_bus *bus, signet_fn *fn, void *ctx,
+                                                       const void *sender,
+                                                       const signet_connect_opts *opts,
+                                                       signet_conn *out);
 
 /* ---- For the runtime and generated code, not for applications ----------
  * The topic matcher of sensors.signet, defined in sensors.signet.match.c

@@ -14,6 +14,6 @@ _Static_assert(sizeof(types_only_sample) <= UINT32_MAX,
 /* clang-format off */
 
 const signet_schema_info types_only_schema = {
-    SIGNET_ABI, "types_only", "types_only.signet", TYPES_ONLY_SIGNAL_COUNT, NULL
+    SIGNET_ABI, "types_only", "types_only.signet", TYPES_ONLY_SIGNAL_COUNT, NULL, 0, NULL
 };
 /* clang-format on */

@@ -37,11 +37,11 @@ static int t_bare_invoke(const signet_recv *r, const signet_event *ev, const voi
 extern const signet_schema_info t_schema;
 enum { T_PING, T_PONG, T_BARE, T_COUNT };
 static const signet_signal_info t_signals[T_COUNT] = {
-    {"ping", T_PING, "ping", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT},
-    {"pong", T_PONG, "pong", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT},
-    {"bare", T_BARE, "bare", NULL, &t_schema, t_bare_invoke, 0, SIGNET_OVERFLOW_DEFAULT},
+    {"ping", T_PING, "ping", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0},
+    {"pong", T_PONG, "pong", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0},
+    {"bare", T_BARE, "bare", NULL, &t_schema, t_bare_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0},
 };
-const signet_schema_info t_schema = {SIGNET_ABI, "t", "t.signet", T_COUNT, t_signals};
+const signet_schema_info t_schema = {SIGNET_ABI, "t", "t.signet", T_COUNT, t_signals, 0, NULL};
 
 static inline int t_connect(signet_bus *bus, int sig, t_ping_fn *fn, void *ctx, const void *sender,
                             const signet_connect_opts *opts, signet_conn *out)

@@ -19,11 +19,11 @@ extern const signet_schema_info u_schema;
 enum { U_CAPPED, U_STRICT, U_COUNT };
 static const signet_signal_info u_signals[U_COUNT] = {
     {"capped", U_CAPPED, "capped", &t_ping_info, &u_schema, t_ping_invoke, 3,
-     SIGNET_OVERFLOW_DROP_OLDEST},
+     SIGNET_OVERFLOW_DROP_OLDEST, 0, NULL, 0},
     {"strict", U_STRICT, "strict", &t_ping_info, &u_schema, t_ping_invoke, 2,
-     SIGNET_OVERFLOW_DROP_NEWEST},
+     SIGNET_OVERFLOW_DROP_NEWEST, 0, NULL, 0},
 };
-const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT, u_signals};
+const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT, u_signals, 0, NULL};
 
 static int post(signet_bus *bus, const signet_signal_info *sig, const void *sender, int32_t v)
 {

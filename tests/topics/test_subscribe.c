@@ -1,0 +1,494 @@
+/* test_subscribe.c: pattern subscriptions (subs.signet): typed and generic
+ * subscribers, delivery order, sender filtering, SIGNET_STOP, errors,
+ * run-once, disconnects during delivery, posts, and the rules for captured
+ * values. One case per CTest test (see CMakeLists.txt). */
+#include "subs.signet.h"
+
+#include "../runtime/fixture.h"
+
+static struct trace trace;
+
+struct sub {
+    char tag;
+    int ret;
+    int calls;
+    double last_celsius;
+    uint32_t last_sensor;
+    char last_room[32];
+    const signet_signal_info *last_pattern;
+    const signet_signal_info *last_signal;
+    signet_conn conn;
+    signet_conn other;       /* a connection to disconnect while running */
+    signet_bus *bus;
+};
+
+static void note(struct sub *s, const signet_event *ev)
+{
+    s->calls++;
+    s->last_pattern = ev->pattern;
+    s->last_signal = ev->signal;
+    trace_add(&trace, s->tag);
+    if (s->other.generation)
+        CHECK_OK(signet_disconnect(s->bus, s->other));
+}
+
+static int on_temp(void *ctx, const signet_event *ev, const subs_temp *msg)
+{
+    struct sub *s = ctx;
+    s->last_celsius = msg->celsius;
+    s->last_sensor = msg->sensor;
+    snprintf(s->last_room, sizeof s->last_room, "%s", msg->room);
+    note(s, ev);
+    return s->ret;
+}
+
+static int on_ping(void *ctx, const signet_event *ev)
+{
+    note(ctx, ev);
+    return ((struct sub *)ctx)->ret;
+}
+
+static int on_any(void *ctx, const signet_event *ev, const void *payload)
+{
+    struct sub *s = ctx;
+    const subs_temp *t = subs_temp_of(ev, payload);
+    const subs_status *st = subs_status_of(ev, payload);
+
+    s->last_celsius = t ? t->celsius : st ? st->code : -1;
+    note(s, ev);
+    return s->ret;
+}
+
+static signet_bus *new_bus(const signet_bus_options *opts)
+{
+    signet_bus *bus = NULL;
+    CHECK_OK(signet_bus_create(opts, &bus));
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    return bus;
+}
+
+static const signet_signal_info *pattern(int id)
+{
+    return &subs_schema.patterns[id];
+}
+
+static void pattern_typed_subscriber_gets_the_payload(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub k = {.tag = 'k'};
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 3, 21.5), 1);
+    CHECK_EQ(k.calls, 1);
+    CHECK(k.last_celsius == 21.5);
+    CHECK(strcmp(k.last_room, "kitchen") == 0);
+    CHECK(k.last_pattern == pattern(SUBS__PATTERN_KITCHEN));
+    CHECK(k.last_signal == &subs_signals[SUBS_SIGNAL_TEMP]);
+    CHECK_EQ(subs_temp_send(bus, NULL, "hall", 3, 19.0), 0);
+    CHECK_EQ(subs_humidity_send(bus, NULL, "kitchen", 3, 50.0), 0);
+    CHECK_EQ(k.calls, 1);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_generic_subscriber_uses_accessors(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub a = {.tag = 'a'};
+    CHECK(subs__patterns[SUBS__PATTERN_ALL_SENSORS].typed_as == -1);
+    CHECK_OK(subs_all_sensors_subscribe(bus, on_any, &a, SIGNET_ANY, &a.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "attic", 1, 30.25), 1);
+    CHECK(a.last_celsius == 30.25);
+    CHECK_EQ(subs_status_send(bus, NULL, 7), 1);
+    CHECK(a.last_celsius == 7);
+    CHECK(a.last_signal == &subs_signals[SUBS_SIGNAL_STATUS]);
+    CHECK_EQ(subs_humidity_send(bus, NULL, "attic", 1, 80.0), 1);
+    CHECK(a.last_celsius == -1); /* neither accessor accepts a humidity event */
+    CHECK_EQ(a.calls, 3);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_without_captures_uses_build_time_set(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub p = {.tag = 'p'}, e = {.tag = 'e'};
+    CHECK_OK(subs_pings_subscribe(bus, on_ping, &p, SIGNET_ANY, &p.conn)); /* typed, no payload */
+    CHECK_OK(subs_everything_subscribe(bus, on_any, &e, SIGNET_ANY, &e.conn));
+    CHECK(subs_ping_has_receivers(bus, NULL));
+    CHECK_EQ(subs_ping_send(bus, NULL), 2);
+    CHECK_EQ(p.calls, 1);
+    CHECK_EQ(e.calls, 1);
+    CHECK(subs_ping_is(&(signet_event){.signal = &subs_signals[SUBS_SIGNAL_PING]}));
+    /* No pattern matches "$internal/lonely": nothing runs, nothing is matched. */
+    CHECK(!subs_lonely_has_receivers(bus, NULL));
+    CHECK_EQ(subs_lonely_send(bus, NULL, 1), 0);
+    CHECK_EQ(subs_signals[SUBS_SIGNAL_LONELY].nlinks, 0);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_order_signal_receivers_then_patterns_in_declaration_order(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S'}, e = {.tag = 'E'}, a = {.tag = 'A'}, k = {.tag = 'K'},
+               k2 = {.tag = 'k'}, g = {.tag = 'G'};
+    signet_connect_opts high = {.priority = 10};
+    /* Subscribed in another order than the patterns are declared. */
+    CHECK_OK(subs_everything_subscribe(bus, on_any, &e, SIGNET_ANY, &e.conn));
+    CHECK_OK(subs_any_temp_subscribe(bus, on_temp, &a, SIGNET_ANY, &a.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_OK(subs_kitchen_subscribe_opts(bus, on_temp, &k2, SIGNET_ANY, &high, &k2.conn));
+    CHECK_OK(subs_all_sensors_subscribe(bus, on_any, &g, SIGNET_ANY, &g.conn));
+    CHECK_OK(subs_temp_connect(bus, on_temp, &s, SIGNET_ANY, &s.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 20.0), 6);
+    /* The signal's receivers, then kitchen (priority first), any_temp,
+     * all_sensors, everything. */
+    CHECK(strcmp(trace.buf, "SkKAGE") == 0);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_sender_filtering(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    int x, y;
+    struct sub only_x = {.tag = 'x'}, any = {.tag = 'a'};
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &only_x, &x, &only_x.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &any, SIGNET_ANY, &any.conn));
+    CHECK_EQ(subs_temp_send(bus, &y, "kitchen", 1, 1.0), 1);
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 1);
+    CHECK_EQ(subs_temp_send(bus, &x, "kitchen", 1, 1.0), 2);
+    CHECK_EQ(only_x.calls, 1);
+    CHECK_EQ(any.calls, 3);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_stop_ends_the_whole_emission(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S', .ret = SIGNET_STOP}, k = {.tag = 'K'}, a = {.tag = 'A'};
+    CHECK_OK(subs_temp_connect(bus, on_temp, &s, SIGNET_ANY, &s.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_OK(subs_any_temp_subscribe(bus, on_temp, &a, SIGNET_ANY, &a.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 1);
+    CHECK(strcmp(trace.buf, "S") == 0);
+    /* A pattern subscriber's SIGNET_STOP ends the later patterns too. */
+    s.ret = 0;
+    k.ret = SIGNET_STOP;
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 2);
+    CHECK(strcmp(trace.buf, "SSK") == 0);
+    CHECK_EQ(signet_bus_error_count(bus), 0);
+    signet_bus_destroy(bus);
+}
+
+struct errlog {
+    int count;
+    int last;
+    const signet_signal_info *pattern;
+};
+
+static void on_error(void *ctx, const signet_event *ev, int err)
+{
+    struct errlog *log = ctx;
+    log->count++;
+    log->last = err;
+    log->pattern = ev->pattern;
+}
+
+static void pattern_error_goes_to_the_error_hook(void)
+{
+    struct errlog log = {0};
+    signet_bus_options opts = {.on_error = on_error, .error_ctx = &log};
+    signet_bus *bus = new_bus(&opts);
+    struct sub k = {.tag = 'K', .ret = -42}, a = {.tag = 'A'};
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_OK(subs_any_temp_subscribe(bus, on_temp, &a, SIGNET_ANY, &a.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 2);
+    CHECK(strcmp(trace.buf, "KA") == 0);
+    CHECK_EQ(log.count, 1);
+    CHECK_EQ(log.last, -42);
+    CHECK(log.pattern == pattern(SUBS__PATTERN_KITCHEN));
+    CHECK_EQ(signet_bus_error_count(bus), 1);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_subscriber_disconnects_during_delivery(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub k = {.tag = 'K'}, a = {.tag = 'A'}, self = {.tag = 's'};
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &self, SIGNET_ANY, &self.conn));
+    CHECK_OK(subs_any_temp_subscribe(bus, on_temp, &a, SIGNET_ANY, &a.conn));
+    k.bus = self.bus = bus;
+    k.other = a.conn;         /* a later pattern's subscriber */
+    self.other = self.conn;   /* itself */
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 2);
+    CHECK(strcmp(trace.buf, "Ks") == 0);
+    k.other = (signet_conn){0, 0};
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 1);
+    CHECK(strcmp(trace.buf, "KsK") == 0);
+    CHECK_EQ(signet_disconnect(bus, a.conn), SIGNET_ENOENT);
+    CHECK_OK(signet_disconnect(bus, k.conn));
+    CHECK(!subs_temp_has_receivers(bus, NULL));
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 0);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_run_once_subscriber_runs_once(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub k = {.tag = 'K'};
+    signet_connect_opts once = {.flags = SIGNET_ONCE};
+    CHECK_OK(subs_kitchen_subscribe_opts(bus, on_temp, &k, SIGNET_ANY, &once, &k.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 1);
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 0);
+    CHECK_EQ(k.calls, 1);
+    CHECK_EQ(signet_disconnect(bus, k.conn), SIGNET_ENOENT);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_handler_on_two_patterns_runs_once_per_subscription(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub h = {.tag = 'h'};
+    signet_conn again;
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &h, SIGNET_ANY, &h.conn));
+    CHECK_OK(subs_any_temp_subscribe(bus, on_temp, &h, SIGNET_ANY, &h.other));
+    CHECK_EQ(subs_kitchen_subscribe(bus, on_temp, &h, SIGNET_ANY, &again), SIGNET_EXISTING);
+    CHECK(again.index == h.conn.index && again.generation == h.conn.generation);
+    h.other = (signet_conn){0, 0};
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 2);
+    CHECK_EQ(h.calls, 2);
+    CHECK_EQ(signet_disconnect_ctx(bus, &h), 2);
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 0);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_post_delivers_on_dispatch(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S'}, k = {.tag = 'K'}, q = {.tag = 'Q'}, p = {.tag = 'P'};
+    signet_queue *queue = NULL;
+    CHECK_OK(signet_queue_create(bus, NULL, &queue));
+    signet_connect_opts on_queue = {.queue = queue};
+    CHECK_OK(subs_temp_connect(bus, on_temp, &s, SIGNET_ANY, &s.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_OK(subs_any_temp_subscribe_opts(bus, on_temp, &q, SIGNET_ANY, &on_queue, &q.conn));
+    CHECK_OK(subs_pings_subscribe(bus, on_ping, &p, SIGNET_ANY, &p.conn));
+    char room[16] = "kitchen";
+    CHECK_EQ(subs_temp_post(bus, NULL, room, 4, 22.0), 3); /* signal, kitchen, any_temp's queue */
+    strcpy(room, "garbage");                               /* the payload was copied */
+    CHECK_EQ(subs_ping_post(bus, NULL), 1);
+    CHECK_EQ(trace.len, 0);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 3);
+    CHECK(strcmp(trace.buf, "SKP") == 0);
+    CHECK(k.last_pattern == pattern(SUBS__PATTERN_KITCHEN));
+    CHECK(strcmp(k.last_room, "kitchen") == 0);
+    CHECK(s.last_pattern == NULL);
+    CHECK_EQ(signet_queue_dispatch(queue, 0), 1);
+    CHECK(strcmp(trace.buf, "SKPQ") == 0);
+    CHECK(q.last_pattern == pattern(SUBS__PATTERN_ANY_TEMP));
+    CHECK(strcmp(q.last_room, "kitchen") == 0);
+    /* A send queues for the queued subscriber too. */
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 4, 1.0), 2);
+    CHECK_EQ(signet_queue_dispatch(queue, 0), 1);
+    CHECK(strcmp(trace.buf, "SKPQSKQ") == 0);
+    signet_bus_destroy(bus);
+}
+
+static void pattern_capture_that_is_not_a_level_reaches_no_pattern(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S'}, e = {.tag = 'E'};
+    CHECK_OK(subs_temp_connect(bus, on_temp, &s, SIGNET_ANY, &s.conn));
+    CHECK_OK(subs_everything_subscribe(bus, on_any, &e, SIGNET_ANY, &e.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "a/b", 1, 1.0), 1);
+    CHECK_EQ(subs_temp_send(bus, NULL, "+", 1, 1.0), 1);
+    CHECK_EQ(subs_temp_send(bus, NULL, "", 1, 1.0), 2); /* an empty level is a level */
+    char big[1100];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK_EQ(subs_temp_send(bus, NULL, big, 1, 1.0), 1);
+    CHECK(strcmp(trace.buf, "SSSES") == 0);
+    signet_bus_destroy(bus);
+}
+
+static struct sub late = {.tag = 'L'};
+
+static int subscribe_late(void *ctx, const signet_event *ev, const subs_temp *msg)
+{
+    (void)msg;
+    note(ctx, ev);
+    signet_conn c;
+    CHECK(subs_kitchen_subscribe(ev->bus, on_temp, &late, SIGNET_ANY, &c) >= 0);
+    return 0;
+}
+
+static void pattern_subscribed_during_delivery_waits_for_next_emission(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S'};
+    CHECK_OK(subs_temp_connect(bus, subscribe_late, &s, SIGNET_ANY, &s.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 1);
+    CHECK_EQ(late.calls, 0);
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 1, 1.0), 2);
+    CHECK_EQ(late.calls, 1);
+    CHECK(strcmp(trace.buf, "SSL") == 0);
+    signet_bus_destroy(bus);
+}
+
+/* ---- publish by topic string ---- */
+
+static const signet_struct_info *type_of(int signal)
+{
+    return subs_signals[signal].payload;
+}
+
+static void publish_fills_captures_from_the_topic_and_sends(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S'}, k = {.tag = 'K'};
+    CHECK_OK(subs_temp_connect(bus, on_temp, &s, SIGNET_ANY, &s.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    subs_temp msg = {.room = "ignored", .sensor = 99, .celsius = 21.5};
+    const char topic[] = "sensors/kitchen/4294967295/temp and more";
+    CHECK_EQ(subs_publish(bus, NULL, topic, 31, type_of(SUBS_SIGNAL_TEMP), &msg), 2);
+    CHECK(strcmp(s.last_room, "kitchen") == 0);
+    CHECK_EQ(s.last_sensor, 4294967295u);
+    CHECK(s.last_celsius == 21.5);
+    CHECK(k.last_pattern == pattern(SUBS__PATTERN_KITCHEN));
+    CHECK(strcmp(msg.room, "ignored") == 0); /* the caller's struct is not touched */
+    /* The empty level is a str level. */
+    CHECK_EQ(subs_publish(bus, NULL, "sensors//0/temp", 15, type_of(SUBS_SIGNAL_TEMP), &msg), 1);
+    CHECK(strcmp(s.last_room, "") == 0);
+    signet_bus_destroy(bus);
+}
+
+static void publish_signal_without_parameters(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub p = {.tag = 'p'};
+    CHECK_OK(subs_ping_connect(bus, on_ping, &p, SIGNET_ANY, &p.conn));
+    CHECK_EQ(subs_publish(bus, NULL, "ping", 4, NULL, NULL), 1);
+    CHECK_EQ(p.calls, 1);
+    signet_bus_destroy(bus);
+}
+
+/* Every error case leaves the receivers alone. */
+static struct sub watcher = {.tag = 'W'};
+
+static signet_bus *watched_bus(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    CHECK_OK(subs_everything_subscribe(bus, on_any, &watcher, SIGNET_ANY, &watcher.conn));
+    CHECK_OK(subs_pings_subscribe(bus, on_ping, &watcher, SIGNET_ANY, &watcher.other));
+    watcher.other = (signet_conn){0, 0};
+    return bus;
+}
+
+static void publish_unknown_topic_is_enotopic(void)
+{
+    signet_bus *bus = watched_bus();
+    subs_temp msg = {0};
+    CHECK_EQ(subs_publish(bus, NULL, "sensors/kitchen/3/pressure", 26, type_of(SUBS_SIGNAL_TEMP),
+                          &msg),
+             SIGNET_ENOTOPIC);
+    /* 007 is not a u32 level, so no signal has this topic. */
+    CHECK_EQ(subs_publish(bus, NULL, "sensors/kitchen/007/temp", 24, type_of(SUBS_SIGNAL_TEMP),
+                          &msg),
+             SIGNET_ENOTOPIC);
+    CHECK_EQ(subs_publish(bus, NULL, "pin", 3, NULL, NULL), SIGNET_ENOTOPIC);
+    CHECK_EQ(watcher.calls, 0);
+    signet_bus_destroy(bus);
+}
+
+static void publish_malformed_topic_is_ebadtopic(void)
+{
+    signet_bus *bus = watched_bus();
+    subs_temp msg = {0};
+    CHECK_EQ(subs_publish(bus, NULL, "", 0, NULL, NULL), SIGNET_EBADTOPIC);
+    CHECK_EQ(subs_publish(bus, NULL, NULL, 0, NULL, NULL), SIGNET_EBADTOPIC);
+    CHECK_EQ(subs_publish(bus, NULL, "sensors/+/3/temp", 16, type_of(SUBS_SIGNAL_TEMP), &msg),
+             SIGNET_EBADTOPIC);
+    CHECK_EQ(subs_publish(bus, NULL, "#", 1, NULL, NULL), SIGNET_EBADTOPIC);
+    CHECK_EQ(watcher.calls, 0);
+    signet_bus_destroy(bus);
+}
+
+static void publish_over_long_topic_is_etopiclen(void)
+{
+    signet_bus *bus = watched_bus();
+    subs_temp msg = {0};
+    char topic[2048];
+    size_t n = (size_t)snprintf(topic, sizeof topic, "sensors/");
+    while (n < 1100)
+        topic[n++] = 'x';
+    n += (size_t)snprintf(topic + n, sizeof topic - n, "/1/temp");
+    CHECK_EQ(subs_publish(bus, NULL, topic, n, type_of(SUBS_SIGNAL_TEMP), &msg),
+             SIGNET_ETOPICLEN);
+    /* 65 levels. */
+    n = 0;
+    for (int i = 0; i < 65; i++)
+        n += (size_t)snprintf(topic + n, sizeof topic - n, i ? "/a" : "a");
+    CHECK_EQ(subs_publish(bus, NULL, topic, n, NULL, NULL), SIGNET_ETOPICLEN);
+    CHECK_EQ(watcher.calls, 0);
+    signet_bus_destroy(bus);
+}
+
+static void publish_embedded_nul_is_enul(void)
+{
+    signet_bus *bus = watched_bus();
+    CHECK_EQ(subs_publish(bus, NULL, "ping\0/x", 6, NULL, NULL), SIGNET_ENUL);
+    CHECK_EQ(subs_publish(bus, NULL, "ping\0", 5, NULL, NULL), SIGNET_ENUL);
+    CHECK_EQ(watcher.calls, 0);
+    signet_bus_destroy(bus);
+}
+
+static void publish_wrong_payload_type_is_etype(void)
+{
+    signet_bus *bus = watched_bus();
+    subs_humidity h = {0};
+    subs_status st = {0};
+    /* humidity has the same members as temp, but is another signal's type. */
+    CHECK_EQ(subs_publish(bus, NULL, "sensors/kitchen/1/temp", 22, type_of(SUBS_SIGNAL_HUMIDITY),
+                          &h),
+             SIGNET_ETYPE);
+    CHECK_EQ(subs_publish(bus, NULL, "sensors/kitchen/1/temp", 22, NULL, NULL), SIGNET_ETYPE);
+    CHECK_EQ(subs_publish(bus, NULL, "ping", 4, type_of(SUBS_SIGNAL_STATUS), &st), SIGNET_ETYPE);
+    CHECK_EQ(subs_publish(bus, NULL, "sensors/status", 14, type_of(SUBS_SIGNAL_STATUS), NULL),
+             SIGNET_EINVAL);
+    CHECK_EQ(subs_publish(NULL, NULL, "ping", 4, NULL, NULL), SIGNET_EINVAL);
+    CHECK_EQ(watcher.calls, 0);
+    CHECK_EQ(subs_publish(bus, NULL, "sensors/status", 14, type_of(SUBS_SIGNAL_STATUS), &st), 1);
+    CHECK_EQ(watcher.calls, 1);
+    signet_bus_destroy(bus);
+}
+
+#define CASE(f)                                                                                \
+    {                                                                                          \
+        #f, f                                                                                  \
+    }
+static const struct test_case cases[] = {
+    CASE(pattern_typed_subscriber_gets_the_payload),
+    CASE(pattern_generic_subscriber_uses_accessors),
+    CASE(pattern_without_captures_uses_build_time_set),
+    CASE(pattern_order_signal_receivers_then_patterns_in_declaration_order),
+    CASE(pattern_sender_filtering),
+    CASE(pattern_stop_ends_the_whole_emission),
+    CASE(pattern_error_goes_to_the_error_hook),
+    CASE(pattern_subscriber_disconnects_during_delivery),
+    CASE(pattern_run_once_subscriber_runs_once),
+    CASE(pattern_handler_on_two_patterns_runs_once_per_subscription),
+    CASE(pattern_post_delivers_on_dispatch),
+    CASE(pattern_capture_that_is_not_a_level_reaches_no_pattern),
+    CASE(pattern_subscribed_during_delivery_waits_for_next_emission),
+    CASE(publish_fills_captures_from_the_topic_and_sends),
+    CASE(publish_signal_without_parameters),
+    CASE(publish_unknown_topic_is_enotopic),
+    CASE(publish_malformed_topic_is_ebadtopic),
+    CASE(publish_over_long_topic_is_etopiclen),
+    CASE(publish_embedded_nul_is_enul),
+    CASE(publish_wrong_payload_type_is_etype),
+};
+
+int main(int argc, char **argv)
+{
+    return run_case(cases, sizeof cases / sizeof cases[0], argc, argv);
+}
