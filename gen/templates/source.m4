@@ -213,34 +213,32 @@ m4_define(@{sig4_c_links}@,
 
 # sig4_c_stopped(I)
 # -----------------
-# The declaration of `stopped` in the emission of signal I, when patterns
-# can match it (their subscribers do not run after a SIGNET_STOP).
-m4_define(@{sig4_c_stopped}@,
-@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{    bool stopped = false;
-}@)}@)
+# The declaration of `stopped` in the emission of signal I (pattern
+# subscribers do not run after a SIGNET_STOP).
+m4_define(@{sig4_c_stopped}@, @{    bool stopped = false;
+}@)
 
 # sig4_c_stop(I, CALL)
 # --------------------
 # The emission loop's last statement: CALL a receiver, leave on SIGNET_STOP.
-m4_define(@{sig4_c_stop}@,
-@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{        if (signet_emit_stop(&em, $2)) {
+m4_define(@{sig4_c_stop}@, @{        if (signet_emit_stop(&em, $2)) {
             stopped = true;
             break;
         }
-}@, @{        if (signet_emit_stop(&em, $2))
-            break;
-}@)}@)
+}@)
 
 # sig4_c_patterns(I)
 # ------------------
 # After the receivers of signal I: the subscribers of the patterns matching
-# its topic, known at build time without captures, matched otherwise.
+# its topic, known at build time without captures, matched otherwise, and
+# of the run-time patterns (signet_emit_patterns matches those).
 m4_define(@{sig4_c_patterns}@,
-@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{    if (signet_emit_has_patterns(&em))
-sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
+@{    if (signet_emit_has_patterns(&em))
+sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
 @{        ran += sig4_ns@{__}@emit_matched(&em, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)), stopped);
 }@, @{        ran += signet_emit_patterns(&em, sig4_c_links(@{$1}@), stopped);
-}@)}@)}@)
+}@)}@, @{        ran += signet_emit_patterns(&em, NULL, 0, stopped);
+}@)}@)
 
 # sig4_c_post(I, MSG)
 # -------------------
@@ -447,7 +445,7 @@ static int sig4_ns@{__}@emit_matched(signet_emission *em, int signal, bool stopp
     const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
 
     if (!t || sig4_ns@{__}@match(t, strlen(t), &res) != signal)
-        return 0;
+        return signet_emit_patterns(em, NULL, 0, stopped);
     return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
 }
 

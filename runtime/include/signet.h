@@ -196,6 +196,10 @@ typedef struct signet_conn {
  * it (or NULL) is an anonymous emission: only SIGNET_ANY receivers get it. */
 #define SIGNET_ANY ((const void *)0)
 
+/* Topic limits (docs/topics.md): bytes and levels. */
+#define SIGNET_TOPIC_MAX_BYTES 1024
+#define SIGNET_TOPIC_MAX_LEVELS 64
+
 /* The longest concrete topic signet_event_topic() builds, in bytes. */
 #define SIGNET_EVENT_TOPIC_MAX 255
 
@@ -306,6 +310,26 @@ SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *s
                                     signet_fnptr *fn, void *ctx, const void *sender,
                                     const signet_connect_opts *opts, signet_conn *out);
 
+/* Subscribes fn(ctx) to every signal of schema whose concrete topic matches
+ * pattern, an MQTT filter not known at build time ("sensors/+/temp",
+ * "house/#": the syntax of schema patterns, checked here). fn is generic:
+ * it reads payloads with the generated <ns>_<signal>_of() accessors, and
+ * ev->pattern->topic is the filter. Delivery follows the rules of schema
+ * patterns; run-time patterns run after them, in the order their filters
+ * were first subscribed. Cost: while a run-time pattern of the schema has
+ * subscribers, every send or post of a signal of the schema builds its
+ * concrete topic and compares it with each run-time pattern, level by
+ * level. A filter's entry lives until the bus is destroyed; subscribing the
+ * same filter again reuses it (at most 1024 distinct filters per schema and
+ * bus: SIGNET_ELIMIT). Returns as signet_connect(), or SIGNET_EPATTERN (a
+ * wildcard that is not a whole level, '#' not last, the empty pattern) or
+ * SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
+ * SIGNET_TOPIC_MAX_LEVELS levels). */
+SIGNET_NODISCARD int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,
+                                              const char *pattern, signet_fn *fn, void *ctx,
+                                              const void *sender,
+                                              const signet_connect_opts *opts, signet_conn *out);
+
 /* Disconnects one connection. Returns 0 or SIGNET_ENOENT (stale, unknown or
  * already disconnected handle: nothing is touched), SIGNET_EINVAL.
  *
@@ -390,7 +414,8 @@ static inline bool signet_emit_has_patterns(const signet_emission *em)
 
 /* After the signal's own receivers ran (the loop above), runs the
  * subscribers of the patterns ids[0, n) (ids of em's schema, ascending: the
- * patterns that match the emitted topic), each pattern's in rank order,
+ * patterns that match the emitted topic), then those of the run-time
+ * patterns (signet_subscribe_pattern) matching it; each pattern's in rank order,
  * filtered by sender like receivers, through the pattern's invoke; ev.pattern
  * names the pattern during those calls. With stopped (a receiver returned
  * SIGNET_STOP) no direct subscriber runs; queued connections of the signal
@@ -509,11 +534,11 @@ signet_queue *signet_bus_queue(signet_bus *bus);
 int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                 const void *payload);
 
-/* signet_post() for the signal, then one message per queue for the
- * subscribers of each pattern ids[0, n) (see signet_emit_patterns()), the
- * signal's first, then the patterns' in the order given. Returns how many
+/* signet_post() for the signal and, in that order, one message per queue
+ * for the subscribers of each pattern ids[0, n) (see signet_emit_patterns())
+ * and of each run-time pattern matching the signal's topic. Returns how many
  * messages were queued or the first error; the other messages are still
- * queued. */
+ * queued. signet_post() is this without ids. */
 int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                          const void *payload, const uint32_t *ids, uint32_t n);
 

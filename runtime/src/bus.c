@@ -87,6 +87,22 @@ static void free_retired(struct snap *s, struct schemas *sc)
     }
 }
 
+static void free_rtset(struct rtset *set)
+{
+    uint32_t n = atomic_load_explicit(&set->n, memory_order_relaxed);
+
+    for (uint32_t i = 0; i < n; i++) {
+        struct rtpattern *rp = set->p[i];
+        free(atomic_load_explicit(&rp->ss.snap, memory_order_relaxed));
+        free(atomic_load_explicit(&rp->ss.qsnap, memory_order_relaxed));
+        free(rp->ss.conns);
+        free(rp->filter);
+        free(rp);
+    }
+    free(set->p);
+    free(set);
+}
+
 int signet_bus_destroy(signet_bus *bus)
 {
     if (!bus)
@@ -111,6 +127,7 @@ int signet_bus_destroy(signet_bus *bus)
                 free(sc->e[i].sigs[k].conns);
             }
             free(sc->e[i].sigs);
+            free_rtset(sc->e[i].rt);
         }
         free(sc);
     }
@@ -426,6 +443,28 @@ static void note_pattern_active(struct sigstate *ps, bool active)
     }
 }
 
+/* The same for a run-time pattern, which can match any signal of its
+ * schema: every signal's count, and the schema's, follow it. */
+static void note_runtime_active(struct sigstate *ps, bool active)
+{
+    uint32_t was = atomic_load_explicit(&ps->active_patterns, memory_order_relaxed);
+
+    if (was == (uint32_t)active)
+        return;
+    atomic_store_explicit(&ps->active_patterns, active, memory_order_relaxed);
+    struct rtset *set = ps->rt;
+    if (active)
+        atomic_fetch_add_explicit(&set->active, 1, memory_order_seq_cst);
+    else
+        atomic_fetch_sub_explicit(&set->active, 1, memory_order_seq_cst);
+    for (uint32_t i = 0; i < set->nsignals; i++) {
+        if (active)
+            atomic_fetch_add_explicit(&set->sigs[i].active_patterns, 1, memory_order_seq_cst);
+        else
+            atomic_fetch_sub_explicit(&set->sigs[i].active_patterns, 1, memory_order_seq_cst);
+    }
+}
+
 /* Builds and publishes the signal's two snapshots, direct receivers and
  * queued connections, from its connection list, and retires the old ones
  * together with the slots only they named. On failure nothing changes. */
@@ -455,7 +494,9 @@ static int rebuild(signet_bus *bus, struct sigstate *ss)
     if (err)
         return err; /* the old snapshots stay published, and so do the zombies */
     struct snap *old = publish(&ss->snap, snap), *qold = publish(&ss->qsnap, qsnap);
-    if (ss->info->flags & SIGNET_SIGNAL_PATTERN)
+    if (ss->info->flags & SIGNET__SIGNAL_RUNTIME)
+        note_runtime_active(ss, snap || qsnap);
+    else if (ss->info->flags & SIGNET_SIGNAL_PATTERN)
         note_pattern_active(ss, snap || qsnap);
     uint64_t tag = signet__rcu_advance();
     if (old)
@@ -513,9 +554,11 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
     struct schemas *grown = malloc(sizeof *grown + (n + 1) * sizeof grown->e[0]);
     uint32_t nstates = signet__nstates(sig->schema);
     struct sigstate *sigs = calloc(nstates, sizeof *sigs);
-    if (!grown || !sigs) {
+    struct rtset *rt = calloc(1, sizeof *rt);
+    if (!grown || !sigs || !rt) {
         free(grown);
         free(sigs);
+        free(rt);
         *err = SIGNET_ENOMEM;
         return NULL;
     }
@@ -523,6 +566,7 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
         uint32_t nsig = sig->schema->signal_count;
         sigs[k].info = k < nsig ? &sig->schema->signals[k] : &sig->schema->patterns[k - nsig];
         atomic_init(&sigs[k].active_patterns, 0);
+        sigs[k].rt = rt;
         sigs[k].deep = has_strings(sigs[k].info->payload);
         sigs[k].zombies = NONE;
         atomic_init(&sigs[k].snap, NULL);
@@ -533,7 +577,11 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
     grown->n = n + 1;
     if (n)
         memcpy(grown->e, sc->e, n * sizeof sc->e[0]);
-    grown->e[n] = (struct schema_entry){sig->schema, sigs};
+    atomic_init(&rt->n, 0);
+    atomic_init(&rt->active, 0);
+    rt->sigs = sigs;
+    rt->nsignals = sig->schema->signal_count;
+    grown->e[n] = (struct schema_entry){sig->schema, sigs, rt};
     atomic_store_explicit(&bus->schemas, grown, memory_order_seq_cst);
     if (sc) {
         sc->retired_tag = signet__rcu_advance();
@@ -583,6 +631,10 @@ static int grow_conns(struct sigstate *ss)
     return 0;
 }
 
+static int connect_common(signet_bus *bus, const signet_signal_info *sig, const char *filter,
+                          signet_fnptr *fn, void *ctx, const void *sender,
+                          const signet_connect_opts *opts, signet_conn *out);
+
 int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr *fn, void *ctx,
                    const void *sender, const signet_connect_opts *opts, signet_conn *out)
 {
@@ -596,7 +648,68 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
         return SIGNET_EINVAL;
     if (opts && opts->queue && !sig->invoke)
         return SIGNET_EINVAL; /* a queued receiver is called through invoke */
+    return connect_common(bus, sig, NULL, fn, ctx, sender, opts, out);
+}
 
+/* The run-time pattern filter[0, len) of schema on this bus, created on
+ * first use (lock held). */
+static struct sigstate *rt_state_for(signet_bus *bus, const signet_signal_info *first,
+                                     const char *filter, size_t len, int *err)
+{
+    struct sigstate *ss = sigstate_for(bus, first, err);
+    if (!ss)
+        return NULL;
+    struct rtset *set = ss->rt;
+    uint32_t n = atomic_load_explicit(&set->n, memory_order_relaxed);
+    for (uint32_t i = 0; i < n; i++)
+        if (strlen(set->p[i]->filter) == len && memcmp(set->p[i]->filter, filter, len) == 0)
+            return &set->p[i]->ss;
+    if (n == SIGNET__RT_PATTERNS_MAX) {
+        *err = SIGNET_ELIMIT;
+        return NULL;
+    }
+    if (!set->p && !(set->p = calloc(SIGNET__RT_PATTERNS_MAX, sizeof *set->p))) {
+        *err = SIGNET_ENOMEM;
+        return NULL;
+    }
+    struct rtpattern *rp = calloc(1, sizeof *rp);
+    char *copy = malloc(len + 1);
+    if (!rp || !copy) {
+        free(rp);
+        free(copy);
+        *err = SIGNET_ENOMEM;
+        return NULL;
+    }
+    memcpy(copy, filter, len);
+    copy[len] = '\0';
+    rp->filter = copy;
+    rp->set = set;
+    rp->info = (signet_signal_info){
+        .name = copy,
+        .id = UINT32_MAX,
+        .topic = copy,
+        .schema = first->schema,
+        .invoke = signet_invoke_generic,
+        .flags = SIGNET_SIGNAL_PATTERN | SIGNET__SIGNAL_RUNTIME,
+    };
+    rp->ss.info = &rp->info;
+    rp->ss.rt = set;
+    rp->ss.zombies = NONE;
+    atomic_init(&rp->ss.snap, NULL);
+    atomic_init(&rp->ss.qsnap, NULL);
+    atomic_init(&rp->ss.dropped, 0);
+    atomic_init(&rp->ss.active_patterns, 0);
+    set->p[n] = rp;
+    atomic_store_explicit(&set->n, n + 1, memory_order_release);
+    return &rp->ss;
+}
+
+/* Connects to sig, or, with filter, to that run-time pattern of sig's
+ * schema (sig is then its first signal). */
+static int connect_common(signet_bus *bus, const signet_signal_info *sig, const char *filter,
+                          signet_fnptr *fn, void *ctx, const void *sender,
+                          const signet_connect_opts *opts, signet_conn *out)
+{
     int err = 0;
     signet_queue *queue = opts ? opts->queue : NULL;
     pthread_mutex_lock(&bus->lock);
@@ -610,7 +723,8 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
             goto unlock;
         }
     }
-    struct sigstate *ss = sigstate_for(bus, sig, &err);
+    struct sigstate *ss = filter ? rt_state_for(bus, sig, filter, strlen(filter), &err)
+                                 : sigstate_for(bus, sig, &err);
     if (!ss)
         goto unlock;
     for (uint32_t i = 0; i < ss->nconns; i++) {
@@ -713,8 +827,10 @@ int signet_disconnect_ctx(signet_bus *bus, const void *ctx)
     pthread_mutex_lock(&bus->lock);
     struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
     for (uint32_t i = 0; sc && i < sc->n; i++) {
-        for (uint32_t k = 0; k < signet__nstates(sc->e[i].schema); k++) {
-            struct sigstate *ss = &sc->e[i].sigs[k];
+        uint32_t nstates = signet__nstates(sc->e[i].schema);
+        uint32_t nrt = atomic_load_explicit(&sc->e[i].rt->n, memory_order_relaxed);
+        for (uint32_t k = 0; k < nstates + nrt; k++) {
+            struct sigstate *ss = k < nstates ? &sc->e[i].sigs[k] : &sc->e[i].rt->p[k - nstates]->ss;
             bool changed = false;
             for (uint32_t c = 0; c < ss->nconns;) {
                 struct slot *s = slot_at(bus, ss->conns[c]);
@@ -740,8 +856,10 @@ void signet__bus_unbind(signet_bus *bus, signet_queue *q)
     pthread_mutex_lock(&bus->lock);
     struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
     for (uint32_t i = 0; sc && i < sc->n; i++) {
-        for (uint32_t k = 0; k < signet__nstates(sc->e[i].schema); k++) {
-            struct sigstate *ss = &sc->e[i].sigs[k];
+        uint32_t nstates = signet__nstates(sc->e[i].schema);
+        uint32_t nrt = atomic_load_explicit(&sc->e[i].rt->n, memory_order_relaxed);
+        for (uint32_t k = 0; k < nstates + nrt; k++) {
+            struct sigstate *ss = k < nstates ? &sc->e[i].sigs[k] : &sc->e[i].rt->p[k - nstates]->ss;
             bool changed = false;
             for (uint32_t c = 0; c < ss->nconns;) {
                 if (slot_at(bus, ss->conns[c])->queue != q) {
@@ -863,7 +981,7 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, b
                 em->qerr_ = rc;
         }
     }
-    return ran;
+    return ran + signet__rt_emit(em, stopped, &em->qerr_);
 }
 
 int signet_invoke_generic(const signet_recv *r, const signet_event *ev, const void *payload)
@@ -919,6 +1037,163 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, 
     }
     signet__rcu_unlock(outermost);
     return found;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Run-time patterns */
+
+/* Checks a pattern's syntax: 0, SIGNET_EPATTERN or SIGNET_ETOPICLEN. */
+static int check_pattern(const char *p, size_t len)
+{
+    uint32_t levels = 1;
+
+    if (len == 0)
+        return SIGNET_EPATTERN;
+    if (len > SIGNET_TOPIC_MAX_BYTES)
+        return SIGNET_ETOPICLEN;
+    for (size_t i = 0, start = 0; i <= len; i++) {
+        if (i < len && p[i] != '/') {
+            if ((p[i] == '+' || p[i] == '#') && !(i == start && (i + 1 == len || p[i + 1] == '/')))
+                return SIGNET_EPATTERN; /* a wildcard that is not a whole level */
+            if (p[i] == '#' && i + 1 != len)
+                return SIGNET_EPATTERN; /* '#' not last */
+            continue;
+        }
+        if (i < len && ++levels > SIGNET_TOPIC_MAX_LEVELS)
+            return SIGNET_ETOPICLEN;
+        start = i + 1;
+    }
+    return 0;
+}
+
+/* Does the filter f match the concrete topic t (both NUL-terminated)? */
+static bool rt_match(const char *f, const char *t)
+{
+    if ((f[0] == '+' || f[0] == '#') && (f[1] == '/' || f[1] == '\0') && t[0] == '$')
+        return false;
+    for (;;) {
+        if (f[0] == '#')
+            return true; /* the rest, the parent level included */
+        const char *fe = strchr(f, '/'), *te = strchr(t, '/');
+        size_t fl = fe ? (size_t)(fe - f) : strlen(f), tl = te ? (size_t)(te - t) : strlen(t);
+        if (!(fl == 1 && f[0] == '+') && (fl != tl || memcmp(f, t, fl) != 0))
+            return false;
+        if (!fe)
+            return !te;
+        if (!te)
+            return strcmp(fe + 1, "#") == 0;
+        f = fe + 1;
+        t = te + 1;
+    }
+}
+
+/* The concrete topic of an emission in buf, or NULL when it is not a
+ * topic: too long, or a captured str that is not one level. */
+static const char *rt_topic(const signet_signal_info *sig, const void *payload, char *buf,
+                            size_t size)
+{
+    const char *t = signet_topic(sig, payload, buf, size);
+    if (!t || t == sig->topic)
+        return t;
+    size_t tl = 0, ml = 0;
+    for (const char *p = sig->topic; *p; p++)
+        tl += *p == '/';
+    for (const char *p = t; *p; p++) {
+        ml += *p == '/';
+        if ((*p == '+' || *p == '#'))
+            return NULL;
+    }
+    return tl == ml ? t : NULL;
+}
+
+int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,
+                             const char *pattern, signet_fn *fn, void *ctx, const void *sender,
+                             const signet_connect_opts *opts, signet_conn *out)
+{
+    if (!bus || !schema || !pattern || !fn || !out)
+        return SIGNET_EINVAL;
+    if (schema->abi != SIGNET_ABI)
+        return SIGNET_EABI;
+    if (schema->signal_count == 0 || (opts && (opts->flags & ~SIGNET_ONCE)))
+        return SIGNET_EINVAL;
+    int err = check_pattern(pattern, strnlen(pattern, SIGNET_TOPIC_MAX_BYTES + 1));
+    if (err)
+        return err;
+    return connect_common(bus, &schema->signals[0], pattern, (signet_fnptr *)fn, ctx, sender, opts,
+                          out);
+}
+
+int signet__rt_emit(signet_emission *em, bool stopped, int *qerr)
+{
+    struct sigstate *ss = em->ss_;
+    struct rtset *set = ss->rt;
+    int ran = 0;
+
+    if (!atomic_load_explicit(&set->active, memory_order_seq_cst))
+        return 0;
+    uint32_t n = atomic_load_explicit(&set->n, memory_order_acquire);
+    char buf[SIGNET_TOPIC_MAX_BYTES + 1];
+    const char *topic = rt_topic(em->ev.signal, em->ev.payload_, buf, sizeof buf);
+    if (!topic)
+        return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct rtpattern *rp = set->p[i];
+        struct snap *s = atomic_load_explicit(&rp->ss.snap, memory_order_seq_cst);
+        struct snap *q = atomic_load_explicit(&rp->ss.qsnap, memory_order_seq_cst);
+        if ((!s || stopped) && !q)
+            continue;
+        if (!rt_match(rp->filter, topic))
+            continue;
+        if (s && !stopped) {
+            const signet_recv *r, *end;
+            em->ev.pattern = &rp->info;
+            signet__receivers(s, em->ev.sender, &r, &end);
+            for (; r != end; r++) {
+                if (!signet_emit_claim(em, r))
+                    continue;
+                ran++;
+                if (signet_emit_stop(em, signet_invoke_generic(r, &em->ev, em->ev.payload_))) {
+                    stopped = true;
+                    break;
+                }
+            }
+            em->ev.pattern = NULL;
+        }
+        if (q) {
+            int rc = signet__post_to(em->ev.bus, ss, &rp->ss, em->ev.sender, em->ev.payload_,
+                                     NULL, q);
+            if (rc < 0 && !*qerr)
+                *qerr = rc;
+        }
+    }
+    return ran;
+}
+
+int signet__rt_post(signet_bus *bus, struct sigstate *ss, const void *sender, const void *payload)
+{
+    struct rtset *set = ss->rt;
+    int count = 0, first_err = 0;
+
+    if (!atomic_load_explicit(&set->active, memory_order_seq_cst))
+        return 0;
+    uint32_t n = atomic_load_explicit(&set->n, memory_order_acquire);
+    char buf[SIGNET_TOPIC_MAX_BYTES + 1];
+    const char *topic = rt_topic(ss->info, payload, buf, sizeof buf);
+    for (uint32_t i = 0; topic && i < n; i++) {
+        struct rtpattern *rp = set->p[i];
+        struct snap *s = atomic_load_explicit(&rp->ss.snap, memory_order_seq_cst);
+        struct snap *q = atomic_load_explicit(&rp->ss.qsnap, memory_order_seq_cst);
+        if ((!s && !q) || !rt_match(rp->filter, topic))
+            continue;
+        int rc = signet__post_to(bus, ss, &rp->ss, sender, payload, s, q);
+        if (rc < 0) {
+            if (!first_err)
+                first_err = rc;
+        } else {
+            count += rc;
+        }
+    }
+    return first_err ? first_err : count;
 }
 
 /* ------------------------------------------------------------------------ */

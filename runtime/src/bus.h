@@ -64,8 +64,14 @@ struct snap {
     signet_recv recv[];
 };
 
+struct rtset;
+
+/* signet_signal_info.flags of a run-time pattern (never in generated code). */
+#define SIGNET__SIGNAL_RUNTIME 0x100u
+
 struct sigstate {
     const signet_signal_info *info;
+    struct rtset *rt;           /* its schema's run-time patterns on this bus */
     _Atomic(struct snap *) snap;    /* direct receivers */
     _Atomic(struct snap *) qsnap;   /* queued connections, NULL when none */
     bool deep;                  /* the payload holds strings: posts copy them */
@@ -79,6 +85,29 @@ struct sigstate {
     _Atomic uint32_t active_patterns;
 };
 
+/* A pattern subscribed at run time (signet_subscribe_pattern): its own
+ * receiver list. Created on the first subscription of its filter, kept
+ * until the bus is destroyed. */
+struct rtpattern {
+    signet_signal_info info;    /* name and topic: the filter; flags PATTERN | RUNTIME */
+    struct sigstate ss;
+    struct rtset *set;
+    char *filter;
+};
+
+/* Limits of run-time patterns, per schema on a bus. */
+#define SIGNET__RT_PATTERNS_MAX 1024u
+
+/* A schema's run-time patterns on a bus. p[0, n) is append-only: a reader
+ * loads n (acquire), then reads the entries, which never move. */
+struct rtset {
+    struct rtpattern **p;       /* SIGNET__RT_PATTERNS_MAX entries, allocated on first use */
+    _Atomic uint32_t n;
+    _Atomic uint32_t active;    /* how many have a published snapshot */
+    struct sigstate *sigs;      /* the schema's states */
+    uint32_t nsignals;
+};
+
 /* Signals first, then patterns: a schema's states on a bus. */
 static inline uint32_t signet__nstates(const signet_schema_info *schema)
 {
@@ -87,7 +116,8 @@ static inline uint32_t signet__nstates(const signet_schema_info *schema)
 
 struct schema_entry {
     const signet_schema_info *schema;
-    struct sigstate *sigs;      /* schema->signal_count entries */
+    struct sigstate *sigs;      /* signet__nstates(schema) entries */
+    struct rtset *rt;
 };
 
 /* Immutable once published, like struct snap. */
@@ -170,6 +200,14 @@ static inline void signet__receivers(const struct snap *s, const void *sender,
 
 /* bus.c: disconnects every connection bound to q (takes the bus lock). */
 void signet__bus_unbind(signet_bus *bus, signet_queue *q);
+
+/* bus.c: runs or queues an emission for the run-time patterns its topic
+ * matches (inside a read section); returns how many receivers ran, and the
+ * first queueing error in *qerr. */
+int signet__rt_emit(signet_emission *em, bool stopped, int *qerr);
+/* Queues a post for the run-time patterns (inside a read section). */
+int signet__rt_post(signet_bus *bus, struct sigstate *ss, const void *sender,
+                    const void *payload);
 
 /* queue.c */
 int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_queue **out);

@@ -486,60 +486,62 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
     return first_err ? first_err : count;
 }
 
-int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
-                const void *payload)
+/* Adds one post's result to the running count and first error. */
+static void tally(int rc, int *count, int *first_err)
 {
-    if (!bus || !sig)
-        return SIGNET_EINVAL;
-    if (!sig->schema || sig->schema->abi != SIGNET_ABI)
-        return SIGNET_EABI;
-    if (!sig->invoke || (sig->payload && !payload))
-        return SIGNET_EINVAL;
-    if (__builtin_expect(!signet__rcu_registered(), 0))
-        signet__rcu_register();
-    bool outermost = signet__rcu_lock();
-    int rc = 0;
-    struct sigstate *ss = signet__sigstate(bus, sig);
-    if (ss)
-        rc = signet__post_to(bus, ss, ss, sender, payload,
-                             atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                             atomic_load_explicit(&ss->qsnap, memory_order_seq_cst));
-    signet__rcu_unlock(outermost);
-    return rc;
+    if (rc < 0) {
+        if (!*first_err)
+            *first_err = rc;
+    } else {
+        *count += rc;
+    }
 }
 
 int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                          const void *payload, const uint32_t *ids, uint32_t n)
 {
-    int rc = signet_post(bus, sig, sender, payload);
-
-    if (rc < 0 && rc != SIGNET_EFULL && rc != SIGNET_ETIMEDOUT && rc != SIGNET_ECLOSED &&
-        rc != SIGNET_ETOOBIG)
-        return rc; /* invalid arguments: nothing is queued */
-    if (n == 0 || !ids)
-        return rc;
-    bool outermost = signet__rcu_lock(); /* signet_post registered the thread */
+    if (!bus || !sig)
+        return SIGNET_EINVAL;
+    if (!sig->schema || sig->schema->abi != SIGNET_ABI)
+        return SIGNET_EABI;
+    if (!sig->invoke || (sig->payload && !payload) || (sig->flags & SIGNET_SIGNAL_PATTERN))
+        return SIGNET_EINVAL;
+    if (__builtin_expect(!signet__rcu_registered(), 0))
+        signet__rcu_register();
+    bool outermost = signet__rcu_lock();
+    int count = 0, first_err = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
-    int first_err = rc < 0 ? rc : 0, count = rc < 0 ? 0 : rc;
-    if (ss && atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst)) {
-        struct sigstate *base = ss - sig->id;
-        for (uint32_t i = 0; i < n; i++) {
-            if (ids[i] >= sig->schema->pattern_count)
-                continue;
-            struct sigstate *ps = &base[sig->schema->signal_count + ids[i]];
-            int r = signet__post_to(bus, ss, ps, sender, payload,
-                                    atomic_load_explicit(&ps->snap, memory_order_seq_cst),
-                                    atomic_load_explicit(&ps->qsnap, memory_order_seq_cst));
-            if (r < 0) {
-                if (!first_err)
-                    first_err = r;
-            } else {
-                count += r;
+    if (ss) {
+        tally(signet__post_to(bus, ss, ss, sender, payload,
+                              atomic_load_explicit(&ss->snap, memory_order_seq_cst),
+                              atomic_load_explicit(&ss->qsnap, memory_order_seq_cst)),
+              &count, &first_err);
+        /* Then the patterns, as a send runs them: the schema's, then the
+         * run-time ones. */
+        if (__builtin_expect(atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0,
+                             0)) {
+            struct sigstate *base = ss - sig->id;
+            for (uint32_t i = 0; ids && i < n; i++) {
+                if (ids[i] >= sig->schema->pattern_count)
+                    continue;
+                struct sigstate *ps = &base[sig->schema->signal_count + ids[i]];
+                struct snap *d = atomic_load_explicit(&ps->snap, memory_order_seq_cst);
+                struct snap *q = atomic_load_explicit(&ps->qsnap, memory_order_seq_cst);
+                if (d || q)
+                    tally(signet__post_to(bus, ss, ps, sender, payload, d, q), &count,
+                          &first_err);
             }
+            tally(signet__rt_post(bus, ss, sender, payload), &count, &first_err);
         }
     }
     signet__rcu_unlock(outermost);
     return first_err ? first_err : count;
+}
+
+int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                const void *payload)
+{
+    return signet_post_patterns(bus, sig, sender, payload, NULL, 0);
 }
 
 int signet__enqueue_emission(signet_emission *em)

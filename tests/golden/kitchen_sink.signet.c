@@ -244,7 +244,7 @@ static int ks__emit_matched(signet_emission *em, int signal, bool stopped)
     const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
 
     if (!t || ks__match(t, strlen(t), &res) != signal)
-        return 0;
+        return signet_emit_patterns(em, NULL, 0, stopped);
     return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
 }
 
@@ -281,6 +281,7 @@ int ks_ping_send(signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
 
     if (rc < 0)
@@ -289,9 +290,13 @@ int ks_ping_send(signet_bus *bus, const void *sender)
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_ping_fn *)r->fn)(r->ctx, &em.ev)))
+        if (signet_emit_stop(&em, ((ks_ping_fn *)r->fn)(r->ctx, &em.ev))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -326,6 +331,7 @@ static inline int ks__every_emit(signet_bus *bus, const void *sender, const ks_e
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
 
     if (rc < 0)
@@ -334,9 +340,13 @@ static inline int ks__every_emit(signet_bus *bus, const void *sender, const ks_e
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_every_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((ks_every_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -422,6 +432,7 @@ static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
 
     if (rc < 0)
@@ -430,9 +441,13 @@ static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_shapes_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((ks_shapes_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -573,6 +588,7 @@ static inline int ks__last_emit(signet_bus *bus, const void *sender, const ks_la
 {
     signet_emission em;
     int ran = 0;
+    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
 
     if (rc < 0)
@@ -581,9 +597,13 @@ static inline int ks__last_emit(signet_bus *bus, const void *sender, const ks_la
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_last_fn *)r->fn)(r->ctx, &em.ev, msg)))
+        if (signet_emit_stop(&em, ((ks_last_fn *)r->fn)(r->ctx, &em.ev, msg))) {
+            stopped = true;
             break;
+        }
     }
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 

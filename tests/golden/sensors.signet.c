@@ -208,7 +208,7 @@ static int sensors__emit_matched(signet_emission *em, int signal, bool stopped)
     const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
 
     if (!t || sensors__match(t, strlen(t), &res) != signal)
-        return 0;
+        return signet_emit_patterns(em, NULL, 0, stopped);
     return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
 }
 

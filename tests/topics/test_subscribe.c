@@ -461,6 +461,153 @@ static void publish_wrong_payload_type_is_etype(void)
     signet_bus_destroy(bus);
 }
 
+/* ---- run-time patterns ---- */
+
+static void runtime_pattern_syntax_errors_have_codes(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub a = {.tag = 'a'};
+    signet_conn c;
+    const char *bad[] = {"", "sport+", "a/#b", "#/x", "a/#/b", "+a/b", "a/b+", "a/++"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, bad[i], on_any, &a, SIGNET_ANY, NULL,
+                                          &c),
+                 SIGNET_EPATTERN);
+    char big[1100];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, big, on_any, &a, SIGNET_ANY, NULL, &c),
+             SIGNET_ETOPICLEN);
+    char deep[200] = "a";
+    for (int i = 1; i < 65; i++)
+        strcat(deep, "/a");
+    CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, deep, on_any, &a, SIGNET_ANY, NULL, &c),
+             SIGNET_ETOPICLEN);
+    CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, NULL, on_any, &a, SIGNET_ANY, NULL, &c),
+             SIGNET_EINVAL);
+    CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, "#", NULL, &a, SIGNET_ANY, NULL, &c),
+             SIGNET_EINVAL);
+    /* Valid: whole-level wildcards, '#' last, empty levels. */
+    const char *good[] = {"#", "+", "/", "+/+", "sensors/+/+/temp", "a//#", "$SYS/#"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, good[i], on_any, &a, SIGNET_ANY, NULL,
+                                          &c));
+    CHECK_EQ(a.calls, 0);
+    signet_bus_destroy(bus);
+}
+
+static void runtime_pattern_delivers_after_schema_patterns(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S'}, k = {.tag = 'K'}, r = {.tag = 'R'}, h = {.tag = 'H'},
+               d = {.tag = 'D'}, p = {.tag = 'P'};
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "sensors/+/+/temp", on_any, &r,
+                                      SIGNET_ANY, NULL, &r.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "sensors/kitchen/#", on_any, &h,
+                                      SIGNET_ANY, NULL, &h.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "$internal/+", on_any, &d, SIGNET_ANY,
+                                      NULL, &d.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "+", on_any, &p, SIGNET_ANY, NULL,
+                                      &p.conn));
+    CHECK_OK(subs_temp_connect(bus, on_temp, &s, SIGNET_ANY, &s.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_EQ(subs_temp_send(bus, NULL, "kitchen", 2, 20.5), 4);
+    CHECK(strcmp(trace.buf, "SKRH") == 0);
+    CHECK(r.last_celsius == 20.5); /* the accessor found the temp payload */
+    CHECK(r.last_pattern && strcmp(r.last_pattern->topic, "sensors/+/+/temp") == 0);
+    CHECK_EQ(subs_temp_send(bus, NULL, "hall", 2, 1.0), 2); /* S, R */
+    CHECK_EQ(subs_humidity_send(bus, NULL, "kitchen", 2, 1.0), 1); /* H */
+    /* A signal no schema pattern can match, and one without payload. */
+    CHECK_EQ(subs_lonely_send(bus, NULL, 5), 1);
+    CHECK_EQ(d.calls, 1);
+    CHECK_EQ(subs_ping_send(bus, NULL), 1);
+    CHECK_EQ(p.calls, 1);
+    /* A captured str that is not one level reaches no run-time pattern. */
+    CHECK_EQ(subs_temp_send(bus, NULL, "a/b", 2, 1.0), 1);
+    CHECK_EQ(subs_temp_send(bus, NULL, "+", 2, 1.0), 1);
+    signet_bus_destroy(bus);
+}
+
+static void runtime_pattern_keeps_sender_stop_and_error_rules(void)
+{
+    struct errlog log = {0};
+    signet_bus_options opts = {.on_error = on_error, .error_ctx = &log};
+    signet_bus *bus = new_bus(&opts);
+    int x, y;
+    struct sub onlyx = {.tag = 'x'}, bad = {.tag = 'B', .ret = -7}, stop = {.tag = 'T', .ret = SIGNET_STOP},
+               after = {.tag = 'A'};
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "sensors/#", on_any, &onlyx, &x, NULL,
+                                      &onlyx.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "sensors/#", on_any, &bad, SIGNET_ANY,
+                                      NULL, &bad.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "sensors/status", on_any, &stop,
+                                      SIGNET_ANY, NULL, &stop.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "#", on_any, &after, SIGNET_ANY, NULL,
+                                      &after.conn));
+    CHECK_EQ(subs_status_send(bus, &y, 1), 2); /* B (error), T (stop); not x, not A */
+    CHECK(strcmp(trace.buf, "BT") == 0);
+    CHECK_EQ(log.count, 1);
+    CHECK_EQ(log.last, -7);
+    CHECK(log.pattern && strcmp(log.pattern->topic, "sensors/#") == 0);
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ(subs_status_send(bus, &x, 1), 3);
+    CHECK(strcmp(trace.buf, "xBT") == 0);
+    /* Same filter, same (fn, ctx, sender): the existing subscription. */
+    signet_conn again;
+    CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, "sensors/#", on_any, &bad, SIGNET_ANY,
+                                      NULL, &again),
+             SIGNET_EXISTING);
+    CHECK(again.index == bad.conn.index);
+    signet_bus_destroy(bus);
+}
+
+static void runtime_pattern_disconnect_and_run_once(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub r = {.tag = 'R'}, once = {.tag = 'O'}, self = {.tag = 's'};
+    signet_connect_opts o = {.flags = SIGNET_ONCE};
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "#", on_any, &r, SIGNET_ANY, NULL,
+                                      &r.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "#", on_any, &once, SIGNET_ANY, &o,
+                                      &once.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "+", on_any, &self, SIGNET_ANY, NULL,
+                                      &self.conn));
+    self.bus = bus;
+    self.other = self.conn;
+    CHECK_EQ(subs_ping_send(bus, NULL), 3);
+    CHECK_EQ(subs_ping_send(bus, NULL), 1);
+    CHECK(strcmp(trace.buf, "ROsR") == 0);
+    CHECK_OK(signet_disconnect(bus, r.conn));
+    CHECK(!subs_ping_has_receivers(bus, NULL));
+    CHECK_EQ(subs_ping_send(bus, NULL), 0);
+    /* Subscribing the filter again reuses its entry. */
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "#", on_any, &r, SIGNET_ANY, NULL,
+                                      &r.conn));
+    CHECK_EQ(subs_ping_send(bus, NULL), 1);
+    CHECK_EQ(signet_disconnect_ctx(bus, &r), 1);
+    CHECK_EQ(subs_ping_send(bus, NULL), 0);
+    signet_bus_destroy(bus);
+}
+
+static void runtime_pattern_reaches_posts(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S'}, k = {.tag = 'K'}, r = {.tag = 'R'};
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "sensors/kitchen/+/temp", on_any, &r,
+                                      SIGNET_ANY, NULL, &r.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_OK(subs_temp_connect(bus, on_temp, &s, SIGNET_ANY, &s.conn));
+    char room[16] = "kitchen";
+    CHECK_EQ(subs_temp_post(bus, NULL, room, 1, 3.5), 3);
+    strcpy(room, "x");
+    CHECK_EQ(subs_temp_post(bus, NULL, room, 1, 3.5), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 4);
+    CHECK(strcmp(trace.buf, "SKRS") == 0);
+    CHECK(r.last_celsius == 3.5);
+    signet_bus_destroy(bus);
+}
+
 #define CASE(f)                                                                                \
     {                                                                                          \
         #f, f                                                                                  \
@@ -486,6 +633,11 @@ static const struct test_case cases[] = {
     CASE(publish_over_long_topic_is_etopiclen),
     CASE(publish_embedded_nul_is_enul),
     CASE(publish_wrong_payload_type_is_etype),
+    CASE(runtime_pattern_syntax_errors_have_codes),
+    CASE(runtime_pattern_delivers_after_schema_patterns),
+    CASE(runtime_pattern_keeps_sender_stop_and_error_rules),
+    CASE(runtime_pattern_disconnect_and_run_once),
+    CASE(runtime_pattern_reaches_posts),
 };
 
 int main(int argc, char **argv)
