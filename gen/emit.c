@@ -25,7 +25,7 @@
 #endif
 
 /* The SIGNET_ABI (signet.h) that the templates generate code for. */
-#define SIGNETC_ABI 3
+#define SIGNETC_ABI 4
 
 #define NOUTPUTS 3
 static const char *const templates[NOUTPUTS] = {"header.m4", "source.m4", "matcher.m4"};
@@ -266,12 +266,22 @@ static void mark_used(const struct schema *s, size_t n, const struct field *fs, 
     }
 }
 
+/* Do the fields hold a str, directly or through structs? */
+static bool has_str(size_t n, const struct field *fs)
+{
+    for (size_t j = 0; j < n; j++)
+        if (fs[j].type.kind == TY_STR ||
+            (fs[j].type.kind == TY_STRUCT && has_str(fs[j].type.st->nfields, fs[j].type.st->fields)))
+            return true;
+    return false;
+}
+
 static void write_facts(FILE *f, const struct schema *s, const char *base)
 {
     static const char *const decl_kinds[] = {"enum", "struct", "signal", "pattern"};
     char guard[256];
     size_t i, j, n = 0;
-    bool *enum_used, *struct_used;
+    bool *enum_used, *struct_used, *enum_retained, *struct_retained;
 
     fprintf(f,
             "# Facts about %s for signet's templates (see templates/README.md).\n"
@@ -292,12 +302,19 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
 
     enum_used = calloc(s->nenums + 1, sizeof *enum_used);
     struct_used = calloc(s->nstructs + 1, sizeof *struct_used);
-    if (enum_used == NULL || struct_used == NULL) {
+    enum_retained = calloc(s->nenums + 1, sizeof *enum_retained);
+    struct_retained = calloc(s->nstructs + 1, sizeof *struct_retained);
+    if (enum_used == NULL || struct_used == NULL || enum_retained == NULL ||
+        struct_retained == NULL) {
         fprintf(stderr, "signetc: out of memory\n");
         exit(1);
     }
     for (i = 0; i < s->nsignals; i++)
         mark_used(s, s->signals[i]->nparams, s->signals[i]->params, enum_used, struct_used);
+    for (i = 0; i < s->nsignals; i++)
+        if (s->signals[i]->retain)
+            mark_used(s, s->signals[i]->nparams, s->signals[i]->params, enum_retained,
+                      struct_retained);
 
     fputs("\n# The schema\n", f);
     fact(f, SIGNETC_VERSION, "schema(version)");
@@ -311,6 +328,14 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
     fact_num(f, (int64_t)s->nstructs, "schema(struct_count)");
     fact_num(f, (int64_t)s->nsignals, "schema(signal_count)");
     fact_num(f, (int64_t)s->npatterns, "schema(pattern_count)");
+    size_t nretain = 0;
+    for (size_t k = 0; k < s->nsignals; k++)
+        nretain += s->signals[k]->retain != 0;
+    fact_num(f, (int64_t)nretain, "schema(retain_count)");
+    bool retain_str = false;
+    for (size_t k = 0; k < s->nsignals; k++)
+        retain_str |= s->signals[k]->retain && has_str(s->signals[k]->nparams, s->signals[k]->params);
+    fact_num(f, retain_str, "schema(retain_str)");
 
     fputs("\n# Declarations in source order\n", f);
     for (i = 0; i < s->ndecls; i++) {
@@ -340,6 +365,7 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fact(f, st->name, "struct(%zu, name)", i);
         fact_num(f, st->loc.line, "struct(%zu, line)", i);
         fact_num(f, struct_used[i], "struct(%zu, used)", i);
+        fact_num(f, struct_retained[i], "struct(%zu, retained)", i);
         fields(f, s, "struct", i, st->nfields, st->fields);
     }
 
@@ -368,6 +394,8 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
     emit_match_facts(f, s);
     free(enum_used);
     free(struct_used);
+    free(enum_retained);
+    free(struct_retained);
 }
 
 /* ---------------------------------------------------------------------------

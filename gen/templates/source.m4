@@ -196,6 +196,61 @@ sig4_call(bool sig4_s@{}@_has_receivers, @{}@, const signet_bus *bus, const void
 }
 m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_s}@)}@)
 
+# sig4_c_equal_field(WHO, I, J)
+# -----------------------------
+# The statement that returns false when field J of `a` and `b` (WHO I)
+# differ: strings by content, structs field by field, arrays element by
+# element, everything else with ==.
+m4_define(@{sig4_c_equal_field}@,
+@{m4_pushdef(@{sig4_f}@, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{name}@))m4_dnl
+m4_pushdef(@{sig4_at}@, m4_ifelse(sig4_field(@{$1}@, @{$2}@, @{$3}@, @{array_len}@), @{0}@, @{}@, @{@{[}@i@{]}@}@))m4_dnl
+m4_pushdef(@{sig4_in}@, m4_ifelse(sig4_field(@{$1}@, @{$2}@, @{$3}@, @{array_len}@), @{0}@, @{@{    }@}@, @{@{        }@}@))m4_dnl
+m4_ifelse(sig4_field(@{$1}@, @{$2}@, @{$3}@, @{array_len}@), @{0}@, @{}@,
+@{    for (size_t i = 0; i < sig4_field(@{$1}@, @{$2}@, @{$3}@, @{array_len}@); i++)
+}@)m4_dnl
+m4_ifelse(sig4_field(@{$1}@, @{$2}@, @{$3}@, @{kind}@), @{str}@,
+@{sig4_in@{}@if (!sig4_ns@{__}@str_equal(a->sig4_f@{}@sig4_at, b->sig4_f@{}@sig4_at))}@,
+sig4_field(@{$1}@, @{$2}@, @{$3}@, @{kind}@), @{struct}@,
+@{sig4_in@{}@if (!sig4_c_info(@{struct}@, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{ref}@))_equal(&a->sig4_f@{}@sig4_at, &b->sig4_f@{}@sig4_at))}@,
+@{sig4_in@{}@if (a->sig4_f@{}@sig4_at != b->sig4_f@{}@sig4_at)}@)
+sig4_in@{    }@return false;
+m4_popdef(@{sig4_in}@)m4_popdef(@{sig4_at}@)m4_popdef(@{sig4_f}@)}@)
+
+# sig4_c_equal(WHO, I, COUNT, CTYPE)
+# ----------------------------------
+# The field-wise equality of struct I or of signal I's payload (COUNT
+# fields, C type CTYPE): sig4_c_info(WHO, I)_equal.
+m4_define(@{sig4_c_equal}@,
+@{
+sig4_call(static bool sig4_c_info(@{$1}@, @{$2}@)_equal, @{}@, const void *a_, const void *b_)
+{
+    const $4 *a = ($4 const *)a_, *b = ($4 const *)b_;
+
+sig4_each(@{sig4_j}@, @{$3}@, @{sig4_c_equal_field(@{$1}@, @{$2}@, sig4_j)}@)m4_dnl
+    return true;
+}
+}@)
+
+# sig4_c_equals
+# -------------
+# The equality functions of the `retain` signals' payloads and of the
+# structs they use.
+m4_define(@{sig4_c_equals}@,
+@{
+/* Field-wise payload equality, for `retain` signals (signet_signal_info.equal). */
+sig4_if(sig4_schema(@{retain_str}@), @{static bool sig4_ns@{__}@str_equal(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{decl_count}@),
+@{m4_ifelse(sig4_decl(sig4_i, @{kind}@), @{struct}@, @{sig4_if(sig4_struct(sig4_decl(sig4_i, @{index}@), @{retained}@),
+@{sig4_c_equal(@{struct}@, sig4_decl(sig4_i, @{index}@), sig4_struct(sig4_decl(sig4_i, @{index}@), @{field_count}@), sig4_ns@{_}@sig4_struct(sig4_decl(sig4_i, @{index}@), @{name}@))}@)}@)}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
+@{sig4_if(sig4_signal(sig4_i, @{retain}@), @{sig4_if(sig4_signal(sig4_i, @{param_count}@),
+@{sig4_c_equal(@{signal}@, sig4_i, sig4_signal(sig4_i, @{param_count}@), sig4_c_payload_type(sig4_i))}@)}@)}@)m4_dnl
+}@)
+
 # sig4_c_flags(I)
 # ---------------
 # signet_signal_info.flags of signal I.
@@ -403,6 +458,7 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 /* The payload of sig4_signal(sig4_i, @{name}@) (sig4_schema(@{source}@):sig4_signal(sig4_i, @{line}@)) */
 sig4_c_struct_table(@{signal}@, sig4_i, sig4_signal(sig4_i, @{param_count}@), sig4_c_payload_type(sig4_i))}@)}@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_c_invoke(sig4_i)}@)m4_dnl
+sig4_if(sig4_schema(@{retain_count}@), @{sig4_c_equals()}@)m4_dnl
 sig4_if(sig4_schema(@{signal_count}@), @{
 const signet_signal_info sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_COUNT@{]}@ = {
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
@@ -410,7 +466,8 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 sig4_if(sig4_signal(sig4_i, @{param_count}@), @{&sig4_c_info(@{signal}@, sig4_i)_info}@, @{NULL}@), &sig4_ns@{_}@schema,
       sig4_ns@{__}@sig4_signal(sig4_i, @{name}@)_invoke, sig4_signal(sig4_i, @{queue}@), SIGNET_OVERFLOW_@{}@sig4_upper(sig4_signal(sig4_i, @{overflow}@)),
       sig4_c_flags(sig4_i), m4_dnl
-sig4_if(sig4_signal(sig4_i, @{link_count}@), @{sig4_c_links(sig4_i)}@, @{NULL, 0}@) },
+sig4_if(sig4_signal(sig4_i, @{link_count}@), @{sig4_c_links(sig4_i)}@, @{NULL, 0}@), m4_dnl
+sig4_if(sig4_signal(sig4_i, @{retain}@), @{sig4_if(sig4_signal(sig4_i, @{param_count}@), @{sig4_c_info(@{signal}@, sig4_i)_equal}@, @{NULL}@)}@, @{NULL}@) },
 }@)m4_dnl
 };
 }@)m4_dnl
@@ -423,7 +480,7 @@ m4_ifelse(sig4_pattern(sig4_i, @{typed_as}@), @{-1}@, @{NULL, &sig4_ns@{_}@schem
 @{sig4_if(sig4_signal(sig4_pattern(sig4_i, @{typed_as}@), @{param_count}@), @{&sig4_c_info(@{signal}@, sig4_pattern(sig4_i, @{typed_as}@))_info}@, @{NULL}@), &sig4_ns@{_}@schema, m4_dnl
 sig4_ns@{__}@sig4_signal(sig4_pattern(sig4_i, @{typed_as}@), @{name}@)_invoke}@),
       0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, m4_dnl
-sig4_if(sig4_pattern(sig4_i, @{signal_count}@), @{sig4_ns@{__}@links + sig4_pattern(sig4_i, @{link_off}@), sig4_pattern(sig4_i, @{signal_count}@)}@, @{NULL, 0}@) },
+sig4_if(sig4_pattern(sig4_i, @{signal_count}@), @{sig4_ns@{__}@links + sig4_pattern(sig4_i, @{link_off}@), sig4_pattern(sig4_i, @{signal_count}@)}@, @{NULL, 0}@), NULL },
 }@)m4_dnl
 };
 }@)m4_dnl

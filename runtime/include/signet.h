@@ -27,7 +27,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 3
+#define SIGNET_ABI 4
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SIGNET_NODISCARD __attribute__((warn_unused_result))
@@ -139,6 +139,10 @@ struct signet_struct_info {
 struct signet_recv;
 struct signet_event;
 
+/* Field-wise equality of two payloads of one signal (generated for `retain`
+ * signals: strings by content, floats with ==, never memcmp). */
+typedef bool signet_equal_fn(const void *a, const void *b);
+
 /* Calls receiver r of a signal with a payload taken from a queue: casts
  * r->fn back to the signal's receiver type (generated per signal). */
 typedef int signet_invoke_fn(const struct signet_recv *r, const struct signet_event *ev,
@@ -167,6 +171,7 @@ struct signet_signal_info {
     const uint32_t *links;         /* signals: the patterns that can match it;
                                       patterns: the signals it can match (ids, ascending) */
     uint32_t nlinks;
+    signet_equal_fn *equal;        /* `retain` signals: payload equality; else NULL */
 };
 
 struct signet_schema_info {
@@ -213,6 +218,7 @@ typedef struct signet_event {
                                            signal's own receivers */
     /* private: filled on first use by the accessors below */
     const void *payload_;
+    const void *previous_;              /* see signet_event_previous() */
     uint64_t seq_;
     uint64_t time_ns_;
 } signet_event;
@@ -226,6 +232,13 @@ uint64_t signet_event_seq(const signet_event *ev);
 /* CLOCK_MONOTONIC time of the emission in nanoseconds, read the first time a
  * receiver of the emission asks for it. */
 uint64_t signet_event_time_ns(const signet_event *ev);
+
+/* For a `retain` signal: the payload last sent or posted on the same
+ * concrete topic before this emission (deep-copied, strings included; cast
+ * it to the signal's payload type), or NULL when there was none, or when
+ * the emission is a queued message (the previous value is given to
+ * synchronous receivers only). Valid only during the call. */
+const void *signet_event_previous(const signet_event *ev);
 
 /* The concrete topic of the emission: the signal's topic template with each
  * {param} level replaced by the payload's value (a str as it is, a u32 in
@@ -258,6 +271,10 @@ typedef struct signet_bus_options {
     uint32_t slot_size;          /* bytes of payload per message, strings included */
     signet_overflow overflow;    /* DEFAULT means SIGNET_OVERFLOW_DROP_NEWEST */
     uint32_t block_timeout_ms;   /* deadline of SIGNET_OVERFLOW_BLOCK; SIGNET_WAIT_FOREVER */
+    /* Retained values (`retain` signals): concrete topics kept per signal;
+     * 0 means SIGNET_DEFAULT_RETAIN_TOPICS. A payload (strings included)
+     * over slot_size bytes is not retained. */
+    uint32_t retain_topics;
 } signet_bus_options;
 
 #define SIGNET_DEFAULT_MAX_RECEIVERS 65536u
@@ -265,6 +282,7 @@ typedef struct signet_bus_options {
 #define SIGNET_DEFAULT_SLOT_SIZE 256u
 #define SIGNET_DEFAULT_BLOCK_TIMEOUT_MS 1000u
 #define SIGNET_WAIT_FOREVER UINT32_MAX
+#define SIGNET_DEFAULT_RETAIN_TOPICS 64u
 
 /* Creates a bus. opts may be NULL for defaults; it is copied.
  * Returns 0, SIGNET_EINVAL (out is NULL) or SIGNET_ENOMEM. */
@@ -283,13 +301,17 @@ int signet_bus_destroy(signet_bus *bus);
 uint64_t signet_bus_error_count(const signet_bus *bus);
 
 /* Connection flags. */
-#define SIGNET_ONCE 0x1u  /* run at most once, then disconnect */
+#define SIGNET_ONCE 0x1u    /* run at most once, then disconnect */
+/* `retain` signals, and patterns (for the `retain` signals they match): */
+#define SIGNET_REPLAY 0x2u  /* on connecting, get the retained payloads at once, oldest first */
+#define SIGNET_CHANGED 0x4u /* run only when the payload differs from the previous one on
+                               its topic (the generated field-wise equality) */
 
 typedef struct signet_queue signet_queue;
 
 typedef struct signet_connect_opts {
     int32_t priority;   /* higher runs earlier; ties keep connection order */
-    uint32_t flags;     /* SIGNET_ONCE */
+    uint32_t flags;     /* SIGNET_ONCE, SIGNET_REPLAY, SIGNET_CHANGED */
     signet_queue *queue; /* non-NULL: a queued connection, run by this queue */
 } signet_connect_opts;
 
@@ -386,6 +408,7 @@ typedef struct signet_emission {
     const signet_recv *begin;     /* the emission's receivers, in order */
     const signet_recv *end;
     bool outermost_;              /* private */
+    bool unchanged_;              /* private: a retained payload equal to the previous one */
     bool patterns_;               /* private: a pattern that can match the signal
                                      has subscribers */
     int qerr_;                    /* private: first error queueing for patterns */
@@ -426,17 +449,20 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, b
 /* private: connection states, and the out-of-line halves of the helpers */
 #define SIGNET__LIVE 1u
 #define SIGNET__LIVE_ONCE 2u
-bool signet__claim_once(const signet_recv *r);
+#define SIGNET__LIVE_CHANGED 3u
+#define SIGNET__LIVE_ONCE_CHANGED 4u
+bool signet__claim_slow(signet_emission *em, const signet_recv *r);
 bool signet__emit_status(signet_emission *em, int rc);
 
 /* True when r is to be called now: it is still connected (a receiver
- * disconnected during the emission is skipped) and, for a run-once
- * receiver, this emission won the right to run it. Sets em->ev.conn. */
+ * disconnected during the emission is skipped), for a run-once receiver
+ * this emission won the right to run it, and for a SIGNET_CHANGED one the
+ * payload changed. Sets em->ev.conn. */
 static inline bool signet_emit_claim(signet_emission *em, const signet_recv *r)
 {
     uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
 
-    if (state != SIGNET__LIVE && (state == 0 || !signet__claim_once(r)))
+    if (state != SIGNET__LIVE && (state == 0 || !signet__claim_slow(em, r)))
         return false;
     em->ev.conn = r->conn;
     return true;

@@ -25,6 +25,9 @@
 
 #define NONE UINT32_MAX
 
+static void replay(signet_bus *bus, struct sigstate *ss, signet_conn conn);
+static bool rt_match(const char *f, const char *t);
+
 static struct slot *slot_at(const signet_bus *bus, uint32_t i)
 {
     return &bus->chunks[i >> CHUNK_BITS][i & (CHUNK_SIZE - 1)];
@@ -50,6 +53,13 @@ int signet_bus_create(const signet_bus_options *opts, signet_bus **out)
         free(bus);
         return SIGNET_ENOMEM;
     }
+    if (pthread_mutex_init(&bus->retain_lock, NULL) != 0) {
+        pthread_mutex_destroy(&bus->lock);
+        free(bus);
+        return SIGNET_ENOMEM;
+    }
+    if (bus->opts.retain_topics == 0)
+        bus->opts.retain_topics = SIGNET_DEFAULT_RETAIN_TOPICS;
     bus->free_head = NONE;
     bus->pending_head = NONE;
     bus->collect_count = RETIRE_BATCH;
@@ -65,6 +75,7 @@ int signet_bus_create(const signet_bus_options *opts, signet_bus **out)
         bus->opts.block_timeout_ms = SIGNET_DEFAULT_BLOCK_TIMEOUT_MS;
     int err = signet__queue_new(bus, NULL, &bus->queue);
     if (err) {
+        pthread_mutex_destroy(&bus->retain_lock);
         pthread_mutex_destroy(&bus->lock);
         free(bus);
         return err;
@@ -85,6 +96,29 @@ static void free_retired(struct snap *s, struct schemas *sc)
         free(sc);
         sc = next;
     }
+}
+
+/* Retained values of one signal: at most bus->opts.retain_topics concrete
+ * topics, each with the deep copy of its last payload. */
+struct rentry {
+    uint64_t seq;               /* bus->retain_seq when it was last updated */
+    const void *sender;
+    char *topic;
+    void *payload;              /* deep copy; NULL for a signal without parameters */
+};
+
+struct retained {
+    uint32_t n, cap;
+    struct rentry e[];
+};
+
+static void free_retained(struct retained *r)
+{
+    for (uint32_t i = 0; r && i < r->n; i++) {
+        free(r->e[i].topic);
+        free(r->e[i].payload);
+    }
+    free(r);
 }
 
 static void free_rtset(struct rtset *set)
@@ -125,6 +159,7 @@ int signet_bus_destroy(signet_bus *bus)
                 free(atomic_load_explicit(&sc->e[i].sigs[k].snap, memory_order_relaxed));
                 free(atomic_load_explicit(&sc->e[i].sigs[k].qsnap, memory_order_relaxed));
                 free(sc->e[i].sigs[k].conns);
+                free_retained(sc->e[i].sigs[k].retained);
             }
             free(sc->e[i].sigs);
             free_rtset(sc->e[i].rt);
@@ -135,6 +170,7 @@ int signet_bus_destroy(signet_bus *bus)
     for (uint32_t i = 0; i < bus->nchunks; i++)
         free(bus->chunks[i]);
     free(bus->chunks);
+    pthread_mutex_destroy(&bus->retain_lock);
     pthread_mutex_destroy(&bus->lock);
     free(bus);
     return (int)(discarded > INT32_MAX ? INT32_MAX : discarded);
@@ -308,12 +344,14 @@ static void put_recv(struct snap *snap, uint32_t i, struct slot *s)
 /* Does list[0, n) hold the same (fn, ctx) ranked before s? A run-once
  * connection is nobody's twin: once it has fired, the other connection must
  * run, and nothing rebuilds the snapshot when it fires. */
+#define NO_TWIN (SIGNET_ONCE | SIGNET_CHANGED)
+
 static bool earlier_twin(struct slot *const *list, uint32_t n, const struct slot *s)
 {
-    if (s->flags & SIGNET_ONCE)
+    if (s->flags & NO_TWIN)
         return false;
     for (uint32_t i = 0; i < n; i++)
-        if (list[i]->fn == s->fn && list[i]->ctx == s->ctx && !(list[i]->flags & SIGNET_ONCE) &&
+        if (list[i]->fn == s->fn && list[i]->ctx == s->ctx && !(list[i]->flags & NO_TWIN) &&
             rank_cmp(list[i], s) < 0)
             return true;
     return false;
@@ -635,6 +673,8 @@ static int connect_common(signet_bus *bus, const signet_signal_info *sig, const 
                           signet_fnptr *fn, void *ctx, const void *sender,
                           const signet_connect_opts *opts, signet_conn *out);
 
+#define CONNECT_FLAGS (SIGNET_ONCE | SIGNET_REPLAY | SIGNET_CHANGED)
+
 int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr *fn, void *ctx,
                    const void *sender, const signet_connect_opts *opts, signet_conn *out)
 {
@@ -644,8 +684,11 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
         return SIGNET_EABI;
     if (!valid_signal(sig))
         return SIGNET_EINVAL;
-    if (opts && (opts->flags & ~SIGNET_ONCE))
+    if (opts && (opts->flags & ~CONNECT_FLAGS))
         return SIGNET_EINVAL;
+    if (opts && (opts->flags & (SIGNET_REPLAY | SIGNET_CHANGED)) &&
+        !(sig->flags & (SIGNET_SIGNAL_RETAIN | SIGNET_SIGNAL_PATTERN)))
+        return SIGNET_EINVAL; /* nothing is retained for this signal */
     if (opts && opts->queue && !sig->invoke)
         return SIGNET_EINVAL; /* a queued receiver is called through invoke */
     return connect_common(bus, sig, NULL, fn, ctx, sender, opts, out);
@@ -758,8 +801,10 @@ static int connect_common(signet_bus *bus, const signet_signal_info *sig, const 
     s->priority = opts ? opts->priority : 0;
     s->flags = opts ? opts->flags : 0;
     s->order = bus->next_order++;
-    __atomic_store_n(&s->live, (s->flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE : SIGNET__LIVE,
-                     __ATOMIC_RELEASE);
+    uint32_t live = (s->flags & SIGNET_CHANGED)
+                        ? ((s->flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE_CHANGED : SIGNET__LIVE_CHANGED)
+                        : ((s->flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE : SIGNET__LIVE);
+    __atomic_store_n(&s->live, live, __ATOMIC_RELEASE);
     ss->conns[ss->nconns++] = index;
     if ((err = rebuild(bus, ss)) != 0) {
         /* Roll back: the slot was never published. rebuild may have moved
@@ -781,6 +826,8 @@ static int connect_common(signet_bus *bus, const signet_signal_info *sig, const 
 unlock:
     pthread_mutex_unlock(&bus->lock);
     after_write(bus, false);
+    if (err == 0 && opts && (opts->flags & SIGNET_REPLAY))
+        replay(bus, ss, *out);
     return err;
 }
 
@@ -878,6 +925,218 @@ void signet__bus_unbind(signet_bus *bus, signet_queue *q)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Retained values */
+
+/* Records payload as the last one on its concrete topic. *prev gets the
+ * previous payload on that topic (the caller frees it; NULL if none or for
+ * a signal without parameters); returns whether the payload equals it.
+ * A topic that cannot be built, or a payload over slot_size bytes, is not
+ * retained (and drops what that topic held). */
+static bool retain_update(signet_bus *bus, struct sigstate *ss, const void *sender,
+                          const void *payload, void **prev)
+{
+    const signet_signal_info *sig = ss->info;
+    char buf[SIGNET_TOPIC_MAX_BYTES + 1];
+    const char *topic = signet_topic(sig, payload, buf, sizeof buf);
+    size_t size = sig->payload && payload ? signet__payload_bytes(sig->payload, payload) : 0;
+    bool keep = topic && size <= bus->opts.slot_size;
+    void *copy = NULL;
+    char *name = NULL;
+
+    *prev = NULL;
+    if (keep && size) {
+        if ((copy = malloc(size)) != NULL)
+            signet__payload_copy(sig->payload, copy, payload);
+        else
+            keep = false;
+    }
+    bool found = false, unchanged = false;
+    pthread_mutex_lock(&bus->retain_lock);
+    struct retained *r = ss->retained;
+    uint32_t at = r ? r->n : 0;
+    for (uint32_t i = 0; topic && r && i < r->n; i++) {
+        if (strcmp(r->e[i].topic, topic) == 0) {
+            at = i;
+            found = true;
+            break;
+        }
+    }
+    if (found) {
+        *prev = r->e[at].payload;
+        unchanged = keep && (!sig->payload || (*prev && sig->equal && sig->equal(*prev, copy)));
+        if (keep) {
+            r->e[at].payload = copy;
+            r->e[at].seq = ++bus->retain_seq;
+            r->e[at].sender = sender;
+            copy = NULL;
+        } else {
+            free(r->e[at].topic);
+            r->e[at] = r->e[--r->n];
+        }
+    } else if (keep) {
+        if (!r) {
+            r = malloc(sizeof *r + bus->opts.retain_topics * sizeof r->e[0]);
+            if (r) {
+                r->n = 0;
+                r->cap = bus->opts.retain_topics;
+                ss->retained = r;
+            }
+        }
+        if (r && r->n == r->cap) {
+            /* Full: the topic updated longest ago makes room. */
+            uint32_t old = 0;
+            for (uint32_t i = 1; i < r->n; i++)
+                if (r->e[i].seq < r->e[old].seq)
+                    old = i;
+            free(r->e[old].topic);
+            free(r->e[old].payload);
+            r->e[old] = r->e[--r->n];
+        }
+        size_t len = strlen(topic) + 1;
+        if (r && (name = malloc(len)) != NULL) {
+            memcpy(name, topic, len);
+            r->e[r->n++] = (struct rentry){++bus->retain_seq, sender, name, copy};
+            copy = NULL;
+        }
+    }
+    pthread_mutex_unlock(&bus->retain_lock);
+    free(copy);
+    return unchanged;
+}
+
+/* The state of a retained signal, created when nothing was connected to
+ * its schema yet (values are retained before anyone listens). */
+static struct sigstate *retain_state(signet_bus *bus, const signet_signal_info *sig,
+                                     struct sigstate *ss)
+{
+    if (ss)
+        return ss;
+    int err = 0;
+    pthread_mutex_lock(&bus->lock);
+    ss = sigstate_for(bus, sig, &err);
+    pthread_mutex_unlock(&bus->lock);
+    return ss;
+}
+
+/* signet_emit_begin's part for a retained signal (in the read section). */
+__attribute__((noinline)) static struct sigstate *retain_emit(signet_emission *em,
+                                                              struct sigstate *ss)
+{
+    void *prev;
+
+    ss = retain_state(em->ev.bus, em->ev.signal, ss);
+    if (!ss)
+        return NULL;
+    em->unchanged_ = retain_update(em->ev.bus, ss, em->ev.sender, em->ev.payload_, &prev);
+    em->ev.previous_ = prev;
+    return ss;
+}
+
+struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *sig,
+                                     const void *payload, struct sigstate *ss, bool *unchanged)
+{
+    void *prev;
+
+    ss = retain_state(bus, sig, ss);
+    if (!ss)
+        return NULL;
+    *unchanged = retain_update(bus, ss, NULL, payload, &prev);
+    free(prev);
+    return ss;
+}
+
+const void *signet_event_previous(const signet_event *ev)
+{
+    return ev ? ev->previous_ : NULL;
+}
+
+/* One retained payload to replay. */
+struct replayed {
+    uint64_t seq;
+    const signet_signal_info *sig;
+    const void *sender;
+    void *payload;
+};
+
+static int by_seq(const void *a, const void *b)
+{
+    const struct replayed *x = a, *y = b;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Copies the retained values of signal k of ss's schema that a connection
+ * to ss (filter: its pattern, NULL for the signal itself) from sender gets
+ * into *list (retain_lock held). */
+static void collect_retained(struct sigstate *sigs, uint32_t k, const char *filter,
+                             const void *sender, struct replayed **list, size_t *n, size_t *cap)
+{
+    struct retained *r = sigs[k].retained;
+    const signet_signal_info *sig = sigs[k].info;
+
+    for (uint32_t i = 0; r && i < r->n; i++) {
+        const struct rentry *e = &r->e[i];
+        if ((sender && e->sender != sender) || (filter && !rt_match(filter, e->topic)))
+            continue;
+        if (*n == *cap) {
+            size_t grown = *cap ? *cap * 2 : 16;
+            struct replayed *l = realloc(*list, grown * sizeof *l);
+            if (!l)
+                return;
+            *list = l;
+            *cap = grown;
+        }
+        void *copy = NULL;
+        if (e->payload) {
+            size_t size = signet__payload_bytes(sig->payload, e->payload);
+            if (!(copy = malloc(size)))
+                return;
+            signet__payload_copy(sig->payload, copy, e->payload);
+        }
+        (*list)[(*n)++] = (struct replayed){e->seq, sig, e->sender, copy};
+    }
+}
+
+/* SIGNET_REPLAY: calls the new connection conn (to ss) with every retained
+ * payload it would have received, oldest first, on this thread. Stops when
+ * it returns SIGNET_STOP or is disconnected. Outside any lock. */
+static void replay(signet_bus *bus, struct sigstate *ss, signet_conn conn)
+{
+    const signet_signal_info *info = ss->info;
+    struct slot *slot = slot_at(bus, conn.index);
+    struct sigstate *sigs = ss->rt->sigs;
+    const char *filter = (info->flags & SIGNET_SIGNAL_PATTERN) ? info->topic : NULL;
+    const void *sender = slot->sender;
+    struct replayed *list = NULL;
+    size_t n = 0, cap = 0;
+
+    pthread_mutex_lock(&bus->retain_lock);
+    if (!filter)
+        collect_retained(sigs, info->id, NULL, sender, &list, &n, &cap);
+    else if (info->flags & SIGNET__SIGNAL_RUNTIME)
+        for (uint32_t k = 0; k < ss->rt->nsignals; k++)
+            collect_retained(sigs, k, filter, sender, &list, &n, &cap);
+    else
+        for (uint32_t i = 0; i < info->nlinks; i++)
+            collect_retained(sigs, info->links[i], filter, sender, &list, &n, &cap);
+    pthread_mutex_unlock(&bus->retain_lock);
+    qsort(list, n, sizeof *list, by_seq);
+
+    signet_recv r = {slot->fn, slot->ctx, &slot->live, conn};
+    for (size_t i = 0; i < n; i++) {
+        signet_emission em = {0};
+        em.ev = (signet_event){.sender = list[i].sender, .signal = list[i].sig, .bus = bus,
+                               .pattern = filter ? info : NULL, .payload_ = list[i].payload};
+        if (slot->generation != conn.generation || !signet_emit_claim(&em, &r))
+            break;
+        if (signet_emit_stop(&em, info->invoke(&r, &em.ev, list[i].payload)))
+            break;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(list[i].payload);
+    free(list);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Emission */
 
 /* A thread's first emission registers it for RCU, then starts over; a tail
@@ -913,6 +1172,10 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     em->ss_ = ss;
     em->qerr_ = 0;
     em->patterns_ = false;
+    em->unchanged_ = false;
+    em->ev.previous_ = NULL;
+    if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
+        em->ss_ = ss = retain_emit(em, ss);
     if (ss) {
         em->patterns_ = atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0;
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
@@ -932,6 +1195,8 @@ int signet_emit_end(signet_emission *em, int ran)
     }
     if (__builtin_expect(em->qerr_ < 0, 0))
         ran = em->qerr_;
+    if (__builtin_expect(em->ev.previous_ != NULL, 0))
+        free((void *)em->ev.previous_);
     signet__rcu_unlock(em->outermost_);
     return ran;
 }
@@ -976,7 +1241,8 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, b
             em->ev.pattern = NULL;
         }
         if (q) {
-            int rc = signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_, NULL, q);
+            int rc = signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_, NULL, q,
+                                     em->unchanged_);
             if (rc < 0 && !em->qerr_)
                 em->qerr_ = rc;
         }
@@ -989,10 +1255,19 @@ int signet_invoke_generic(const signet_recv *r, const signet_event *ev, const vo
     return ((signet_fn *)r->fn)(r->ctx, ev, payload);
 }
 
-bool signet__claim_once(const signet_recv *r)
+bool signet__claim_slow(signet_emission *em, const signet_recv *r)
 {
-    uint32_t expected = SIGNET__LIVE_ONCE;
-    return __atomic_compare_exchange_n(r->state_, &expected, 0, false, __ATOMIC_ACQ_REL,
+    uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
+
+    if (state == SIGNET__LIVE_CHANGED || state == SIGNET__LIVE_ONCE_CHANGED) {
+        if (em->unchanged_)
+            return false;
+        if (state == SIGNET__LIVE_CHANGED)
+            return true;
+    } else if (state != SIGNET__LIVE_ONCE) {
+        return state == SIGNET__LIVE;
+    }
+    return __atomic_compare_exchange_n(r->state_, &state, 0, false, __ATOMIC_ACQ_REL,
                                        __ATOMIC_ACQUIRE);
 }
 
@@ -1114,7 +1389,7 @@ int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,
         return SIGNET_EINVAL;
     if (schema->abi != SIGNET_ABI)
         return SIGNET_EABI;
-    if (schema->signal_count == 0 || (opts && (opts->flags & ~SIGNET_ONCE)))
+    if (schema->signal_count == 0 || (opts && (opts->flags & ~CONNECT_FLAGS)))
         return SIGNET_EINVAL;
     int err = check_pattern(pattern, strnlen(pattern, SIGNET_TOPIC_MAX_BYTES + 1));
     if (err)
@@ -1161,7 +1436,7 @@ int signet__rt_emit(signet_emission *em, bool stopped, int *qerr)
         }
         if (q) {
             int rc = signet__post_to(em->ev.bus, ss, &rp->ss, em->ev.sender, em->ev.payload_,
-                                     NULL, q);
+                                     NULL, q, em->unchanged_);
             if (rc < 0 && !*qerr)
                 *qerr = rc;
         }
@@ -1169,7 +1444,8 @@ int signet__rt_emit(signet_emission *em, bool stopped, int *qerr)
     return ran;
 }
 
-int signet__rt_post(signet_bus *bus, struct sigstate *ss, const void *sender, const void *payload)
+int signet__rt_post(signet_bus *bus, struct sigstate *ss, const void *sender, const void *payload,
+                    bool unchanged)
 {
     struct rtset *set = ss->rt;
     int count = 0, first_err = 0;
@@ -1185,7 +1461,7 @@ int signet__rt_post(signet_bus *bus, struct sigstate *ss, const void *sender, co
         struct snap *q = atomic_load_explicit(&rp->ss.qsnap, memory_order_seq_cst);
         if ((!s && !q) || !rt_match(rp->filter, topic))
             continue;
-        int rc = signet__post_to(bus, ss, &rp->ss, sender, payload, s, q);
+        int rc = signet__post_to(bus, ss, &rp->ss, sender, payload, s, q, unchanged);
         if (rc < 0) {
             if (!first_err)
                 first_err = rc;

@@ -83,6 +83,7 @@ struct sigstate {
      * have a published snapshot, direct or queued. A pattern: whether it
      * has one (guarded by the bus mutex). */
     _Atomic uint32_t active_patterns;
+    struct retained *retained;  /* `retain` signals: guarded by the bus's retain_lock */
 };
 
 /* A pattern subscribed at run time (signet_subscribe_pattern): its own
@@ -148,6 +149,8 @@ struct signet_bus {
     signet_stats gone;          /* counters of destroyed queues */
     _Atomic uint64_t seq;
     _Atomic uint64_t errors;
+    pthread_mutex_t retain_lock; /* guards every signal's retained values */
+    uint64_t retain_seq;         /* update order of retained values */
 };
 
 static inline uint32_t signet__hash_sender(const void *sender, uint32_t shift)
@@ -207,7 +210,7 @@ void signet__bus_unbind(signet_bus *bus, signet_queue *q);
 int signet__rt_emit(signet_emission *em, bool stopped, int *qerr);
 /* Queues a post for the run-time patterns (inside a read section). */
 int signet__rt_post(signet_bus *bus, struct sigstate *ss, const void *sender,
-                    const void *payload);
+                    const void *payload, bool unchanged);
 
 /* queue.c */
 int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_queue **out);
@@ -222,6 +225,15 @@ int signet__enqueue_emission(signet_emission *em);     /* signet_emit_end's queu
  * non-NULL, queued ones on their queues. Inside a read section. */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
                     const void *sender, const void *payload, const struct snap *direct,
-                    const struct snap *queued);
+                    const struct snap *queued, bool unchanged);
+/* queue.c: a payload's deep copy (struct, then its strings): its size, and
+ * the copy into dst (that many bytes). */
+size_t signet__payload_bytes(const signet_struct_info *si, const void *payload);
+void signet__payload_copy(const signet_struct_info *si, void *dst, const void *payload);
+/* bus.c: records a post of a retained signal (inside a read section);
+ * returns the signal's state (created if needed: NULL when memory ran
+ * out) and whether the payload equals the previous one on its topic. */
+struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *sig,
+                                     const void *payload, struct sigstate *ss, bool *unchanged);
 
 #endif /* SIGNET_BUS_H */

@@ -55,6 +55,7 @@ struct msg {
     uint64_t order_end;         /* receivers connected later do not run */
     uint32_t len;               /* payload bytes, strings included */
     bool direct;                /* also run the signal's direct receivers */
+    bool unchanged;             /* retained payload equal to the previous one */
 };
 
 /* A ring cell: seq == pos: free for the producer of position pos;
@@ -291,6 +292,18 @@ static void copy_strings(const signet_struct_info *si, unsigned char *p, unsigne
     }
 }
 
+size_t signet__payload_bytes(const signet_struct_info *si, const void *payload)
+{
+    return si ? si->size + strings_size(si, payload) : 0;
+}
+
+void signet__payload_copy(const signet_struct_info *si, void *dst, const void *payload)
+{
+    unsigned char *tail = (unsigned char *)dst + si->size;
+    memcpy(dst, payload, si->size);
+    copy_strings(si, dst, &tail);
+}
+
 static size_t payload_size(const struct sigstate *ss, const void *payload)
 {
     const signet_struct_info *si = ss->info->payload;
@@ -402,7 +415,8 @@ static void note_depth(signet_queue *q, size_t pos)
 /* Queues one message for q. *len is the payload's size, measured on first
  * use (SIZE_MAX: not yet). */
 static int enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *sender,
-                   const void *payload, uint64_t order_end, bool direct, size_t *len)
+                   const void *payload, uint64_t order_end, bool direct, bool unchanged,
+                   size_t *len)
 {
     if (__builtin_expect(atomic_load_explicit(&q->closed, memory_order_relaxed), 0))
         return refuse(q, ss, SIGNET_ECLOSED);
@@ -424,6 +438,7 @@ static int enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, co
     c->m.order_end = order_end;
     c->m.len = (uint32_t)*len;
     c->m.direct = direct;
+    c->m.unchanged = unchanged;
     if (*len) {
         const signet_struct_info *si = ss->info->payload;
         unsigned char *dst = payload_of(c);
@@ -446,7 +461,8 @@ static int enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, co
  * receiver of sender bound to (inside a read section). direct and queued
  * are rs's snapshots; ss is the emitted signal. */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
-                    const void *payload, const struct snap *direct, const struct snap *queued)
+                    const void *payload, const struct snap *direct, const struct snap *queued,
+                    bool unchanged)
 {
     size_t len = SIZE_MAX;
     int count = 0, first_err = 0;
@@ -456,7 +472,8 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
     if (direct) {
         signet__receivers(direct, sender, &b, &e);
         if (b != e) {
-            int rc = enqueue(bus->queue, ss, rs, sender, payload, direct->order_end, true, &len);
+            int rc = enqueue(bus->queue, ss, rs, sender, payload, direct->order_end, true, unchanged,
+                             &len);
             if (rc < 0)
                 first_err = rc;
             else
@@ -474,7 +491,7 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
                 seen = qi[j].queue == q;
             if (seen)
                 continue;
-            int rc = enqueue(q, ss, rs, sender, payload, queued->order_end, false, &len);
+            int rc = enqueue(q, ss, rs, sender, payload, queued->order_end, false, unchanged, &len);
             if (rc < 0) {
                 if (!first_err)
                     first_err = rc;
@@ -511,10 +528,13 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
     bool outermost = signet__rcu_lock();
     int count = 0, first_err = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
+    bool unchanged = false;
+    if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
+        ss = signet__retain_post(bus, sig, payload, ss, &unchanged);
     if (ss) {
         tally(signet__post_to(bus, ss, ss, sender, payload,
                               atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                              atomic_load_explicit(&ss->qsnap, memory_order_seq_cst)),
+                              atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), unchanged),
               &count, &first_err);
         /* Then the patterns, as a send runs them: the schema's, then the
          * run-time ones. */
@@ -528,10 +548,10 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
                 struct snap *d = atomic_load_explicit(&ps->snap, memory_order_seq_cst);
                 struct snap *q = atomic_load_explicit(&ps->qsnap, memory_order_seq_cst);
                 if (d || q)
-                    tally(signet__post_to(bus, ss, ps, sender, payload, d, q), &count,
+                    tally(signet__post_to(bus, ss, ps, sender, payload, d, q, unchanged), &count,
                           &first_err);
             }
-            tally(signet__rt_post(bus, ss, sender, payload), &count, &first_err);
+            tally(signet__rt_post(bus, ss, sender, payload, unchanged), &count, &first_err);
         }
     }
     signet__rcu_unlock(outermost);
@@ -552,7 +572,8 @@ int signet__enqueue_emission(signet_emission *em)
     if (!sig->invoke)
         return 0; /* cannot happen: connect refuses queued receivers then */
     struct sigstate *ss = signet__sigstate(bus, sig);
-    return signet__post_to(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_);
+    return signet__post_to(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_,
+                           em->unchanged_);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -601,6 +622,8 @@ static void run_message(signet_queue *q, struct cell *c)
     em.ev.time_ns_ = 0;
     em.begin = em.end = NULL;
     em.queued_ = NULL;
+    em.unchanged_ = m->unchanged;
+    em.ev.previous_ = NULL;
     em.ss_ = NULL;
     em.qerr_ = 0;
     em.patterns_ = false;

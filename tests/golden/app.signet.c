@@ -43,10 +43,10 @@ static int app__server_stop_invoke(const signet_recv *r, const signet_event *ev,
 const signet_signal_info app_signals[APP_SIGNAL_COUNT] = {
     { "server_start", APP_SIGNAL_SERVER_START, "server_start", &app__server_start_info, &app_schema,
       app__server_start_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      0, NULL, 0 },
+      0, NULL, 0, NULL },
     { "server_stop", APP_SIGNAL_SERVER_STOP, "server_stop", &app__server_stop_info, &app_schema,
       app__server_stop_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      0, NULL, 0 },
+      0, NULL, 0, NULL },
 };
 
 const signet_schema_info app_schema = {

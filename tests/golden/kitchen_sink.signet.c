@@ -203,30 +203,47 @@ static int ks__last_invoke(const signet_recv *r, const signet_event *ev, const v
     return ((ks_last_fn *)r->fn)(r->ctx, ev, (const ks_last *)payload);
 }
 
+/* Field-wise payload equality, for `retain` signals (signet_signal_info.equal). */
+static bool ks__str_equal(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool ks__odd_equal(const void *a_, const void *b_)
+{
+    const ks_odd *a = (ks_odd const *)a_, *b = (ks_odd const *)b_;
+
+    if (!ks__str_equal(a->room, b->room))
+        return false;
+    if (a->id != b->id)
+        return false;
+    return true;
+}
+
 const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
     { "ping", KS_SIGNAL_PING, "ping", NULL, &ks_schema,
       ks__ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      0, NULL, 0 },
+      0, NULL, 0, NULL },
     { "every", KS_SIGNAL_EVERY, "every", &ks__every_info, &ks_schema,
       ks__every_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      0, NULL, 0 },
+      0, NULL, 0, NULL },
     { "shapes", KS_SIGNAL_SHAPES, "shapes", &ks__shapes_info, &ks_schema,
       ks__shapes_invoke, 8, SIGNET_OVERFLOW_BLOCK,
-      0, NULL, 0 },
+      0, NULL, 0, NULL },
     { "odd", KS_SIGNAL_ODD, "odd/\100home/{room}/{id}/a*\057q\077?=/$1/m4\137x/sig4\137y", &ks__odd_info, &ks_schema,
       ks__odd_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN, ks__links + 0, 2 },
+      SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN, ks__links + 0, 2, ks__odd_equal },
     { "last", KS_SIGNAL_LAST, "last", &ks__last_info, &ks_schema,
       ks__last_invoke, 2, SIGNET_OVERFLOW_DROP_NEWEST,
-      0, NULL, 0 },
+      0, NULL, 0, NULL },
 };
 
 /* The patterns, described like signals: a subscription is a connection. */
 static const signet_signal_info ks__pattern_infos[KS__NPATTERNS] = {
     { "odd_all", KS_SIGNAL_COUNT + KS__PATTERN_ODD_ALL, "odd/#", &ks__odd_info, &ks_schema, ks__odd_invoke,
-      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, ks__links + 2, 1 },
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, ks__links + 2, 1, NULL },
     { "any_home", KS_SIGNAL_COUNT + KS__PATTERN_ANY_HOME, "odd/+/+/+/a*\057#", &ks__odd_info, &ks_schema, ks__odd_invoke,
-      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, ks__links + 3, 1 },
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, ks__links + 3, 1, NULL },
 };
 
 const signet_schema_info ks_schema = {

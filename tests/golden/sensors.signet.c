@@ -157,40 +157,53 @@ static int sensors__alarm_invoke(const signet_recv *r, const signet_event *ev, c
     return ((sensors_alarm_fn *)r->fn)(r->ctx, ev, (const sensors_alarm *)payload);
 }
 
+/* Field-wise payload equality, for `retain` signals (signet_signal_info.equal). */
+
+static bool sensors__battery_low_equal(const void *a_, const void *b_)
+{
+    const sensors_battery_low *a = (sensors_battery_low const *)a_, *b = (sensors_battery_low const *)b_;
+
+    if (a->sensor != b->sensor)
+        return false;
+    if (a->percent != b->percent)
+        return false;
+    return true;
+}
+
 const signet_signal_info sensors_signals[SENSORS_SIGNAL_COUNT] = {
     { "started", SENSORS_SIGNAL_STARTED, "started", NULL, &sensors_schema,
       sensors__started_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      0, sensors__links + 0, 1 },
+      0, sensors__links + 0, 1, NULL },
     { "stopped", SENSORS_SIGNAL_STOPPED, "stopped", &sensors__stopped_info, &sensors_schema,
       sensors__stopped_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      0, sensors__links + 1, 1 },
+      0, sensors__links + 1, 1, NULL },
     { "reading_taken", SENSORS_SIGNAL_READING_TAKEN, "reading_taken", &sensors__reading_taken_info, &sensors_schema,
       sensors__reading_taken_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      0, sensors__links + 2, 1 },
+      0, sensors__links + 2, 1, NULL },
     { "door_changed", SENSORS_SIGNAL_DOOR_CHANGED, "house/{room}/door", &sensors__door_changed_info, &sensors_schema,
       sensors__door_changed_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      SIGNET_SIGNAL_CAPTURES, sensors__links + 3, 2 },
+      SIGNET_SIGNAL_CAPTURES, sensors__links + 3, 2, NULL },
     { "temp", SENSORS_SIGNAL_TEMP, "sensors/{room}/{sensor}/temp", &sensors__temp_info, &sensors_schema,
       sensors__temp_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      SIGNET_SIGNAL_CAPTURES, sensors__links + 5, 3 },
+      SIGNET_SIGNAL_CAPTURES, sensors__links + 5, 3, NULL },
     { "battery_low", SENSORS_SIGNAL_BATTERY_LOW, "battery_low", &sensors__battery_low_info, &sensors_schema,
       sensors__battery_low_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-      SIGNET_SIGNAL_RETAIN, sensors__links + 8, 1 },
+      SIGNET_SIGNAL_RETAIN, sensors__links + 8, 1, sensors__battery_low_equal },
     { "alarm", SENSORS_SIGNAL_ALARM, "alarm", &sensors__alarm_info, &sensors_schema,
       sensors__alarm_invoke, 64, SIGNET_OVERFLOW_DROP_OLDEST,
-      0, sensors__links + 9, 1 },
+      0, sensors__links + 9, 1, NULL },
 };
 
 /* The patterns, described like signals: a subscription is a connection. */
 static const signet_signal_info sensors__pattern_infos[SENSORS__NPATTERNS] = {
     { "kitchen", SENSORS_SIGNAL_COUNT + SENSORS__PATTERN_KITCHEN, "sensors/kitchen/+/temp", &sensors__temp_info, &sensors_schema, sensors__temp_invoke,
-      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 10, 1 },
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 10, 1, NULL },
     { "sensor7", SENSORS_SIGNAL_COUNT + SENSORS__PATTERN_SENSOR7, "sensors/+/7/temp", &sensors__temp_info, &sensors_schema, sensors__temp_invoke,
-      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 11, 1 },
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 11, 1, NULL },
     { "doors", SENSORS_SIGNAL_COUNT + SENSORS__PATTERN_DOORS, "house/+/door", &sensors__door_changed_info, &sensors_schema, sensors__door_changed_invoke,
-      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 12, 1 },
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 12, 1, NULL },
     { "everything", SENSORS_SIGNAL_COUNT + SENSORS__PATTERN_EVERYTHING, "#", NULL, &sensors_schema, signet_invoke_generic,
-      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 13, 7 },
+      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, sensors__links + 13, 7, NULL },
 };
 
 const signet_schema_info sensors_schema = {

@@ -37,9 +37,9 @@ static int t_bare_invoke(const signet_recv *r, const signet_event *ev, const voi
 extern const signet_schema_info t_schema;
 enum { T_PING, T_PONG, T_BARE, T_COUNT };
 static const signet_signal_info t_signals[T_COUNT] = {
-    {"ping", T_PING, "ping", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0},
-    {"pong", T_PONG, "pong", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0},
-    {"bare", T_BARE, "bare", NULL, &t_schema, t_bare_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0},
+    {"ping", T_PING, "ping", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0, NULL},
+    {"pong", T_PONG, "pong", &t_ping_info, &t_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0, NULL},
+    {"bare", T_BARE, "bare", NULL, &t_schema, t_bare_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0, NULL},
 };
 const signet_schema_info t_schema = {SIGNET_ABI, "t", "t.signet", T_COUNT, t_signals, 0, NULL};
 

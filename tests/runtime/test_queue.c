@@ -19,9 +19,9 @@ extern const signet_schema_info u_schema;
 enum { U_CAPPED, U_STRICT, U_COUNT };
 static const signet_signal_info u_signals[U_COUNT] = {
     {"capped", U_CAPPED, "capped", &t_ping_info, &u_schema, t_ping_invoke, 3,
-     SIGNET_OVERFLOW_DROP_OLDEST, 0, NULL, 0},
+     SIGNET_OVERFLOW_DROP_OLDEST, 0, NULL, 0, NULL},
     {"strict", U_STRICT, "strict", &t_ping_info, &u_schema, t_ping_invoke, 2,
-     SIGNET_OVERFLOW_DROP_NEWEST, 0, NULL, 0},
+     SIGNET_OVERFLOW_DROP_NEWEST, 0, NULL, 0, NULL},
 };
 const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT, u_signals, 0, NULL};
 

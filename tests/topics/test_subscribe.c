@@ -608,6 +608,181 @@ static void runtime_pattern_reaches_posts(void)
     signet_bus_destroy(bus);
 }
 
+/* ---- retained values ---- */
+
+struct tank_rx {
+    char log[512];
+    int calls;
+    bool had_previous;
+    double prev_litres;
+    char prev_note[32];
+};
+
+static void tank_note(struct tank_rx *t, const signet_event *ev, const subs_level *msg)
+{
+    const subs_level *prev = signet_event_previous(ev);
+    size_t len = strlen(t->log);
+    t->calls++;
+    t->had_previous = prev != NULL;
+    if (prev) {
+        t->prev_litres = prev->litres;
+        snprintf(t->prev_note, sizeof t->prev_note, "%s", prev->note);
+    }
+    snprintf(t->log + len, sizeof t->log - len, "%s/%u=%g ", msg->tank, (unsigned)msg->sensor,
+             msg->litres);
+}
+
+static int on_level(void *ctx, const signet_event *ev, const subs_level *msg)
+{
+    tank_note(ctx, ev, msg);
+    return 0;
+}
+
+static int on_level_generic(void *ctx, const signet_event *ev, const void *payload)
+{
+    const subs_level *msg = subs_level_of(ev, payload);
+    if (msg)
+        tank_note(ctx, ev, msg);
+    return 0;
+}
+
+static void retain_previous_value_per_topic(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct tank_rx t = {0};
+    signet_conn c;
+    char note[32] = "first";
+    CHECK_OK(subs_level_connect(bus, on_level, &t, SIGNET_ANY, &c));
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 10.0, note), 1);
+    CHECK(!t.had_previous);
+    strcpy(note, "second"); /* the retained copy does not point at the caller's buffer */
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 20.0, note), 1);
+    CHECK(t.had_previous);
+    CHECK(t.prev_litres == 10.0);
+    CHECK(strcmp(t.prev_note, "first") == 0);
+    CHECK_EQ(subs_level_send(bus, NULL, "b", 1, 5.0, note), 1); /* another topic */
+    CHECK(!t.had_previous);
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 30.0, note), 1);
+    CHECK(t.prev_litres == 20.0);
+    /* A signal without captures has one topic. */
+    struct sub m = {.tag = 'm'};
+    (void)m;
+    CHECK_EQ(subs_mode_send(bus, NULL, 1), 0);
+    CHECK_EQ(subs_mode_send(bus, NULL, 2), 0);
+    signet_bus_destroy(bus);
+}
+
+static int on_mode(void *ctx, const signet_event *ev, const subs_mode *msg)
+{
+    const subs_mode *prev = signet_event_previous(ev);
+    int *seen = ctx;
+    *seen = msg->value * 10 + (prev ? prev->value : 0);
+    return 0;
+}
+
+static void retain_signal_without_captures_keeps_one_topic(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    int seen = 0;
+    signet_conn c;
+    CHECK_EQ(subs_mode_send(bus, NULL, 1), 0); /* retained before anyone listens */
+    CHECK_OK(subs_mode_connect(bus, on_mode, &seen, SIGNET_ANY, &c));
+    CHECK_EQ(subs_mode_send(bus, NULL, 2), 1);
+    CHECK_EQ(seen, 21);
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY};
+    int replayed = 0;
+    CHECK_OK(subs_mode_connect_opts(bus, on_mode, &replayed, SIGNET_ANY, &replay, &c));
+    CHECK_EQ(replayed, 20); /* the last value, without a previous one */
+    signet_bus_destroy(bus);
+}
+
+static void retain_replay_on_subscribe_oldest_first(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    int x;
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 1.0, "n"), 0);
+    CHECK_EQ(subs_level_send(bus, &x, "b", 2, 2.0, "n"), 0);
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 3.0, "n"), 0); /* a/1 is now the newest */
+    CHECK_EQ(subs_level_send(bus, NULL, "c", 3, 4.0, "n"), 0);
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 2, 5.0, "n"), 0);
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY};
+    struct tank_rx all = {0}, onlyx = {0}, pat = {0}, rt = {0}, plain = {0};
+    signet_conn c;
+    CHECK_OK(subs_level_connect_opts(bus, on_level, &all, SIGNET_ANY, &replay, &c));
+    CHECK(strcmp(all.log, "b/2=2 a/1=3 c/3=4 a/2=5 ") == 0);
+    CHECK(!all.had_previous);
+    CHECK_OK(subs_level_connect_opts(bus, on_level, &onlyx, &x, &replay, &c));
+    CHECK(strcmp(onlyx.log, "b/2=2 ") == 0);
+    CHECK_OK(subs_tank_a_subscribe_opts(bus, on_level, &pat, SIGNET_ANY, &replay, &c));
+    CHECK(strcmp(pat.log, "a/1=3 a/2=5 ") == 0);
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "tanks/+/2/#", on_level_generic, &rt,
+                                      SIGNET_ANY, &replay, &c));
+    CHECK(strcmp(rt.log, "b/2=2 a/2=5 ") == 0);
+    CHECK_OK(subs_level_connect(bus, on_level, &plain, SIGNET_ANY, &c));
+    CHECK_EQ(plain.calls, 0); /* no replay without the flag */
+    /* Replay is only for retained signals. */
+    struct sub s = {.tag = 'S'};
+    CHECK_EQ(subs_temp_connect_opts(bus, on_temp, &s, SIGNET_ANY, &replay, &c), SIGNET_EINVAL);
+    signet_bus_destroy(bus);
+}
+
+static void retain_bound_is_enforced(void)
+{
+    signet_bus_options opts = {.retain_topics = 2, .slot_size = 96};
+    signet_bus *bus = new_bus(&opts);
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 1.0, "n"), 0);
+    CHECK_EQ(subs_level_send(bus, NULL, "b", 1, 2.0, "n"), 0);
+    CHECK_EQ(subs_level_send(bus, NULL, "c", 1, 3.0, "n"), 0); /* evicts a/1, the oldest */
+    char big[128];
+    memset(big, 'z', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK_EQ(subs_level_send(bus, NULL, "d", 1, 4.0, big), 0); /* over slot_size: not kept */
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY};
+    struct tank_rx t = {0};
+    signet_conn c;
+    CHECK_OK(subs_level_connect_opts(bus, on_level, &t, SIGNET_ANY, &replay, &c));
+    CHECK(strcmp(t.log, "b/1=2 c/1=3 ") == 0);
+    /* An over-long payload on a retained topic drops what the topic held. */
+    CHECK_EQ(subs_level_send(bus, NULL, "b", 1, 5.0, big), 1);
+    CHECK(t.had_previous);
+    struct tank_rx u = {0};
+    CHECK_OK(subs_level_connect_opts(bus, on_level, &u, SIGNET_ANY, &replay, &c));
+    CHECK(strcmp(u.log, "c/1=3 ") == 0);
+    signet_bus_destroy(bus);
+}
+
+static void retain_only_when_changed(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct tank_rx changed = {0}, every = {0}, pat = {0};
+    signet_connect_opts only = {.flags = SIGNET_CHANGED};
+    signet_conn c;
+    CHECK_OK(subs_level_connect_opts(bus, on_level, &changed, SIGNET_ANY, &only, &c));
+    CHECK_OK(subs_level_connect(bus, on_level, &every, SIGNET_ANY, &c));
+    CHECK_OK(subs_tank_a_subscribe_opts(bus, on_level, &pat, SIGNET_ANY, &only, &c));
+    char n1[8] = "same", n2[8] = "same"; /* equal strings in different buffers */
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 1.0, n1), 3);
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 1.0, n2), 1);
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 1.0, "other"), 3); /* a string differs */
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 2.0, "other"), 3); /* a number differs */
+    CHECK_EQ(subs_level_send(bus, NULL, "b", 1, 2.0, "other"), 2);  /* a new topic */
+    CHECK_EQ(subs_level_send(bus, NULL, "b", 1, 2.0, "other"), 1);
+    CHECK_EQ(changed.calls, 4);
+    CHECK_EQ(every.calls, 6);
+    CHECK_EQ(pat.calls, 3);
+    /* Posts skip unchanged payloads too; queued messages carry no previous value. */
+    CHECK_EQ(subs_level_post(bus, NULL, "b", 1, 2.0, "other"), 1); /* one message, 2 receivers */
+    CHECK_EQ(subs_level_post(bus, NULL, "b", 1, 3.0, "other"), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK_EQ(changed.calls, 5);
+    CHECK_EQ(every.calls, 8);
+    CHECK(!every.had_previous);
+    /* Only for retained signals. */
+    struct sub s = {.tag = 'S'};
+    CHECK_EQ(subs_temp_connect_opts(bus, on_temp, &s, SIGNET_ANY, &only, &c), SIGNET_EINVAL);
+    signet_bus_destroy(bus);
+}
+
 #define CASE(f)                                                                                \
     {                                                                                          \
         #f, f                                                                                  \
@@ -638,6 +813,11 @@ static const struct test_case cases[] = {
     CASE(runtime_pattern_keeps_sender_stop_and_error_rules),
     CASE(runtime_pattern_disconnect_and_run_once),
     CASE(runtime_pattern_reaches_posts),
+    CASE(retain_previous_value_per_topic),
+    CASE(retain_signal_without_captures_keeps_one_topic),
+    CASE(retain_replay_on_subscribe_oldest_first),
+    CASE(retain_bound_is_enforced),
+    CASE(retain_only_when_changed),
 };
 
 int main(int argc, char **argv)
