@@ -6,7 +6,9 @@
  * patterns checked at build time: "parent/#" and "parent/child". Both
  * patterns match signals with the same payload (str value), so their
  * handlers are typed. The messages are published by topic string, as a
- * bridge would, with sigx_publish().
+ * bridge would, with sigx_publish(). sigx's second message carries
+ * previous_value='banana'; here both signals are `retain`, so a first
+ * "banana" published before anyone subscribed becomes the previous value.
  *
  * Unlike sigx, the handler subscribed twice (through both patterns) runs
  * once per subscription: see README.md, section Topics. */
@@ -16,14 +18,19 @@
 #include <string.h>
 
 /* One handler for every subscription, like sigx's `handler(sub_id, source,
- * msg)`: ev->pattern says which subscription the call is for. */
+ * msg)`: ev->pattern says which subscription the call is for, and
+ * signet_event_previous() gives the value previously retained on the topic
+ * (sigx's previous_value). */
 static int handler(void *ctx, const signet_event *ev, const sigx_child *msg)
 {
     char topic[SIGNET_EVENT_TOPIC_MAX + 1];
+    const sigx_child *prev = signet_event_previous(ev);
     (void)ctx;
-    printf("callback %-12s (%s) source=%s topic=%s value='%s'\n", ev->pattern->name,
-           ev->pattern->topic, ev->sender ? (const char *)ev->sender : "None",
-           signet_event_topic(ev, topic, sizeof topic), msg->value);
+    printf("callback %-12s (%s) source=%s topic=%s value='%s' previous_value=%s%s%s\n",
+           ev->pattern->name, ev->pattern->topic,
+           ev->sender ? (const char *)ev->sender : "None",
+           signet_event_topic(ev, topic, sizeof topic), msg->value, prev ? "'" : "",
+           prev ? prev->value : "None", prev ? "'" : "");
     return 0;
 }
 
@@ -39,8 +46,14 @@ int main(void)
     signet_bus *bus = NULL;
     signet_conn all, child;
 
-    if (signet_bus_create(NULL, &bus) != 0 ||
-        sigx_parent_all_subscribe(bus, handler, NULL, SIGNET_ANY, &all) != 0 ||
+    if (signet_bus_create(NULL, &bus) != 0)
+        return 1;
+    /* Before anyone subscribes: retained, delivered to nobody. */
+    const sigx_chipmunk banana = {"banana"};
+    printf("-> %d ran\n",
+           publish(bus, "parent/chipmunk", sigx_signals[SIGX_SIGNAL_CHIPMUNK].payload, &banana));
+
+    if (sigx_parent_all_subscribe(bus, handler, NULL, SIGNET_ANY, &all) != 0 ||
         sigx_parent_child_subscribe(bus, handler, NULL, SIGNET_ANY, &child) != 0)
         return 1;
 

@@ -1119,7 +1119,8 @@ static void replay(signet_bus *bus, struct sigstate *ss, signet_conn conn)
         for (uint32_t i = 0; i < info->nlinks; i++)
             collect_retained(sigs, info->links[i], filter, sender, &list, &n, &cap);
     pthread_mutex_unlock(&bus->retain_lock);
-    qsort(list, n, sizeof *list, by_seq);
+    if (n)
+        qsort(list, n, sizeof *list, by_seq);
 
     signet_recv r = {slot->fn, slot->ctx, &slot->live, conn};
     for (size_t i = 0; i < n; i++) {
