@@ -124,7 +124,6 @@ sig4_call(static inline int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit, @{}
 {
     signet_emission em;
     int ran = 0;
-sig4_c_stopped(@{$1}@)m4_dnl
 sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, msg)
 
     if (rc < 0)
@@ -169,7 +168,6 @@ sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
-sig4_c_stopped(@{$1}@)m4_dnl
 sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, NULL)
 
     if (rc < 0)
@@ -266,34 +264,25 @@ sig4_signal(@{$1}@, @{capture_count}@), @{0}@, @{SIGNET_SIGNAL_RETAIN}@,
 m4_define(@{sig4_c_links}@,
 @{sig4_ns@{__}@links + sig4_signal(@{$1}@, @{link_off}@), sig4_signal(@{$1}@, @{link_count}@)}@)
 
-# sig4_c_stopped(I)
-# -----------------
-# The declaration of `stopped` in the emission of signal I (pattern
-# subscribers do not run after a SIGNET_STOP).
-m4_define(@{sig4_c_stopped}@, @{    bool stopped = false;
-}@)
-
 # sig4_c_stop(I, CALL)
 # --------------------
 # The emission loop's last statement: CALL a receiver, leave on SIGNET_STOP.
-m4_define(@{sig4_c_stop}@, @{        if (signet_emit_stop(&em, $2)) {
-            stopped = true;
+m4_define(@{sig4_c_stop}@, @{        if (signet_emit_stop(&em, $2))
             break;
-        }
 }@)
 
 # sig4_c_patterns(I)
 # ------------------
-# After the receivers of signal I: the subscribers of the patterns matching
-# its topic, known at build time without captures, matched otherwise, and
-# of the run-time patterns (signet_emit_patterns matches those).
+# After the receivers of signal I, when a schema pattern can match it: the
+# subscribers of the patterns matching its topic, known at build time
+# without captures, matched otherwise (signet_emit_patterns then runs the
+# run-time patterns too; for other signals signet_emit_end does).
 m4_define(@{sig4_c_patterns}@,
-@{    if (signet_emit_has_patterns(&em))
-sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
-@{        ran += sig4_ns@{__}@emit_matched(&em, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)), stopped);
-}@, @{        ran += signet_emit_patterns(&em, sig4_c_links(@{$1}@), stopped);
-}@)}@, @{        ran += signet_emit_patterns(&em, NULL, 0, stopped);
-}@)}@)
+@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{    if (signet_emit_has_patterns(&em))
+sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
+@{        ran += sig4_ns@{__}@emit_matched(&em, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)));
+}@, @{        ran += signet_emit_patterns(&em, sig4_c_links(@{$1}@));
+}@)}@)}@)
 
 # sig4_c_post(I, MSG)
 # -------------------
@@ -495,15 +484,15 @@ sig4_if(sig4_matcher(@{matched_signal_count}@), @{
 /* Signals with captures: the subscribers of the patterns matching the
  * concrete topic. A captured str that is not one level (it holds '/', '+'
  * or '#', or makes the topic too long) reaches no pattern. */
-static int sig4_ns@{__}@emit_matched(signet_emission *em, int signal, bool stopped)
+static int sig4_ns@{__}@emit_matched(signet_emission *em, int signal)
 {
     char topic@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + 1@{]}@;
     sig4_ns@{__}@match_result res;
     const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
 
     if (!t || sig4_ns@{__}@match(t, strlen(t), &res) != signal)
-        return signet_emit_patterns(em, NULL, 0, stopped);
-    return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
+        return signet_emit_patterns(em, NULL, 0);
+    return signet_emit_patterns(em, res.patterns, res.npatterns);
 }
 
 static int sig4_ns@{__}@post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)

@@ -409,9 +409,8 @@ typedef struct signet_emission {
     const signet_recv *end;
     bool outermost_;              /* private */
     bool unchanged_;              /* private: a retained payload equal to the previous one */
-    bool patterns_;               /* private: a pattern that can match the signal
-                                     has subscribers */
-    int qerr_;                    /* private: first error queueing for patterns */
+    uint8_t patterns_;            /* private: SIGNET__EMIT_* */
+    int qerr_;                    /* private: first error queueing for patterns (when COLD) */
     const void *queued_;          /* private: the signal's queued receivers */
     void *ss_;                    /* private: the signal's state on the bus */
 } signet_emission;
@@ -430,21 +429,29 @@ int signet_emit_end(signet_emission *em, int ran);
 /* True when a subscriber of a pattern that can match the emission's signal
  * may run: only then is signet_emit_patterns() worth calling (and, for a
  * signal with captures, its concrete topic worth building and matching). */
+#define SIGNET__EMIT_PATTERNS 1u /* a pattern that can match the signal has subscribers */
+#define SIGNET__EMIT_COLD 2u     /* signet_emit_end() has more to do: qerr_, previous_ */
+#define SIGNET__EMIT_STOPPED 4u  /* a receiver returned SIGNET_STOP */
+#define SIGNET__EMIT_DONE 8u     /* signet_emit_patterns() ran */
+
 static inline bool signet_emit_has_patterns(const signet_emission *em)
 {
-    return em->patterns_;
+    return (em->patterns_ & SIGNET__EMIT_PATTERNS) != 0;
 }
 
 /* After the signal's own receivers ran (the loop above), runs the
  * subscribers of the patterns ids[0, n) (ids of em's schema, ascending: the
  * patterns that match the emitted topic), then those of the run-time
- * patterns (signet_subscribe_pattern) matching it; each pattern's in rank order,
- * filtered by sender like receivers, through the pattern's invoke; ev.pattern
- * names the pattern during those calls. With stopped (a receiver returned
- * SIGNET_STOP) no direct subscriber runs; queued connections of the signal
- * and of the patterns get their messages either way, the signal's first.
- * Returns how many subscribers ran. */
-int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, bool stopped);
+ * patterns (signet_subscribe_pattern) matching it; each pattern's in rank
+ * order, filtered by sender like receivers, through the pattern's invoke;
+ * ev.pattern names the pattern during those calls. Once a receiver or
+ * subscriber returned SIGNET_STOP no direct subscriber runs; queued
+ * connections of the signal and of the patterns get their messages either
+ * way, the signal's first. Returns how many subscribers ran. Call it at
+ * most once per emission; when it is not called, signet_emit_end() runs the
+ * run-time patterns, so a loop for a signal no schema pattern can match
+ * needs no call. */
+int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n);
 
 /* private: connection states, and the out-of-line halves of the helpers */
 #define SIGNET__LIVE 1u

@@ -754,6 +754,7 @@ static int connect_common(signet_bus *bus, const signet_signal_info *sig, const 
                           const signet_connect_opts *opts, signet_conn *out)
 {
     int err = 0;
+    struct sigstate *ss = NULL;
     signet_queue *queue = opts ? opts->queue : NULL;
     pthread_mutex_lock(&bus->lock);
     if (queue) {
@@ -766,8 +767,8 @@ static int connect_common(signet_bus *bus, const signet_signal_info *sig, const 
             goto unlock;
         }
     }
-    struct sigstate *ss = filter ? rt_state_for(bus, sig, filter, strlen(filter), &err)
-                                 : sigstate_for(bus, sig, &err);
+    ss = filter ? rt_state_for(bus, sig, filter, strlen(filter), &err)
+                : sigstate_for(bus, sig, &err);
     if (!ss)
         goto unlock;
     for (uint32_t i = 0; i < ss->nconns; i++) {
@@ -1029,6 +1030,10 @@ __attribute__((noinline)) static struct sigstate *retain_emit(signet_emission *e
         return NULL;
     em->unchanged_ = retain_update(em->ev.bus, ss, em->ev.sender, em->ev.payload_, &prev);
     em->ev.previous_ = prev;
+    if (!(em->patterns_ & SIGNET__EMIT_COLD)) {
+        em->patterns_ |= SIGNET__EMIT_COLD;
+        em->qerr_ = 0;
+    }
     return ss;
 }
 
@@ -1171,14 +1176,14 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     em->end = NULL;
     em->queued_ = NULL;
     em->ss_ = ss;
-    em->qerr_ = 0;
-    em->patterns_ = false;
+    em->patterns_ = 0;
     em->unchanged_ = false;
     em->ev.previous_ = NULL;
     if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
         em->ss_ = ss = retain_emit(em, ss);
     if (ss) {
-        em->patterns_ = atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0;
+        if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
+            em->patterns_ |= SIGNET__EMIT_PATTERNS;
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
         if (s)
             signet__receivers(s, sender, &em->begin, &em->end);
@@ -1187,22 +1192,40 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     return 0;
 }
 
+/* signet_emit_end() for an emission with pattern subscribers or retained
+ * values. */
+__attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
+{
+    if ((em->patterns_ & (SIGNET__EMIT_PATTERNS | SIGNET__EMIT_DONE)) == SIGNET__EMIT_PATTERNS)
+        ran += signet_emit_patterns(em, NULL, 0); /* the run-time patterns */
+    if (em->queued_ != NULL) {
+        int rc = signet__enqueue_emission(em);
+        if (rc < 0)
+            ran = rc;
+    }
+    if (em->patterns_ & SIGNET__EMIT_COLD) {
+        if (em->qerr_ < 0)
+            ran = em->qerr_;
+        free((void *)em->ev.previous_);
+    }
+    signet__rcu_unlock(em->outermost_);
+    return ran;
+}
+
 int signet_emit_end(signet_emission *em, int ran)
 {
+    if (__builtin_expect(em->patterns_ != 0, 0))
+        return end_slow(em, ran);
     if (__builtin_expect(em->queued_ != NULL, 0)) {
         int rc = signet__enqueue_emission(em);
         if (rc < 0)
             ran = rc;
     }
-    if (__builtin_expect(em->qerr_ < 0, 0))
-        ran = em->qerr_;
-    if (__builtin_expect(em->ev.previous_ != NULL, 0))
-        free((void *)em->ev.previous_);
     signet__rcu_unlock(em->outermost_);
     return ran;
 }
 
-int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, bool stopped)
+int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
 {
     struct sigstate *ss = em->ss_;
     const signet_signal_info *sig = em->ev.signal;
@@ -1210,6 +1233,12 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, b
 
     if (!ss || !(ids || n == 0))
         return 0;
+    if (!(em->patterns_ & SIGNET__EMIT_COLD)) {
+        em->patterns_ |= SIGNET__EMIT_COLD;
+        em->qerr_ = 0;
+    }
+    em->patterns_ |= SIGNET__EMIT_DONE;
+    bool stopped = (em->patterns_ & SIGNET__EMIT_STOPPED) != 0;
     /* The signal's queued connections first, as without patterns. */
     if (em->queued_) {
         int rc = signet__enqueue_emission(em);
@@ -1248,6 +1277,8 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n, b
                 em->qerr_ = rc;
         }
     }
+    if (stopped)
+        em->patterns_ |= SIGNET__EMIT_STOPPED;
     return ran + signet__rt_emit(em, stopped, &em->qerr_);
 }
 
@@ -1274,8 +1305,10 @@ bool signet__claim_slow(signet_emission *em, const signet_recv *r)
 
 bool signet__emit_status(signet_emission *em, int rc)
 {
-    if (rc == SIGNET_STOP)
+    if (rc == SIGNET_STOP) {
+        em->patterns_ |= SIGNET__EMIT_STOPPED;
         return true;
+    }
     signet_bus *bus = em->ev.bus;
     atomic_fetch_add_explicit(&bus->errors, 1, memory_order_relaxed);
     if (bus->opts.on_error)

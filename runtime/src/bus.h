@@ -69,20 +69,23 @@ struct rtset;
 /* signet_signal_info.flags of a run-time pattern (never in generated code). */
 #define SIGNET__SIGNAL_RUNTIME 0x100u
 
+/* The fields an emission reads (snap, qsnap, active_patterns) share the
+ * first cache line. */
 struct sigstate {
     const signet_signal_info *info;
-    struct rtset *rt;           /* its schema's run-time patterns on this bus */
     _Atomic(struct snap *) snap;    /* direct receivers */
     _Atomic(struct snap *) qsnap;   /* queued connections, NULL when none */
+    /* A signal: how many of the patterns that can match it (info->links)
+     * and of its schema's run-time patterns have a published snapshot,
+     * direct or queued. A pattern: whether it has one (written under the
+     * bus mutex). */
+    _Atomic uint32_t active_patterns;
     bool deep;                  /* the payload holds strings: posts copy them */
     _Atomic uint64_t dropped;   /* messages of this signal refused or evicted */
     uint32_t *conns;            /* slot indices, unordered; guarded by the bus mutex */
     uint32_t nconns, cap;
     uint32_t zombies;           /* released slots the published snapshots still name */
-    /* A signal: how many of the patterns that can match it (info->links)
-     * have a published snapshot, direct or queued. A pattern: whether it
-     * has one (guarded by the bus mutex). */
-    _Atomic uint32_t active_patterns;
+    struct rtset *rt;           /* its schema's run-time patterns on this bus */
     struct retained *retained;  /* `retain` signals: guarded by the bus's retain_lock */
 };
 

@@ -626,7 +626,7 @@ static void run_message(signet_queue *q, struct cell *c)
     em.ev.previous_ = NULL;
     em.ss_ = NULL;
     em.qerr_ = 0;
-    em.patterns_ = false;
+    em.patterns_ = 0;
     bool stop = m->direct &&
                 run_list(q, &em, atomic_load_explicit(&rs->snap, memory_order_seq_cst), m,
                          payload, true);

@@ -77,7 +77,6 @@ static inline int app__server_start_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
 
     if (rc < 0)
@@ -86,13 +85,9 @@ static inline int app__server_start_emit(signet_bus *bus, const void *sender,
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((app_server_start_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((app_server_start_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
-    if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -150,7 +145,6 @@ static inline int app__server_stop_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
 
     if (rc < 0)
@@ -159,13 +153,9 @@ static inline int app__server_stop_emit(signet_bus *bus, const void *sender,
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((app_server_stop_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((app_server_stop_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
-    if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 

@@ -254,15 +254,15 @@ const signet_schema_info ks_schema = {
 /* Signals with captures: the subscribers of the patterns matching the
  * concrete topic. A captured str that is not one level (it holds '/', '+'
  * or '#', or makes the topic too long) reaches no pattern. */
-static int ks__emit_matched(signet_emission *em, int signal, bool stopped)
+static int ks__emit_matched(signet_emission *em, int signal)
 {
     char topic[KS__TOPIC_MAX_BYTES + 1];
     ks__match_result res;
     const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
 
     if (!t || ks__match(t, strlen(t), &res) != signal)
-        return signet_emit_patterns(em, NULL, 0, stopped);
-    return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
+        return signet_emit_patterns(em, NULL, 0);
+    return signet_emit_patterns(em, res.patterns, res.npatterns);
 }
 
 static int ks__post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)
@@ -298,7 +298,6 @@ int ks_ping_send(signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
 
     if (rc < 0)
@@ -307,13 +306,9 @@ int ks_ping_send(signet_bus *bus, const void *sender)
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_ping_fn *)r->fn)(r->ctx, &em.ev))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((ks_ping_fn *)r->fn)(r->ctx, &em.ev)))
             break;
-        }
     }
-    if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -348,7 +343,6 @@ static inline int ks__every_emit(signet_bus *bus, const void *sender, const ks_e
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
 
     if (rc < 0)
@@ -357,13 +351,9 @@ static inline int ks__every_emit(signet_bus *bus, const void *sender, const ks_e
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_every_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((ks_every_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
-    if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -449,7 +439,6 @@ static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
 
     if (rc < 0)
@@ -458,13 +447,9 @@ static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_shapes_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((ks_shapes_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
-    if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 
@@ -533,7 +518,6 @@ static inline int ks__odd_emit(signet_bus *bus, const void *sender, const ks_odd
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_ODD], sender, msg);
 
     if (rc < 0)
@@ -542,13 +526,11 @@ static inline int ks__odd_emit(signet_bus *bus, const void *sender, const ks_odd
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_odd_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((ks_odd_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
     if (signet_emit_has_patterns(&em))
-        ran += ks__emit_matched(&em, KS_SIGNAL_ODD, stopped);
+        ran += ks__emit_matched(&em, KS_SIGNAL_ODD);
     return signet_emit_end(&em, ran);
 }
 
@@ -605,7 +587,6 @@ static inline int ks__last_emit(signet_bus *bus, const void *sender, const ks_la
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
 
     if (rc < 0)
@@ -614,13 +595,9 @@ static inline int ks__last_emit(signet_bus *bus, const void *sender, const ks_la
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((ks_last_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((ks_last_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
-    if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, NULL, 0, stopped);
     return signet_emit_end(&em, ran);
 }
 

@@ -214,15 +214,15 @@ const signet_schema_info sensors_schema = {
 /* Signals with captures: the subscribers of the patterns matching the
  * concrete topic. A captured str that is not one level (it holds '/', '+'
  * or '#', or makes the topic too long) reaches no pattern. */
-static int sensors__emit_matched(signet_emission *em, int signal, bool stopped)
+static int sensors__emit_matched(signet_emission *em, int signal)
 {
     char topic[SENSORS__TOPIC_MAX_BYTES + 1];
     sensors__match_result res;
     const char *t = signet_event_topic(&em->ev, topic, sizeof topic);
 
     if (!t || sensors__match(t, strlen(t), &res) != signal)
-        return signet_emit_patterns(em, NULL, 0, stopped);
-    return signet_emit_patterns(em, res.patterns, res.npatterns, stopped);
+        return signet_emit_patterns(em, NULL, 0);
+    return signet_emit_patterns(em, res.patterns, res.npatterns);
 }
 
 static int sensors__post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)
@@ -260,7 +260,6 @@ int sensors_started_send(signet_bus *bus, const void *sender)
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL);
 
     if (rc < 0)
@@ -269,13 +268,11 @@ int sensors_started_send(signet_bus *bus, const void *sender)
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_started_fn *)r->fn)(r->ctx, &em.ev))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((sensors_started_fn *)r->fn)(r->ctx, &em.ev)))
             break;
-        }
     }
     if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, sensors__links + 0, 1, stopped);
+        ran += signet_emit_patterns(&em, sensors__links + 0, 1);
     return signet_emit_end(&em, ran);
 }
 
@@ -313,7 +310,6 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg);
 
     if (rc < 0)
@@ -322,13 +318,11 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_stopped_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((sensors_stopped_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
     if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, sensors__links + 1, 1, stopped);
+        ran += signet_emit_patterns(&em, sensors__links + 1, 1);
     return signet_emit_end(&em, ran);
 }
 
@@ -390,7 +384,6 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender,
                                msg);
 
@@ -400,13 +393,11 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_reading_taken_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((sensors_reading_taken_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
     if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, sensors__links + 2, 1, stopped);
+        ran += signet_emit_patterns(&em, sensors__links + 2, 1);
     return signet_emit_end(&em, ran);
 }
 
@@ -468,7 +459,6 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, msg);
 
     if (rc < 0)
@@ -477,13 +467,11 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_door_changed_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((sensors_door_changed_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
     if (signet_emit_has_patterns(&em))
-        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_DOOR_CHANGED, stopped);
+        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_DOOR_CHANGED);
     return signet_emit_end(&em, ran);
 }
 
@@ -545,7 +533,6 @@ static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const 
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, msg);
 
     if (rc < 0)
@@ -554,13 +541,11 @@ static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const 
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_temp_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((sensors_temp_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
     if (signet_emit_has_patterns(&em))
-        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_TEMP, stopped);
+        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_TEMP);
     return signet_emit_end(&em, ran);
 }
 
@@ -624,7 +609,6 @@ static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg);
 
     if (rc < 0)
@@ -633,13 +617,11 @@ static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_battery_low_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((sensors_battery_low_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
     if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, sensors__links + 8, 1, stopped);
+        ran += signet_emit_patterns(&em, sensors__links + 8, 1);
     return signet_emit_end(&em, ran);
 }
 
@@ -699,7 +681,6 @@ static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const
 {
     signet_emission em;
     int ran = 0;
-    bool stopped = false;
     int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg);
 
     if (rc < 0)
@@ -708,13 +689,11 @@ static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
-        if (signet_emit_stop(&em, ((sensors_alarm_fn *)r->fn)(r->ctx, &em.ev, msg))) {
-            stopped = true;
+        if (signet_emit_stop(&em, ((sensors_alarm_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
-        }
     }
     if (signet_emit_has_patterns(&em))
-        ran += signet_emit_patterns(&em, sensors__links + 9, 1, stopped);
+        ran += signet_emit_patterns(&em, sensors__links + 9, 1);
     return signet_emit_end(&em, ran);
 }
 

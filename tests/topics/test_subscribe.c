@@ -562,6 +562,31 @@ static void runtime_pattern_keeps_sender_stop_and_error_rules(void)
     signet_bus_destroy(bus);
 }
 
+static int on_lonely(void *ctx, const signet_event *ev, const subs_lonely *msg)
+{
+    (void)msg;
+    note(ctx, ev);
+    return ((struct sub *)ctx)->ret;
+}
+
+/* A signal no schema pattern can match has the plain generated loop; its
+ * run-time patterns run from signet_emit_end(), after SIGNET_STOP not. */
+static void runtime_pattern_on_signal_without_schema_patterns_keeps_stop(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S', .ret = SIGNET_STOP}, d = {.tag = 'D'};
+    CHECK_EQ(subs_signals[SUBS_SIGNAL_LONELY].nlinks, 0);
+    CHECK_OK(subs_lonely_connect(bus, on_lonely, &s, SIGNET_ANY, &s.conn));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "$internal/#", on_any, &d, SIGNET_ANY,
+                                      NULL, &d.conn));
+    CHECK_EQ(subs_lonely_send(bus, NULL, 1), 1);
+    s.ret = 0;
+    CHECK_EQ(subs_lonely_send(bus, NULL, 2), 2);
+    CHECK(strcmp(trace.buf, "SSD") == 0);
+    CHECK(d.last_celsius == -1); /* on_any: neither temp nor status */
+    signet_bus_destroy(bus);
+}
+
 static void runtime_pattern_disconnect_and_run_once(void)
 {
     signet_bus *bus = new_bus(NULL);
@@ -811,6 +836,7 @@ static const struct test_case cases[] = {
     CASE(runtime_pattern_syntax_errors_have_codes),
     CASE(runtime_pattern_delivers_after_schema_patterns),
     CASE(runtime_pattern_keeps_sender_stop_and_error_rules),
+    CASE(runtime_pattern_on_signal_without_schema_patterns_keeps_stop),
     CASE(runtime_pattern_disconnect_and_run_once),
     CASE(runtime_pattern_reaches_posts),
     CASE(retain_previous_value_per_topic),
