@@ -218,7 +218,8 @@ typedef struct signet_event {
                                            signal's own receivers */
     /* private: filled on first use by the accessors below */
     const void *payload_;
-    const void *previous_;              /* see signet_event_previous() */
+    const void *previous_;              /* see signet_event_previous(); valid when the
+                                           emission's flags say RETAINED */
     uint64_t seq_;
     uint64_t time_ns_;
 } signet_event;
@@ -408,11 +409,12 @@ typedef struct signet_emission {
     const signet_recv *begin;     /* the emission's receivers, in order */
     const signet_recv *end;
     bool outermost_;              /* private */
-    bool unchanged_;              /* private: a retained payload equal to the previous one */
+    bool unchanged_;              /* private: a retained payload equal to the previous one
+                                     (valid with SIGNET__EMIT_RETAINED) */
     uint8_t patterns_;            /* private: SIGNET__EMIT_* */
     int qerr_;                    /* private: first error queueing for patterns (when COLD) */
     const void *queued_;          /* private: the signal's queued receivers */
-    void *ss_;                    /* private: the signal's state on the bus */
+    void *ss_;                    /* private: the signal's state on the bus (patterns) */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one. */
@@ -433,6 +435,7 @@ int signet_emit_end(signet_emission *em, int ran);
 #define SIGNET__EMIT_COLD 2u     /* signet_emit_end() has more to do: qerr_, previous_ */
 #define SIGNET__EMIT_STOPPED 4u  /* a receiver returned SIGNET_STOP */
 #define SIGNET__EMIT_DONE 8u     /* signet_emit_patterns() ran */
+#define SIGNET__EMIT_RETAINED 16u /* a retained signal: unchanged_ and ev.previous_ are set */
 
 static inline bool signet_emit_has_patterns(const signet_emission *em)
 {

@@ -1025,15 +1025,15 @@ __attribute__((noinline)) static struct sigstate *retain_emit(signet_emission *e
 {
     void *prev;
 
+    /* The caller sets SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED. */
+    em->qerr_ = 0;
+    em->unchanged_ = false;
+    em->ev.previous_ = NULL;
     ss = retain_state(em->ev.bus, em->ev.signal, ss);
     if (!ss)
         return NULL;
     em->unchanged_ = retain_update(em->ev.bus, ss, em->ev.sender, em->ev.payload_, &prev);
     em->ev.previous_ = prev;
-    if (!(em->patterns_ & SIGNET__EMIT_COLD)) {
-        em->patterns_ |= SIGNET__EMIT_COLD;
-        em->qerr_ = 0;
-    }
     return ss;
 }
 
@@ -1052,7 +1052,9 @@ struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *
 
 const void *signet_event_previous(const signet_event *ev)
 {
-    return ev ? ev->previous_ : NULL;
+    /* Every event is the first member of an emission. */
+    const signet_emission *em = (const signet_emission *)ev;
+    return em && (em->patterns_ & SIGNET__EMIT_RETAINED) ? ev->previous_ : NULL;
 }
 
 /* One retained payload to replay. */
@@ -1175,20 +1177,20 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     em->begin = NULL;
     em->end = NULL;
     em->queued_ = NULL;
-    em->ss_ = ss;
-    em->patterns_ = 0;
-    em->unchanged_ = false;
-    em->ev.previous_ = NULL;
-    if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
-        em->ss_ = ss = retain_emit(em, ss);
+    uint8_t flags = 0;
+    if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0)) {
+        ss = retain_emit(em, ss);
+        flags = SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED;
+    }
     if (ss) {
         if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
-            em->patterns_ |= SIGNET__EMIT_PATTERNS;
+            flags |= SIGNET__EMIT_PATTERNS;
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
         if (s)
             signet__receivers(s, sender, &em->begin, &em->end);
         em->queued_ = atomic_load_explicit(&ss->qsnap, memory_order_seq_cst);
     }
+    em->patterns_ = flags;
     return 0;
 }
 
@@ -1206,7 +1208,8 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
     if (em->patterns_ & SIGNET__EMIT_COLD) {
         if (em->qerr_ < 0)
             ran = em->qerr_;
-        free((void *)em->ev.previous_);
+        if (em->patterns_ & SIGNET__EMIT_RETAINED)
+            free((void *)em->ev.previous_);
     }
     signet__rcu_unlock(em->outermost_);
     return ran;
@@ -1227,8 +1230,8 @@ int signet_emit_end(signet_emission *em, int ran)
 
 int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
 {
-    struct sigstate *ss = em->ss_;
     const signet_signal_info *sig = em->ev.signal;
+    struct sigstate *ss = em->ss_ = signet__sigstate(em->ev.bus, sig);
     int ran = 0;
 
     if (!ss || !(ids || n == 0))
@@ -1272,7 +1275,7 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
         }
         if (q) {
             int rc = signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_, NULL, q,
-                                     em->unchanged_);
+                                     signet__unchanged(em));
             if (rc < 0 && !em->qerr_)
                 em->qerr_ = rc;
         }
@@ -1292,7 +1295,7 @@ bool signet__claim_slow(signet_emission *em, const signet_recv *r)
     uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
 
     if (state == SIGNET__LIVE_CHANGED || state == SIGNET__LIVE_ONCE_CHANGED) {
-        if (em->unchanged_)
+        if (signet__unchanged(em))
             return false;
         if (state == SIGNET__LIVE_CHANGED)
             return true;
@@ -1470,7 +1473,7 @@ int signet__rt_emit(signet_emission *em, bool stopped, int *qerr)
         }
         if (q) {
             int rc = signet__post_to(em->ev.bus, ss, &rp->ss, em->ev.sender, em->ev.payload_,
-                                     NULL, q, em->unchanged_);
+                                     NULL, q, signet__unchanged(em));
             if (rc < 0 && !*qerr)
                 *qerr = rc;
         }

@@ -204,6 +204,12 @@ static inline void signet__receivers(const struct snap *s, const void *sender,
     *end = b + n;
 }
 
+/* Did the emission retain a payload equal to the previous one on its topic? */
+static inline bool signet__unchanged(const signet_emission *em)
+{
+    return (em->patterns_ & SIGNET__EMIT_RETAINED) && em->unchanged_;
+}
+
 /* bus.c: disconnects every connection bound to q (takes the bus lock). */
 void signet__bus_unbind(signet_bus *bus, signet_queue *q);
 

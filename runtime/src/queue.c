@@ -573,7 +573,7 @@ int signet__enqueue_emission(signet_emission *em)
         return 0; /* cannot happen: connect refuses queued receivers then */
     struct sigstate *ss = signet__sigstate(bus, sig);
     return signet__post_to(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_,
-                           em->unchanged_);
+                           signet__unchanged(em));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -623,10 +623,10 @@ static void run_message(signet_queue *q, struct cell *c)
     em.begin = em.end = NULL;
     em.queued_ = NULL;
     em.unchanged_ = m->unchanged;
-    em.ev.previous_ = NULL;
+    em.ev.previous_ = NULL; /* queued messages carry no previous value */
     em.ss_ = NULL;
     em.qerr_ = 0;
-    em.patterns_ = 0;
+    em.patterns_ = SIGNET__EMIT_RETAINED;
     bool stop = m->direct &&
                 run_list(q, &em, atomic_load_explicit(&rs->snap, memory_order_seq_cst), m,
                          payload, true);
