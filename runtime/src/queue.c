@@ -87,7 +87,8 @@ struct signet_queue {
 
     _Alignas(CACHE_LINE) _Atomic size_t tail;   /* next position to claim */
     _Alignas(CACHE_LINE) _Atomic size_t head;   /* next position to take */
-    _Alignas(CACHE_LINE) _Atomic uint32_t armed; /* a consumer is about to sleep */
+    _Alignas(CACHE_LINE) _Atomic uint32_t armed; /* the fd's consumer is about to sleep */
+    _Atomic uint32_t sleepers;  /* signet_queue_run() callers asleep or about to be */
     _Atomic uint32_t high_water;
     _Atomic bool fd_mode;       /* signet_queue_fd() was called */
     _Atomic bool closed;
@@ -171,6 +172,14 @@ static inline bool waiting(const signet_queue *q)
            atomic_load_explicit(&q->head, memory_order_seq_cst);
 }
 
+/* Messages claimed and not yet taken (a snapshot; never above capacity). */
+static inline size_t waiting_count(const signet_queue *q)
+{
+    size_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+    size_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
+    return tail > head ? tail - head : 0;
+}
+
 /* A consumer is going to sleep on the fd: arm it, then look once more. */
 static void arm(signet_queue *q)
 {
@@ -193,7 +202,10 @@ static struct cell *claim(signet_queue *q, size_t *at, uint32_t limit)
         size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
         intptr_t dif = (intptr_t)seq - (intptr_t)pos;
         if (dif == 0) {
-            if (limit && pos - atomic_load_explicit(&q->head, memory_order_relaxed) >= limit)
+            /* pos may be stale (taken and consumed since): then the signed
+             * difference is negative and the CAS below fails and reloads. */
+            size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+            if (limit && (intptr_t)(pos - head) >= (intptr_t)limit)
                 return NULL;
             /* seq_cst: ordered before the producer's look at `armed`. */
             if (atomic_compare_exchange_weak_explicit(&q->tail, &pos, pos + 1,
@@ -378,10 +390,29 @@ static struct cell *claim_full(signet_queue *q, const struct sigstate *ss, size_
     uint64_t deadline = UINT64_MAX;
     if (q->block_timeout_ms != SIGNET_WAIT_FOREVER)
         deadline = now_ns() + (uint64_t)q->block_timeout_ms * 1000000u;
+    bool evicted_one = false;
     unsigned spins = 0;
     for (;;) {
-        if (policy == SIGNET_OVERFLOW_DROP_OLDEST && evict(q))
-            spins = 0;
+        if (policy == SIGNET_OVERFLOW_DROP_OLDEST) {
+            size_t w = waiting_count(q);
+            /* Evict only while the ring is really full, one per look: when
+             * the cell at the tail is still being run by a consumer,
+             * evicting more would not free it, so the post waits for that
+             * consumer instead. */
+            if (w >= q->capacity) {
+                if (evict(q))
+                    spins = 0;
+            } else if (sig->queue_len && w >= sig->queue_len) {
+                /* The signal's own bound counts every signal's messages, so
+                 * the oldest may be another signal's: evict one at most, and
+                 * if that is not enough, refuse this post instead. */
+                if (evicted_one) {
+                    *err = SIGNET_EFULL;
+                    return NULL;
+                }
+                evicted_one = evict(q);
+            }
+        }
         struct cell *c = claim(q, at, sig->queue_len);
         if (c)
             return c;
@@ -389,7 +420,7 @@ static struct cell *claim_full(signet_queue *q, const struct sigstate *ss, size_
             *err = SIGNET_ECLOSED;
             return NULL;
         }
-        /* drop_oldest waits only while every cell is being run. */
+        /* drop_oldest waits only while the next cell is still being run. */
         if (spins > 128 && now_ns() >= deadline) {
             *err = SIGNET_ETIMEDOUT;
             return NULL;
@@ -450,8 +481,9 @@ static int enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, co
     }
     note_depth(q, pos);
     atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
-    if (atomic_load_explicit(&q->armed, memory_order_seq_cst) &&
-        atomic_exchange_explicit(&q->armed, 0, memory_order_acq_rel))
+    if (atomic_load_explicit(&q->sleepers, memory_order_seq_cst) ||
+        (atomic_load_explicit(&q->armed, memory_order_seq_cst) &&
+         atomic_exchange_explicit(&q->armed, 0, memory_order_acq_rel)))
         fd_write(q);
     return 0;
 }
@@ -706,11 +738,18 @@ int signet_queue_run(signet_queue *q)
             sched_yield(); /* claimed, still being written */
             continue;
         }
-        atomic_store_explicit(&q->armed, 1, memory_order_seq_cst);
-        if (waiting(q) || atomic_load_explicit(&q->stopped, memory_order_seq_cst))
+        /* Counted, not a flag: with several runners, every post while any
+         * of them sleeps wakes them, so one busy runner never holds up the
+         * others. */
+        atomic_fetch_add_explicit(&q->sleepers, 1, memory_order_seq_cst);
+        if (waiting(q) || atomic_load_explicit(&q->stopped, memory_order_seq_cst)) {
+            atomic_fetch_sub_explicit(&q->sleepers, 1, memory_order_relaxed);
             continue;
+        }
         struct pollfd p = {q->rfd, POLLIN, 0};
-        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+        int rc = poll(&p, 1, -1);
+        atomic_fetch_sub_explicit(&q->sleepers, 1, memory_order_relaxed);
+        if (rc < 0 && errno != EINTR)
             return SIGNET_EINVAL;
         /* Stopping leaves the fd readable, so every runner wakes. */
         if (atomic_load_explicit(&q->stopped, memory_order_acquire))
@@ -819,6 +858,7 @@ int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_
     atomic_init(&q->tail, 0);
     atomic_init(&q->head, 0);
     atomic_init(&q->armed, 0);
+    atomic_init(&q->sleepers, 0);
     atomic_init(&q->high_water, 0);
     atomic_init(&q->fd_mode, false);
     atomic_init(&q->closed, false);
@@ -897,11 +937,12 @@ int signet_queue_destroy(signet_queue *q)
         return SIGNET_EINVAL;
 
     /* Posts that hold q leave (blocked ones with SIGNET_ECLOSED), its
-     * connections go, and the grace period in unbind waits for every post
-     * and dispatch that could still see them. */
+     * workers stop (what they already took, they deliver), its connections
+     * go, and the grace period in unbind waits for every post and dispatch
+     * that could still see them; what is left is discarded and counted. */
     signet__queue_close(q);
-    signet__bus_unbind(bus, q);
     signet__queue_join(q);
+    signet__bus_unbind(bus, q);
 
     signet_stats st;
     (void)signet_queue_stats(q, &st);
@@ -928,10 +969,12 @@ int signet_queue_stats(const signet_queue *q, signet_stats *out)
 {
     if (!q || !out)
         return SIGNET_EINVAL;
+    /* Evictions and discards are counted after the head moved past them,
+     * so reading them first keeps head - evicted - discarded from wrapping. */
+    uint64_t evicted = atomic_load_explicit(&q->evicted, memory_order_acquire);
+    uint64_t discarded = atomic_load_explicit(&q->discarded, memory_order_acquire);
     size_t head = atomic_load_explicit(&q->head, memory_order_acquire);
     size_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
-    uint64_t evicted = atomic_load_explicit(&q->evicted, memory_order_relaxed);
-    uint64_t discarded = atomic_load_explicit(&q->discarded, memory_order_relaxed);
     uint32_t depth = tail > head ? (uint32_t)(tail - head) : 0;
     uint32_t hw = atomic_load_explicit(&q->high_water, memory_order_relaxed);
 
