@@ -647,6 +647,141 @@ static void queue_fd_wakes_poll_when_posted(void)
     signet_bus_destroy(bus);
 }
 
+
+/* A drop_oldest post that finds the next cell still being run waits for
+ * that consumer; it does not empty the queue to make room. */
+static atomic_int slow_state; /* 1: the slow receiver is running */
+
+static int slow_first_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct log *l = ctx;
+    (void)ev;
+    if (msg->value == 0) {
+        atomic_store(&slow_state, 1);
+        struct timespec ts = {0, 30 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    l->values[l->n++ & 63] = msg->value;
+    return 0;
+}
+
+static void *dispatch_all(void *arg)
+{
+    signet_bus_dispatch(arg, 0);
+    return NULL;
+}
+
+static void queue_drop_oldest_waits_for_a_running_cell(void)
+{
+    signet_bus_options opts = {.queue_capacity = 4, .overflow = SIGNET_OVERFLOW_DROP_OLDEST};
+    signet_bus *bus = new_bus(&opts);
+    struct log a = {0};
+    signet_conn c;
+    pthread_t tid;
+
+    CHECK_OK(t_connect(bus, T_PING, slow_first_rx, &a, SIGNET_ANY, NULL, &c));
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(post_ping(bus, NULL, i), 1);
+    pthread_create(&tid, NULL, dispatch_all, bus);
+    while (atomic_load(&slow_state) != 1)
+        sched_yield();
+    /* Message 0 is running in its cell; 1, 2, 3 wait: the ring is not full
+     * of waiting messages, so nothing is evicted. */
+    CHECK_EQ(post_ping(bus, NULL, 4), 1);
+    pthread_join(tid, NULL);
+    signet_bus_dispatch(bus, 0);
+    CHECK_EQ(a.n, 5);
+    for (int i = 0; i < 5 && i < a.n; i++)
+        CHECK_EQ(a.values[i], i);
+    signet_stats st;
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.evicted, 0);
+    signet_bus_destroy(bus);
+}
+
+/* Destroying a queue whose worker is busy: what the worker has not taken
+ * is discarded and counted, never taken without its receivers. */
+static atomic_int busy_runs;
+
+static int busy_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    (void)msg;
+    atomic_fetch_add(&busy_runs, 1);
+    struct timespec ts = {0, 2 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    return 0;
+}
+
+static void queue_destroy_with_workers_counts_every_message(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q;
+    signet_queue_options qo = {.capacity = 128};
+    signet_conn c;
+
+    CHECK_OK(signet_queue_create(bus, &qo, &q));
+    signet_connect_opts on_q = {.queue = q};
+    CHECK_OK(t_connect(bus, T_PING, busy_rx, NULL, SIGNET_ANY, &on_q, &c));
+    for (int i = 0; i < 100; i++)
+        CHECK_EQ(post_ping(bus, NULL, i), 1);
+    CHECK_OK(signet_queue_start(q, 1));
+    struct timespec ts = {0, 5 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    int discarded = signet_queue_destroy(q);
+    CHECK(discarded > 0);
+    CHECK_EQ(atomic_load(&busy_runs) + discarded, 100);
+    signet_stats st;
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.delivered, atomic_load(&busy_runs));
+    CHECK_EQ(st.discarded, discarded);
+    signet_bus_destroy(bus);
+}
+
+/* A worker pool: while one worker is busy, the others pick up new work.
+ * The long receiver waits for the four short messages to be done: with
+ * the pool working in parallel they are; if they queued up behind it, it
+ * gives up after 10 s and the check fails. */
+static atomic_int long_saw;
+
+static int pool_slow_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    if (msg->value == 0) {
+        uint64_t t0 = now_ms();
+        while (atomic_load(&pool_runs) < 4 && now_ms() - t0 < 10000) {
+            struct timespec ts = {0, 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        atomic_store(&long_saw, (int)atomic_load(&pool_runs));
+    }
+    atomic_fetch_add(&pool_runs, 1);
+    return 0;
+}
+
+static void queue_idle_workers_wake_while_one_is_busy(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c;
+
+    atomic_store(&pool_runs, 0);
+    CHECK_OK(t_connect(bus, T_PING, pool_slow_rx, NULL, SIGNET_ANY, NULL, &c));
+    CHECK_OK(signet_queue_start(signet_bus_queue(bus), 3));
+    CHECK_EQ(post_ping(bus, NULL, 0), 1);
+    struct timespec settle = {0, 20 * 1000 * 1000};
+    nanosleep(&settle, NULL); /* one worker takes it, the others sleep again */
+    for (int i = 1; i <= 4; i++)
+        CHECK_EQ(post_ping(bus, NULL, i), 1);
+    uint64_t t0 = now_ms();
+    while (atomic_load(&pool_runs) < 5 && now_ms() - t0 < 20000)
+        sched_yield();
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+    CHECK_EQ(atomic_load(&pool_runs), 5);
+    CHECK_EQ(atomic_load(&long_saw), 4);
+}
+
 static const struct test_case cases[] = {
     {"queue_post_runs_receivers_on_dispatch_in_order",
      queue_post_runs_receivers_on_dispatch_in_order},
@@ -670,6 +805,10 @@ static const struct test_case cases[] = {
     {"queue_connection_runs_on_its_queue_thread", queue_connection_runs_on_its_queue_thread},
     {"queue_worker_pool_delivers_each_once", queue_worker_pool_delivers_each_once},
     {"queue_fd_wakes_poll_when_posted", queue_fd_wakes_poll_when_posted},
+    {"queue_drop_oldest_waits_for_a_running_cell", queue_drop_oldest_waits_for_a_running_cell},
+    {"queue_destroy_with_workers_counts_every_message",
+     queue_destroy_with_workers_counts_every_message},
+    {"queue_idle_workers_wake_while_one_is_busy", queue_idle_workers_wake_while_one_is_busy},
 };
 
 int main(int argc, char **argv)
