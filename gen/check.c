@@ -42,11 +42,12 @@ static const char *const cxx_keywords[] = {
 };
 /* Suffixes the generated API appends to a declaration's name. */
 static const char *const reserved_suffixes[] = {
-    "_fn", "_connect", "_connect_opts", "_send", "_send_msg", "_post",
-    "_has_receivers", "_subscribe", "_of", "_info",
+    "_fn", "_connect", "_connect_opts", "_send", "_send_msg", "_post", "_post_msg",
+    "_has_receivers", "_subscribe", "_subscribe_opts", "_of", "_is", "_info",
 };
 /* Names the generated API uses itself, as <ns>_<name>. */
-static const char *const reserved_names[] = {"schema", "signals", "signal", "publish"};
+static const char *const reserved_names[] = {"schema", "signals", "signal", "publish",
+                                             "publish_post"};
 /* Parameters and locals of every generated send/post function. */
 static const char *const reserved_params[] = {"bus", "sender", "msg"};
 /* Prefixes of the m4 macros the templates expand (m4 -P builtins and the

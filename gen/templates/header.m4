@@ -200,6 +200,13 @@ sig4_if(sig4_schema(@{signal_count}@), @{
  * SIGNET_EINVAL; on an error nothing is sent. Allocates nothing. */
 sig4_call(int sig4_ns@{_}@publish, ;, signet_bus *bus, const void *sender, const char *topic, size_t len,
           const signet_struct_info *type, const void *payload)
+
+/* sig4_ns@{_}@publish(), but posted like the signal's _post_msg(): the payload and
+ * the captured levels are copied into queue messages. Returns how many
+ * messages were queued, or the error codes above, or those of
+ * signet_post(). */
+sig4_call(int sig4_ns@{_}@publish_post, ;, signet_bus *bus, const void *sender, const char *topic,
+          size_t len, const signet_struct_info *type, const void *payload)
 }@)m4_dnl
 sig4_if(sig4_schema(@{pattern_count}@), @{
 /* ---- Patterns ----------------------------------------------------------- */

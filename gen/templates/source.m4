@@ -325,8 +325,9 @@ m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_p}@)}@)
 
 # sig4_c_publish
 # --------------
-# sig4_ns_publish(): a topic string to its signal, captures filled from the
-# topic's levels, sent with the signal's send function.
+# sig4_ns_publish() and sig4_ns_publish_post(): a topic string to its
+# signal, captures filled from the topic's levels, sent or posted with the
+# signal's functions.
 m4_define(@{sig4_c_publish}@,
 @{
 /* Any payload of the schema, for sig4_ns@{_}@publish(). */
@@ -337,8 +338,8 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_if(sig4_signal(sig4_
 }@)}@)m4_dnl
 };
 
-sig4_call(int sig4_ns@{_}@publish, @{}@, signet_bus *bus, const void *sender, const char *topic, size_t len,
-          const signet_struct_info *type, const void *payload)
+sig4_call(static int sig4_ns@{__}@publish, @{}@, signet_bus *bus, const void *sender, const char *topic, size_t len,
+          const signet_struct_info *type, const void *payload, bool post)
 {
     sig4_ns@{__}@match_result res;
     union sig4_ns@{__}@any_payload msg;
@@ -387,12 +388,25 @@ sig4_call(int sig4_ns@{_}@publish, @{}@, signet_bus *bus, const void *sender, co
     switch (signal) {
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{    case sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(sig4_i, @{name}@)):
-sig4_if(sig4_signal(sig4_i, @{param_count}@), @{        return sig4_ns@{_}@sig4_signal(sig4_i, @{name}@)_send_msg(bus, sender, &msg.s_@{}@sig4_signal(sig4_i, @{name}@));
-}@, @{        return sig4_ns@{_}@sig4_signal(sig4_i, @{name}@)_send(bus, sender);
+sig4_if(sig4_signal(sig4_i, @{param_count}@), @{        return post ? sig4_ns@{_}@sig4_signal(sig4_i, @{name}@)_post_msg(bus, sender, &msg.s_@{}@sig4_signal(sig4_i, @{name}@))
+                    : sig4_ns@{_}@sig4_signal(sig4_i, @{name}@)_send_msg(bus, sender, &msg.s_@{}@sig4_signal(sig4_i, @{name}@));
+}@, @{        return post ? sig4_ns@{_}@sig4_signal(sig4_i, @{name}@)_post(bus, sender) : sig4_ns@{_}@sig4_signal(sig4_i, @{name}@)_send(bus, sender);
 }@)}@)m4_dnl
     default:
         return SIGNET_ENOTOPIC;
     }
+}
+
+sig4_call(int sig4_ns@{_}@publish, @{}@, signet_bus *bus, const void *sender, const char *topic, size_t len,
+          const signet_struct_info *type, const void *payload)
+{
+    return sig4_ns@{__}@publish(bus, sender, topic, len, type, payload, false);
+}
+
+sig4_call(int sig4_ns@{_}@publish_post, @{}@, signet_bus *bus, const void *sender, const char *topic, size_t len,
+          const signet_struct_info *type, const void *payload)
+{
+    return sig4_ns@{__}@publish(bus, sender, topic, len, type, payload, true);
 }
 }@)
 

@@ -197,8 +197,8 @@ union app__any_payload {
     app_server_stop s_server_stop;
 };
 
-int app_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
-                const signet_struct_info *type, const void *payload)
+static int app__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                        const signet_struct_info *type, const void *payload, bool post)
 {
     app__match_result res;
     union app__any_payload msg;
@@ -246,10 +246,24 @@ int app_publish(signet_bus *bus, const void *sender, const char *topic, size_t l
     }
     switch (signal) {
     case APP_SIGNAL_SERVER_START:
-        return app_server_start_send_msg(bus, sender, &msg.s_server_start);
+        return post ? app_server_start_post_msg(bus, sender, &msg.s_server_start)
+                    : app_server_start_send_msg(bus, sender, &msg.s_server_start);
     case APP_SIGNAL_SERVER_STOP:
-        return app_server_stop_send_msg(bus, sender, &msg.s_server_stop);
+        return post ? app_server_stop_post_msg(bus, sender, &msg.s_server_stop)
+                    : app_server_stop_send_msg(bus, sender, &msg.s_server_stop);
     default:
         return SIGNET_ENOTOPIC;
     }
+}
+
+int app_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                const signet_struct_info *type, const void *payload)
+{
+    return app__publish(bus, sender, topic, len, type, payload, false);
+}
+
+int app_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                     const signet_struct_info *type, const void *payload)
+{
+    return app__publish(bus, sender, topic, len, type, payload, true);
 }

@@ -140,6 +140,13 @@ bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender);
 int app_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
                 const signet_struct_info *type, const void *payload);
 
+/* app_publish(), but posted like the signal's _post_msg(): the payload and
+ * the captured levels are copied into queue messages. Returns how many
+ * messages were queued, or the error codes above, or those of
+ * signet_post(). */
+int app_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                     const signet_struct_info *type, const void *payload);
+
 /* ---- For the runtime and generated code, not for applications ----------
  * The topic matcher of app.signet, defined in app.signet.match.c
  * (see docs/topics.md). Names with a double underscore may change with any

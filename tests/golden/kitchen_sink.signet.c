@@ -673,8 +673,8 @@ union ks__any_payload {
     ks_last s_last;
 };
 
-int ks_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
-               const signet_struct_info *type, const void *payload)
+static int ks__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                       const signet_struct_info *type, const void *payload, bool post)
 {
     ks__match_result res;
     union ks__any_payload msg;
@@ -722,16 +722,32 @@ int ks_publish(signet_bus *bus, const void *sender, const char *topic, size_t le
     }
     switch (signal) {
     case KS_SIGNAL_PING:
-        return ks_ping_send(bus, sender);
+        return post ? ks_ping_post(bus, sender) : ks_ping_send(bus, sender);
     case KS_SIGNAL_EVERY:
-        return ks_every_send_msg(bus, sender, &msg.s_every);
+        return post ? ks_every_post_msg(bus, sender, &msg.s_every)
+                    : ks_every_send_msg(bus, sender, &msg.s_every);
     case KS_SIGNAL_SHAPES:
-        return ks_shapes_send_msg(bus, sender, &msg.s_shapes);
+        return post ? ks_shapes_post_msg(bus, sender, &msg.s_shapes)
+                    : ks_shapes_send_msg(bus, sender, &msg.s_shapes);
     case KS_SIGNAL_ODD:
-        return ks_odd_send_msg(bus, sender, &msg.s_odd);
+        return post ? ks_odd_post_msg(bus, sender, &msg.s_odd)
+                    : ks_odd_send_msg(bus, sender, &msg.s_odd);
     case KS_SIGNAL_LAST:
-        return ks_last_send_msg(bus, sender, &msg.s_last);
+        return post ? ks_last_post_msg(bus, sender, &msg.s_last)
+                    : ks_last_send_msg(bus, sender, &msg.s_last);
     default:
         return SIGNET_ENOTOPIC;
     }
+}
+
+int ks_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+               const signet_struct_info *type, const void *payload)
+{
+    return ks__publish(bus, sender, topic, len, type, payload, false);
+}
+
+int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                    const signet_struct_info *type, const void *payload)
+{
+    return ks__publish(bus, sender, topic, len, type, payload, true);
 }

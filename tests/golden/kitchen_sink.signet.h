@@ -370,6 +370,13 @@ bool ks_last_has_receivers(const signet_bus *bus, const void *sender);
 int ks_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
                const signet_struct_info *type, const void *payload);
 
+/* ks_publish(), but posted like the signal's _post_msg(): the payload and
+ * the captured levels are copied into queue messages. Returns how many
+ * messages were queued, or the error codes above, or those of
+ * signet_post(). */
+int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                    const signet_struct_info *type, const void *payload);
+
 /* ---- Patterns ----------------------------------------------------------- */
 
 /* True when ev is an emission of ping. */

@@ -824,8 +824,8 @@ union sensors__any_payload {
     sensors_alarm s_alarm;
 };
 
-int sensors_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
-                    const signet_struct_info *type, const void *payload)
+static int sensors__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                            const signet_struct_info *type, const void *payload, bool post)
 {
     sensors__match_result res;
     union sensors__any_payload msg;
@@ -873,20 +873,38 @@ int sensors_publish(signet_bus *bus, const void *sender, const char *topic, size
     }
     switch (signal) {
     case SENSORS_SIGNAL_STARTED:
-        return sensors_started_send(bus, sender);
+        return post ? sensors_started_post(bus, sender) : sensors_started_send(bus, sender);
     case SENSORS_SIGNAL_STOPPED:
-        return sensors_stopped_send_msg(bus, sender, &msg.s_stopped);
+        return post ? sensors_stopped_post_msg(bus, sender, &msg.s_stopped)
+                    : sensors_stopped_send_msg(bus, sender, &msg.s_stopped);
     case SENSORS_SIGNAL_READING_TAKEN:
-        return sensors_reading_taken_send_msg(bus, sender, &msg.s_reading_taken);
+        return post ? sensors_reading_taken_post_msg(bus, sender, &msg.s_reading_taken)
+                    : sensors_reading_taken_send_msg(bus, sender, &msg.s_reading_taken);
     case SENSORS_SIGNAL_DOOR_CHANGED:
-        return sensors_door_changed_send_msg(bus, sender, &msg.s_door_changed);
+        return post ? sensors_door_changed_post_msg(bus, sender, &msg.s_door_changed)
+                    : sensors_door_changed_send_msg(bus, sender, &msg.s_door_changed);
     case SENSORS_SIGNAL_TEMP:
-        return sensors_temp_send_msg(bus, sender, &msg.s_temp);
+        return post ? sensors_temp_post_msg(bus, sender, &msg.s_temp)
+                    : sensors_temp_send_msg(bus, sender, &msg.s_temp);
     case SENSORS_SIGNAL_BATTERY_LOW:
-        return sensors_battery_low_send_msg(bus, sender, &msg.s_battery_low);
+        return post ? sensors_battery_low_post_msg(bus, sender, &msg.s_battery_low)
+                    : sensors_battery_low_send_msg(bus, sender, &msg.s_battery_low);
     case SENSORS_SIGNAL_ALARM:
-        return sensors_alarm_send_msg(bus, sender, &msg.s_alarm);
+        return post ? sensors_alarm_post_msg(bus, sender, &msg.s_alarm)
+                    : sensors_alarm_send_msg(bus, sender, &msg.s_alarm);
     default:
         return SIGNET_ENOTOPIC;
     }
+}
+
+int sensors_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                    const signet_struct_info *type, const void *payload)
+{
+    return sensors__publish(bus, sender, topic, len, type, payload, false);
+}
+
+int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                         const signet_struct_info *type, const void *payload)
+{
+    return sensors__publish(bus, sender, topic, len, type, payload, true);
 }

@@ -429,6 +429,13 @@ bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender);
 int sensors_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
                     const signet_struct_info *type, const void *payload);
 
+/* sensors_publish(), but posted like the signal's _post_msg(): the payload and
+ * the captured levels are copied into queue messages. Returns how many
+ * messages were queued, or the error codes above, or those of
+ * signet_post(). */
+int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                         const signet_struct_info *type, const void *payload);
+
 /* ---- Patterns ----------------------------------------------------------- */
 
 /* True when ev is an emission of started. */

@@ -361,6 +361,30 @@ static void publish_fills_captures_from_the_topic_and_sends(void)
     signet_bus_destroy(bus);
 }
 
+static void publish_post_queues_copies(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub s = {.tag = 'S'}, k = {.tag = 'K'}, p = {.tag = 'p'};
+    CHECK_OK(subs_temp_connect(bus, on_temp, &s, SIGNET_ANY, &s.conn));
+    CHECK_OK(subs_kitchen_subscribe(bus, on_temp, &k, SIGNET_ANY, &k.conn));
+    CHECK_OK(subs_ping_connect(bus, on_ping, &p, SIGNET_ANY, &p.conn));
+    char topic[32] = "sensors/kitchen/9/temp";
+    subs_temp msg = {.room = "ignored", .sensor = 1, .celsius = 17.5};
+    CHECK_EQ(subs_publish_post(bus, NULL, topic, strlen(topic), type_of(SUBS_SIGNAL_TEMP), &msg),
+             2); /* the signal's message, kitchen's message */
+    memset(topic, 'x', sizeof topic - 1); /* the captured level was copied */
+    CHECK_EQ(subs_publish_post(bus, NULL, "ping", 4, NULL, NULL), 1);
+    CHECK_EQ(subs_publish_post(bus, NULL, "sensors/+/9/temp", 16, type_of(SUBS_SIGNAL_TEMP), &msg),
+             SIGNET_EBADTOPIC);
+    CHECK_EQ(trace.len, 0);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 3);
+    CHECK(strcmp(trace.buf, "SKp") == 0);
+    CHECK(strcmp(k.last_room, "kitchen") == 0);
+    CHECK_EQ(k.last_sensor, 9);
+    CHECK(k.last_celsius == 17.5);
+    signet_bus_destroy(bus);
+}
+
 static void publish_signal_without_parameters(void)
 {
     signet_bus *bus = new_bus(NULL);
@@ -828,6 +852,7 @@ static const struct test_case cases[] = {
     CASE(pattern_subscribed_during_delivery_waits_for_next_emission),
     CASE(publish_fills_captures_from_the_topic_and_sends),
     CASE(publish_signal_without_parameters),
+    CASE(publish_post_queues_copies),
     CASE(publish_unknown_topic_is_enotopic),
     CASE(publish_malformed_topic_is_ebadtopic),
     CASE(publish_over_long_topic_is_etopiclen),
