@@ -1215,6 +1215,29 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
     return ran;
 }
 
+/* Runs one pattern's subscribers (snapshot s) for the emission, each
+ * through invoke; counts them in *ran. True when one returned SIGNET_STOP. */
+static bool run_pattern(signet_emission *em, const struct snap *s,
+                        const signet_signal_info *pattern, signet_invoke_fn *invoke, int *ran)
+{
+    const signet_recv *r, *end;
+    bool stopped = false;
+
+    em->ev.pattern = pattern;
+    signet__receivers(s, em->ev.sender, &r, &end);
+    for (; r != end; r++) {
+        if (!signet_emit_claim(em, r))
+            continue;
+        ++*ran;
+        if (signet_emit_stop(em, invoke(r, &em->ev, em->ev.payload_))) {
+            stopped = true;
+            break;
+        }
+    }
+    em->ev.pattern = NULL;
+    return stopped;
+}
+
 int signet_emit_end(signet_emission *em, int ran)
 {
     if (__builtin_expect(em->patterns_ != 0, 0))
@@ -1257,22 +1280,8 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
         struct sigstate *ps = &base[schema->signal_count + ids[i]];
         struct snap *s = atomic_load_explicit(&ps->snap, memory_order_seq_cst);
         struct snap *q = atomic_load_explicit(&ps->qsnap, memory_order_seq_cst);
-        if (s && !stopped) {
-            const signet_recv *r, *end;
-            signet_invoke_fn *invoke = ps->info->invoke;
-            em->ev.pattern = ps->info;
-            signet__receivers(s, em->ev.sender, &r, &end);
-            for (; r != end; r++) {
-                if (!signet_emit_claim(em, r))
-                    continue;
-                ran++;
-                if (signet_emit_stop(em, invoke(r, &em->ev, em->ev.payload_))) {
-                    stopped = true;
-                    break;
-                }
-            }
-            em->ev.pattern = NULL;
-        }
+        if (s && !stopped)
+            stopped = run_pattern(em, s, ps->info, ps->info->invoke, &ran);
         if (q) {
             int rc = signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_, NULL, q,
                                      signet__unchanged(em));
@@ -1456,21 +1465,8 @@ int signet__rt_emit(signet_emission *em, bool stopped, int *qerr)
             continue;
         if (!rt_match(rp->filter, topic))
             continue;
-        if (s && !stopped) {
-            const signet_recv *r, *end;
-            em->ev.pattern = &rp->info;
-            signet__receivers(s, em->ev.sender, &r, &end);
-            for (; r != end; r++) {
-                if (!signet_emit_claim(em, r))
-                    continue;
-                ran++;
-                if (signet_emit_stop(em, signet_invoke_generic(r, &em->ev, em->ev.payload_))) {
-                    stopped = true;
-                    break;
-                }
-            }
-            em->ev.pattern = NULL;
-        }
+        if (s && !stopped)
+            stopped = run_pattern(em, s, &rp->info, signet_invoke_generic, &ran);
         if (q) {
             int rc = signet__post_to(em->ev.bus, ss, &rp->ss, em->ev.sender, em->ev.payload_,
                                      NULL, q, signet__unchanged(em));
