@@ -39,6 +39,7 @@ static struct filtered_pair filtered_pairs[MANY];
 static char senders[MANY];
 static signet_bus *bus_n[9];      /* bus_n[k]: k receivers for SIGNET_ANY */
 static signet_bus *bus_filtered;  /* MANY receivers, one per sender */
+static signet_bus *bus_tock;      /* 1 receiver of tock, which a pattern matches */
 
 /* The limit: call every receiver in the array. noinline so the receiver
  * count is not constant-folded into the caller. */
@@ -93,6 +94,12 @@ static void filter_loop_1of1000(long n)
         filter_loop_emit(filtered_pairs, MANY, &senders[(i * 7) % MANY], i);
 }
 
+static void signet_pattern_matched_1(long n)
+{
+    for (long i = 0; i < n; i++)
+        bench_tock_send(bus_tock, NULL, i);
+}
+
 static void signet_filtered_1of1000(long n)
 {
     for (long i = 0; i < n; i++)
@@ -117,6 +124,7 @@ static struct bench_case cases[] = {
     {"signet_8", signet_8, 5000000, "limit_8", 1.5, {0}},
     {"filter_loop_1of1000", filter_loop_1of1000, 100000, "signet_1", 0, {0}},
     {"signet_filtered_1of1000", signet_filtered_1of1000, 20000000, "signet_1", 2.0, {0}},
+    {"signet_pattern_matched_1", signet_pattern_matched_1, 20000000, "signet_1", 0, {0}},
 };
 enum { NCASES = sizeof cases / sizeof cases[0] };
 
@@ -168,6 +176,8 @@ static void setup(void)
     }
     for (size_t i = 0; i < 8; i++)
         pairs[i] = (struct pair){limit_rx, &pairs[i]};
+    check(signet_bus_create(NULL, &bus_tock), "signet_bus_create");
+    check(bench_tock_connect(bus_tock, signet_tock_rx, NULL, SIGNET_ANY, &conn), "connect");
     check(signet_bus_create(NULL, &bus_filtered), "signet_bus_create");
     for (size_t i = 0; i < MANY; i++) {
         filtered_pairs[i] = (struct filtered_pair){limit_rx, &senders[i], &senders[i]};
@@ -181,6 +191,7 @@ static void teardown(void)
     for (size_t k = 0; k <= 8; k++)
         signet_bus_destroy(bus_n[k]);
     signet_bus_destroy(bus_filtered);
+    signet_bus_destroy(bus_tock);
 }
 
 int main(int argc, char **argv)

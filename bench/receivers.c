@@ -17,3 +17,11 @@ int signet_rx(void *ctx, const signet_event *ev, const bench_tick *msg)
     bench_sink += msg->x;
     return 0;
 }
+
+int signet_tock_rx(void *ctx, const signet_event *ev, const bench_tock *msg)
+{
+    (void)ctx;
+    (void)ev;
+    bench_sink += msg->x;
+    return 0;
+}

@@ -12,6 +12,7 @@ int limit_rx(void *ctx, int64_t x);
 
 /* signet's typed receiver for bench.tick. */
 int signet_rx(void *ctx, const signet_event *ev, const bench_tick *msg);
+int signet_tock_rx(void *ctx, const signet_event *ev, const bench_tock *msg);
 
 extern volatile int64_t bench_sink;
 
