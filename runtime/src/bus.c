@@ -84,17 +84,12 @@ int signet_bus_create(const signet_bus_options *opts, signet_bus **out)
     return 0;
 }
 
-static void free_retired(struct snap *s, struct schemas *sc)
+static void free_retired(struct retired *r)
 {
-    while (s) {
-        struct snap *next = s->retired_next;
-        free(s);
-        s = next;
-    }
-    while (sc) {
-        struct schemas *next = sc->retired_next;
-        free(sc);
-        sc = next;
+    while (r) {
+        struct retired *next = r->next;
+        free(r); /* the first member of the snapshot or table it heads */
+        r = next;
     }
 }
 
@@ -166,7 +161,7 @@ int signet_bus_destroy(signet_bus *bus)
         }
         free(sc);
     }
-    free_retired(bus->retired, bus->retired_schemas);
+    free_retired(bus->retired);
     for (uint32_t i = 0; i < bus->nchunks; i++)
         free(bus->chunks[i]);
     free(bus->chunks);
@@ -181,14 +176,15 @@ uint64_t signet_bus_error_count(const signet_bus *bus)
     return bus ? atomic_load_explicit(&bus->errors, memory_order_relaxed) : 0;
 }
 
-/* Files an unpublished snapshot for freeing after a grace period (lock held). */
-static void retire_snap(signet_bus *bus, struct snap *old, uint64_t tag)
+/* Files an unpublished snapshot or schema table for freeing after a grace
+ * period (lock held). */
+static void retire(signet_bus *bus, struct retired *r, uint64_t tag)
 {
-    old->retired_tag = tag;
-    old->retired_next = bus->retired;
-    bus->retired = old;
+    r->tag = tag;
+    r->next = bus->retired;
+    bus->retired = r;
     bus->nretired++;
-    bus->retired_bytes += old->size;
+    bus->retired_bytes += r->size;
 }
 
 static bool backlog(const signet_bus *bus)
@@ -205,59 +201,39 @@ static bool backlog(const signet_bus *bus)
 static void collect(signet_bus *bus, bool wait)
 {
     pthread_mutex_lock(&bus->lock);
-    struct snap *snaps = bus->retired;
-    struct schemas *schemas = bus->retired_schemas;
+    struct retired *list = bus->retired;
     uint32_t pending = bus->pending_head;
     bus->retired = NULL;
-    bus->retired_schemas = NULL;
     bus->nretired = 0;
     bus->retired_bytes = 0;
     bus->pending_head = NONE;
     pthread_mutex_unlock(&bus->lock);
 
     uint64_t safe = wait ? signet__rcu_synchronize() : signet__rcu_quiescent();
-    struct snap *keep = NULL;
-    while (snaps) {
-        struct snap *next = snaps->retired_next;
-        if (snaps->retired_tag <= safe) {
-            free(snaps);
+    struct retired *keep = NULL;
+    while (list) {
+        struct retired *next = list->next;
+        if (list->tag <= safe) {
+            free(list);
         } else {
-            snaps->retired_next = keep;
-            keep = snaps;
+            list->next = keep;
+            keep = list;
         }
-        snaps = next;
-    }
-    struct schemas *keep_schemas = NULL;
-    while (schemas) {
-        struct schemas *next = schemas->retired_next;
-        if (schemas->retired_tag <= safe) {
-            free(schemas);
-        } else {
-            schemas->retired_next = keep_schemas;
-            keep_schemas = schemas;
-        }
-        schemas = next;
+        list = next;
     }
 
     pthread_mutex_lock(&bus->lock);
     while (keep) {
-        struct snap *next = keep->retired_next;
-        retire_snap(bus, keep, keep->retired_tag);
+        struct retired *next = keep->next;
+        retire(bus, keep, keep->tag);
         keep = next;
-    }
-    while (keep_schemas) {
-        struct schemas *next = keep_schemas->retired_next;
-        keep_schemas->retired_next = bus->retired_schemas;
-        bus->retired_schemas = keep_schemas;
-        bus->nretired++;
-        keep_schemas = next;
     }
     while (pending != NONE) {
         struct slot *s = slot_at(bus, pending);
         uint32_t next = s->next_free;
-        uint32_t *list = s->retired_tag <= safe ? &bus->free_head : &bus->pending_head;
-        s->next_free = *list;
-        *list = pending;
+        uint32_t *to = s->retired_tag <= safe ? &bus->free_head : &bus->pending_head;
+        s->next_free = *to;
+        *to = pending;
         pending = next;
     }
     /* What could not be freed yet (retired during a running emission) is
@@ -418,7 +394,7 @@ static int build(struct slot *const *list, uint32_t n, uint64_t order_end, struc
         free(any);
         return SIGNET_ENOMEM;
     }
-    snap->size = buckets_at + nbuckets * sizeof(struct bucket);
+    snap->retired.size = buckets_at + nbuckets * sizeof(struct bucket);
     snap->nany = nany;
     snap->nbuckets = nbuckets;
     snap->shift = shift;
@@ -538,9 +514,9 @@ static int rebuild(signet_bus *bus, struct sigstate *ss)
         note_pattern_active(ss, snap || qsnap);
     uint64_t tag = signet__rcu_advance();
     if (old)
-        retire_snap(bus, old, tag);
+        retire(bus, &old->retired, tag);
     if (qold)
-        retire_snap(bus, qold, tag);
+        retire(bus, &qold->retired, tag);
     while (ss->zombies != NONE) {
         struct slot *s = slot_at(bus, ss->zombies);
         ss->zombies = s->next_free;
@@ -611,7 +587,7 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
         atomic_init(&sigs[k].qsnap, NULL);
         atomic_init(&sigs[k].dropped, 0);
     }
-    grown->retired_next = NULL;
+    grown->retired = (struct retired){NULL, 0, sizeof *grown + (n + 1) * sizeof grown->e[0]};
     grown->n = n + 1;
     if (n)
         memcpy(grown->e, sc->e, n * sizeof sc->e[0]);
@@ -622,10 +598,7 @@ static struct sigstate *sigstate_for(signet_bus *bus, const signet_signal_info *
     grown->e[n] = (struct schema_entry){sig->schema, sigs, rt};
     atomic_store_explicit(&bus->schemas, grown, memory_order_seq_cst);
     if (sc) {
-        sc->retired_tag = signet__rcu_advance();
-        sc->retired_next = bus->retired_schemas;
-        bus->retired_schemas = sc;
-        bus->nretired++;
+        retire(bus, &sc->retired, signet__rcu_advance());
     }
     return &sigs[sig->id];
 }

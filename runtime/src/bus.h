@@ -37,6 +37,14 @@ struct slot {
     uint64_t retired_tag;       /* pending: reusable once the grace period passed it */
 };
 
+/* What snapshots and schema tables carry once unpublished, as their first
+ * member: the bus keeps one list of them until a grace period frees them. */
+struct retired {
+    struct retired *next;
+    uint64_t tag;               /* see signet__rcu_advance() */
+    size_t size;                /* bytes, for the retired-memory bound */
+};
+
 struct bucket {
     const void *sender;         /* NULL: empty bucket */
     uint32_t off, n;
@@ -52,9 +60,7 @@ struct qinfo {
  * queued connections, so emissions without queued receivers never look at
  * queues. */
 struct snap {
-    struct snap *retired_next;
-    uint64_t retired_tag;       /* see signet__rcu_advance() */
-    size_t size;                /* bytes, for the retired-memory bound */
+    struct retired retired;     /* first: freed through it */
     uint32_t nany;              /* recv[0, nany): receivers for anonymous emissions */
     uint32_t shift;             /* hash shift for the bucket table */
     uint32_t nbuckets;          /* 0 when no receiver names a sender */
@@ -126,8 +132,7 @@ struct schema_entry {
 
 /* Immutable once published, like struct snap. */
 struct schemas {
-    struct schemas *retired_next;
-    uint64_t retired_tag;
+    struct retired retired;     /* first: freed through it */
     uint32_t n;
     struct schema_entry e[];
 };
@@ -142,8 +147,7 @@ struct signet_bus {
     uint32_t free_head;         /* UINT32_MAX: none */
     uint32_t pending_head;      /* disconnected, not yet past a grace period */
     uint64_t next_order;
-    struct snap *retired;       /* unpublished, not yet freed */
-    struct schemas *retired_schemas;
+    struct retired *retired;    /* unpublished snapshots and schema tables, not yet freed */
     uint32_t nretired;
     size_t retired_bytes;
     uint32_t collect_count;     /* collect when nretired or retired_bytes reach these */

@@ -336,24 +336,6 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Waits a little longer each time: spin, yield, then sleep 50 us. */
-static void backoff(unsigned *spins)
-{
-    ++*spins;
-    if (*spins < 64) {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-        return;
-    }
-    if (*spins < 128) {
-        sched_yield();
-        return;
-    }
-    struct timespec ts = {0, 50 * 1000};
-    nanosleep(&ts, NULL);
-}
-
 static int refuse(signet_queue *q, struct sigstate *ss, int err)
 {
     atomic_fetch_add_explicit(&q->refused, 1, memory_order_relaxed);
@@ -425,7 +407,7 @@ static struct cell *claim_full(signet_queue *q, const struct sigstate *ss, size_
             *err = SIGNET_ETIMEDOUT;
             return NULL;
         }
-        backoff(&spins);
+        signet__backoff(&spins, 50);
     }
 }
 

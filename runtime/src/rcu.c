@@ -98,22 +98,20 @@ static void barrier_all(void)
      * of the grace period counter orders this side. */
 }
 
-/* Readers' sections are usually short: spin briefly, then yield, then
- * sleep (a reader may be running a slow receiver). */
-static void backoff(unsigned *spins)
+void signet__backoff(unsigned *spins, long sleep_us)
 {
     ++*spins;
-    if (*spins < 16) {
+    if (*spins < 32) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
         return;
     }
-    if (*spins < 80) {
+    if (*spins < 96) {
         sched_yield();
         return;
     }
-    struct timespec ts = {0, 200 * 1000}; /* 200 us: readers here run user code */
+    struct timespec ts = {0, sleep_us * 1000};
     nanosleep(&ts, NULL);
 }
 
@@ -157,6 +155,6 @@ uint64_t signet__rcu_synchronize(void)
 
     barrier_all();
     while (oldest_reader() < gp)
-        backoff(&spins);
+        signet__backoff(&spins, 200); /* readers here run user code */
     return gp;
 }

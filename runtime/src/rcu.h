@@ -55,6 +55,10 @@ uint64_t signet__rcu_synchronize(void);
  * the caller's own section then bounds it. */
 uint64_t signet__rcu_quiescent(void);
 
+/* Waiting for another thread: spins briefly, then yields, then sleeps
+ * sleep_us per call. *spins starts at 0 and counts the calls. */
+void signet__backoff(unsigned *spins, long sleep_us);
+
 /* True once the calling thread's record is registered; a thread must call
  * signet__rcu_register() before its first read section. Kept apart from the
  * lock so callers can take the registration off their fast path. */
