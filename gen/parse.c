@@ -243,22 +243,32 @@ static void add_decl(struct parser *p, enum decl_kind kind, void *d)
     }
 }
 
-static void parse_enum(struct parser *p)
+/* `enum NAME {` or `struct NAME {` (the keyword is the current token):
+ * reads the name and the brace. False after reporting a syntax error and
+ * skipping to the next declaration. */
+static bool open_block(struct parser *p, const char *kind, const char **name, struct loc *loc)
 {
     next(p);
-    struct enum_decl *e = arena_alloc(p->a, sizeof *e);
-    e->name = name_tok(p, "enum name", &e->loc);
-    if (!e->name) {
+    *name = name_tok(p, arena_printf(p->a, "%s name", kind), loc);
+    if (!*name) {
         recover_top(p);
-        return;
+        return false;
     }
     if (p->tok.kind != TK_LBRACE) {
-        syntax(p, arena_printf(p->a, "'{' after enum name '%s'", e->name));
-        mark_broken(p, e->name, e->loc);
+        syntax(p, arena_printf(p->a, "'{' after %s name '%s'", kind, *name));
+        mark_broken(p, *name, *loc);
         recover_top(p);
-        return;
+        return false;
     }
     next(p);
+    return true;
+}
+
+static void parse_enum(struct parser *p)
+{
+    struct enum_decl *e = arena_alloc(p->a, sizeof *e);
+    if (!open_block(p, "enum", &e->name, &e->loc))
+        return;
     struct vec values;
     vec_init(&values, sizeof(struct enum_value));
     bool bad = false;
@@ -351,20 +361,9 @@ static void parse_enum(struct parser *p)
 
 static void parse_struct(struct parser *p)
 {
-    next(p);
     struct struct_decl *st = arena_alloc(p->a, sizeof *st);
-    st->name = name_tok(p, "struct name", &st->loc);
-    if (!st->name) {
-        recover_top(p);
+    if (!open_block(p, "struct", &st->name, &st->loc))
         return;
-    }
-    if (p->tok.kind != TK_LBRACE) {
-        syntax(p, arena_printf(p->a, "'{' after struct name '%s'", st->name));
-        mark_broken(p, st->name, st->loc);
-        recover_top(p);
-        return;
-    }
-    next(p);
     struct vec fields;
     vec_init(&fields, sizeof(struct field));
     bool bad = false;

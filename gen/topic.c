@@ -283,26 +283,29 @@ static void insert(struct arena *a, struct tnode *root, const struct signal_decl
         n->term = idx;
 }
 
+/* Level i of a concrete topic both templates x and y match. */
+static const char *witness_level(const struct signal_decl *x, const struct signal_decl *y,
+                                 size_t i)
+{
+    const struct level *lx = &x->topic.levels[i], *ly = &y->topic.levels[i];
+
+    if (lx->kind == LV_LITERAL)
+        return lx->text;
+    if (ly->kind == LV_LITERAL)
+        return ly->text;
+    return cap_is_u32(x, lx) || cap_is_u32(y, ly) ? "0" : "x";
+}
+
 /* A concrete topic both templates match (they have the same level count). */
 static const char *witness(struct arena *a, const struct signal_decl *x,
                            const struct signal_decl *y)
 {
     size_t n = 0;
-    for (size_t i = 0; i < x->topic.nlevels; i++) {
-        const struct level *lx = &x->topic.levels[i], *ly = &y->topic.levels[i];
-        const char *s = lx->kind == LV_LITERAL   ? lx->text
-                        : ly->kind == LV_LITERAL ? ly->text
-                        : cap_is_u32(x, lx) || cap_is_u32(y, ly) ? "0"
-                                                                 : "x";
-        n += strlen(s) + 1;
-    }
+    for (size_t i = 0; i < x->topic.nlevels; i++)
+        n += strlen(witness_level(x, y, i)) + 1;
     char *buf = arena_alloc(a, n + 1), *p = buf;
     for (size_t i = 0; i < x->topic.nlevels; i++) {
-        const struct level *lx = &x->topic.levels[i], *ly = &y->topic.levels[i];
-        const char *s = lx->kind == LV_LITERAL   ? lx->text
-                        : ly->kind == LV_LITERAL ? ly->text
-                        : cap_is_u32(x, lx) || cap_is_u32(y, ly) ? "0"
-                                                                 : "x";
+        const char *s = witness_level(x, y, i);
         if (i)
             *p++ = '/';
         size_t k = strlen(s);
