@@ -8,20 +8,12 @@
 #include "sensors.signet.h"
 #include "types_only.signet.h"
 
+#include "../check.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond)                                                                               \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);              \
-            failures++;                                                                           \
-        }                                                                                         \
-    } while (0)
 
 #define CHECK_OK(call) CHECK((call) >= 0)
 
@@ -540,10 +532,7 @@ static void generated_post_no_payload_and_too_big(void)
     signet_bus_destroy(bus);
 }
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} cases[] = {
+static const struct test_case cases[] = {
 #define CASE(name) { #name, name }
     CASE(generated_send_delivers_scalars_strings_and_enums),
     CASE(generated_send_copies_struct_and_array_params),
@@ -565,21 +554,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    size_t i;
-
-    if (argc != 2) {
-        for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
-            printf("%s\n", cases[i].name);
-        return argc == 1 ? 0 : 2;
-    }
-    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        if (strcmp(argv[1], cases[i].name) == 0) {
-            cases[i].run();
-            if (failures != 0)
-                fprintf(stderr, "%s: %d check(s) failed\n", argv[1], failures);
-            return failures != 0;
-        }
-    }
-    fprintf(stderr, "no case named %s\n", argv[1]);
-    return 2;
+    return run_case(cases, sizeof cases / sizeof cases[0], argc, argv);
 }

@@ -2,11 +2,13 @@
  *     namespace t; signal ping(i32 value); signal pong(i32 value); signal bare;
  * ) plus a tiny assertion framework and a case table, for the runtime tests.
  * Each test binary runs the one case named on its command line, so CTest
- * registers one test per case. */
+ * registers one test per case (check.h). */
 #ifndef SIGNET_TEST_FIXTURE_H
 #define SIGNET_TEST_FIXTURE_H
 
 #include <signet.h>
+
+#include "../check.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -68,51 +70,7 @@ static inline int t_send(signet_bus *bus, int sig, const void *sender, int32_t v
     return signet_emit_end(&em, ran);
 }
 
-static int failures;
-
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);          \
-            failures++;                                                                        \
-        }                                                                                      \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                         \
-    do {                                                                                       \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                    \
-        if (a_ != b_) {                                                                        \
-            fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", __FILE__, __LINE__, #a,  \
-                    #b, a_, b_);                                                               \
-            failures++;                                                                        \
-        }                                                                                      \
-    } while (0)
-
 #define CHECK_OK(expr) CHECK_EQ((expr), 0)
-
-struct test_case {
-    const char *name;
-    void (*run)(void);
-};
-
-static inline int run_case(const struct test_case *cases, size_t n, int argc, char **argv)
-{
-    if (argc != 2) {
-        for (size_t i = 0; i < n; i++)
-            printf("%s\n", cases[i].name);
-        return argc == 1 ? 0 : 2;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(cases[i].name, argv[1]) == 0) {
-            cases[i].run();
-            if (failures)
-                fprintf(stderr, "%s: %d check(s) failed\n", argv[1], failures);
-            return failures ? 1 : 0;
-        }
-    }
-    fprintf(stderr, "unknown case '%s'\n", argv[1]);
-    return 2;
-}
 
 /* A trace of receiver calls: each receiver appends its tag. */
 struct trace {

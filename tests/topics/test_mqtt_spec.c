@@ -6,17 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../check.h"
+
 #include "mqtt.signet.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 /* Matches topic; checks that the patterns come ascending and, for a signal
  * without captures, that they equal the build-time table. */
@@ -246,10 +238,7 @@ static void pattern_info_gives_signals_and_receiver_type(void)
     CHECK(p->nsignals == 1 && p->signals[0] == MQTT_SIGNAL_HOUSE_CLIENTS);
 }
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} cases[] = {
+static const struct test_case cases[] = {
 #define CASE(f)                                                                                    \
     {                                                                                              \
 #f, f                                                                                      \
@@ -269,16 +258,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-            continue;
-        cases[i].run();
-        if (argc > 1)
-            return failures ? 1 : 0;
-    }
-    if (argc > 1) {
-        fprintf(stderr, "no case %s\n", argv[1]);
-        return 2;
-    }
-    return failures ? 1 : 0;
+    return run_case(cases, sizeof cases / sizeof cases[0], argc, argv);
 }
