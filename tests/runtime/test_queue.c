@@ -265,8 +265,8 @@ static void queue_overflow_block_times_out_at_deadline(void)
     uint64_t t0 = now_ms();
     CHECK_EQ(post_ping(bus, NULL, 3), SIGNET_ETIMEDOUT);
     uint64_t waited = now_ms() - t0;
-    CHECK(waited >= 200);
-    CHECK(waited < 2000);
+    CHECK(waited >= 200);  /* the deadline was kept, not cut short */
+    CHECK(waited < 10000); /* and it returned: a bound against a hang, not a speed check */
     signet_stats st;
     stats_of(signet_bus_queue(bus), &st);
     CHECK_EQ(st.dropped, 1);
@@ -306,8 +306,8 @@ static void queue_overflow_block_succeeds_when_space_frees(void)
     CHECK_EQ(post_ping(bus, NULL, 3), 1); /* waits for the drainer */
     uint64_t waited = now_ms() - t0;
     pthread_join(t, NULL);
-    CHECK(waited >= 90);
-    CHECK(waited < 5000);
+    CHECK(waited >= 90);   /* it waited for the drainer */
+    CHECK(waited < 10000); /* and returned: a bound against a hang, not a speed check */
     CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
     CHECK_EQ(a.n, 3);
     CHECK_EQ(a.values[2], 3);
