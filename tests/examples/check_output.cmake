@@ -1,14 +1,15 @@
-# check_output.cmake: runs EXE and compares its stdout with the file
-# EXPECTED. With SIGNET_UPDATE_GOLDEN set in the environment, rewrites
-# EXPECTED instead. cmake -P script.
-execute_process(COMMAND "${EXE}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+# check_output.cmake: runs EXE (under LAUNCHER, a list, when given) and
+# compares its stdout with the file EXPECTED; anything on stderr fails. With
+# SIGNET_UPDATE_GOLDEN set in the environment, rewrites EXPECTED instead
+# (unless NO_UPDATE is set: the memcheck runs only compare). cmake -P script.
+execute_process(COMMAND ${LAUNCHER} "${EXE}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${EXE} exited with ${rc}\nstdout:\n${out}\nstderr:\n${err}")
 endif()
 if(NOT err STREQUAL "")
   message(FATAL_ERROR "${EXE} wrote to stderr:\n${err}")
 endif()
-if(DEFINED ENV{SIGNET_UPDATE_GOLDEN})
+if(DEFINED ENV{SIGNET_UPDATE_GOLDEN} AND NOT NO_UPDATE)
   file(WRITE "${EXPECTED}" "${out}")
   message(STATUS "updated ${EXPECTED}")
   return()
