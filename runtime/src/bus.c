@@ -27,6 +27,8 @@
 
 static void replay(signet_bus *bus, struct sigstate *ss, signet_conn conn);
 static bool rt_match(const char *f, const char *t);
+static bool rt_has_receivers(struct sigstate *ss, const signet_signal_info *sig,
+                             const void *sender);
 
 static struct slot *slot_at(const signet_bus *bus, uint32_t i)
 {
@@ -1329,6 +1331,8 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, 
                 found = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0;
         }
     }
+    if (ss && !found && !(sig->flags & SIGNET_SIGNAL_PATTERN))
+        found = rt_has_receivers(ss, sig, sender);
     signet__rcu_unlock(outermost);
     return found;
 }
@@ -1379,6 +1383,62 @@ static bool rt_match(const char *f, const char *t)
         f = fe + 1;
         t = te + 1;
     }
+}
+
+/* Can filter f match some concrete topic of the template t (NUL-terminated;
+ * a `{param}` level takes any one-level value)? Exact for a template
+ * without captures (rt_match); for one with captures, true when some
+ * values of its parameters would make a matching topic. */
+static bool rt_may_match(const char *f, const char *t)
+{
+    if (!strchr(t, '{'))
+        return rt_match(f, t);
+    if ((f[0] == '+' || f[0] == '#') && (f[1] == '/' || f[1] == '\0') && t[0] == '$')
+        return false;
+    for (;;) {
+        if (f[0] == '#')
+            return true;
+        const char *fe = strchr(f, '/'), *te = strchr(t, '/');
+        size_t fl = fe ? (size_t)(fe - f) : strlen(f), tl = te ? (size_t)(te - t) : strlen(t);
+        bool capture = tl >= 2 && t[0] == '{' && t[tl - 1] == '}';
+        if (!(fl == 1 && f[0] == '+') && !capture && (fl != tl || memcmp(f, t, fl) != 0))
+            return false;
+        if (!fe)
+            return !te;
+        if (!te)
+            return strcmp(fe + 1, "#") == 0;
+        f = fe + 1;
+        t = te + 1;
+    }
+}
+
+/* Has a run-time pattern that may match sig (of state ss) a live receiver,
+ * direct or queued, for an emission from sender? Inside a read section. */
+static bool rt_has_receivers(struct sigstate *ss, const signet_signal_info *sig,
+                             const void *sender)
+{
+    struct rtset *set = ss->rt;
+
+    if (!set || !atomic_load_explicit(&set->active, memory_order_seq_cst))
+        return false;
+    uint32_t n = atomic_load_explicit(&set->n, memory_order_acquire);
+    for (uint32_t i = 0; i < n; i++) {
+        struct rtpattern *rp = set->p[i];
+        bool live = false;
+        for (int k = 0; k < 2 && !live; k++) {
+            struct snap *s = atomic_load_explicit(k ? &rp->ss.qsnap : &rp->ss.snap,
+                                                  memory_order_seq_cst);
+            if (!s)
+                continue;
+            const signet_recv *r, *end;
+            signet__receivers(s, sender, &r, &end);
+            for (; r != end && !live; r++)
+                live = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0;
+        }
+        if (live && rt_may_match(rp->filter, sig->topic))
+            return true;
+    }
+    return false;
 }
 
 /* The concrete topic of an emission in buf, or NULL when it is not a

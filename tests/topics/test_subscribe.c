@@ -552,6 +552,42 @@ static void runtime_pattern_delivers_after_schema_patterns(void)
     signet_bus_destroy(bus);
 }
 
+/* _has_receivers() sees run-time pattern subscribers: exactly for a signal
+ * without captures, for one with captures when some topic of it matches;
+ * filtered by sender; not once the subscriber is disconnected. */
+static void runtime_pattern_counts_in_has_receivers(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub a = {.tag = 'A'}, b = {.tag = 'B'}, c = {.tag = 'C'};
+    int x, y;
+
+    CHECK(!subs_status_has_receivers(bus, NULL));
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "sensors/status", on_any, &a,
+                                      SIGNET_ANY, NULL, &a.conn));
+    CHECK(subs_status_has_receivers(bus, NULL));
+    CHECK(!subs_ping_has_receivers(bus, NULL));
+    CHECK(!subs_temp_has_receivers(bus, NULL)); /* "sensors/{room}/{sensor}/temp" */
+    /* A filter that matches some topics of a signal with captures. */
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "sensors/hall/7/+", on_any, &b, &x,
+                                      NULL, &b.conn));
+    CHECK(subs_temp_has_receivers(bus, &x));
+    CHECK(subs_humidity_has_receivers(bus, &x));
+    CHECK(!subs_temp_has_receivers(bus, &y)); /* b listens to x only */
+    CHECK(!subs_lonely_has_receivers(bus, &x));
+    /* '+' and '#' at the first level never match a '$' topic. */
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "#", on_any, &c, SIGNET_ANY, NULL,
+                                      &c.conn));
+    CHECK(subs_ping_has_receivers(bus, &y));
+    CHECK(!subs_lonely_has_receivers(bus, &y));
+    CHECK_OK(signet_disconnect(bus, c.conn));
+    CHECK(!subs_ping_has_receivers(bus, &y));
+    CHECK_OK(signet_disconnect(bus, b.conn));
+    CHECK(!subs_temp_has_receivers(bus, &x));
+    CHECK_OK(signet_disconnect(bus, a.conn));
+    CHECK(!subs_status_has_receivers(bus, NULL));
+    signet_bus_destroy(bus);
+}
+
 static void runtime_pattern_keeps_sender_stop_and_error_rules(void)
 {
     struct errlog log = {0};
@@ -860,6 +896,7 @@ static const struct test_case cases[] = {
     CASE(publish_wrong_payload_type_is_etype),
     CASE(runtime_pattern_syntax_errors_have_codes),
     CASE(runtime_pattern_delivers_after_schema_patterns),
+    CASE(runtime_pattern_counts_in_has_receivers),
     CASE(runtime_pattern_keeps_sender_stop_and_error_rules),
     CASE(runtime_pattern_on_signal_without_schema_patterns_keeps_stop),
     CASE(runtime_pattern_disconnect_and_run_once),
