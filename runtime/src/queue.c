@@ -39,8 +39,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__linux__)
+/* Linux wakes consumers through one eventfd; elsewhere, or when built with
+ * SIGNET_NO_EVENTFD (the test suite builds such a runtime to test it), a
+ * non-blocking pipe. */
+#if defined(__linux__) && !defined(SIGNET_NO_EVENTFD)
+#define SIGNET__EVENTFD 1
 #include <sys/eventfd.h>
+#else
+#define SIGNET__EVENTFD 0
 #endif
 
 #define CACHE_LINE 64
@@ -80,7 +86,7 @@ struct signet_queue {
     uint32_t slot_size;         /* payload bound in bytes */
     signet_overflow overflow;
     uint32_t block_timeout_ms;
-    int rfd, wfd;               /* the same eventfd on Linux; a pipe elsewhere */
+    int rfd, wfd;               /* the same eventfd on Linux; a pipe's two ends elsewhere */
     signet_queue *next;         /* the bus's list, guarded by the bus lock */
     pthread_t *workers;         /* signet_queue_start(), guarded by the bus lock */
     unsigned nworkers;
@@ -118,7 +124,7 @@ static inline unsigned char *payload_of(struct cell *c)
 
 static void fd_write(signet_queue *q)
 {
-#if defined(__linux__)
+#if SIGNET__EVENTFD
     uint64_t one = 1;
     ssize_t rc = write(q->wfd, &one, sizeof one);
 #else
@@ -138,7 +144,7 @@ static void fd_drain(signet_queue *q)
 
 static int fd_open(signet_queue *q)
 {
-#if defined(__linux__)
+#if SIGNET__EVENTFD
     int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (fd < 0)
         return SIGNET_ENOMEM;
