@@ -47,6 +47,8 @@ static struct {
     unsigned errors;
     bool stopped;
     bool last_shown;                 /* did the last error/warning print? */
+    FILE *out;                       /* diag_fini() prints here */
+    bool quiet;                      /* diag_set_output(NULL) */
 } d;
 
 static void set_defaults(void);
@@ -57,6 +59,15 @@ void diag_set_source(const char *path, const char *src, size_t len)
     d.path = path;
     d.src = src;
     d.len = len;
+    d.errors = 0;
+    d.stopped = false;
+    d.last_shown = false;
+}
+
+void diag_set_output(FILE *out)
+{
+    d.out = out;
+    d.quiet = out == NULL;
 }
 
 static void oom(void)
@@ -153,19 +164,22 @@ static void announce_stop(void)
 
 void diag_fini(void)
 {
+    FILE *out = d.quiet ? NULL : d.out ? d.out : stderr;
     if (d.ngroups)
         qsort(d.groups, d.ngroups, sizeof *d.groups, by_loc);
     for (size_t i = 0; i < d.ngroups; i++) {
-        fwrite(d.groups[i].text, 1, d.groups[i].len, stderr);
+        if (out)
+            fwrite(d.groups[i].text, 1, d.groups[i].len, out);
         free(d.groups[i].text);
     }
     free(d.groups);
     d.groups = NULL;
     d.ngroups = d.capgroups = 0;
-    if (d.errors >= DIAG_MAX_ERRORS)
-        fprintf(stderr, "%s: fatal error: too many errors (%d), stopping\n", d.path,
+    if (out && d.errors >= DIAG_MAX_ERRORS)
+        fprintf(out, "%s: fatal error: too many errors (%d), stopping\n", d.path,
                 DIAG_MAX_ERRORS);
-    fflush(stderr);
+    if (out)
+        fflush(out);
     free(d.line_start);
     d.line_start = NULL;
     d.nlines = 0;

@@ -41,9 +41,13 @@ enum diag_warning {
 };
 
 /* The schema being diagnosed: path as given on the command line, and its
- * bytes (src[len] must be readable and is NUL). */
+ * bytes (src[len] must be readable and is NUL). Starts a run: the error
+ * count and the stop from an earlier run are cleared (options are kept),
+ * so one process may check several schemas (the fuzz targets do). */
 void diag_set_source(const char *path, const char *src, size_t len);
-/* Prints the collected diagnostics to stderr and frees diag's memory. */
+/* Where diag_fini() prints: stderr unless set; NULL discards. */
+void diag_set_output(FILE *out);
+/* Prints the collected diagnostics and frees diag's memory. */
 void diag_fini(void);
 
 /* Applies one -W option text without the leading "-W" ("error",
