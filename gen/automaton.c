@@ -407,8 +407,10 @@ static size_t nstates(const struct dfa *d)
 
 static void set_insert(struct dfa *d, uint32_t st)
 {
-    const uint32_t *v = d->items.v + d->off.v[st];
     size_t n = d->off.v[st + 1] - d->off.v[st];
+    /* No items (the dead state; every state of a schema without topics,
+     * where items.v is still NULL): no pointer into items. */
+    const uint32_t *v = n ? d->items.v + d->off.v[st] : NULL;
     size_t mask = d->set_size - 1;
     size_t i = set_hash(v, n) & mask;
 
