@@ -1,19 +1,30 @@
-/* bench_emit.c: synchronous emission, signet against the limit.
+/* bench_emit.c: synchronous emission, signet against the limit and its
+ * peers.
  *
  * The limit is a hand-written loop over a {fn, ctx} array: what a C program
- * without a signal library does. Every case calls receivers that do the same
+ * without a signal library does. The peers (peers.h: libsigc++,
+ * Boost.Signals2, GSignal, Qt) are the cases compiled in; the others are
+ * reported as skipped. Every case calls receivers that do the same
  * out-of-line work (receivers.c). Cases run interleaved, round after round,
- * so machine noise hits them alike; the table gives the median and min-max
- * of the per-round ns/op and the ratios the targets are stated in.
+ * so machine noise hits them alike; each case's operations per round are
+ * calibrated in the warm-up to take about 30 ms. The table gives the median
+ * and min-max of the per-round ns/op, the ratio of medians to the limit
+ * (the limit with the same receiver count; the 1-receiver limit for the
+ * 1-of-1000 rows, where one receiver runs), and the targets.
  *
- *   bench_emit                   the table (7 rounds after a warm-up)
+ *   bench_emit                   the table (9 rounds after a warm-up)
  *   bench_emit --rounds R        R rounds
+ *   bench_emit --tsv [--rounds R]  the same rows, tab-separated, for
+ *                                scripts/bench: group, case, label, unit,
+ *                                median, min, max, versus, target
  *   bench_emit --run CASE N      run only CASE, N operations (for callgrind:
  *                                scripts/bench subtracts two such runs to
  *                                get instructions per operation)
- *   bench_emit --list            the case names
+ *   bench_emit --list            the case names, each with the N its
+ *                                callgrind run uses
  */
 #define _POSIX_C_SOURCE 200809L
+#include "peers.h"
 #include "receivers.h"
 
 #include <stdio.h>
@@ -21,7 +32,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { MANY = 1000 };
+enum { MANY = 1000, MAX_CASES = 64, MAX_ROUNDS = 64 };
 
 struct pair {
     limit_fn *fn;
@@ -106,31 +117,136 @@ static void signet_filtered_1of1000(long n)
         bench_tick_send(bus_filtered, &senders[(i * 7) % MANY], i);
 }
 
-struct bench_case {
-    const char *name;
-    void (*run)(long n);
-    long ops;                 /* per round */
-    const char *versus;       /* the case its ratio is taken against */
-    double target;            /* the ratio the target allows, 0: none */
-    double ns[64];
+/* The peers compiled in, and those that were not (reported as skipped). */
+static const struct bench_peer *const peers[] = {
+#ifdef SIGNET_BENCH_SIGC
+    &bench_peer_sigc,
+#endif
+#ifdef SIGNET_BENCH_QT
+    &bench_peer_qt,
+#endif
+#ifdef SIGNET_BENCH_BOOST
+    &bench_peer_boost,
+#endif
+#ifdef SIGNET_BENCH_GSIGNAL
+    &bench_peer_gsignal,
+#endif
+    NULL,
 };
 
-static struct bench_case cases[] = {
-    {"limit_0", limit_0, 20000000, NULL, 0, {0}},
-    {"signet_0", signet_0, 20000000, "limit_0", 0, {0}},
-    {"limit_1", limit_1, 20000000, NULL, 0, {0}},
-    {"signet_1", signet_1, 20000000, "limit_1", 1.5, {0}},
-    {"limit_8", limit_8, 5000000, NULL, 0, {0}},
-    {"signet_8", signet_8, 5000000, "limit_8", 1.5, {0}},
-    {"filter_loop_1of1000", filter_loop_1of1000, 100000, "signet_1", 0, {0}},
-    {"signet_filtered_1of1000", signet_filtered_1of1000, 20000000, "signet_1", 2.0, {0}},
-    {"signet_pattern_matched_1", signet_pattern_matched_1, 20000000, "signet_1", 0, {0}},
+static const char *const skipped[] = {
+#ifndef SIGNET_BENCH_SIGC
+    "libsigc++ (sigc++-3.0 was not found at build time)",
+#endif
+#ifndef SIGNET_BENCH_QT
+    "Qt (Qt5Core was not found at build time, or SIGNET_BENCH_QT is OFF)",
+#endif
+#ifndef SIGNET_BENCH_BOOST
+    "Boost.Signals2 (boost/signals2.hpp was not found at build time)",
+#endif
+#ifndef SIGNET_BENCH_GSIGNAL
+    "GLib GSignal (gobject-2.0 was not found at build time)",
+#endif
+    NULL,
 };
-enum { NCASES = sizeof cases / sizeof cases[0] };
+
+struct bench_case {
+    char name[32];
+    char label[64];
+    const char *group;
+    void (*run)(long n);       /* a built-in case, or: */
+    const struct bench_peer *peer;
+    int k;                     /* the peer's receiver count; -1: its filtered case */
+    long cg_n;                 /* operations of a callgrind run */
+    const char *versus;        /* the case the ratio is taken against */
+    const char *target_versus; /* the case the target is stated against */
+    double target;             /* the ratio the target allows, 0: none */
+    long ops;                  /* per round, calibrated in the warm-up */
+    double ns[MAX_ROUNDS];
+};
+
+static struct bench_case cases[MAX_CASES];
+static size_t ncases;
+
+static struct bench_case *add(const char *name, const char *label, const char *group,
+                              const char *versus, long cg_n)
+{
+    struct bench_case *c = &cases[ncases++];
+    snprintf(c->name, sizeof c->name, "%s", name);
+    snprintf(c->label, sizeof c->label, "%s", label);
+    c->group = group;
+    c->versus = versus;
+    c->cg_n = cg_n;
+    return c;
+}
+
+static void add_builtin(const char *name, const char *label, const char *group, void (*run)(long),
+                        const char *versus, long cg_n)
+{
+    add(name, label, group, versus, cg_n)->run = run;
+}
+
+static void add_peers(int k, const char *group, const char *versus, const char *what)
+{
+    for (size_t i = 0; peers[i]; i++) {
+        const struct bench_peer *p = peers[i];
+        char name[32], label[64];
+        if (k < 0 && !p->filtered)
+            continue;
+        if (k < 0)
+            snprintf(name, sizeof name, "%s_filtered_1of1000", p->name);
+        else
+            snprintf(name, sizeof name, "%s_%d", p->name, k);
+        snprintf(label, sizeof label, "%s, %s", p->label, what);
+        struct bench_case *c = add(name, label, group, versus, 10000);
+        c->peer = p;
+        c->k = k;
+    }
+}
+
+/* The rows, in table order. Callgrind runs N and 2N operations; N is
+ * smaller for the slow cases so scripts/bench stays within minutes. */
+static void make_cases(void)
+{
+    add_builtin("limit_0", "the limit, 0 receivers", "emit", limit_0, NULL, 100000);
+    add_builtin("signet_0", "signet, 0 receivers", "emit", signet_0, "limit_0", 100000);
+    add_peers(0, "emit", "limit_0", "0 receivers");
+    add_builtin("limit_1", "the limit, 1 receiver", "emit", limit_1, NULL, 100000);
+    add_builtin("signet_1", "signet, 1 receiver", "emit", signet_1, "limit_1", 100000);
+    cases[ncases - 1].target_versus = "limit_1";
+    cases[ncases - 1].target = 1.5;
+    add_peers(1, "emit", "limit_1", "1 receiver");
+    add_builtin("signet_pattern_matched_1", "signet, 1 receiver, signal a pattern matches",
+                "emit", signet_pattern_matched_1, "limit_1", 100000);
+    cases[ncases - 1].target_versus = "signet_1";
+    add_builtin("limit_8", "the limit, 8 receivers", "emit", limit_8, NULL, 100000);
+    add_builtin("signet_8", "signet, 8 receivers", "emit", signet_8, "limit_8", 100000);
+    cases[ncases - 1].target_versus = "limit_8";
+    cases[ncases - 1].target = 1.5;
+    add_peers(8, "emit", "limit_8", "8 receivers");
+    add_builtin("filter_loop_1of1000", "hand-written filter loop, 1 of 1000 senders", "filter",
+                filter_loop_1of1000, "limit_1", 2000);
+    cases[ncases - 1].target_versus = "signet_1";
+    add_builtin("signet_filtered_1of1000", "signet, 1 of 1000 senders", "filter",
+                signet_filtered_1of1000, "limit_1", 100000);
+    cases[ncases - 1].target_versus = "signet_1";
+    cases[ncases - 1].target = 2.0;
+    add_peers(-1, "filter", "limit_1", "1 of 1000 instances");
+}
+
+static void run_case(const struct bench_case *c, long n)
+{
+    if (c->run)
+        c->run(n);
+    else if (c->k < 0)
+        c->peer->filtered(n);
+    else
+        c->peer->emit(c->k, n);
+}
 
 static struct bench_case *find(const char *name)
 {
-    for (size_t i = 0; i < NCASES; i++)
+    for (size_t i = 0; i < ncases; i++)
         if (strcmp(cases[i].name, name) == 0)
             return &cases[i];
     return NULL;
@@ -139,7 +255,7 @@ static struct bench_case *find(const char *name)
 static double now_ns(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
@@ -151,7 +267,7 @@ static int cmp_double(const void *a, const void *b)
 
 static double median(const double *v, int n)
 {
-    double s[64];
+    double s[MAX_ROUNDS];
     memcpy(s, v, sizeof *v * (size_t)n);
     qsort(s, (size_t)n, sizeof *s, cmp_double);
     return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
@@ -184,6 +300,8 @@ static void setup(void)
         check(bench_tick_connect(bus_filtered, signet_rx, &senders[i], &senders[i], &conn),
               "connect");
     }
+    for (size_t i = 0; peers[i]; i++)
+        peers[i]->setup();
 }
 
 static void teardown(void)
@@ -192,15 +310,89 @@ static void teardown(void)
         signet_bus_destroy(bus_n[k]);
     signet_bus_destroy(bus_filtered);
     signet_bus_destroy(bus_tock);
+    for (size_t i = 0; peers[i]; i++)
+        peers[i]->teardown();
+}
+
+/* Warm-up and calibration: grow each case's run until it takes 3 ms, then
+ * size its rounds to take about 30 ms. */
+static void calibrate(void)
+{
+    for (size_t i = 0; i < ncases; i++) {
+        long n = 1000;
+        double t;
+        for (;;) {
+            double t0 = now_ns();
+            run_case(&cases[i], n);
+            t = now_ns() - t0;
+            if (t >= 3e6 || n >= 100000000)
+                break;
+            n *= 4;
+        }
+        cases[i].ops = (long)((double)n * 3e7 / t) + 1;
+    }
+}
+
+/* The target column: "<= 1.5x limit_1: met" (or MISSED), or for a row
+ * without a target the plain ratio to the case it is compared with. */
+static void target_text(const struct bench_case *c, double med, int rounds, char *out,
+                        size_t size)
+{
+    out[0] = '\0';
+    if (!c->target_versus)
+        return;
+    const struct bench_case *v = find(c->target_versus);
+    double r = med / median(v->ns, rounds);
+    if (c->target > 0)
+        snprintf(out, size, "<= %.1fx %s: %.2fx %s", c->target, v->name, r,
+                 r <= c->target ? "met" : "MISSED");
+    else
+        snprintf(out, size, "%.2fx %s", r, v->name);
+}
+
+static void report(int rounds, int tsv)
+{
+    char target[96];
+    if (!tsv)
+        printf("%-48s %10s %19s %9s %-8s  %s\n", "case", "median ns", "min-max ns", "ratio",
+               "versus", "target");
+    for (size_t i = 0; i < ncases; i++) {
+        struct bench_case *c = &cases[i];
+        double lo = c->ns[0], hi = c->ns[0];
+        for (int r = 1; r < rounds; r++) {
+            lo = c->ns[r] < lo ? c->ns[r] : lo;
+            hi = c->ns[r] > hi ? c->ns[r] : hi;
+        }
+        double med = median(c->ns, rounds);
+        target_text(c, med, rounds, target, sizeof target);
+        if (tsv) {
+            printf("%s\t%s\t%s\tns\t%.3f\t%.3f\t%.3f\t%s\t%s\n", c->group, c->name, c->label,
+                   med, lo, hi, c->versus ? c->versus : "", target);
+            continue;
+        }
+        printf("%-48s %10.2f %9.2f-%-9.2f", c->label, med, lo, hi);
+        if (c->versus)
+            printf(" %8.2fx %-8s", med / median(find(c->versus)->ns, rounds), c->versus);
+        else
+            printf(" %9s %-8s", "", "");
+        printf("  %s\n", target);
+    }
+    for (size_t i = 0; skipped[i]; i++) {
+        if (tsv)
+            printf("skipped\t\t%s\n", skipped[i]);
+        else
+            printf("skipped: %s\n", skipped[i]);
+    }
 }
 
 int main(int argc, char **argv)
 {
-    int rounds = 7;
+    int rounds = 9, tsv = 0;
 
+    make_cases();
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
-        for (size_t i = 0; i < NCASES; i++)
-            printf("%s\n", cases[i].name);
+        for (size_t i = 0; i < ncases; i++)
+            printf("%s %ld\n", cases[i].name, cases[i].cg_n);
         return 0;
     }
     setup();
@@ -210,47 +402,32 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_emit: unknown case '%s'\n", argv[2]);
             return 2;
         }
-        c->run(atol(argv[3]));
+        run_case(c, atol(argv[3]));
         teardown();
         return 0;
     }
-    if (argc == 3 && strcmp(argv[1], "--rounds") == 0)
-        rounds = atoi(argv[2]);
-    if (rounds < 1 || rounds > 64 || (argc != 1 && argc != 3)) {
-        fprintf(stderr, "usage: bench_emit [--rounds 1..64 | --run CASE N | --list]\n");
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--tsv") == 0)
+            tsv = 1;
+        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
+            rounds = atoi(argv[++i]);
+        else
+            rounds = 0;
+    }
+    if (rounds < 1 || rounds > MAX_ROUNDS) {
+        fprintf(stderr, "usage: bench_emit [--tsv] [--rounds 1..64] | --run CASE N | --list\n");
         return 2;
     }
 
-    for (size_t i = 0; i < NCASES; i++)  /* warm-up */
-        cases[i].run(cases[i].ops / 10);
+    calibrate();
     for (int r = 0; r < rounds; r++) {
-        for (size_t i = 0; i < NCASES; i++) {
+        for (size_t i = 0; i < ncases; i++) {
             double t0 = now_ns();
-            cases[i].run(cases[i].ops);
+            run_case(&cases[i], cases[i].ops);
             cases[i].ns[r] = (now_ns() - t0) / (double)cases[i].ops;
         }
     }
-
-    printf("%-26s %10s %17s %12s %8s  %s\n", "case", "median ns", "min-max ns", "versus",
-           "ratio", "target");
-    for (size_t i = 0; i < NCASES; i++) {
-        struct bench_case *c = &cases[i];
-        double lo = c->ns[0], hi = c->ns[0];
-        for (int r = 1; r < rounds; r++) {
-            lo = c->ns[r] < lo ? c->ns[r] : lo;
-            hi = c->ns[r] > hi ? c->ns[r] : hi;
-        }
-        double med = median(c->ns, rounds);
-        printf("%-26s %10.2f %8.2f-%-8.2f", c->name, med, lo, hi);
-        if (c->versus) {
-            const struct bench_case *v = find(c->versus);
-            double ratio = med / median(v->ns, rounds);
-            printf(" %12s %7.2fx", v->name, ratio);
-            if (c->target > 0)
-                printf("  <= %.1fx %s", c->target, ratio <= c->target ? "met" : "MISSED");
-        }
-        printf("\n");
-    }
+    report(rounds, tsv);
     teardown();
     return 0;
 }

@@ -15,6 +15,8 @@
  *
  *   bench_queue                 the table (5 rounds after a warm-up)
  *   bench_queue --rounds R      R rounds
+ *   bench_queue --tsv           the rows for scripts/bench, as bench_emit's
+ *                               (ratios against the mutex+ring)
  */
 #define _GNU_SOURCE
 #include "bench.signet.h"
@@ -274,11 +276,18 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    int rounds = 5;
-    if (argc == 3 && strcmp(argv[1], "--rounds") == 0)
-        rounds = atoi(argv[2]);
+    int rounds = 5, tsv = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--tsv") == 0)
+            tsv = 1;
+        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
+            rounds = atoi(argv[++i]);
+        else
+            rounds = 0;
+    }
     if (rounds < 1 || rounds > MAX_ROUNDS) {
-        fprintf(stderr, "usage: bench_queue [--rounds R]   (1 <= R <= %d)\n", MAX_ROUNDS);
+        fprintf(stderr, "usage: bench_queue [--tsv] [--rounds R]   (1 <= R <= %d)\n",
+                MAX_ROUNDS);
         return 2;
     }
     static double res[3][NQUEUES][MAX_ROUNDS], alloc[3][NQUEUES];
@@ -306,9 +315,14 @@ int main(int argc, char **argv)
 
     static const char *const shapes[3] = {"same_thread (ns/msg)", "1to1 (M msgs/s)",
                                           "2to1 (M msgs/s)"};
+    static const char *const ids[3] = {"same_thread", "1to1", "2to1"};
+    static const char *const what[3] = {"post+dispatch, same thread", "1 -> 1 thread",
+                                        "2 -> 1 thread"};
+    static const char *const units[3] = {"ns", "M/s", "M/s"};
     static const char *const targets[3] = {"<= 25 ns", ">= 15 M/s", ""};
-    printf("%-22s %-12s %10s %17s %12s  %s\n", "shape", "queue", "median", "min-max",
-           "allocs/msg", "target (signet)");
+    if (!tsv)
+        printf("%-22s %-12s %10s %17s %12s  %s\n", "shape", "queue", "median", "min-max",
+               "allocs/msg", "target (signet)");
     for (int s = 0; s < 3; s++) {
         for (int k = 0; k < NQUEUES; k++) {
             qsort(res[s][k], (size_t)rounds, sizeof(double), cmp_double);
@@ -318,13 +332,28 @@ int main(int argc, char **argv)
                 verdict = med <= 25.0 ? "met" : "MISSED";
             if (k == 0 && s == 1)
                 verdict = med >= 15.0 ? "met" : "MISSED";
+            if (tsv) {
+                /* The ratio is taken against the mutex+ring, the queue a C
+                 * program writes by hand. */
+                char name[64], ring[64], label[96], target[64] = "";
+                snprintf(name, sizeof name, "queue_%s_%s", ids[s], queues[k].name);
+                snprintf(ring, sizeof ring, "queue_%s_%s", ids[s], queues[1].name);
+                snprintf(label, sizeof label, "%s, %s; %.2g allocs/msg", queues[k].name,
+                         what[s], alloc[s][k]);
+                if (*verdict)
+                    snprintf(target, sizeof target, "%s: %s", targets[s], verdict);
+                printf("queue\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%s\t%s\n", name, label, units[s], med,
+                       res[s][k][0], res[s][k][rounds - 1], k == 1 ? "" : ring, target);
+                continue;
+            }
             printf("%-22s %-12s %10.2f %8.2f-%-8.2f %12.3f  %s %s\n", shapes[s], queues[k].name,
                    med, res[s][k][0], res[s][k][rounds - 1], alloc[s][k], k == 0 ? targets[s] : "",
                    verdict);
         }
     }
 #ifndef SIGNET_BENCH_GLIB
-    printf("GAsyncQueue: skipped (GLib was not found when this was built)\n");
+    printf(tsv ? "skipped\t\tGAsyncQueue (GLib was not found at build time)\n"
+               : "GAsyncQueue: skipped (GLib was not found when this was built)\n");
 #endif
     if (checksum == 42)
         printf("\n"); /* keeps the consumers' work observable */
