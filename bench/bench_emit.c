@@ -7,7 +7,9 @@
  * reported as skipped. Every case calls receivers that do the same
  * out-of-line work (receivers.c). Cases run interleaved, round after round,
  * so machine noise hits them alike; each case's operations per round are
- * calibrated in the warm-up to take about 30 ms. The table gives the median
+ * calibrated in the warm-up to take about 30 ms. Time is the thread's CPU
+ * time (CLOCK_THREAD_CPUTIME_ID), so the time slices other processes get
+ * on a shared machine are not counted. The table gives the median
  * and min-max of the per-round ns/op, the ratio of medians to the limit
  * (the limit with the same receiver count; the 1-receiver limit for the
  * 1-of-1000 rows, where one receiver runs), and the targets.

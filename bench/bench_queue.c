@@ -17,6 +17,9 @@
  *   bench_queue --rounds R      R rounds
  *   bench_queue --tsv           the rows for scripts/bench, as bench_emit's
  *                               (ratios against the mutex+ring)
+ *   bench_queue --run CASE N    N same-thread post+dispatch pairs of CASE
+ *                               only (for callgrind, as bench_emit's)
+ *   bench_queue --list          those cases, with the N callgrind uses
  */
 #define _GNU_SOURCE
 #include "bench.signet.h"
@@ -61,11 +64,24 @@ void *realloc(void *p, size_t n)
     return __libc_realloc(p, n);
 }
 
-static double now_s(void)
+static double clock_s(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Wall time for the threaded shapes; the thread's CPU time for the
+ * same-thread shape, so time slices other processes get on a shared
+ * machine are not counted. */
+static double now_s(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
+}
+
+static double cpu_s(void)
+{
+    return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -213,12 +229,12 @@ static double same_thread(const struct queue_ops *q, double *allocs)
         q->pop();
     }
     long a0 = atomic_load(&allocations);
-    double t0 = now_s();
+    double t0 = cpu_s();
     for (int64_t i = 0; i < SAME_N; i++) {
         q->push(i);
         q->pop();
     }
-    double t = now_s() - t0;
+    double t = cpu_s() - t0;
     *allocs = (double)(atomic_load(&allocations) - a0) / SAME_N;
     q->teardown();
     return t * 1e9 / SAME_N;
@@ -274,9 +290,37 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* --run: n post+dispatch pairs on one thread, for callgrind (the threaded
+ * shapes measure scheduling more than instructions). */
+static int run_same_thread(const char *name, long n)
+{
+    for (int k = 0; k < NQUEUES; k++) {
+        char id[64];
+        snprintf(id, sizeof id, "queue_same_thread_%s", queues[k].name);
+        if (strcmp(id, name) != 0)
+            continue;
+        queues[k].setup();
+        for (long i = 0; i < n; i++) {
+            queues[k].push(i);
+            queues[k].pop();
+        }
+        queues[k].teardown();
+        return 0;
+    }
+    fprintf(stderr, "bench_queue: unknown case '%s'\n", name);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     int rounds = 5, tsv = 0;
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (int k = 0; k < NQUEUES; k++)
+            printf("queue_same_thread_%s 100000\n", queues[k].name);
+        return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "--run") == 0)
+        return run_same_thread(argv[2], atol(argv[3]));
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--tsv") == 0)
             tsv = 1;

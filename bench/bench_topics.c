@@ -8,8 +8,9 @@
  * instances of the signal templates (3 to 6 levels, mostly 3-4) with
  * random captured values. Before timing, the trie's and the generated
  * matcher's pattern sets are checked against the reference for every
- * topic. Cases run interleaved, round after round; the table gives the
- * median and min-max ns per match and the ratios.
+ * topic. Cases run interleaved, round after round, each round sized to
+ * about 30 ms of the thread's CPU time (as bench_emit); the table gives
+ * the median and min-max ns per match and the ratios.
  *
  *   bench_topics [--rounds R] [--tsv]   the table (--tsv: rows for
  *                                       scripts/bench, as bench_emit's)

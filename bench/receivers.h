@@ -1,6 +1,8 @@
 /* receivers.h: the receivers every benchmark case calls. They live in their
  * own translation unit so no case can inline them: each does the same
- * out-of-line `sink += x`. */
+ * out-of-line `sink += x`. The peers' receivers (declared in peers.h, so
+ * C++ files need not include signet's headers) are defined next to these
+ * in receivers.c. */
 #ifndef BENCH_RECEIVERS_H
 #define BENCH_RECEIVERS_H
 
