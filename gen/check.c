@@ -17,6 +17,16 @@
 #include "strmap.h"
 
 #define MAX_IDENT 64
+/* Fields of one struct, parameters of one signal: C11's minimum translation
+ * limit for the members of one struct (a signal's parameters become one). */
+#define MAX_FIELDS 1023
+/* Levels of structs inside structs: later stages and the runtime walk
+ * nested structs recursively. */
+#define MAX_NESTING 64
+/* Bytes of one struct or payload, laid out for a 64-bit target (an upper
+ * bound elsewhere): sends build the payload on the caller's stack, and a
+ * post copies it into one queue slot. */
+#define MAX_PAYLOAD_BYTES (1u << 20)
 
 /* clang-format off */
 static const char *const c_keywords[] = {
@@ -103,6 +113,11 @@ struct entry {
     size_t index;                    /* in schema->decls */
     struct loc loc;
     const void *decl;
+    /* structs: their layout and nesting depth (check_layout); over_limit:
+     * the struct, or one it holds, was reported over a limit */
+    uint64_t size;
+    uint32_t align, depth;
+    bool over_limit;
 };
 
 struct checker {
@@ -307,6 +322,10 @@ static void check_fields(struct checker *c, struct field *f, size_t n, size_t in
 {
     struct strmap seen;
     strmap_init(&seen, c->a);
+    if (n > MAX_FIELDS)
+        diag_error(f[MAX_FIELDS].loc, strlen(f[MAX_FIELDS].name),
+                   "%s '%s' has %zu %ss; at most %d are allowed", owner_kind, owner, n,
+                   role_names[role], MAX_FIELDS);
     for (size_t i = 0; i < n; i++) {
         resolve(c, &f[i].type, index, self);
         check_name(c, f[i].name, f[i].loc, role);
@@ -317,6 +336,86 @@ static void check_fields(struct checker *c, struct field *f, size_t n, size_t in
             diag_note(prev->loc, strlen(prev->name), "previous definition of '%s' is here",
                       prev->name);
         }
+    }
+}
+
+/* Size and alignment of a scalar on a 64-bit target (str is a pointer;
+ * enums are int-sized, their values fit an int). */
+static uint32_t scalar_size(enum ty_kind k)
+{
+    switch (k) {
+    case TY_BOOL:
+    case TY_I8:
+    case TY_U8:
+        return 1;
+    case TY_I16:
+    case TY_U16:
+        return 2;
+    case TY_I32:
+    case TY_U32:
+    case TY_F32:
+    case TY_ENUM:
+        return 4;
+    default:
+        return 8;
+    }
+}
+
+/* Lays out a struct's fields (e: its entry) or a signal's parameters (e is
+ * NULL) as C does on a 64-bit target and measures how deeply structs nest
+ * in them. A struct over a limit is reported once; the structs and signals
+ * holding it stay quiet. */
+static void check_layout(struct checker *c, const struct field *f, size_t n, const char *owner,
+                         struct loc loc, struct entry *e)
+{
+    uint64_t size = 0;
+    uint32_t align = 1, depth = 0;
+    bool over_limit = false;
+
+    for (size_t i = 0; i < n; i++) {
+        uint64_t fsize;
+        uint32_t falign;
+        if (f[i].type.kind == TY_UNRESOLVED) {
+            continue;
+        } else if (f[i].type.kind == TY_STRUCT) {
+            const struct entry *t = strmap_get(&c->names, f[i].type.st->name);
+            fsize = t->size;
+            falign = t->align ? t->align : 1;
+            depth = t->depth > depth ? t->depth : depth;
+            over_limit |= t->over_limit;
+        } else {
+            fsize = falign = scalar_size(f[i].type.kind);
+        }
+        size =
+            (size + falign - 1) / falign * falign + fsize * (f[i].array_len ? f[i].array_len : 1);
+        align = falign > align ? falign : align;
+    }
+    size = (size + align - 1) / align * align;
+    depth++;
+    if (over_limit) {
+        /* reported where the struct it holds was declared */
+    } else if (e && depth > MAX_NESTING) {
+        diag_error(loc, strlen(owner),
+                   "struct '%s' nests structs %u levels deep; at most %d are allowed", owner, depth,
+                   MAX_NESTING);
+        over_limit = true;
+    } else if (size > MAX_PAYLOAD_BYTES) {
+        if (e)
+            diag_error(loc, strlen(owner),
+                       "struct '%s' is %llu bytes on a 64-bit target; at most %u are allowed",
+                       owner, (unsigned long long)size, MAX_PAYLOAD_BYTES);
+        else
+            diag_error(loc, strlen(owner),
+                       "the payload of signal '%s' is %llu bytes on a 64-bit target; at most %u "
+                       "are allowed",
+                       owner, (unsigned long long)size, MAX_PAYLOAD_BYTES);
+        over_limit = true;
+    }
+    if (e) {
+        e->size = size;
+        e->align = align;
+        e->depth = depth;
+        e->over_limit = over_limit;
     }
 }
 
@@ -489,6 +588,9 @@ bool check_schema(struct arena *a, struct parsed *p)
             if (st->nfields == 0)
                 diag_error(st->loc, strlen(st->name), "struct '%s' has no fields", st->name);
             check_fields(&c, st->fields, st->nfields, i, "struct", st->name, R_FIELD, st->name);
+            if (!dup[i])
+                check_layout(&c, st->fields, st->nfields, st->name, st->loc,
+                             strmap_get(&c.names, st->name));
             break;
         }
         case DECL_SIGNAL: {
@@ -496,6 +598,7 @@ bool check_schema(struct arena *a, struct parsed *p)
             if (!dup[i])
                 check_signal_id(&c, sg);
             check_fields(&c, sg->params, sg->nparams, i, "signal", sg->name, R_PARAM, NULL);
+            check_layout(&c, sg->params, sg->nparams, sg->name, sg->loc, NULL);
             bool ok = topic_split(a, &sg->topic, sg);
             topic_ok[nsig++] = ok && !dup[i];
             break;

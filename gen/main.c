@@ -77,13 +77,13 @@ static char *read_file(const char *path, size_t *len)
             fclose(f);
             return NULL;
         }
+        if (n > MAX_SCHEMA_BYTES) {
+            fprintf(stderr, "signetc: cannot read '%s': larger than 64 MiB\n", path);
+            free(buf);
+            fclose(f);
+            return NULL;
+        }
         if (n + 1 == cap) {
-            if (cap > MAX_SCHEMA_BYTES) {
-                fprintf(stderr, "signetc: cannot read '%s': larger than 64 MiB\n", path);
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
             char *nb = realloc(buf, cap * 2);
             if (!nb)
                 free(buf);
