@@ -41,10 +41,27 @@ enum { CAPACITY = 4096, SAME_N = 2000000, THREAD_N = 2000000, MAX_ROUNDS = 64 };
 /* ------------------------------------------------------------------------ */
 /* Allocation counting */
 
+/* A sanitizer interposes malloc itself (AddressSanitizer aborts at start-up
+ * when the program replaces it too), so a sanitizer build counts nothing
+ * and reports -1 allocations per message. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define COUNT_ALLOCATIONS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(memory_sanitizer)
+#define COUNT_ALLOCATIONS 0
+#endif
+#endif
+#ifndef COUNT_ALLOCATIONS
+#define COUNT_ALLOCATIONS 1
+#endif
+
+static atomic_long allocations;
+
+#if COUNT_ALLOCATIONS
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
-static atomic_long allocations;
 
 void *malloc(size_t n)
 {
@@ -62,6 +79,15 @@ void *realloc(void *p, size_t n)
 {
     atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
     return __libc_realloc(p, n);
+}
+#endif
+
+/* Allocations per message since a0 = atomic_load(&allocations), or -1. */
+static double allocs_per(long a0, long messages)
+{
+    if (!COUNT_ALLOCATIONS)
+        return -1;
+    return (double)(atomic_load(&allocations) - a0) / (double)messages;
 }
 
 static double clock_s(clockid_t clock)
@@ -235,7 +261,7 @@ static double same_thread(const struct queue_ops *q, double *allocs)
         q->pop();
     }
     double t = cpu_s() - t0;
-    *allocs = (double)(atomic_load(&allocations) - a0) / SAME_N;
+    *allocs = allocs_per(a0, SAME_N);
     q->teardown();
     return t * 1e9 / SAME_N;
 }
@@ -279,7 +305,7 @@ static double threaded(const struct queue_ops *q, int producers, double *allocs)
     double secs = now_s() - t0;
     for (int i = 0; i < producers; i++)
         pthread_join(t[i], NULL);
-    *allocs = (double)(atomic_load(&allocations) - a0) / total;
+    *allocs = allocs_per(a0, total);
     q->teardown();
     return total / secs;
 }
@@ -382,8 +408,11 @@ int main(int argc, char **argv)
                 char name[64], ring[64], label[96], target[64] = "";
                 snprintf(name, sizeof name, "queue_%s_%s", ids[s], queues[k].name);
                 snprintf(ring, sizeof ring, "queue_%s_%s", ids[s], queues[1].name);
-                snprintf(label, sizeof label, "%s, %s; %.2g allocs/msg", queues[k].name,
-                         what[s], alloc[s][k]);
+                if (alloc[s][k] < 0)
+                    snprintf(label, sizeof label, "%s, %s", queues[k].name, what[s]);
+                else
+                    snprintf(label, sizeof label, "%s, %s; %.2g allocs/msg", queues[k].name,
+                             what[s], alloc[s][k]);
                 if (*verdict)
                     snprintf(target, sizeof target, "%s: %s", targets[s], verdict);
                 printf("queue\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%s\t%s\n", name, label, units[s], med,
