@@ -1,0 +1,1194 @@
+/* fuzz_runtime_model.c: model-based fuzzing of the runtime. The input is a
+ * program of operations on one bus with the schema runtime_model.signet
+ * (ping with a payload, bare without, note with a string, level retained):
+ * connect (a sender or SIGNET_ANY, a priority, run-once, only-when-changed,
+ * direct or bound to a queue), disconnect (live, stale, twice, a handle
+ * that never existed), disconnect_ctx, send, post, dispatch, has_receivers
+ * and queue destroy (or create).
+ * Receivers read their behaviour from the same input when they are called:
+ * what to do inside the call (any operation above, emissions nested to a
+ * bounded depth) and what to return (0, SIGNET_STOP or an error).
+ *
+ * Beside the bus runs a model kept as plain arrays: the connections with
+ * their rank, flags and queue; the queues as rings of positions with their
+ * counters; and a stack of the emissions and dispatches in progress, each
+ * with the list of receivers the documented semantics say must run
+ * (README "Threads and re-entrancy", "Queued delivery", signet.h):
+ * priority then connection order; a receiver connected for SIGNET_ANY and
+ * for the sender runs once, at the earlier place, unless one of the two is
+ * run-once or only-when-changed; one connected during an emission is not
+ * called by it; one disconnected during an emission is skipped if it has
+ * not run yet; SIGNET_STOP ends the emission (or the one message); run-once
+ * runs once; only-when-changed runs only when the retained payload
+ * changed, and a send's receivers see the previous payload; a queued
+ * message runs the receivers connected when it was queued and still
+ * connected when it is dispatched, and a post or send queues a message
+ * only for a queue with such a receiver. Every call a receiver gets, every
+ * return value, the error hook, the queues' counters and the bus's are
+ * compared with the model; any difference aborts with a message saying
+ * what was expected. The bus is destroyed at the end of each input.
+ * Depends on the generated runtime_model.signet.h and on libsignet. */
+#include "runtime_model.signet.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    NSIG = RM_SIGNAL_COUNT,
+    NCTX = 4,         /* receiver contexts (and one more that never connects) */
+    NSENDERS = 3,     /* exact senders besides SIGNET_ANY */
+    NQ = 3,           /* queue slots: 0 is the bus's default queue */
+    MAX_CONNS = 96,   /* connections made per input, live or not */
+    MAX_DEPTH = 4,    /* nested emissions and dispatches */
+    MAX_OPS = 300,    /* operations per input, nested ones included */
+    MAX_TIMEOUTS = 2, /* messages that may wait for a full queue's deadline: */
+                      /* past them, posts that would wait are skipped */
+    QCAP_MAX = 8,     /* the largest queue capacity the model uses */
+    TEXT_MAX = 15     /* note's text, bytes */
+};
+
+#define ANY (-1)  /* model sender: SIGNET_ANY, or an anonymous emission */
+#define DIRECT (-1) /* model queue of a direct connection */
+
+static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("runtime_model: model and bus disagree: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+/* With SIGNET_FUZZ_TRACE set in the environment, each operation is printed
+ * to stderr as it runs, indented by nesting: the story of a failing input. */
+static bool tracing;
+
+static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ------------------------------------------------------------------------ */
+/* The input */
+
+static const uint8_t *in_data;
+static size_t in_size, in_at;
+static int ops_left;
+
+static unsigned byte(void)
+{
+    return in_at < in_size ? in_data[in_at++] : 0;
+}
+
+static bool more(void)
+{
+    return in_at < in_size && ops_left > 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The model */
+
+struct mconn {
+    int sig, fn, ctx, sender, queue;
+    int32_t prio;
+    bool once, changed;
+    bool live;          /* connected and, for run-once, not fired */
+    uint64_t order;     /* connection sequence */
+    signet_conn h;
+};
+
+struct payload {
+    int32_t value;
+    char text[TEXT_MAX + 1];
+};
+
+struct mmsg {
+    int sig, sender;
+    bool direct;        /* a post's message on the default queue: direct receivers too */
+    uint64_t order_end; /* receivers connected from this sequence on do not run */
+    bool unchanged;     /* level: the payload equals the one retained before */
+    struct payload p;
+};
+
+struct mqueue {
+    bool exists;
+    signet_queue *q;
+    uint32_t cap, slot;
+    signet_overflow policy;
+    uint64_t head, tail;           /* positions, as the ring's */
+    uint64_t refused, evicted, discarded;
+    uint32_t high_water;
+    bool running[QCAP_MAX];        /* a cell taken and not given back, by position mod cap */
+    struct mmsg ring[QCAP_MAX];
+};
+
+enum { F_SEND, F_DISPATCH };
+
+/* An emission or a dispatch in progress: the receivers that must run, in
+ * order. A dispatch takes its messages lazily: the next message's list is
+ * computed once the previous message's receivers are done, as the bus does. */
+struct frame {
+    int kind;
+    int list[MAX_CONNS], n, cur;
+    bool stopped;
+    int ran;
+    int sig, sender;
+    struct payload p;
+    bool unchanged, has_prev; /* level: the payload before this one, when there was one */
+    int32_t prev;
+    /* F_SEND: the queued connections at the start of the emission. */
+    int qlist[MAX_CONNS], nq;
+    uint64_t order_end;
+    /* F_DISPATCH */
+    int queue;
+    size_t max, taken;
+    bool in_msg;
+    uint64_t pos;
+};
+
+static struct model {
+    signet_bus *bus;
+    uint32_t max_receivers;
+    struct mconn conns[MAX_CONNS];
+    int nconns;
+    uint64_t next_order;
+    signet_conn handles[MAX_CONNS];
+    int handle_conn[MAX_CONNS];
+    int nhandles;
+    struct mqueue queues[NQ];
+    uint64_t gone_posted, gone_delivered, gone_dropped, gone_evicted, gone_discarded;
+    uint64_t sig_dropped[NSIG];
+    uint64_t errors;
+    int timeouts;
+    bool retained;           /* level's retained value, when there is one */
+    int32_t retained_value;
+    int errs[NQ + 1], nerrs; /* the errors of the last model_post() */
+    struct frame frames[MAX_DEPTH + 1];
+    int depth;
+    /* The error hook call the last receiver's error must cause. */
+    bool hook_due;
+    int hook_err;
+    signet_conn hook_conn;
+} m;
+
+static const char sender_objs[NSENDERS];
+static const char ctx_objs[NCTX + 1];
+
+static const void *sender_ptr(int s)
+{
+    return s == ANY ? SIGNET_ANY : &sender_objs[s];
+}
+
+static void *ctx_ptr(int c)
+{
+    return (void *)&ctx_objs[c];
+}
+
+static const char *const sig_names[NSIG] = {"ping", "bare", "note", "level"};
+
+static void trace(const char *fmt, ...)
+{
+    if (!tracing)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%*s", 2 * m.depth, "");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static bool same_conn(signet_conn a, signet_conn b)
+{
+    return a.index == b.index && a.generation == b.generation;
+}
+
+/* Rank order: higher priority first, then connection order. */
+static bool ranks_before(const struct mconn *a, const struct mconn *b)
+{
+    if (a->prio != b->prio)
+        return a->prio > b->prio;
+    return a->order < b->order;
+}
+
+/* The receivers of sig an emission from sender must run, in rank order:
+ * live connections, direct or queued, for SIGNET_ANY or for this sender,
+ * each (fn, ctx) once at its earlier place unless one of the two
+ * connections is run-once or only-when-changed (they may skip an emission,
+ * so they never stand in for the other). */
+static int receivers(int sig, int sender, bool queued, int *out)
+{
+    int n = 0;
+
+    for (int i = 0; i < m.nconns; i++) {
+        const struct mconn *c = &m.conns[i];
+        if (!c->live || c->sig != sig || (c->queue != DIRECT) != queued)
+            continue;
+        if (c->sender != ANY && c->sender != sender)
+            continue;
+        int at = n++;
+        while (at > 0 && ranks_before(c, &m.conns[out[at - 1]])) {
+            out[at] = out[at - 1];
+            at--;
+        }
+        out[at] = i;
+    }
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        const struct mconn *c = &m.conns[out[i]];
+        bool twin = false;
+        for (int j = 0; j < i && !c->once && !c->changed && !twin; j++) {
+            const struct mconn *d = &m.conns[out[j]];
+            twin = !d->once && !d->changed && d->fn == c->fn && d->ctx == c->ctx &&
+                   d->sender != c->sender;
+        }
+        if (!twin)
+            out[kept++] = out[i];
+    }
+    return kept;
+}
+
+/* The receivers a queued message of sig from sender, queued when the
+ * connection sequence was at order_end, runs now: those of an emission now,
+ * except connections made after it was queued; where such a connection
+ * leaves out an older twin (the same fn and ctx, connected the other way),
+ * the receiver runs through the older one, at the newer one's place. */
+static int message_receivers(int sig, int sender, bool queued, uint64_t order_end, int *out)
+{
+    int now[MAX_CONNS];
+    int n = receivers(sig, sender, queued, now), k = 0;
+
+    for (int i = 0; i < n; i++) {
+        const struct mconn *c = &m.conns[now[i]];
+        if (c->order < order_end) {
+            out[k++] = now[i];
+            continue;
+        }
+        for (int j = 0; j < m.nconns && !c->once && !c->changed; j++) {
+            const struct mconn *t = &m.conns[j];
+            if (t->live && t->sig == sig && (t->queue != DIRECT) == queued && !t->once &&
+                !t->changed &&
+                t->fn == c->fn && t->ctx == c->ctx && t->sender != c->sender &&
+                (t->sender == ANY || t->sender == sender) && t->order < order_end) {
+                out[k++] = j;
+                break;
+            }
+        }
+    }
+    return k;
+}
+
+static int live_count(int sig)
+{
+    int n = 0;
+    for (int i = 0; i < m.nconns; i++)
+        n += m.conns[i].live && m.conns[i].sig == sig;
+    return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Queues */
+
+static size_t payload_bytes(int sig, const struct payload *p)
+{
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        return sizeof(rm_ping);
+    case RM_SIGNAL_LEVEL:
+        return sizeof(rm_level);
+    case RM_SIGNAL_NOTE:
+        return sizeof(rm_note) + strlen(p->text) + 1;
+    default:
+        return 0;
+    }
+}
+
+static bool cell_running(const struct mqueue *q, uint64_t pos)
+{
+    return q->running[pos % q->cap];
+}
+
+/* Whether the ring can take a message now (the cell at the tail is free). */
+static bool claimable(const struct mqueue *q)
+{
+    if (q->tail - q->head >= q->cap)
+        return false;
+    return q->tail < q->cap || !cell_running(q, q->tail - q->cap);
+}
+
+/* What queueing one message on q does; with commit, does it. Returns 0 or
+ * the error the bus must return. */
+static int model_enqueue(int qi, const struct mmsg *msg, bool commit, bool *times_out)
+{
+    struct mqueue *q = &m.queues[qi];
+
+    *times_out = false;
+    if (payload_bytes(msg->sig, &msg->p) > q->slot) {
+        if (commit) {
+            q->refused++;
+            m.sig_dropped[msg->sig]++;
+        }
+        return SIGNET_ETOOBIG;
+    }
+    if (!claimable(q)) {
+        if (q->policy == SIGNET_OVERFLOW_DROP_NEWEST) {
+            if (commit) {
+                q->refused++;
+                m.sig_dropped[msg->sig]++;
+            }
+            return SIGNET_EFULL;
+        }
+        bool room = false;
+        if (q->policy == SIGNET_OVERFLOW_DROP_OLDEST && q->tail - q->head >= q->cap) {
+            /* The oldest waiting message makes room. */
+            if (commit) {
+                m.sig_dropped[q->ring[q->head % q->cap].sig]++;
+                q->evicted++;
+                q->head++;
+            }
+            room = true;
+        }
+        if (!room) {
+            /* block, or drop_oldest while the cell it needs is being run:
+             * nobody else frees it, so the deadline passes. */
+            *times_out = true;
+            if (commit) {
+                q->refused++;
+                m.sig_dropped[msg->sig]++;
+            }
+            return SIGNET_ETIMEDOUT;
+        }
+    }
+    if (commit) {
+        uint64_t pos = q->tail++;
+        q->ring[pos % q->cap] = *msg;
+        uint32_t depth = (uint32_t)(pos + 1 - q->head);
+        if (depth > q->high_water)
+            q->high_water = depth;
+    }
+    return 0;
+}
+
+/* The queues a post (direct: the default queue's message of a post) or the
+ * end of a send puts messages on, in order, with each one's direct flag. */
+static int post_targets(int sig, int sender, bool post, const int *qlist, int nq, int *qs,
+                        bool *direct)
+{
+    int n = 0;
+    bool on_default = false;
+    int list[MAX_CONNS];
+
+    if (post) {
+        if (receivers(sig, sender, false, list) > 0) {
+            qs[n] = 0;
+            direct[n++] = true;
+            on_default = true;
+        }
+        nq = receivers(sig, sender, true, list);
+        qlist = list;
+    }
+    for (int i = 0; i < nq; i++) {
+        const struct mconn *c = &m.conns[qlist[i]];
+        if (!c->live)
+            continue;
+        bool seen = on_default && c->queue == 0;
+        for (int j = 0; j < n && !seen; j++)
+            seen = qs[j] == c->queue;
+        if (!seen) {
+            qs[n] = c->queue;
+            direct[n++] = false;
+        }
+    }
+    return n;
+}
+
+/* A send or post of level retains its payload: returns whether it equals
+ * the one retained before. */
+static bool retain(int sig, const struct payload *p, bool *had, int32_t *prev)
+{
+    *had = false;
+    if (sig != RM_SIGNAL_LEVEL)
+        return false;
+    *had = m.retained;
+    *prev = m.retained_value;
+    m.retained = true;
+    m.retained_value = p->value;
+    return *had && *prev == p->value;
+}
+
+/* Queues the messages of a post or of a send's end; returns the count or
+ * the first error, as the bus must. */
+static int model_post(int sig, int sender, const struct payload *p, bool post, const int *qlist,
+                      int nq, uint64_t order_end, bool unchanged)
+{
+    int qs[NQ + 1];
+    bool direct[NQ + 1];
+    int n = post_targets(sig, sender, post, qlist, nq, qs, direct);
+    int count = 0, first_err = 0;
+
+    m.nerrs = 0;
+    for (int i = 0; i < n; i++) {
+        struct mmsg msg = {sig, sender, direct[i], order_end, unchanged, *p};
+        bool times_out;
+        int rc = model_enqueue(qs[i], &msg, true, &times_out);
+        if (times_out)
+            m.timeouts++;
+        trace("queue a message on %d%s: %d", qs[i], direct[i] ? " (direct)" : "", rc);
+        if (rc < 0) {
+            if (!first_err)
+                first_err = rc;
+            if (m.nerrs < NQ + 1)
+                m.errs[m.nerrs++] = rc;
+        } else {
+            count++;
+        }
+    }
+    return first_err ? first_err : count;
+}
+
+/* Whether rc is what a post or send whose messages the model queued last
+ * may return: want, or, when several queues refused their message, any of
+ * their errors (the bus visits the queues in the order their first
+ * receivers rank, counting receivers that are no longer connected, which
+ * the model does not track). */
+static bool result_ok(int rc, int want)
+{
+    if (rc == want)
+        return true;
+    for (int i = 0; want < 0 && i < m.nerrs; i++)
+        if (rc == m.errs[i])
+            return true;
+    return false;
+}
+
+/* How many of a post's messages would wait for a deadline. */
+static int post_timeouts(int sig, int sender, const struct payload *p)
+{
+    int qs[NQ + 1];
+    bool direct[NQ + 1];
+    int n = post_targets(sig, sender, true, NULL, 0, qs, direct);
+    int t = 0;
+
+    for (int i = 0; i < n; i++) {
+        struct mmsg msg = {sig, sender, direct[i], 0, false, *p};
+        bool times_out;
+        (void)model_enqueue(qs[i], &msg, false, &times_out);
+        t += times_out;
+    }
+    return t;
+}
+
+static void check_queue(int qi)
+{
+    const struct mqueue *q = &m.queues[qi];
+    signet_stats st;
+
+    if (!q->exists)
+        return;
+    if (signet_queue_stats(q->q, &st) != 0)
+        fail("signet_queue_stats(queue %d) failed", qi);
+    uint64_t delivered = q->head - q->evicted - q->discarded;
+    if (st.posted != q->tail || st.delivered != delivered ||
+        st.dropped != q->refused + q->evicted || st.evicted != q->evicted ||
+        st.discarded != q->discarded || st.depth != q->tail - q->head ||
+        st.high_water != q->high_water || st.capacity != q->cap)
+        fail("queue %d stats: posted %llu delivered %llu dropped %llu evicted %llu depth %u "
+             "high_water %u capacity %u; model: %llu %llu %llu %llu %llu %u %u",
+             qi, (unsigned long long)st.posted, (unsigned long long)st.delivered,
+             (unsigned long long)st.dropped, (unsigned long long)st.evicted, st.depth,
+             st.high_water, st.capacity, (unsigned long long)q->tail,
+             (unsigned long long)delivered, (unsigned long long)(q->refused + q->evicted),
+             (unsigned long long)q->evicted, (unsigned long long)(q->tail - q->head),
+             q->high_water, q->cap);
+}
+
+static void check_counters(void)
+{
+    for (int i = 0; i < NQ; i++)
+        check_queue(i);
+    for (int s = 0; s < NSIG; s++) {
+        uint64_t got = signet_signal_dropped(m.bus, &rm_signals[s]);
+        if (got != m.sig_dropped[s])
+            fail("signet_signal_dropped(%s) = %llu, model %llu", sig_names[s],
+                 (unsigned long long)got, (unsigned long long)m.sig_dropped[s]);
+    }
+    if (signet_bus_error_count(m.bus) != m.errors)
+        fail("signet_bus_error_count = %llu, model %llu",
+             (unsigned long long)signet_bus_error_count(m.bus), (unsigned long long)m.errors);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Receivers */
+
+static void run_program_op(void);
+
+static void check_hook_done(void)
+{
+    if (m.hook_due)
+        fail("a receiver returned %d (connection {%u,%u}) and the error hook was not called",
+             m.hook_err, m.hook_conn.index, m.hook_conn.generation);
+}
+
+static void on_error(void *ctx, const signet_event *ev, int err)
+{
+    (void)ctx;
+    if (!m.hook_due)
+        fail("error hook called with %d, and no receiver returned an error", err);
+    if (err != m.hook_err || !same_conn(ev->conn, m.hook_conn))
+        fail("error hook called with %d for {%u,%u}; expected %d for {%u,%u}", err,
+             ev->conn.index, ev->conn.generation, m.hook_err, m.hook_conn.index,
+             m.hook_conn.generation);
+    m.hook_due = false;
+}
+
+static void take_message(struct frame *f);
+static bool finish_message(struct frame *f);
+
+/* The next receiver the innermost frame must call, or -1. In a dispatch,
+ * finishes messages whose receivers are done and takes the next ones. */
+static int next_expected(struct frame *f)
+{
+    for (;;) {
+        while (!f->stopped && f->cur < f->n) {
+            const struct mconn *c = &m.conns[f->list[f->cur]];
+            if (c->live && !(c->changed && f->unchanged))
+                return f->list[f->cur];
+            f->cur++;
+        }
+        if (f->kind != F_DISPATCH || !finish_message(f))
+            return -1;
+    }
+}
+
+static bool payload_matches(int sig, const struct payload *want, const void *got)
+{
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        return got && ((const rm_ping *)got)->value == want->value;
+    case RM_SIGNAL_LEVEL:
+        return got && ((const rm_level *)got)->value == want->value;
+    case RM_SIGNAL_NOTE: {
+        const rm_note *n = got;
+        return n && n->value == want->value && n->text && strcmp(n->text, want->text) == 0;
+    }
+    default:
+        return got == NULL;
+    }
+}
+
+static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const void *payload)
+{
+    int cx = (int)((const char *)ctx - ctx_objs);
+
+    check_hook_done();
+    if (m.depth == 0)
+        fail("%s receiver fn %d ctx %d called outside any emission", sig_names[sig], fn, cx);
+    struct frame *f = &m.frames[m.depth - 1];
+    int want = next_expected(f);
+    if (want < 0)
+        fail("%s receiver fn %d ctx %d (connection {%u,%u}) called; the model expects no "
+             "more calls in this %s",
+             sig_names[sig], fn, cx, ev->conn.index, ev->conn.generation,
+             f->kind == F_SEND ? "emission" : "dispatch");
+    struct mconn *c = &m.conns[want];
+    if (c->sig != sig || c->fn != fn || c->ctx != cx || !same_conn(c->h, ev->conn))
+        fail("called %s fn %d ctx %d via {%u,%u}; expected %s fn %d ctx %d via {%u,%u} "
+             "(connection %d, sender %d, priority %d, once %d, queue %d)",
+             sig_names[sig], fn, cx, ev->conn.index, ev->conn.generation, sig_names[c->sig],
+             c->fn, c->ctx, c->h.index, c->h.generation, want, c->sender, (int)c->prio,
+             c->once, c->queue);
+    if (ev->sender != sender_ptr(f->sender) || ev->signal != &rm_signals[sig] || ev->bus != m.bus)
+        fail("%s receiver got the wrong sender, signal or bus", sig_names[sig]);
+    if (!payload_matches(sig, &f->p, payload))
+        fail("%s receiver got the wrong payload (expected value %d text \"%s\")", sig_names[sig],
+             (int)f->p.value, f->p.text);
+    if (ev->pattern != NULL)
+        fail("ev->pattern set for a signal's own receiver");
+    /* The previous payload: a send's receivers of level only. */
+    const rm_level *prev = signet_event_previous(ev);
+    bool want_prev = f->kind == F_SEND && f->has_prev;
+    if ((prev != NULL) != want_prev || (prev && prev->value != f->prev))
+        fail("%s receiver: signet_event_previous() gave %s%d, expected %s%d", sig_names[sig],
+             prev ? "" : "NULL ", prev ? (int)prev->value : 0, want_prev ? "" : "NULL ",
+             want_prev ? (int)f->prev : 0);
+    f->cur++;
+    f->ran++;
+    if (c->once)
+        c->live = false;
+    trace("call connection %d (%s fn %d ctx %d)", want, sig_names[sig], fn, cx);
+
+    /* The receiver's behaviour: up to three operations, then its return. */
+    unsigned b = more() ? byte() : 0;
+    for (unsigned k = (b >> 2) & 3; k > 0 && more(); k--)
+        run_program_op();
+    check_hook_done();
+    trace("connection %d returns %s", want,
+          (b & 3) == 2   ? "SIGNET_STOP"
+          : (b & 3) == 3 ? "an error"
+                         : "0");
+    switch (b & 3) {
+    case 2:
+        f = &m.frames[m.depth - 1];
+        f->stopped = true;
+        return SIGNET_STOP;
+    case 3: {
+        int err = -100 - (int)(b >> 4);
+        m.hook_due = true;
+        m.hook_err = err;
+        m.hook_conn = c->h;
+        m.errors++;
+        return err;
+    }
+    default:
+        return 0;
+    }
+}
+
+static int ping_a(void *ctx, const signet_event *ev, const rm_ping *msg)
+{
+    return on_call(RM_SIGNAL_PING, 0, ctx, ev, msg);
+}
+
+static int ping_b(void *ctx, const signet_event *ev, const rm_ping *msg)
+{
+    return on_call(RM_SIGNAL_PING, 1, ctx, ev, msg);
+}
+
+static int level_a(void *ctx, const signet_event *ev, const rm_level *msg)
+{
+    return on_call(RM_SIGNAL_LEVEL, 0, ctx, ev, msg);
+}
+
+static int level_b(void *ctx, const signet_event *ev, const rm_level *msg)
+{
+    return on_call(RM_SIGNAL_LEVEL, 1, ctx, ev, msg);
+}
+
+static int bare_a(void *ctx, const signet_event *ev)
+{
+    return on_call(RM_SIGNAL_BARE, 0, ctx, ev, NULL);
+}
+
+static int bare_b(void *ctx, const signet_event *ev)
+{
+    return on_call(RM_SIGNAL_BARE, 1, ctx, ev, NULL);
+}
+
+static int note_a(void *ctx, const signet_event *ev, const rm_note *msg)
+{
+    return on_call(RM_SIGNAL_NOTE, 0, ctx, ev, msg);
+}
+
+static int note_b(void *ctx, const signet_event *ev, const rm_note *msg)
+{
+    return on_call(RM_SIGNAL_NOTE, 1, ctx, ev, msg);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Operations */
+
+static struct frame *push(int kind)
+{
+    if (m.depth > MAX_DEPTH)
+        fail("frame stack overflow");
+    struct frame *f = &m.frames[m.depth++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    return f;
+}
+
+static void read_payload(int sig, struct payload *p)
+{
+    memset(p, 0, sizeof *p);
+    if (sig == RM_SIGNAL_BARE)
+        return;
+    /* level's values repeat often, so that unchanged payloads are common. */
+    p->value = sig == RM_SIGNAL_LEVEL ? (int32_t)(byte() % 4) : (int32_t)(int8_t)byte();
+    if (sig == RM_SIGNAL_NOTE) {
+        unsigned len = byte() % (TEXT_MAX + 1);
+        for (unsigned i = 0; i < len; i++)
+            p->text[i] = (char)('a' + byte() % 26);
+    }
+}
+
+static int do_connect(int sig, int fn, int cx, int sender, const signet_connect_opts *opts,
+                      signet_conn *out)
+{
+    const void *s = sender_ptr(sender);
+    void *ctx = ctx_ptr(cx);
+
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        return rm_ping_connect_opts(m.bus, fn ? ping_b : ping_a, ctx, s, opts, out);
+    case RM_SIGNAL_BARE:
+        return rm_bare_connect_opts(m.bus, fn ? bare_b : bare_a, ctx, s, opts, out);
+    case RM_SIGNAL_LEVEL:
+        return rm_level_connect_opts(m.bus, fn ? level_b : level_a, ctx, s, opts, out);
+    default:
+        return rm_note_connect_opts(m.bus, fn ? note_b : note_a, ctx, s, opts, out);
+    }
+}
+
+static void add_handle(signet_conn h, int conn)
+{
+    if (m.nhandles < MAX_CONNS) {
+        m.handles[m.nhandles] = h;
+        m.handle_conn[m.nhandles++] = conn;
+    }
+}
+
+static void op_connect(void)
+{
+    int sig = (int)(byte() % NSIG);
+    unsigned b = byte();
+    int fn = (int)(b & 1), cx = (int)((b >> 1) % NCTX);
+    int sender = (int)((b >> 3) % (NSENDERS + 1)) - 1;
+    unsigned o = byte();
+    static const int32_t prios[8] = {0, 0, 0, 1, -1, 2, 0, INT32_MIN};
+    int queue = (int)((o >> 4) % 5) - 2; /* -2 and -1 direct, 0..2 a queue */
+    if (queue < 0 || !m.queues[queue].exists)
+        queue = DIRECT;
+    bool changed = (o >> 4) >= 8;
+    signet_connect_opts opts = {
+        .priority = prios[o & 7],
+        .flags = ((o & 8) ? SIGNET_ONCE : 0) | (changed ? SIGNET_CHANGED : 0),
+        .queue = queue == DIRECT ? NULL : m.queues[queue].q,
+    };
+
+    int existing = -1;
+    for (int i = 0; i < m.nconns && existing < 0; i++) {
+        const struct mconn *c = &m.conns[i];
+        if (c->live && c->sig == sig && c->fn == fn && c->ctx == cx && c->sender == sender)
+            existing = i;
+    }
+    int want = changed && sig != RM_SIGNAL_LEVEL              ? SIGNET_EINVAL
+               : existing >= 0                              ? SIGNET_EXISTING
+               : live_count(sig) >= (int)m.max_receivers ? SIGNET_ELIMIT
+                                                          : 0;
+    if (want == 0 && m.nconns == MAX_CONNS)
+        return; /* the model is full: skip */
+    trace("connect %s fn %d ctx %d sender %d priority %d%s%s queue %d: expect %d",
+          sig_names[sig], fn, cx, sender, (int)opts.priority, (o & 8) ? " once" : "",
+          changed ? " changed" : "", queue, want);
+    signet_conn h = {0, 0};
+    int rc = do_connect(sig, fn, cx, sender, &opts, &h);
+    if (rc != want)
+        fail("connect %s fn %d ctx %d sender %d returned %d, expected %d", sig_names[sig], fn,
+             cx, sender, rc, want);
+    if (rc == SIGNET_EXISTING) {
+        if (!same_conn(h, m.conns[existing].h))
+            fail("connect returned SIGNET_EXISTING with handle {%u,%u}, not {%u,%u}", h.index,
+                 h.generation, m.conns[existing].h.index, m.conns[existing].h.generation);
+        add_handle(h, existing);
+    } else if (rc == 0) {
+        if (h.index == 0 && h.generation == 0)
+            fail("connect returned the handle {0,0}");
+        for (int i = 0; i < m.nconns; i++)
+            if (m.conns[i].live && same_conn(m.conns[i].h, h))
+                fail("connect returned {%u,%u}, the handle of live connection %d", h.index,
+                     h.generation, i);
+        m.conns[m.nconns] = (struct mconn){sig, fn, cx, sender, queue, opts.priority,
+                                           (o & 8) != 0, changed, true, m.next_order++, h};
+        add_handle(h, m.nconns);
+        m.nconns++;
+    }
+}
+
+static void op_disconnect(void)
+{
+    unsigned k = byte() % (unsigned)(m.nhandles + 2);
+    signet_conn h;
+    int want = SIGNET_ENOENT;
+    int conn = -1;
+
+    if (k < (unsigned)m.nhandles) {
+        h = m.handles[k];
+        conn = m.handle_conn[k];
+        if (m.conns[conn].live)
+            want = 0;
+    } else {
+        h = k == (unsigned)m.nhandles ? (signet_conn){0, 0} : (signet_conn){777, 3};
+    }
+    trace("disconnect handle %u (connection %d): expect %d", k, conn, want);
+    int rc = signet_disconnect(m.bus, h);
+    if (rc != want)
+        fail("disconnect {%u,%u} (connection %d) returned %d, expected %d", h.index,
+             h.generation, conn, rc, want);
+    if (conn >= 0)
+        m.conns[conn].live = false;
+}
+
+static void op_disconnect_ctx(void)
+{
+    int cx = (int)(byte() % (NCTX + 1));
+    int want = 0;
+
+    for (int i = 0; i < m.nconns; i++) {
+        if (m.conns[i].live && m.conns[i].ctx == cx) {
+            m.conns[i].live = false;
+            want++;
+        }
+    }
+    trace("disconnect_ctx %d: expect %d", cx, want);
+    int rc = signet_disconnect_ctx(m.bus, ctx_ptr(cx));
+    if (rc != want)
+        fail("disconnect_ctx(ctx %d) returned %d, expected %d", cx, rc, want);
+}
+
+static int bus_send(int sig, int sender, const struct payload *p)
+{
+    const void *s = sender_ptr(sender);
+
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        return rm_ping_send(m.bus, s, p->value);
+    case RM_SIGNAL_BARE:
+        return rm_bare_send(m.bus, s);
+    case RM_SIGNAL_LEVEL:
+        return rm_level_send(m.bus, s, p->value);
+    default: {
+        /* A buffer of the caller's that dies with the call. */
+        char text[TEXT_MAX + 1];
+        memcpy(text, p->text, sizeof text);
+        return rm_note_send(m.bus, s, p->value, text);
+    }
+    }
+}
+
+static int bus_post(int sig, int sender, const struct payload *p)
+{
+    const void *s = sender_ptr(sender);
+
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        return rm_ping_post(m.bus, s, p->value);
+    case RM_SIGNAL_BARE:
+        return rm_bare_post(m.bus, s);
+    case RM_SIGNAL_LEVEL:
+        return rm_level_post(m.bus, s, p->value);
+    default: {
+        /* The caller may reuse its buffer as soon as post returns. */
+        char text[TEXT_MAX + 1];
+        memcpy(text, p->text, sizeof text);
+        int rc = rm_note_post(m.bus, s, p->value, text);
+        memset(text, '#', TEXT_MAX);
+        return rc;
+    }
+    }
+}
+
+static void op_send(void)
+{
+    int sig = (int)(byte() % NSIG);
+    int sender = (int)(byte() % (NSENDERS + 1)) - 1;
+    struct payload p;
+    read_payload(sig, &p);
+    if (m.depth >= MAX_DEPTH)
+        return;
+
+    struct frame *f = push(F_SEND);
+    f->sig = sig;
+    f->sender = sender;
+    f->p = p;
+    f->n = receivers(sig, sender, false, f->list);
+    f->nq = receivers(sig, sender, true, f->qlist);
+    f->order_end = m.next_order;
+    f->unchanged = retain(sig, &p, &f->has_prev, &f->prev);
+    trace("send %s from %d", sig_names[sig], sender);
+    int rc = bus_send(sig, sender, &p);
+    check_hook_done();
+    f = &m.frames[m.depth - 1];
+    if (next_expected(f) >= 0) {
+        const struct mconn *c = &m.conns[next_expected(f)];
+        fail("send %s from %d returned %d and %s fn %d ctx %d (connection {%u,%u}) was not "
+             "called",
+             sig_names[sig], sender, rc, sig_names[c->sig], c->fn, c->ctx, c->h.index,
+             c->h.generation);
+    }
+    int want = model_post(sig, sender, &p, false, f->qlist, f->nq, f->order_end, f->unchanged);
+    if (want >= 0)
+        want = f->ran;
+    m.depth--;
+    if (!result_ok(rc, want))
+        fail("send %s from sender %d returned %d, expected %d", sig_names[sig], sender, rc, want);
+}
+
+static void op_post(void)
+{
+    int sig = (int)(byte() % NSIG);
+    int sender = (int)(byte() % (NSENDERS + 1)) - 1;
+    struct payload p;
+    read_payload(sig, &p);
+    if (m.timeouts + post_timeouts(sig, sender, &p) > MAX_TIMEOUTS)
+        return; /* each costs a deadline of waiting: skipped */
+    bool had;
+    int32_t prev;
+    bool unchanged = retain(sig, &p, &had, &prev);
+    int want = model_post(sig, sender, &p, true, NULL, 0, m.next_order, unchanged);
+    trace("post %s from %d: expect %d", sig_names[sig], sender, want);
+    int rc = bus_post(sig, sender, &p);
+    if (!result_ok(rc, want))
+        fail("post %s from sender %d returned %d, expected %d", sig_names[sig], sender, rc,
+             want);
+}
+
+/* Takes the next message of the dispatch's queue, if it may, and computes
+ * the receivers it must run. */
+static void take_message(struct frame *f)
+{
+    struct mqueue *q = &m.queues[f->queue];
+
+    f->in_msg = false;
+    if (f->taken >= f->max || q->head == q->tail)
+        return;
+    f->pos = q->head++;
+    q->running[f->pos % q->cap] = true;
+    f->taken++;
+    f->in_msg = true;
+    const struct mmsg *msg = &q->ring[f->pos % q->cap];
+    f->sig = msg->sig;
+    f->sender = msg->sender;
+    f->p = msg->p;
+    f->unchanged = msg->unchanged;
+    f->stopped = false;
+    f->cur = 0;
+    f->n = 0;
+    if (msg->direct)
+        f->n = message_receivers(msg->sig, msg->sender, false, msg->order_end, f->list);
+    int queued[MAX_CONNS];
+    int nq = message_receivers(msg->sig, msg->sender, true, msg->order_end, queued);
+    for (int i = 0; i < nq; i++)
+        if (m.conns[queued[i]].queue == f->queue)
+            f->list[f->n++] = queued[i];
+    trace("take message %llu of queue %d: %s from %d%s, %d receiver(s)",
+          (unsigned long long)f->pos, f->queue, sig_names[msg->sig], msg->sender,
+          msg->direct ? " direct" : "", f->n);
+}
+
+/* Ends the current message (its receivers are done) and takes the next.
+ * False when there is none to take. */
+static bool finish_message(struct frame *f)
+{
+    if (!f->in_msg)
+        return false;
+    m.queues[f->queue].running[f->pos % m.queues[f->queue].cap] = false;
+    take_message(f);
+    return f->in_msg;
+}
+
+static void op_dispatch(void)
+{
+    int qi = (int)(byte() % NQ);
+    size_t max = byte() % 4; /* 0: up to the capacity */
+    if (m.depth >= MAX_DEPTH || !m.queues[qi].exists)
+        return;
+
+    struct frame *f = push(F_DISPATCH);
+    f->queue = qi;
+    f->max = max ? max : m.queues[qi].cap;
+    trace("dispatch queue %d max %zu", qi, max);
+    take_message(f);
+    int rc = signet_queue_dispatch(m.queues[qi].q, max);
+    check_hook_done();
+    f = &m.frames[m.depth - 1];
+    int left = next_expected(f);
+    if (left >= 0) {
+        const struct mconn *c = &m.conns[left];
+        fail("dispatch of queue %d returned %d and %s fn %d ctx %d (connection {%u,%u}) was "
+             "not called",
+             qi, rc, sig_names[c->sig], c->fn, c->ctx, c->h.index, c->h.generation);
+    }
+    m.depth--;
+    if (rc != (int)f->taken)
+        fail("dispatch of queue %d returned %d, expected %d", qi, rc, (int)f->taken);
+}
+
+static void op_has_receivers(void)
+{
+    int sig = (int)(byte() % NSIG);
+    int sender = (int)(byte() % (NSENDERS + 1)) - 1;
+    bool want = false;
+
+    for (int i = 0; i < m.nconns && !want; i++) {
+        const struct mconn *c = &m.conns[i];
+        want = c->live && c->sig == sig && (c->sender == ANY || c->sender == sender);
+    }
+    bool got = signet_has_receivers(m.bus, &rm_signals[sig], sender_ptr(sender));
+    if (got != want)
+        fail("has_receivers(%s, sender %d) = %d, expected %d", sig_names[sig], sender, got,
+             want);
+}
+
+static const uint32_t caps[4] = {2, 4, 8, 4};
+static const signet_overflow policies[3] = {SIGNET_OVERFLOW_DROP_NEWEST,
+                                            SIGNET_OVERFLOW_DROP_OLDEST, SIGNET_OVERFLOW_BLOCK};
+
+static void queue_create(int qi, unsigned b)
+{
+    struct mqueue *q = &m.queues[qi];
+    signet_queue_options opts = {
+        .capacity = caps[b & 3],
+        .slot_size = (b & 4) ? 24 : 0,
+        .overflow = policies[(b >> 3) % 3],
+        .block_timeout_ms = 1,
+    };
+    memset(q, 0, sizeof *q);
+    if (signet_queue_create(m.bus, &opts, &q->q) != 0)
+        fail("signet_queue_create failed");
+    q->exists = true;
+    q->cap = opts.capacity;
+    q->slot = opts.slot_size ? opts.slot_size : SIGNET_DEFAULT_SLOT_SIZE;
+    q->policy = opts.overflow;
+    trace("queue %d: capacity %u slot %u policy %d", qi, q->cap, q->slot, (int)q->policy);
+}
+
+/* Destroys queue 1 or 2 (recreating it when it is gone). Refused inside a
+ * receiver. */
+static void op_queue(void)
+{
+    unsigned b = byte();
+    int qi = 1 + (int)(b & 1);
+    struct mqueue *q = &m.queues[qi];
+
+    if (!q->exists) {
+        if (m.depth == 0)
+            queue_create(qi, b >> 1);
+        trace("create queue %d", qi);
+        return;
+    }
+    trace("destroy queue %d", qi);
+    if (m.depth > 0) {
+        int rc = signet_queue_destroy(q->q);
+        if (rc != SIGNET_EBUSY)
+            fail("signet_queue_destroy inside a receiver returned %d, not SIGNET_EBUSY", rc);
+        return;
+    }
+    int want = (int)(q->tail - q->head);
+    check_queue(qi);
+    int rc = signet_queue_destroy(q->q);
+    if (rc != want)
+        fail("signet_queue_destroy(queue %d) returned %d, expected %d discarded", qi, rc, want);
+    for (int i = 0; i < m.nconns; i++)
+        if (m.conns[i].queue == qi)
+            m.conns[i].live = false;
+    m.gone_posted += q->tail;
+    m.gone_delivered += q->head - q->evicted - q->discarded;
+    m.gone_dropped += q->refused + q->evicted;
+    m.gone_evicted += q->evicted;
+    m.gone_discarded += q->discarded + (uint64_t)want;
+    q->exists = false;
+    q->q = NULL;
+}
+
+static void run_program_op(void)
+{
+    ops_left--;
+    switch (byte() % 8) {
+    case 0:
+    case 1:
+        op_connect();
+        break;
+    case 2:
+        op_disconnect();
+        break;
+    case 3:
+        op_send();
+        break;
+    case 4:
+        op_post();
+        break;
+    case 5:
+        op_dispatch();
+        break;
+    case 6:
+        if (byte() & 1)
+            op_disconnect_ctx();
+        else
+            op_has_receivers();
+        break;
+    default:
+        op_queue();
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    memset(&m, 0, sizeof m);
+    tracing = getenv("SIGNET_FUZZ_TRACE") != NULL;
+    in_data = data;
+    in_size = size;
+    in_at = 0;
+    ops_left = MAX_OPS;
+
+    unsigned b = byte();
+    signet_bus_options opts = {
+        .on_error = on_error,
+        .max_receivers = (b & 3) ? 2 + (b & 3) * 2 : 0,
+        .queue_capacity = caps[(b >> 2) & 3],
+        .overflow = policies[(b >> 4) % 3],
+        .block_timeout_ms = 1,
+    };
+    m.max_receivers = opts.max_receivers ? opts.max_receivers : SIGNET_DEFAULT_MAX_RECEIVERS;
+    if (signet_bus_create(&opts, &m.bus) != 0)
+        fail("signet_bus_create failed");
+    struct mqueue *dq = &m.queues[0];
+    dq->exists = true;
+    dq->q = signet_bus_queue(m.bus);
+    dq->cap = opts.queue_capacity;
+    dq->slot = SIGNET_DEFAULT_SLOT_SIZE;
+    dq->policy = opts.overflow;
+    queue_create(1, byte());
+    queue_create(2, byte());
+
+    while (more()) {
+        run_program_op();
+        check_hook_done();
+        check_counters();
+    }
+
+    check_counters();
+    signet_stats st;
+    if (signet_bus_stats(m.bus, &st) != 0)
+        fail("signet_bus_stats failed");
+    uint64_t posted = m.gone_posted, delivered = m.gone_delivered, dropped = m.gone_dropped,
+             evicted = m.gone_evicted, discarded = m.gone_discarded, depth = 0;
+    int waiting = 0;
+    for (int i = 0; i < NQ; i++) {
+        const struct mqueue *q = &m.queues[i];
+        if (!q->exists)
+            continue;
+        posted += q->tail;
+        delivered += q->head - q->evicted - q->discarded;
+        dropped += q->refused + q->evicted;
+        evicted += q->evicted;
+        discarded += q->discarded;
+        depth += q->tail - q->head;
+        waiting += (int)(q->tail - q->head);
+    }
+    if (st.posted != posted || st.delivered != delivered || st.dropped != dropped ||
+        st.evicted != evicted || st.discarded != discarded || st.depth != depth)
+        fail("bus stats: posted %llu delivered %llu dropped %llu evicted %llu discarded %llu "
+             "depth %u; model %llu %llu %llu %llu %llu %llu",
+             (unsigned long long)st.posted, (unsigned long long)st.delivered,
+             (unsigned long long)st.dropped, (unsigned long long)st.evicted,
+             (unsigned long long)st.discarded, st.depth, (unsigned long long)posted,
+             (unsigned long long)delivered, (unsigned long long)dropped,
+             (unsigned long long)evicted, (unsigned long long)discarded,
+             (unsigned long long)depth);
+    if (st.posted != st.delivered + st.evicted + st.discarded + st.depth)
+        fail("bus stats do not add up: posted != delivered + evicted + discarded + depth");
+    int rc = signet_bus_destroy(m.bus);
+    if (rc != waiting)
+        fail("signet_bus_destroy returned %d discarded, expected %d", rc, waiting);
+    return 0;
+}
