@@ -201,12 +201,20 @@ typedef struct signet_conn {
  * it (or NULL) is an anonymous emission: only SIGNET_ANY receivers get it. */
 #define SIGNET_ANY ((const void *)0)
 
-/* Topic limits (docs/topics.md): bytes and levels. */
+/* Topic limits (docs/topics.md): bytes and levels. One more of either is
+ * SIGNET_ETOPICLEN. */
 #define SIGNET_TOPIC_MAX_BYTES 1024
 #define SIGNET_TOPIC_MAX_LEVELS 64
 
-/* The longest concrete topic signet_event_topic() builds, in bytes. */
+/* A buffer size for signet_event_topic() that holds the usual concrete
+ * topic, in bytes without the NUL. Not a limit: a topic can be longer (up
+ * to SIGNET_TOPIC_MAX_BYTES in a template, more when a captured str is),
+ * and then signet_event_topic() returns NULL rather than cut it. */
 #define SIGNET_EVENT_TOPIC_MAX 255
+
+/* Distinct run-time pattern filters per schema and bus
+ * (signet_subscribe_pattern); one more is SIGNET_ELIMIT. */
+#define SIGNET_RUNTIME_PATTERNS_MAX 1024u
 
 /* What a receiver gets besides its payload. Valid only during the call. */
 typedef struct signet_event {
@@ -286,16 +294,20 @@ typedef struct signet_bus_options {
 #define SIGNET_DEFAULT_RETAIN_TOPICS 64u
 
 /* Creates a bus. opts may be NULL for defaults; it is copied.
- * Returns 0, SIGNET_EINVAL (out is NULL) or SIGNET_ENOMEM. */
+ * Returns 0, SIGNET_EINVAL (out is NULL, or a queue setting out of range:
+ * see signet_queue_create()) or SIGNET_ENOMEM. */
 SIGNET_NODISCARD int signet_bus_create(const signet_bus_options *opts, signet_bus **out);
 
 /* Destroys a bus, every connection on it and every queue of it: the worker
  * threads its queues started are stopped and joined first (each finishes the
  * message it is running), then messages still waiting are discarded, not
- * run. Returns how many were discarded (0 for NULL). The caller must make
- * sure no other thread is using the bus (posting, dispatching, running a
- * queue) and no emission on it is running (in particular, not from inside a
- * receiver). To deliver what is left instead, dispatch the queues first. */
+ * run. Returns how many were discarded (0 for NULL), or SIGNET_EBUSY when
+ * called inside a receiver or an error hook (of any bus), where it would
+ * free what the running emission uses: nothing is destroyed then. The
+ * caller must make sure no other thread is using the bus (posting,
+ * dispatching, running a queue) and no emission on it is running. To
+ * deliver what is left instead, dispatch the queues first. A destroyed
+ * bus must not be used again: that is not detected. */
 int signet_bus_destroy(signet_bus *bus);
 
 /* Number of receiver errors seen on this bus since it was created. */
@@ -343,11 +355,11 @@ SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *s
  * subscribers, every send or post of a signal of the schema builds its
  * concrete topic and compares it with each run-time pattern, level by
  * level. A filter's entry lives until the bus is destroyed; subscribing the
- * same filter again reuses it (at most 1024 distinct filters per schema and
- * bus: SIGNET_ELIMIT). Returns as signet_connect(), or SIGNET_EPATTERN (a
- * wildcard that is not a whole level, '#' not last, the empty pattern) or
- * SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
- * SIGNET_TOPIC_MAX_LEVELS levels). */
+ * same filter again reuses it (at most SIGNET_RUNTIME_PATTERNS_MAX distinct
+ * filters per schema and bus: SIGNET_ELIMIT). Returns as signet_connect(),
+ * or SIGNET_EPATTERN (a wildcard that is not a whole level, '#' not last,
+ * the empty pattern) or SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes
+ * or SIGNET_TOPIC_MAX_LEVELS levels). */
 SIGNET_NODISCARD int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,
                                               const char *pattern, signet_fn *fn, void *ctx,
                                               const void *sender,
@@ -364,8 +376,8 @@ SIGNET_NODISCARD int signet_subscribe_pattern(signet_bus *bus, const signet_sche
 SIGNET_NODISCARD int signet_disconnect(signet_bus *bus, signet_conn conn);
 
 /* Disconnects every connection on the bus whose ctx is ctx (any signal,
- * any sender). Returns how many were disconnected. Same guarantees as
- * signet_disconnect(). */
+ * any sender). Returns how many were disconnected, or SIGNET_EINVAL (bus
+ * is NULL). Same guarantees as signet_disconnect(). */
 int signet_disconnect_ctx(signet_bus *bus, const void *ctx);
 
 /* True when an emission of sig from sender would call (or queue for) at
@@ -417,7 +429,9 @@ typedef struct signet_emission {
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
 } signet_emission;
 
-/* payload: the signal's payload struct, NULL for a signal without one. */
+/* payload: the signal's payload struct, NULL for a signal without one.
+ * Returns 0, or SIGNET_EINVAL (bus or sig is NULL, or payload is NULL for
+ * a signal with parameters): then nothing runs and end is not called. */
 SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
                                        const signet_signal_info *sig, const void *sender,
                                        const void *payload);
@@ -517,10 +531,17 @@ static inline bool signet_emit_stop(signet_emission *em, int rc)
  * receiver or a worker of the queue.
  */
 
+/* Queue limits: capacity (before rounding up) and slot_size. One more is
+ * SIGNET_EINVAL from signet_queue_create() and signet_bus_create(). */
+#define SIGNET_QUEUE_MAX_CAPACITY (1u << 24)
+#define SIGNET_QUEUE_MAX_SLOT_SIZE (1u << 30)
+
 /* Options of a queue; 0 / DEFAULT takes the bus's value. */
 typedef struct signet_queue_options {
-    uint32_t capacity;           /* messages; rounded up to a power of two (>= 2) */
-    uint32_t slot_size;          /* payload bytes per message, strings included */
+    uint32_t capacity;           /* messages; rounded up to a power of two (>= 2),
+                                    at most SIGNET_QUEUE_MAX_CAPACITY */
+    uint32_t slot_size;          /* payload bytes per message, strings included,
+                                    at most SIGNET_QUEUE_MAX_SLOT_SIZE */
     signet_overflow overflow;    /* when full; a signal's schema override wins */
     uint32_t block_timeout_ms;   /* SIGNET_OVERFLOW_BLOCK's deadline; SIGNET_WAIT_FOREVER */
 } signet_queue_options;
@@ -541,8 +562,10 @@ typedef struct signet_stats {
 } signet_stats;
 
 /* Creates a queue on bus. opts may be NULL (the bus's defaults). Returns 0,
- * SIGNET_EINVAL or SIGNET_ENOMEM. The bus destroys it if the caller does
- * not. */
+ * SIGNET_EINVAL (bus or out is NULL, capacity or slot_size over its
+ * SIGNET_QUEUE_MAX_*, overflow not a signet_overflow) or SIGNET_ENOMEM
+ * (capacity x slot_size bytes are allocated at once). The bus destroys it
+ * if the caller does not. */
 SIGNET_NODISCARD int signet_queue_create(signet_bus *bus, const signet_queue_options *opts,
                                          signet_queue **out);
 
