@@ -11,13 +11,16 @@
  * the topic, and a signal without captures has that pattern set as its
  * build-time table.
  *
- * Input: byte 0 picks the schema (its value mod 3); the rest builds the
- * topic, its length given explicitly so NULs can be inside:
+ * Input: records separated by the byte 0x04, each checked as one topic
+ * (so a saved corpus can pack many topics in one file). A record's first
+ * byte picks the schema (its value mod 3); the rest builds the topic, its
+ * length given explicitly so NULs can be inside:
  *   0x01 k   the schema's k-th vocabulary word (its literal levels and
  *            some numbers, '$' levels and the empty level)
  *   0x02 k   k * 16 bytes 'x' (over-long topics)
  *   0x03 k   k slashes (empty levels, too deep topics)
  *   other    the byte itself ('/', '+', '#', '$', NUL, ...)
+ * A part that would take the topic over 4096 bytes is left out.
  * Depends on the generated matchers, reference.h and signet.h. */
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +36,7 @@
 #define MAX_PATTERNS 4096
 #define MAX_CAPTURES 64
 #define MAX_WORDS 4096
+#define SEPARATOR 0x04
 
 struct result {
     int rc;
@@ -214,17 +218,18 @@ static void vocabulary(struct subject *s)
         add_levels(s, s->schema->signals[i].topic);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Builds the topic of one record (its first byte picks the schema) and
+ * checks it; returns how many bytes the record took, the separator
+ * included. */
+static size_t record(const uint8_t *data, size_t size)
 {
     static struct subject *const subjects[] = {&mqtt_subject, &rnd1000_subject, &cap_subject};
     static char topic[MAX_TOPIC];
-    size_t n = 0;
+    size_t n = 0, i = 1;
 
-    if (size == 0)
-        return 0;
     struct subject *s = subjects[data[0] % 3];
     vocabulary(s);
-    for (size_t i = 1; i < size; i++) {
+    for (; i < size && data[i] != SEPARATOR; i++) {
         uint8_t b = data[i];
         uint8_t k = i + 1 < size ? data[i + 1] : 0;
         size_t add = 1;
@@ -234,27 +239,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t w = k % s->nwords;
             add = s->word_len[w];
             if (n + add > MAX_TOPIC)
-                break;
+                continue;
             memcpy(topic + n, s->word[w], add);
         } else if (b == 0x02 || b == 0x03) {
             i++;
             add = b == 0x02 ? (size_t)k * 16 : k;
             if (n + add > MAX_TOPIC)
-                break;
+                continue;
             memset(topic + n, b == 0x02 ? 'x' : '/', add);
         } else {
             if (n + 1 > MAX_TOPIC)
-                break;
+                continue;
             topic[n] = (char)b;
         }
         n += add;
     }
     /* An exact copy, so a read past the topic's end is an ASan report. */
     char *exact = malloc(n ? n : 1);
-    if (!exact)
-        return 0;
-    memcpy(exact, topic, n);
-    check(s, exact, n);
-    free(exact);
+    if (exact) {
+        memcpy(exact, topic, n);
+        check(s, exact, n);
+        free(exact);
+    }
+    return i < size ? i + 1 : size;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    for (size_t off = 0; off < size;)
+        off += record(data + off, size - off);
     return 0;
 }
