@@ -138,6 +138,8 @@ int signet_bus_destroy(signet_bus *bus)
 {
     if (!bus)
         return 0;
+    if (signet__rcu_nested())
+        return SIGNET_EBUSY; /* a running emission would use the freed bus */
     /* Workers first: they read the bus until they are joined. */
     for (signet_queue *q = bus->queues; q; q = signet__queue_next(q))
         signet__queue_close(q);
@@ -1135,7 +1137,8 @@ __attribute__((noinline, cold)) static int begin_registering(signet_emission *em
 int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
                       const void *sender, const void *payload)
 {
-    if (__builtin_expect(bus == NULL, 0) || __builtin_expect(sig == NULL, 0))
+    if (__builtin_expect(bus == NULL, 0) || __builtin_expect(sig == NULL, 0) ||
+        __builtin_expect(payload == NULL && sig->payload != NULL, 0))
         return SIGNET_EINVAL;
     if (__builtin_expect(!signet__rcu_registered(), 0))
         return begin_registering(em, bus, sig, sender, payload);

@@ -106,7 +106,7 @@ struct rtpattern {
 };
 
 /* Limits of run-time patterns, per schema on a bus. */
-#define SIGNET__RT_PATTERNS_MAX 1024u
+#define SIGNET__RT_PATTERNS_MAX SIGNET_RUNTIME_PATTERNS_MAX
 
 /* A schema's run-time patterns on a bus. p[0, n) is append-only: a reader
  * loads n (acquire), then reads the entries, which never move. */

@@ -50,7 +50,6 @@
 #endif
 
 #define CACHE_LINE 64
-#define MAX_CAPACITY (1u << 24)
 #define RUN_BATCH 64
 
 /* One message: an emission for the receivers of one queue. */
@@ -817,7 +816,7 @@ int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_
         o.overflow = bus->opts.overflow;
     if (o.block_timeout_ms == 0)
         o.block_timeout_ms = bus->opts.block_timeout_ms;
-    if (o.capacity > MAX_CAPACITY || o.slot_size > (1u << 30) ||
+    if (o.capacity > SIGNET_QUEUE_MAX_CAPACITY || o.slot_size > SIGNET_QUEUE_MAX_SLOT_SIZE ||
         o.overflow > SIGNET_OVERFLOW_DROP_OLDEST)
         return SIGNET_EINVAL;
     uint32_t cap = 2;
