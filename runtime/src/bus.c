@@ -1445,13 +1445,17 @@ static bool rt_has_receivers(struct sigstate *ss, const signet_signal_info *sig,
 }
 
 /* The concrete topic of an emission in buf, or NULL when it is not a
- * topic: too long, or a captured str that is not one level. */
+ * topic: too long, empty (a template "{s}" with s = ""; schema patterns
+ * skip it too, as the generated matcher rejects it), or a captured str
+ * that is not one level. */
 static const char *rt_topic(const signet_signal_info *sig, const void *payload, char *buf,
                             size_t size)
 {
     const char *t = signet_topic(sig, payload, buf, size);
     if (!t || t == sig->topic)
         return t;
+    if (t[0] == '\0')
+        return NULL;
     size_t tl = 0, ml = 0;
     for (const char *p = sig->topic; *p; p++)
         tl += *p == '/';
