@@ -359,7 +359,8 @@ static size_t align_up(size_t n, size_t a)
  * 0). Receivers connected for SIGNET_ANY come first (recv[0, nany)); then,
  * per exact sender, the merge of the anonymous list and that sender's
  * receivers in rank order, where a receiver connected both ways appears
- * once, at its earlier rank. */
+ * once, at its earlier rank, followed by the twins so left out (for
+ * queued messages older than the earlier one: see run_list() in queue.c). */
 static int build(struct slot *const *list, uint32_t n, uint64_t order_end, struct snap **out)
 {
     struct snap *snap = NULL;
@@ -367,10 +368,10 @@ static int build(struct slot *const *list, uint32_t n, uint64_t order_end, struc
     *out = NULL;
     if (n == 0)
         return 0;
-    struct slot **any = malloc(sizeof *any * n * 2);
+    struct slot **any = malloc(sizeof *any * n * 3);
     if (!any)
         return SIGNET_ENOMEM;
-    struct slot **exact = any + n;
+    struct slot **exact = any + n, **hidden = any + 2 * n;
     uint32_t nany = 0, nexact = 0, nsenders = 0;
 
     for (uint32_t i = 0; i < n; i++) {
@@ -413,18 +414,23 @@ static int build(struct slot *const *list, uint32_t n, uint64_t order_end, struc
         const void *sender = exact[g]->sender;
         for (end = g; end < nexact && exact[end]->sender == sender; end++)
             ;
-        uint32_t off = out_n, a = 0, x = g;
+        uint32_t off = out_n, a = 0, x = g, nhidden = 0;
         while (a < nany || x < end) {
             bool take_any = x == end || (a < nany && rank_cmp(any[a], exact[x]) < 0);
             struct slot *s = take_any ? any[a++] : exact[x++];
             bool twin = take_any ? earlier_twin(exact + g, end - g, s) : earlier_twin(any, nany, s);
-            if (!twin)
+            if (twin)
+                hidden[nhidden++] = s;
+            else
                 put_recv(snap, out_n++, s);
         }
+        uint32_t nvisible = out_n - off;
+        for (uint32_t i = 0; i < nhidden; i++)
+            put_recv(snap, out_n++, hidden[i]);
         uint32_t h = signet__hash_sender(sender, shift);
         while (snap->buckets[h].sender)
             h = (h + 1) & (nbuckets - 1);
-        snap->buckets[h] = (struct bucket){sender, off, out_n - off};
+        snap->buckets[h] = (struct bucket){sender, off, nvisible, nhidden};
     }
     free(any);
     *out = snap;
@@ -506,7 +512,9 @@ static int rebuild(signet_bus *bus, struct sigstate *ss)
     }
     struct snap *snap, *qsnap = NULL;
     int err = build(list, ndirect, bus->next_order, &snap);
-    if (!err && (err = build(list + ndirect, nqueued, bus->next_order, &qsnap)) != 0)
+    /* list is NULL when the signal has no connection left: no offset on it. */
+    if (!err &&
+        (err = build(list ? list + ndirect : NULL, nqueued, bus->next_order, &qsnap)) != 0)
         free(snap);
     free(list);
     if (err)

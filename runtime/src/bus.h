@@ -47,7 +47,8 @@ struct retired {
 
 struct bucket {
     const void *sender;         /* NULL: empty bucket */
-    uint32_t off, n;
+    uint32_t off, n;            /* the sender's list: recv[off, off + n) */
+    uint32_t nhidden;           /* then the twins it hides (signet__hidden_twins) */
 };
 
 /* What a queued message needs to know about recv[i] besides signet_recv. */
@@ -206,6 +207,38 @@ static inline void signet__receivers(const struct snap *s, const void *sender,
     }
     *begin = b;
     *end = b + n;
+}
+
+/* The connection a snapshot entry names (its state_ is the slot's first
+ * member). Its fn, ctx, sender, queue, priority, flags and order do not
+ * change while a snapshot that names it can be read. */
+static inline const struct slot *signet__slot_of(const signet_recv *r)
+{
+    _Static_assert(offsetof(struct slot, live) == 0, "state_ points at a slot");
+    return (const struct slot *)(const void *)r->state_;
+}
+
+/* The connections that sender's list in s leaves out as twins: the same
+ * (fn, ctx) as a connection ranked earlier, for the other of SIGNET_ANY and
+ * sender. Emissions never run them; a queued message runs one at its twin's
+ * place when the twin was connected after the message was queued. Empty for
+ * an anonymous emission. */
+static inline void signet__hidden_twins(const struct snap *s, const void *sender,
+                                        const signet_recv **begin, const signet_recv **end)
+{
+    *begin = *end = s->recv;
+    if (!sender || !s->nbuckets)
+        return;
+    for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
+        const struct bucket *k = &s->buckets[h];
+        if (k->sender == sender) {
+            *begin = s->recv + k->off + k->n;
+            *end = *begin + k->nhidden;
+            return;
+        }
+        if (!k->sender)
+            return;
+    }
 }
 
 /* Did the emission retain a payload equal to the previous one on its topic? */

@@ -475,10 +475,11 @@ static int enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, co
     return 0;
 }
 
-/* Queues an emission: one message on the default queue when direct has
- * receivers for sender, and one for every other queue that queued has a
- * receiver of sender bound to (inside a read section). direct and queued
- * are rs's snapshots; ss is the emitted signal. */
+/* Queues an emission: one message on the default queue when direct has a
+ * live receiver for sender, and one for every other queue that queued has
+ * a live receiver of sender bound to (inside a read section): none for a
+ * receiver disconnected since the snapshot was read, or a run-once that has
+ * run. direct and queued are rs's snapshots; ss is the emitted signal. */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
                     const void *payload, const struct snap *direct, const struct snap *queued,
                     bool unchanged)
@@ -490,6 +491,8 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
 
     if (direct) {
         signet__receivers(direct, sender, &b, &e);
+        while (b != e && !__atomic_load_n(b->state_, __ATOMIC_ACQUIRE))
+            b++; /* disconnected since the snapshot, or a run-once that has run */
         if (b != e) {
             int rc = enqueue(bus->queue, ss, rs, sender, payload, direct->order_end, true, unchanged,
                              &len);
@@ -509,6 +512,12 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
             for (size_t j = 0; j < i && !seen; j++)
                 seen = qi[j].queue == q;
             if (seen)
+                continue;
+            /* A message only for a receiver of q still connected. */
+            bool live = false;
+            for (size_t j = i; j < n && !live; j++)
+                live = qi[j].queue == q && __atomic_load_n(b[j].state_, __ATOMIC_ACQUIRE) != 0;
+            if (!live)
                 continue;
             int rc = enqueue(q, ss, rs, sender, payload, queued->order_end, false, unchanged, &len);
             if (rc < 0) {
@@ -598,6 +607,32 @@ int signet__enqueue_emission(signet_emission *em)
 /* ------------------------------------------------------------------------ */
 /* Dispatch */
 
+/* r (of s) was connected after message m was queued, so it is not for m;
+ * but it may be a twin that leaves out the same receiver connected the
+ * other way (SIGNET_ANY or the sender) before m was queued: the receiver
+ * then runs through that connection, at r's place, as it would have had r
+ * not been connected. Returns that connection (its queue info in *at) or
+ * NULL. */
+static const signet_recv *older_twin(const struct snap *s, const struct msg *m,
+                                     const signet_recv *r, const struct qinfo **at)
+{
+    const signet_recv *b, *e;
+    const struct slot *rs = signet__slot_of(r);
+
+    if (rs->flags & (SIGNET_ONCE | SIGNET_CHANGED))
+        return NULL; /* nobody's twin (earlier_twin() in bus.c) */
+    signet__hidden_twins(s, m->sender, &b, &e);
+    for (; b != e; b++) {
+        const struct qinfo *qi = s->qi + (b - s->recv);
+        if (b->fn == r->fn && b->ctx == r->ctx && signet__slot_of(b)->sender != rs->sender &&
+            qi->order < m->order_end) {
+            *at = qi;
+            return b;
+        }
+    }
+    return NULL;
+}
+
 /* Runs the receivers of s the message is for; true when one returned
  * SIGNET_STOP. */
 static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
@@ -611,11 +646,15 @@ static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
     const struct qinfo *qi = s->qi + (b - s->recv);
     signet_invoke_fn *invoke = m->rs->info->invoke;
     for (const signet_recv *r = b; r != e; r++, qi++) {
-        if (qi->order >= m->order_end || (!direct && qi->queue != q))
+        const signet_recv *run = r;
+        const struct qinfo *at = qi;
+        if (qi->order >= m->order_end && !(run = older_twin(s, m, r, &at)))
             continue;
-        if (!signet_emit_claim(em, r))
+        if (!direct && at->queue != q)
             continue;
-        if (signet_emit_stop(em, invoke(r, &em->ev, payload)))
+        if (!signet_emit_claim(em, run))
+            continue;
+        if (signet_emit_stop(em, invoke(run, &em->ev, payload)))
             return true;
     }
     return false;
