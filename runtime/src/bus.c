@@ -27,6 +27,7 @@
 
 static void replay(signet_bus *bus, struct sigstate *ss, signet_conn conn);
 static bool rt_match(const char *f, const char *t);
+static bool rt_topic_ok(const signet_signal_info *sig, const char *t);
 static bool rt_has_receivers(struct sigstate *ss, const signet_signal_info *sig,
                              const void *sender);
 
@@ -1067,7 +1068,8 @@ static void collect_retained(struct sigstate *sigs, uint32_t k, const char *filt
 
     for (uint32_t i = 0; r && i < r->n; i++) {
         const struct rentry *e = &r->e[i];
-        if ((sender && e->sender != sender) || (filter && !rt_match(filter, e->topic)))
+        if ((sender && e->sender != sender) ||
+            (filter && !(rt_topic_ok(sig, e->topic) && rt_match(filter, e->topic))))
             continue;
         if (*n == *cap) {
             size_t grown = *cap ? *cap * 2 : 16;
@@ -1452,6 +1454,25 @@ static bool rt_has_receivers(struct sigstate *ss, const signet_signal_info *sig,
     return false;
 }
 
+/* Is t, a concrete topic of sig, a topic patterns can match: not empty,
+ * and each captured str exactly one level without wildcards? */
+static bool rt_topic_ok(const signet_signal_info *sig, const char *t)
+{
+    if (t == sig->topic)
+        return true;
+    if (t[0] == '\0')
+        return false;
+    size_t tl = 0, ml = 0;
+    for (const char *p = sig->topic; *p; p++)
+        tl += *p == '/';
+    for (const char *p = t; *p; p++) {
+        ml += *p == '/';
+        if (*p == '+' || *p == '#')
+            return false;
+    }
+    return tl == ml;
+}
+
 /* The concrete topic of an emission in buf, or NULL when it is not a
  * topic: too long, empty (a template "{s}" with s = ""; schema patterns
  * skip it too, as the generated matcher rejects it), or a captured str
@@ -1460,19 +1481,7 @@ static const char *rt_topic(const signet_signal_info *sig, const void *payload, 
                             size_t size)
 {
     const char *t = signet_topic(sig, payload, buf, size);
-    if (!t || t == sig->topic)
-        return t;
-    if (t[0] == '\0')
-        return NULL;
-    size_t tl = 0, ml = 0;
-    for (const char *p = sig->topic; *p; p++)
-        tl += *p == '/';
-    for (const char *p = t; *p; p++) {
-        ml += *p == '/';
-        if ((*p == '+' || *p == '#'))
-            return NULL;
-    }
-    return tl == ml ? t : NULL;
+    return t && rt_topic_ok(sig, t) ? t : NULL;
 }
 
 int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,

@@ -811,6 +811,32 @@ static void retain_replay_on_subscribe_oldest_first(void)
     signet_bus_destroy(bus);
 }
 
+/* Replay to a pattern follows live delivery: a retained topic whose
+ * captured str is not one level (here "x/y" or "+") reaches the signal's
+ * own receivers but no pattern, live or replayed. */
+static void retain_replay_skips_topics_no_pattern_matches(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY};
+    struct tank_rx live = {0}, all = {0}, rt = {0}, pat = {0};
+    signet_conn c;
+
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "tanks/#", on_level_generic, &live,
+                                      SIGNET_ANY, NULL, &c));
+    CHECK_EQ(subs_level_send(bus, NULL, "x/y", 1, 1.0, "n"), 0);
+    CHECK_EQ(subs_level_send(bus, NULL, "+", 1, 2.0, "n"), 0);
+    CHECK_EQ(subs_level_send(bus, NULL, "a", 1, 3.0, "n"), 1);
+    CHECK(strcmp(live.log, "a/1=3 ") == 0);
+    CHECK_OK(subs_level_connect_opts(bus, on_level, &all, SIGNET_ANY, &replay, &c));
+    CHECK(strcmp(all.log, "x/y/1=1 +/1=2 a/1=3 ") == 0);
+    CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, "tanks/#", on_level_generic, &rt,
+                                      SIGNET_ANY, &replay, &c));
+    CHECK(strcmp(rt.log, "a/1=3 ") == 0);
+    CHECK_OK(subs_tank_a_subscribe_opts(bus, on_level, &pat, SIGNET_ANY, &replay, &c));
+    CHECK(strcmp(pat.log, "a/1=3 ") == 0);
+    signet_bus_destroy(bus);
+}
+
 static void retain_bound_is_enforced(void)
 {
     signet_bus_options opts = {.retain_topics = 2, .slot_size = 96};
@@ -904,6 +930,7 @@ static const struct test_case cases[] = {
     CASE(retain_previous_value_per_topic),
     CASE(retain_signal_without_captures_keeps_one_topic),
     CASE(retain_replay_on_subscribe_oldest_first),
+    CASE(retain_replay_skips_topics_no_pattern_matches),
     CASE(retain_bound_is_enforced),
     CASE(retain_only_when_changed),
 };
