@@ -1377,8 +1377,11 @@ static int check_pattern(const char *p, size_t len)
     return 0;
 }
 
-/* Does the filter f match the concrete topic t (both NUL-terminated)? */
-static bool rt_match(const char *f, const char *t)
+/* Does the filter f match the topic t (both NUL-terminated)? With
+ * captures, t is a topic template whose `{param}` levels take any one-level
+ * value: then the answer is whether some values of its parameters would
+ * make a matching topic. */
+static bool rt_match_levels(const char *f, const char *t, bool captures)
 {
     if ((f[0] == '+' || f[0] == '#') && (f[1] == '/' || f[1] == '\0') && t[0] == '$')
         return false;
@@ -1387,7 +1390,9 @@ static bool rt_match(const char *f, const char *t)
             return true; /* the rest, the parent level included */
         const char *fe = strchr(f, '/'), *te = strchr(t, '/');
         size_t fl = fe ? (size_t)(fe - f) : strlen(f), tl = te ? (size_t)(te - t) : strlen(t);
-        if (!(fl == 1 && f[0] == '+') && (fl != tl || memcmp(f, t, fl) != 0))
+        bool any = (fl == 1 && f[0] == '+') ||
+                   (captures && tl >= 2 && t[0] == '{' && t[tl - 1] == '}');
+        if (!any && (fl != tl || memcmp(f, t, fl) != 0))
             return false;
         if (!fe)
             return !te;
@@ -1398,31 +1403,10 @@ static bool rt_match(const char *f, const char *t)
     }
 }
 
-/* Can filter f match some concrete topic of the template t (NUL-terminated;
- * a `{param}` level takes any one-level value)? Exact for a template
- * without captures (rt_match); for one with captures, true when some
- * values of its parameters would make a matching topic. */
-static bool rt_may_match(const char *f, const char *t)
+/* Does the filter f match the concrete topic t? */
+static bool rt_match(const char *f, const char *t)
 {
-    if (!strchr(t, '{'))
-        return rt_match(f, t);
-    if ((f[0] == '+' || f[0] == '#') && (f[1] == '/' || f[1] == '\0') && t[0] == '$')
-        return false;
-    for (;;) {
-        if (f[0] == '#')
-            return true;
-        const char *fe = strchr(f, '/'), *te = strchr(t, '/');
-        size_t fl = fe ? (size_t)(fe - f) : strlen(f), tl = te ? (size_t)(te - t) : strlen(t);
-        bool capture = tl >= 2 && t[0] == '{' && t[tl - 1] == '}';
-        if (!(fl == 1 && f[0] == '+') && !capture && (fl != tl || memcmp(f, t, fl) != 0))
-            return false;
-        if (!fe)
-            return !te;
-        if (!te)
-            return strcmp(fe + 1, "#") == 0;
-        f = fe + 1;
-        t = te + 1;
-    }
+    return rt_match_levels(f, t, false);
 }
 
 /* Has a run-time pattern that may match sig (of state ss) a live receiver,
@@ -1448,7 +1432,7 @@ static bool rt_has_receivers(struct sigstate *ss, const signet_signal_info *sig,
             for (; r != end && !live; r++)
                 live = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0;
         }
-        if (live && rt_may_match(rp->filter, sig->topic))
+        if (live && rt_match_levels(rp->filter, sig->topic, true))
             return true;
     }
     return false;
