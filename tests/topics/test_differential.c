@@ -1,5 +1,6 @@
 /* test_differential.c: every generated matcher against the reference
- * matcher (reference.h) on random topics: the signal a topic resolves to
+ * matcher (reference.h), compared as subject.h says, on random topics:
+ * the signal a topic resolves to
  * (or why none), the set of matching patterns and the captured values and
  * spans; plus each pattern's signal list (a signal the topic resolves to
  * is in the list of every pattern matching it) and the build-time pattern
@@ -15,59 +16,7 @@
 #include "trie_cap.signet.h"
 #include "mqtt.signet.h"
 #include "random1000.signet.h"
-#include "reference.h"
-
-#define MAX_PATTERNS 4096
-#define MAX_CAPTURES 64
-
-struct result {
-    int rc;
-    uint32_t npatterns;
-    uint32_t patterns[MAX_PATTERNS];
-    uint32_t ncaptures;
-    struct ref_capture captures[MAX_CAPTURES];
-};
-
-/* One generated schema behind a common interface. */
-struct subject {
-    const char *name;
-    const signet_schema_info *schema;
-    uint32_t npatterns;
-    const char *(*filter)(uint32_t p);
-    const uint32_t *(*pattern_signals)(uint32_t p, uint32_t *n);
-    void (*match)(const char *topic, size_t len, struct result *r);
-    const uint32_t *(*signal_patterns)(int signal, uint32_t *n);
-};
-
-#define SUBJECT(ns, NS)                                                                            \
-    static const char *ns##_filter(uint32_t p)                                                     \
-    {                                                                                              \
-        return ns##__patterns[p].filter;                                                           \
-    }                                                                                              \
-    static const uint32_t *ns##_pattern_signals(uint32_t p, uint32_t *n)                           \
-    {                                                                                              \
-        *n = ns##__patterns[p].nsignals;                                                           \
-        return ns##__patterns[p].signals;                                                          \
-    }                                                                                              \
-    static void ns##_match(const char *topic, size_t len, struct result *r)                        \
-    {                                                                                              \
-        ns##__match_result m;                                                                      \
-                                                                                                   \
-        r->rc = ns##__match(topic, len, &m);                                                       \
-        r->npatterns = m.npatterns;                                                                \
-        if (m.npatterns)                                                                           \
-            memcpy(r->patterns, m.patterns, m.npatterns * sizeof *m.patterns);                     \
-        r->ncaptures = m.ncaptures;                                                                \
-        for (uint32_t i = 0; i < m.ncaptures; i++) {                                               \
-            r->captures[i].param = m.captures[i].param;                                            \
-            r->captures[i].u32 = m.captures[i].u32;                                                \
-            r->captures[i].offset = (size_t)(m.captures[i].text - topic);                          \
-            r->captures[i].len = m.captures[i].len;                                                \
-        }                                                                                          \
-    }                                                                                              \
-    static const struct subject ns##_subject = {                                                   \
-        #ns,        &ns##_schema,         NS##__NPATTERNS, ns##_filter, ns##_pattern_signals,      \
-        ns##_match, ns##__signal_patterns};
+#include "subject.h"
 
 SUBJECT(mqtt, MQTT)
 SUBJECT(rnd1000, RND1000)
@@ -76,40 +25,13 @@ SUBJECT(cap, CAP)
 static int failures;
 static long resolved, matched; /* topics that resolved to a signal, pattern matches */
 
-static void fail(const char *what, const char *topic, size_t len)
+/* Reports the first 20 mismatches and counts them all, so one run shows
+ * how widespread a disagreement is. */
+static void fail(const char *what, const char *topic, size_t len, long got, long want)
 {
     if (failures++ < 20)
-        fprintf(stderr, "mismatch (%s) on topic \"%.*s\" (%zu bytes)\n", what, (int)len, topic,
-                len);
-}
-
-/* What the reference says for topic. */
-static void reference(const struct subject *s, const char *topic, size_t len, struct result *r)
-{
-    struct ref_topic t;
-    int rc = ref_split(topic, len, &t);
-
-    r->npatterns = 0;
-    r->ncaptures = 0;
-    r->rc = rc;
-    if (rc != 0)
-        return;
-    for (uint32_t p = 0; p < s->npatterns; p++)
-        if (ref_filter_matches(s->filter(p), &t))
-            r->patterns[r->npatterns++] = p;
-    r->rc = REF_UNKNOWN;
-    for (uint32_t i = 0; i < s->schema->signal_count; i++) {
-        struct ref_capture caps[MAX_CAPTURES];
-        size_t n;
-
-        if (ref_template_matches(&s->schema->signals[i], topic, &t, caps, &n)) {
-            if (r->rc != REF_UNKNOWN)
-                fail("two signals match", topic, len);
-            r->rc = (int)i;
-            r->ncaptures = (uint32_t)n;
-            memcpy(r->captures, caps, n * sizeof *caps);
-        }
-    }
+        fprintf(stderr, "mismatch (%s: %ld, reference %ld) on topic \"%.*s\" (%zu bytes)\n", what,
+                got, want, (int)len, topic, len);
 }
 
 static void check(const struct subject *s, const char *topic, size_t len)
@@ -117,52 +39,10 @@ static void check(const struct subject *s, const char *topic, size_t len)
     static struct result got, want;
 
     s->match(topic, len, &got);
-    reference(s, topic, len, &want);
+    subject_reference(s, topic, len, &want, fail);
     resolved += got.rc >= 0;
     matched += got.npatterns;
-    if (got.rc != want.rc) {
-        fprintf(stderr, "  rc %d, reference %d\n", got.rc, want.rc);
-        fail("signal", topic, len);
-        return;
-    }
-    if (got.npatterns != want.npatterns ||
-        memcmp(got.patterns, want.patterns, got.npatterns * sizeof *got.patterns) != 0) {
-        fprintf(stderr, "  %u patterns, reference %u\n", got.npatterns, want.npatterns);
-        fail("patterns", topic, len);
-        return;
-    }
-    if (got.ncaptures != want.ncaptures) {
-        fail("capture count", topic, len);
-        return;
-    }
-    for (uint32_t i = 0; i < got.ncaptures; i++) {
-        const struct ref_capture *g = &got.captures[i], *w = &want.captures[i];
-
-        if (g->param != w->param || g->offset != w->offset || g->len != w->len ||
-            (s->schema->signals[got.rc].payload->fields[g->param].type == SIGNET_TYPE_U32 &&
-             g->u32 != w->u32))
-            fail("captures", topic, len);
-    }
-    if (got.rc < 0)
-        return;
-    /* The analysis: each matching pattern lists this signal. */
-    for (uint32_t i = 0; i < got.npatterns; i++) {
-        uint32_t n, k = 0;
-        const uint32_t *sig = s->pattern_signals(got.patterns[i], &n);
-
-        while (k < n && sig[k] != (uint32_t)got.rc)
-            k++;
-        if (k == n)
-            fail("pattern's signal list misses the signal", topic, len);
-    }
-    /* A signal without captures: its build-time table. */
-    uint32_t n;
-    const uint32_t *pre = s->signal_patterns(got.rc, &n);
-    if ((pre != NULL) !=
-        (got.ncaptures == 0 && strchr(s->schema->signals[got.rc].topic, '{') == NULL))
-        fail("signal_patterns presence", topic, len);
-    if (pre != NULL && (n != got.npatterns || (n && memcmp(pre, got.patterns, n * sizeof *pre))))
-        fail("build-time pattern set", topic, len);
+    subject_compare(s, topic, len, &got, &want, fail);
 }
 
 /* ---- random topics from the schema's vocabulary ------------------------ */
