@@ -51,12 +51,15 @@ static inline int t_connect(signet_bus *bus, int sig, t_ping_fn *fn, void *ctx, 
     return signet_connect(bus, &t_signals[sig], (signet_fnptr *)fn, ctx, sender, opts, out);
 }
 
-static inline int t_send(signet_bus *bus, int sig, const void *sender, int32_t value)
+/* What a generated <ns>_<signal>_send does for any signal whose payload is
+ * t_ping: runs its receivers in order, stopping where one asks to. */
+static inline int t_emit(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                         int32_t value)
 {
     const t_ping msg = {value};
     signet_emission em;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &t_signals[sig], sender, &msg);
+    int rc = signet_emit_begin(&em, bus, sig, sender, &msg);
 
     if (rc < 0)
         return rc;
@@ -68,6 +71,11 @@ static inline int t_send(signet_bus *bus, int sig, const void *sender, int32_t v
             break;
     }
     return signet_emit_end(&em, ran);
+}
+
+static inline int t_send(signet_bus *bus, int sig, const void *sender, int32_t value)
+{
+    return t_emit(bus, &t_signals[sig], sender, value);
 }
 
 #define CHECK_OK(expr) CHECK_EQ((expr), 0)

@@ -74,25 +74,6 @@ static bool expired(const struct timespec *end, long ops)
     return now.tv_sec > end->tv_sec || (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec);
 }
 
-static int s_send(int sig, const void *sender, int32_t value)
-{
-    const t_ping msg = {value};
-    signet_emission em;
-    int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &s_signals[sig], sender, &msg);
-
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
-        if (!signet_emit_claim(&em, r))
-            continue;
-        ran++;
-        if (signet_emit_stop(&em, ((t_ping_fn *)r->fn)(r->ctx, &em.ev, &msg)))
-            break;
-    }
-    return signet_emit_end(&em, ran);
-}
-
 /* Counts one post or queueing send of a queued signal: each makes exactly
  * one message, accepted or refused. */
 static void count_post(int sig, int rc)
@@ -180,10 +161,10 @@ static void *sender_main(void *arg)
         const void *sender = i % 4 == 3 ? SIGNET_ANY : &senders[i % 4];
         if (i % 8 == 7) {
             int sig = i % 16 == 7 ? S_NEWEST : S_OLDEST;
-            count_post(sig, s_send(sig, sender, (int32_t)(i & 0xffff)));
+            count_post(sig, t_emit(bus, &s_signals[sig], sender, (int32_t)(i & 0xffff)));
             continue;
         }
-        int rc = s_send(S_DIRECT, sender, (int32_t)(i & 0xffff));
+        int rc = t_emit(bus, &s_signals[S_DIRECT], sender, (int32_t)(i & 0xffff));
         atomic_fetch_add(&sends, 1);
         if (rc < 0)
             atomic_fetch_add(&send_errors, 1);
