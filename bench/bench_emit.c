@@ -26,15 +26,15 @@
  *                                callgrind run uses
  */
 #define _POSIX_C_SOURCE 200809L
+#include "harness.h"
 #include "peers.h"
 #include "receivers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-enum { MANY = 1000, MAX_CASES = 64, MAX_ROUNDS = 64 };
+enum { MANY = 1000, MAX_CASES = 64 };
 
 struct pair {
     limit_fn *fn;
@@ -164,7 +164,7 @@ struct bench_case {
     const char *target_versus; /* the case the target is stated against */
     double target;             /* the ratio the target allows, 0: none */
     long ops;                  /* per round, calibrated in the warm-up */
-    double ns[MAX_ROUNDS];
+    double ns[BENCH_MAX_ROUNDS];
 };
 
 static struct bench_case cases[MAX_CASES];
@@ -254,27 +254,6 @@ static struct bench_case *find(const char *name)
     return NULL;
 }
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-    double s[MAX_ROUNDS];
-    memcpy(s, v, sizeof *v * (size_t)n);
-    qsort(s, (size_t)n, sizeof *s, cmp_double);
-    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
 static void check(int rc, const char *what)
 {
     if (rc < 0) {
@@ -324,9 +303,9 @@ static void calibrate(void)
         long n = 1000;
         double t;
         for (;;) {
-            double t0 = now_ns();
+            double t0 = bench_cpu_ns();
             run_case(&cases[i], n);
-            t = now_ns() - t0;
+            t = bench_cpu_ns() - t0;
             if (t >= 3e6 || n >= 100000000)
                 break;
             n *= 4;
@@ -344,7 +323,7 @@ static void target_text(const struct bench_case *c, double med, int rounds, char
     if (!c->target_versus)
         return;
     const struct bench_case *v = find(c->target_versus);
-    double r = med / median(v->ns, rounds);
+    double r = med / bench_median(v->ns, rounds);
     if (c->target > 0)
         snprintf(out, size, "<= %.1fx %s: %.2fx %s", c->target, v->name, r,
                  r <= c->target ? "met" : "MISSED");
@@ -360,12 +339,8 @@ static void report(int rounds, int tsv)
                "versus", "target");
     for (size_t i = 0; i < ncases; i++) {
         struct bench_case *c = &cases[i];
-        double lo = c->ns[0], hi = c->ns[0];
-        for (int r = 1; r < rounds; r++) {
-            lo = c->ns[r] < lo ? c->ns[r] : lo;
-            hi = c->ns[r] > hi ? c->ns[r] : hi;
-        }
-        double med = median(c->ns, rounds);
+        struct bench_summary st = bench_summarize(c->ns, rounds);
+        double med = st.median, lo = st.min, hi = st.max;
         target_text(c, med, rounds, target, sizeof target);
         if (tsv) {
             printf("%s\t%s\t%s\tns\t%.3f\t%.3f\t%.3f\t%s\t%s\n", c->group, c->name, c->label,
@@ -374,7 +349,7 @@ static void report(int rounds, int tsv)
         }
         printf("%-48s %10.2f %9.2f-%-9.2f", c->label, med, lo, hi);
         if (c->versus)
-            printf(" %8.2fx %-8s", med / median(find(c->versus)->ns, rounds), c->versus);
+            printf(" %8.2fx %-8s", med / bench_median(find(c->versus)->ns, rounds), c->versus);
         else
             printf(" %9s %-8s", "", "");
         printf("  %s\n", target);
@@ -408,15 +383,7 @@ int main(int argc, char **argv)
         teardown();
         return 0;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--tsv") == 0)
-            tsv = 1;
-        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-            rounds = atoi(argv[++i]);
-        else
-            rounds = 0;
-    }
-    if (rounds < 1 || rounds > MAX_ROUNDS) {
+    if (!bench_options(argc, argv, &rounds, &tsv)) {
         fprintf(stderr, "usage: bench_emit [--tsv] [--rounds 1..64] | --run CASE N | --list\n");
         return 2;
     }
@@ -424,9 +391,9 @@ int main(int argc, char **argv)
     calibrate();
     for (int r = 0; r < rounds; r++) {
         for (size_t i = 0; i < ncases; i++) {
-            double t0 = now_ns();
+            double t0 = bench_cpu_ns();
             run_case(&cases[i], cases[i].ops);
-            cases[i].ns[r] = (now_ns() - t0) / (double)cases[i].ops;
+            cases[i].ns[r] = (bench_cpu_ns() - t0) / (double)cases[i].ops;
         }
     }
     report(rounds, tsv);

@@ -23,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include "bench.signet.h"
+#include "harness.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -30,13 +31,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #ifdef SIGNET_BENCH_GLIB
 #include <glib.h>
 #endif
 
-enum { CAPACITY = 4096, SAME_N = 2000000, THREAD_N = 2000000, MAX_ROUNDS = 64 };
+enum { CAPACITY = 4096, SAME_N = 2000000, THREAD_N = 2000000 };
 
 /* ------------------------------------------------------------------------ */
 /* Allocation counting */
@@ -88,26 +88,6 @@ static double allocs_per(long a0, long messages)
     if (!COUNT_ALLOCATIONS)
         return -1;
     return (double)(atomic_load(&allocations) - a0) / (double)messages;
-}
-
-static double clock_s(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Wall time for the threaded shapes; the thread's CPU time for the
- * same-thread shape, so time slices other processes get on a shared
- * machine are not counted. */
-static double now_s(void)
-{
-    return clock_s(CLOCK_MONOTONIC);
-}
-
-static double cpu_s(void)
-{
-    return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -255,15 +235,15 @@ static double same_thread(const struct queue_ops *q, double *allocs)
         q->pop();
     }
     long a0 = atomic_load(&allocations);
-    double t0 = cpu_s();
+    double t0 = bench_cpu_ns();
     for (int64_t i = 0; i < SAME_N; i++) {
         q->push(i);
         q->pop();
     }
-    double t = cpu_s() - t0;
+    double t = bench_cpu_ns() - t0;
     *allocs = allocs_per(a0, SAME_N);
     q->teardown();
-    return t * 1e9 / SAME_N;
+    return t / SAME_N;
 }
 
 struct producer {
@@ -293,7 +273,7 @@ static double threaded(const struct queue_ops *q, int producers, double *allocs)
         q->pop();
     }
     long a0 = atomic_load(&allocations);
-    double t0 = now_s();
+    double t0 = bench_wall_ns();
     for (int i = 0; i < producers; i++)
         pthread_create(&t[i], NULL, producer_main, &p);
     for (long got = 0; got < total;) {
@@ -302,18 +282,12 @@ static double threaded(const struct queue_ops *q, int producers, double *allocs)
         else
             sched_yield();
     }
-    double secs = now_s() - t0;
+    double secs = (bench_wall_ns() - t0) * 1e-9;
     for (int i = 0; i < producers; i++)
         pthread_join(t[i], NULL);
     *allocs = allocs_per(a0, total);
     q->teardown();
     return total / secs;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* --run: n post+dispatch pairs on one thread, for callgrind (the threaded
@@ -347,20 +321,12 @@ int main(int argc, char **argv)
     }
     if (argc == 4 && strcmp(argv[1], "--run") == 0)
         return run_same_thread(argv[2], atol(argv[3]));
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--tsv") == 0)
-            tsv = 1;
-        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-            rounds = atoi(argv[++i]);
-        else
-            rounds = 0;
-    }
-    if (rounds < 1 || rounds > MAX_ROUNDS) {
+    if (!bench_options(argc, argv, &rounds, &tsv)) {
         fprintf(stderr, "usage: bench_queue [--tsv] [--rounds R]   (1 <= R <= %d)\n",
-                MAX_ROUNDS);
+                BENCH_MAX_ROUNDS);
         return 2;
     }
-    static double res[3][NQUEUES][MAX_ROUNDS], alloc[3][NQUEUES];
+    static double res[3][NQUEUES][BENCH_MAX_ROUNDS], alloc[3][NQUEUES];
     double a;
 
     for (int r = -1; r < rounds; r++) { /* round -1 warms up */
@@ -395,8 +361,8 @@ int main(int argc, char **argv)
                "allocs/msg", "target (signet)");
     for (int s = 0; s < 3; s++) {
         for (int k = 0; k < NQUEUES; k++) {
-            qsort(res[s][k], (size_t)rounds, sizeof(double), cmp_double);
-            double med = res[s][k][rounds / 2];
+            struct bench_summary st = bench_summarize(res[s][k], rounds);
+            double med = st.median;
             const char *verdict = "";
             if (k == 0 && s == 0)
                 verdict = med <= 25.0 ? "met" : "MISSED";
@@ -416,11 +382,11 @@ int main(int argc, char **argv)
                 if (*verdict)
                     snprintf(target, sizeof target, "%s: %s", targets[s], verdict);
                 printf("queue\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%s\t%s\n", name, label, units[s], med,
-                       res[s][k][0], res[s][k][rounds - 1], k == 1 ? "" : ring, target);
+                       st.min, st.max, k == 1 ? "" : ring, target);
                 continue;
             }
             printf("%-22s %-12s %10.2f %8.2f-%-8.2f %12.3f  %s %s\n", shapes[s], queues[k].name,
-                   med, res[s][k][0], res[s][k][rounds - 1], alloc[s][k], k == 0 ? targets[s] : "",
+                   med, st.min, st.max, alloc[s][k], k == 0 ? targets[s] : "",
                    verdict);
         }
     }

@@ -22,8 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "harness.h"
 #include "reference.h"
 #include "topic_trie.h"
 #include "topics10.signet.h"
@@ -35,14 +35,6 @@ enum { NTOPICS = 4096, MAX_IDS = 1024 };
 static char topics[NTOPICS][128];
 static size_t topic_len[NTOPICS];
 static volatile uint64_t sink;
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 /* Each case matches n topics, cycling through the 4096. */
 #define CASES(ns)                                                                                  \
@@ -196,13 +188,6 @@ static void make_topics(void)
     }
 }
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 static int find(const char *name)
 {
     for (int c = 0; c < NCASES; c++)
@@ -214,7 +199,8 @@ static int find(const char *name)
 int main(int argc, char **argv)
 {
     int rounds = 11, tsv = 0;
-    static double t[NCASES][64];
+    static double t[NCASES][BENCH_MAX_ROUNDS];
+    struct bench_summary st[NCASES];
     double med[NCASES];
     long ops[NCASES];
     size_t levels = 0, bytes = 0;
@@ -241,15 +227,7 @@ int main(int argc, char **argv)
         cases[c].run(atol(argv[3]));
         return 0;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--tsv") == 0)
-            tsv = 1;
-        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-            rounds = atoi(argv[++i]);
-        else
-            rounds = 0;
-    }
-    if (rounds < 1 || rounds > 64) {
+    if (!bench_options(argc, argv, &rounds, &tsv)) {
         fprintf(stderr, "usage: bench_topics [--tsv] [--rounds 1..64] | --run CASE N | --list\n");
         return 2;
     }
@@ -260,22 +238,22 @@ int main(int argc, char **argv)
             levels += topics[i][k] == '/';
     }
     for (int c = 0; c < NCASES; c++) { /* warm-up: size each round to about 30 ms */
-        double t0 = now();
+        double t0 = bench_cpu_ns();
         cases[c].run(NTOPICS);
-        double per = (now() - t0) / NTOPICS;
+        double per = (bench_cpu_ns() - t0) / NTOPICS;
         ops[c] = (long)(3e7 / per) / NTOPICS * NTOPICS;
         if (ops[c] < NTOPICS)
             ops[c] = NTOPICS;
     }
     for (int r = 0; r < rounds; r++)
         for (int c = 0; c < NCASES; c++) {
-            double t0 = now();
+            double t0 = bench_cpu_ns();
             cases[c].run(ops[c]);
-            t[c][r] = (now() - t0) / (double)ops[c];
+            t[c][r] = (bench_cpu_ns() - t0) / (double)ops[c];
         }
     for (int c = 0; c < NCASES; c++) {
-        qsort(t[c], (size_t)rounds, sizeof t[c][0], cmp);
-        med[c] = t[c][rounds / 2];
+        st[c] = bench_summarize(t[c], rounds);
+        med[c] = st[c].median;
     }
     double ratio_size = med[SIGNET_1000] / med[SIGNET_10];
     double ratio_ref = med[REF_1000] / med[SIGNET_1000];
@@ -293,11 +271,11 @@ int main(int argc, char **argv)
         int v = find(cases[c].versus);
         if (tsv) {
             printf("topics\t%s\t%s\tns\t%.3f\t%.3f\t%.3f\t%s\t%s\n", cases[c].name,
-                   cases[c].label, med[c], t[c][0], t[c][rounds - 1],
+                   cases[c].label, med[c], st[c].min, st[c].max,
                    cases[c].versus ? cases[c].versus : "", target[c]);
             continue;
         }
-        printf("%-44s %10.1f %9.1f-%-9.1f", cases[c].label, med[c], t[c][0], t[c][rounds - 1]);
+        printf("%-44s %10.1f %9.1f-%-9.1f", cases[c].label, med[c], st[c].min, st[c].max);
         if (v >= 0)
             printf(" %8.2fx", med[c] / med[v]);
         else
