@@ -559,6 +559,7 @@ typedef struct signet_stats {
     uint32_t high_water;         /* most messages ever waiting at once (bus: the largest) */
     uint32_t capacity;           /* (bus: the sum) */
     uint32_t queue_count;        /* 1 for a queue; a bus's live queues, its default included */
+    uint32_t blocked;            /* posts waiting for room now (overflow block, drop_oldest) */
 } signet_stats;
 
 /* Creates a queue on bus. opts may be NULL (the bus's defaults). Returns 0,

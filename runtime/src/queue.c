@@ -95,6 +95,7 @@ struct signet_queue {
     _Alignas(CACHE_LINE) _Atomic uint32_t armed; /* the fd's consumer is about to sleep */
     _Atomic uint32_t sleepers;  /* signet_queue_run() callers asleep or about to be */
     _Atomic uint32_t high_water;
+    _Atomic uint32_t blocked;   /* posts inside claim_full() now */
     _Atomic bool fd_mode;       /* signet_queue_fd() was called */
     _Atomic bool closed;
     _Atomic bool stopped;
@@ -363,7 +364,11 @@ static bool evict(signet_queue *q)
     return true;
 }
 
-/* Claims a cell when the queue is full, as the overflow policy says. */
+static struct cell *wait_for_room(signet_queue *q, const struct sigstate *ss, size_t *at,
+                                  int *err);
+
+/* Claims a cell when the queue is full, as the overflow policy says; a post
+ * that waits for room is counted in signet_stats.blocked meanwhile. */
 static struct cell *claim_full(signet_queue *q, const struct sigstate *ss, size_t *at,
                                int *err)
 {
@@ -374,6 +379,18 @@ static struct cell *claim_full(signet_queue *q, const struct sigstate *ss, size_
         *err = SIGNET_EFULL;
         return NULL;
     }
+    atomic_fetch_add_explicit(&q->blocked, 1, memory_order_seq_cst);
+    struct cell *c = wait_for_room(q, ss, at, err);
+    atomic_fetch_sub_explicit(&q->blocked, 1, memory_order_seq_cst);
+    return c;
+}
+
+/* claim_full() for block and drop_oldest. */
+static struct cell *wait_for_room(signet_queue *q, const struct sigstate *ss, size_t *at,
+                                  int *err)
+{
+    const signet_signal_info *sig = ss->info;
+    signet_overflow policy = sig->overflow != SIGNET_OVERFLOW_DEFAULT ? sig->overflow : q->overflow;
     uint64_t deadline = UINT64_MAX;
     if (q->block_timeout_ms != SIGNET_WAIT_FOREVER)
         deadline = now_ns() + (uint64_t)q->block_timeout_ms * 1000000u;
@@ -889,6 +906,7 @@ int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_
     atomic_init(&q->armed, 0);
     atomic_init(&q->sleepers, 0);
     atomic_init(&q->high_water, 0);
+    atomic_init(&q->blocked, 0);
     atomic_init(&q->fd_mode, false);
     atomic_init(&q->closed, false);
     atomic_init(&q->stopped, false);
@@ -1017,6 +1035,7 @@ int signet_queue_stats(const signet_queue *q, signet_stats *out)
         .high_water = hw > depth ? hw : depth,
         .capacity = q->capacity,
         .queue_count = 1,
+        .blocked = atomic_load_explicit(&q->blocked, memory_order_seq_cst),
     };
     return 0;
 }
@@ -1041,6 +1060,7 @@ int signet_bus_stats(const signet_bus *bus, signet_stats *out)
         out->depth += st.depth;
         out->capacity += st.capacity;
         out->queue_count++;
+        out->blocked += st.blocked;
         if (st.high_water > out->high_water)
             out->high_water = st.high_water;
     }
