@@ -10,8 +10,8 @@
  * whose default queue holds 4096 messages), a mutex-protected ring of the
  * same capacity, and GLib's GAsyncQueue when GLib was found at build time.
  * A full queue makes the producer yield and retry; an empty one makes the
- * consumer yield. Heap allocations are counted by interposing malloc,
- * calloc and realloc, and reported per message.
+ * consumer yield. Heap allocations are counted by alloc_count.c, which
+ * replaces malloc, calloc and realloc, and reported per message.
  *
  *   bench_queue                 the table (5 rounds after a warm-up)
  *   bench_queue --rounds R      R rounds
@@ -22,12 +22,12 @@
  *   bench_queue --list          those cases, with the N callgrind uses
  */
 #define _GNU_SOURCE
+#include "alloc_count.h"
 #include "bench.signet.h"
 #include "harness.h"
 
 #include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,55 +39,15 @@
 enum { CAPACITY = 4096, SAME_N = 2000000, THREAD_N = 2000000 };
 
 /* ------------------------------------------------------------------------ */
-/* Allocation counting */
+/* Allocation counting (alloc_count.c) */
 
-/* A sanitizer interposes malloc itself (AddressSanitizer aborts at start-up
- * when the program replaces it too), so a sanitizer build counts nothing
- * and reports -1 allocations per message. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
-    __has_feature(memory_sanitizer)
-#define COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef COUNT_ALLOCATIONS
-#define COUNT_ALLOCATIONS 1
-#endif
-
-static atomic_long allocations;
-
-#if COUNT_ALLOCATIONS
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-
-void *malloc(size_t n)
-{
-    atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
-    return __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t size)
-{
-    atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
-    return __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t n)
-{
-    atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
-    return __libc_realloc(p, n);
-}
-#endif
-
-/* Allocations per message since a0 = atomic_load(&allocations), or -1. */
+/* Allocations per message since a0 = alloc_count(), or -1 in a sanitizer
+ * build, which counts nothing. */
 static double allocs_per(long a0, long messages)
 {
-    if (!COUNT_ALLOCATIONS)
+    if (!alloc_count_enabled())
         return -1;
-    return (double)(atomic_load(&allocations) - a0) / (double)messages;
+    return (double)(alloc_count() - a0) / (double)messages;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -234,7 +194,7 @@ static double same_thread(const struct queue_ops *q, double *allocs)
         q->push(i);
         q->pop();
     }
-    long a0 = atomic_load(&allocations);
+    long a0 = alloc_count();
     double t0 = bench_cpu_ns();
     for (int64_t i = 0; i < SAME_N; i++) {
         q->push(i);
@@ -272,7 +232,7 @@ static double threaded(const struct queue_ops *q, int producers, double *allocs)
         q->push(i);
         q->pop();
     }
-    long a0 = atomic_load(&allocations);
+    long a0 = alloc_count();
     double t0 = bench_wall_ns();
     for (int i = 0; i < producers; i++)
         pthread_create(&t[i], NULL, producer_main, &p);
