@@ -1,76 +1,11 @@
 /* test_alloc.c: sending, posting and dispatching allocate nothing. Counts every heap allocation
  * made while sending (anonymous, filtered, nested, with an error hook and
- * the event accessors) through the sanitizer allocator hooks, or, in a build
- * without sanitizers, by interposing malloc and friends. */
+ * the event accessors) with alloc_count.c: through the sanitizer allocator
+ * hooks, or, in a build without sanitizers, by replacing malloc and
+ * friends. */
 #include "fixture.h"
 
-#include <stdatomic.h>
-
-static atomic_long allocations;
-static atomic_bool counting;
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SIGNET_TEST_SANITIZER_HOOKS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SIGNET_TEST_SANITIZER_HOOKS 1
-#endif
-#endif
-
-#ifdef SIGNET_TEST_SANITIZER_HOOKS
-int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void *, size_t),
-                                              void (*free_hook)(const volatile void *));
-
-static void on_malloc(const volatile void *p, size_t n)
-{
-    (void)p;
-    (void)n;
-    if (atomic_load(&counting))
-        atomic_fetch_add(&allocations, 1);
-}
-
-static void on_free(const volatile void *p)
-{
-    (void)p;
-}
-
-static void install(void)
-{
-    __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
-}
-#else
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-
-static void count(void)
-{
-    if (atomic_load(&counting))
-        atomic_fetch_add(&allocations, 1);
-}
-
-void *malloc(size_t n)
-{
-    count();
-    return __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t size)
-{
-    count();
-    return __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t n)
-{
-    count();
-    return __libc_realloc(p, n);
-}
-
-static void install(void)
-{
-}
-#endif
+#include "alloc_count.h"
 
 static signet_bus *bus;
 
@@ -99,7 +34,6 @@ static void send_allocates_nothing(void)
     signet_conn c;
     signet_connect_opts once = {.flags = SIGNET_ONCE};
 
-    install();
     CHECK_OK(signet_bus_create(&opts, &bus));
     CHECK_OK(t_connect(bus, T_PING, rx, NULL, SIGNET_ANY, NULL, &c));
     CHECK_OK(t_connect(bus, T_PING, rx, (void *)&s1, &s1, NULL, &c));
@@ -108,15 +42,14 @@ static void send_allocates_nothing(void)
     /* Warm up: the first read section of a thread registers it (once). */
     t_send(bus, T_PING, NULL, 0);
 
-    atomic_store(&counting, true);
+    alloc_count_start();
     for (int i = 0; i < 1000; i++) {
         t_send(bus, T_PING, NULL, i % 4);
         t_send(bus, T_PING, &s1, i % 4);
         t_send(bus, T_PING, &s2, i % 4);
         (void)signet_has_receivers(bus, &t_signals[T_PING], &s1);
     }
-    atomic_store(&counting, false);
-    CHECK_EQ(atomic_load(&allocations), 0);
+    CHECK_EQ(alloc_count_stop(), 0);
     signet_bus_destroy(bus);
 }
 
@@ -135,7 +68,6 @@ static void post_and_dispatch_allocate_nothing(void)
     signet_queue *q;
     signet_conn c;
 
-    install();
     CHECK_OK(signet_bus_create(NULL, &bus));
     CHECK_OK(signet_queue_create(bus, NULL, &q));
     signet_connect_opts on_q = {.queue = q};
@@ -146,7 +78,7 @@ static void post_and_dispatch_allocate_nothing(void)
     CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
     CHECK_EQ(signet_queue_dispatch(q, 0), 1);
 
-    atomic_store(&counting, true);
+    alloc_count_start();
     for (int i = 0; i < 1000; i++) {
         const t_ping msg = {i};
         CHECK_EQ(signet_post(bus, &t_signals[T_PING], NULL, &msg), 2);
@@ -154,8 +86,7 @@ static void post_and_dispatch_allocate_nothing(void)
         CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
         CHECK_EQ(signet_queue_dispatch(q, 0), 2);
     }
-    atomic_store(&counting, false);
-    CHECK_EQ(atomic_load(&allocations), 0);
+    CHECK_EQ(alloc_count_stop(), 0);
     signet_bus_destroy(bus);
 }
 
