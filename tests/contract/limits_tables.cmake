@@ -1,28 +1,28 @@
-# readme_table.cmake: keeps the README's "Bad input and limits" table true.
-# Every row names the CTest tests that prove it (in backquotes in its last
-# column), or says the input is "not detectable"; every named test must
+# limits_tables.cmake: keeps the tables of docs/limits.md true.
+# Every table row names the CTest tests that prove it (in backquotes in its
+# last column), or says the input is "not detectable"; every named test must
 # exist in this build, and every other contract_* test must be named by a
 # row.
 #
-#   cmake -DREADME=<README.md> -DCTEST=<ctest> -DBUILD=<build dir> -P readme_table.cmake
+#   cmake -DDOC=<docs/limits.md> -DCTEST=<ctest> -DBUILD=<build dir> -P limits_tables.cmake
 cmake_minimum_required(VERSION 3.20)
-foreach(var README CTEST BUILD)
+foreach(var DOC CTEST BUILD)
   if(NOT DEFINED ${var})
-    message(FATAL_ERROR "readme_table.cmake: -D${var}=... is required")
+    message(FATAL_ERROR "limits_tables.cmake: -D${var}=... is required")
   endif()
 endforeach()
+set(self contract_limits_tables_name_existing_tests)
 
-file(READ "${README}" text)
-string(FIND "${text}" "\n## Bad input and limits\n" start)
-if(start EQUAL -1)
-  message(FATAL_ERROR "README has no '## Bad input and limits' section")
+if(NOT EXISTS "${DOC}")
+  message(FATAL_ERROR "${DOC} does not exist")
 endif()
-string(SUBSTRING "${text}" ${start} -1 text)
-string(SUBSTRING "${text}" 1 -1 text)
-string(FIND "${text}" "\n## " end)
-if(NOT end EQUAL -1)
-  string(SUBSTRING "${text}" 0 ${end} text)
-endif()
+file(READ "${DOC}" text)
+foreach(section "## Limits" "## Bad schemas" "## Bad calls")
+  string(FIND "${text}" "\n${section}\n" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${DOC} has no '${section}' section")
+  endif()
+endforeach()
 
 execute_process(COMMAND "${CTEST}" -N --test-dir "${BUILD}" OUTPUT_VARIABLE listing
   RESULT_VARIABLE rc)
@@ -36,7 +36,7 @@ foreach(line IN LISTS lines)
   list(APPEND tests "${name}")
 endforeach()
 
-# Rows: lines starting with '|', but not the header or its rule.
+# Rows: lines starting with '|', but not a table's header or its rule.
 string(REPLACE ";" "," text "${text}")
 string(REPLACE "\n" ";" text_lines "${text}")
 set(errors "")
@@ -50,6 +50,9 @@ foreach(line IN LISTS text_lines)
   endif()
   if(NOT header_seen)
     set(header_seen TRUE) # the header row of a table
+    if(NOT line MATCHES "\\| *tests *\\|$")
+      string(APPEND errors "a table whose last column is not 'tests': ${line}\n")
+    endif()
     continue()
   endif()
   if(line MATCHES "^\\|[-| :]+\\|$")
@@ -73,15 +76,14 @@ foreach(line IN LISTS text_lines)
   endforeach()
 endforeach()
 if(rows LESS 10)
-  string(APPEND errors "only ${rows} rows found: is the table still there?\n")
+  string(APPEND errors "only ${rows} rows found: are the tables still there?\n")
 endif()
 foreach(t IN LISTS tests)
-  if(t MATCHES "^contract_" AND NOT t IN_LIST named AND
-     NOT t STREQUAL "contract_readme_table_names_existing_tests")
-    string(APPEND errors "test '${t}' is not named in the table\n")
+  if(t MATCHES "^contract_" AND NOT t IN_LIST named AND NOT t STREQUAL self)
+    string(APPEND errors "test '${t}' is not named in the tables\n")
   endif()
 endforeach()
 if(errors)
-  message(FATAL_ERROR "README 'Bad input and limits':\n${errors}")
+  message(FATAL_ERROR "${DOC}:\n${errors}")
 endif()
-message(STATUS "README 'Bad input and limits': ${rows} rows, every named test exists")
+message(STATUS "${DOC}: ${rows} rows, every named test exists")
