@@ -2,10 +2,13 @@
  * connections and their threads, overflow policies with exact counts,
  * disconnect and destroy with messages waiting, the fd and worker threads.
  * The cases labelled "threads" in CMakeLists.txt run under ThreadSanitizer
- * too. Uses the hand-written schema of fixture.h plus two signals with
+ * too. No case sleeps to order its threads: each waits for what it needs
+ * (a stats counter, a flag, a thread asleep in poll, thread_state.h). Uses the hand-written schema of fixture.h plus two signals with
  * schema overrides (queue N overflow P) declared here. */
+#define _DEFAULT_SOURCE /* syscall(), in thread_state.h */
 #define _POSIX_C_SOURCE 200809L
 #include "fixture.h"
+#include "thread_state.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -80,6 +83,19 @@ static int log_rx(void *ctx, const signet_event *ev, const t_ping *msg)
 static void stats_of(signet_queue *q, signet_stats *st)
 {
     CHECK_OK(signet_queue_stats(q, st));
+}
+
+/* Waits until q counts n posts blocked waiting for room (signet_stats.
+ * blocked), for 10 s at most; returns the last count seen. */
+static uint32_t wait_blocked(signet_queue *q, uint32_t n)
+{
+    signet_stats st = {0};
+    uint64_t t0 = now_ms();
+    while (signet_queue_stats(q, &st) == 0 && st.blocked != n && now_ms() - t0 < 10000) {
+        struct timespec ts = {0, 100 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return st.blocked;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -271,19 +287,20 @@ static void queue_overflow_block_times_out_at_deadline(void)
     stats_of(signet_bus_queue(bus), &st);
     CHECK_EQ(st.dropped, 1);
     CHECK_EQ(st.posted, 2);
+    CHECK_EQ(st.blocked, 0); /* no longer waiting */
     signet_bus_destroy(bus);
 }
 
+/* Makes room for one message once a post waits for it. */
 struct drainer {
     signet_bus *bus;
-    int delay_ms;
+    uint32_t saw_blocked; /* the blocked count it made room at */
 };
 
-static void *drain_later(void *arg)
+static void *drain_when_blocked(void *arg)
 {
     struct drainer *d = arg;
-    struct timespec ts = {0, d->delay_ms * 1000000L};
-    nanosleep(&ts, NULL);
+    d->saw_blocked = wait_blocked(signet_bus_queue(d->bus), 1);
     CHECK_EQ(signet_bus_dispatch(d->bus, 1), 1);
     return NULL;
 }
@@ -296,24 +313,76 @@ static void queue_overflow_block_succeeds_when_space_frees(void)
     struct log a = {0};
     signet_conn c;
     pthread_t t;
-    struct drainer d = {bus, 100};
+    struct drainer d = {bus, 0};
 
     CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
     CHECK_EQ(post_ping(bus, NULL, 1), 1);
     CHECK_EQ(post_ping(bus, NULL, 2), 1);
     uint64_t t0 = now_ms();
-    pthread_create(&t, NULL, drain_later, &d);
+    pthread_create(&t, NULL, drain_when_blocked, &d);
     CHECK_EQ(post_ping(bus, NULL, 3), 1); /* waits for the drainer */
     uint64_t waited = now_ms() - t0;
     pthread_join(t, NULL);
-    CHECK(waited >= 90);   /* it waited for the drainer */
-    CHECK(waited < 10000); /* and returned: a bound against a hang, not a speed check */
+    CHECK_EQ(d.saw_blocked, 1); /* the room came while it waited */
+    CHECK(waited < 10000); /* and it returned: a bound against a hang, not a speed check */
     CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
     CHECK_EQ(a.n, 3);
     CHECK_EQ(a.values[2], 3);
     signet_stats st;
     stats_of(signet_bus_queue(bus), &st);
     CHECK_EQ(st.dropped, 0);
+    signet_bus_destroy(bus);
+}
+
+/* signet_stats.blocked counts a post while it waits for room, on its queue
+ * and in the bus's sum, and no longer once the post went in. */
+struct blocked_poster {
+    signet_bus *bus;
+    int rc;
+    atomic_bool returned;
+};
+
+static void *post_until_room(void *arg)
+{
+    struct blocked_poster *p = arg;
+    p->rc = post_ping(p->bus, NULL, 3);
+    atomic_store(&p->returned, true);
+    return NULL;
+}
+
+static void queue_stats_blocked_counts_waiting_posts(void)
+{
+    signet_bus_options opts = {.queue_capacity = 2, .overflow = SIGNET_OVERFLOW_BLOCK,
+                               .block_timeout_ms = SIGNET_WAIT_FOREVER};
+    signet_bus *bus = new_bus(&opts);
+    signet_queue *q = signet_bus_queue(bus);
+    struct log a = {0};
+    struct blocked_poster p = {.bus = bus};
+    signet_stats st;
+    signet_conn c;
+    pthread_t t;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(post_ping(bus, NULL, 1), 1);
+    CHECK_EQ(post_ping(bus, NULL, 2), 1);
+    stats_of(q, &st);
+    CHECK_EQ(st.blocked, 0); /* full, and nobody waits yet */
+    CHECK_OK(pthread_create(&t, NULL, post_until_room, &p));
+    CHECK_EQ(wait_blocked(q, 1), 1);
+    CHECK(!atomic_load(&p.returned)); /* counted while it waits */
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.blocked, 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 1), 1); /* room for it */
+    pthread_join(t, NULL);
+    CHECK_EQ(p.rc, 1);
+    stats_of(q, &st);
+    CHECK_EQ(st.blocked, 0);
+    CHECK_EQ(st.depth, 2);
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.blocked, 0);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK_EQ(a.n, 3);
+    CHECK_EQ(a.values[2], 3);
     signet_bus_destroy(bus);
 }
 
@@ -609,10 +678,12 @@ static void queue_worker_pool_delivers_each_once(void)
     CHECK_EQ(wrong, 0);
 }
 
-static void *post_later(void *arg)
+/* Posts once the test's thread sleeps in poll(2) on the bus's fd. */
+static long poller_tid;
+
+static void *post_when_polling(void *arg)
 {
-    struct timespec ts = {0, 50 * 1000000L};
-    nanosleep(&ts, NULL);
+    CHECK(thread_state_wait_in_poll(poller_tid));
     CHECK_EQ(post_ping(arg, NULL, 42), 1);
     return NULL;
 }
@@ -629,8 +700,9 @@ static void queue_fd_wakes_poll_when_posted(void)
     CHECK(fd >= 0);
     struct pollfd p = {fd, POLLIN, 0};
     CHECK_EQ(poll(&p, 1, 0), 0); /* empty: not readable */
-    pthread_create(&t, NULL, post_later, bus);
-    CHECK_EQ(poll(&p, 1, 10000), 1);
+    poller_tid = thread_state_self();
+    pthread_create(&t, NULL, post_when_polling, bus);
+    CHECK_EQ(poll(&p, 1, 10000), 1); /* asleep here when the post comes */
     pthread_join(t, NULL);
     CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
     CHECK_EQ(a.values[0], 42);
@@ -649,8 +721,11 @@ static void queue_fd_wakes_poll_when_posted(void)
 
 
 /* A drop_oldest post that finds the next cell still being run waits for
- * that consumer; it does not empty the queue to make room. */
+ * that consumer; it does not empty the queue to make room. The receiver of
+ * message 0 keeps its cell until the post is counted as waiting. */
 static atomic_int slow_state; /* 1: the slow receiver is running */
+static signet_queue *slow_queue;
+static uint32_t slow_saw_blocked;
 
 static int slow_first_rx(void *ctx, const signet_event *ev, const t_ping *msg)
 {
@@ -658,8 +733,7 @@ static int slow_first_rx(void *ctx, const signet_event *ev, const t_ping *msg)
     (void)ev;
     if (msg->value == 0) {
         atomic_store(&slow_state, 1);
-        struct timespec ts = {0, 30 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+        slow_saw_blocked = wait_blocked(slow_queue, 1);
     }
     l->values[l->n++ & 63] = msg->value;
     return 0;
@@ -679,6 +753,7 @@ static void queue_drop_oldest_waits_for_a_running_cell(void)
     signet_conn c;
     pthread_t tid;
 
+    slow_queue = signet_bus_queue(bus);
     CHECK_OK(t_connect(bus, T_PING, slow_first_rx, &a, SIGNET_ANY, NULL, &c));
     for (int i = 0; i < 4; i++)
         CHECK_EQ(post_ping(bus, NULL, i), 1);
@@ -689,6 +764,7 @@ static void queue_drop_oldest_waits_for_a_running_cell(void)
      * of waiting messages, so nothing is evicted. */
     CHECK_EQ(post_ping(bus, NULL, 4), 1);
     pthread_join(tid, NULL);
+    CHECK_EQ(slow_saw_blocked, 1); /* post 4 waited for the running cell */
     signet_bus_dispatch(bus, 0);
     CHECK_EQ(a.n, 5);
     for (int i = 0; i < 5 && i < a.n; i++)
@@ -700,17 +776,33 @@ static void queue_drop_oldest_waits_for_a_running_cell(void)
 }
 
 /* Destroying a queue whose worker is busy: what the worker has not taken
- * is discarded and counted, never taken without its receivers. */
+ * is discarded and counted, never taken without its receivers.
+ *
+ * The worker is held inside the receiver of message 0 until the destroy is
+ * under way: until the test's thread, having called signet_queue_destroy(),
+ * sleeps in it. Destroy closes the queue before it first sleeps (joining
+ * the worker), so by then the worker takes nothing more and 99 messages
+ * wait. The hold cannot deadlock with that join: the receiver returns on
+ * its own (the join is what it waits for, and it gives up after 10 s, which
+ * fails the case). */
 static atomic_int busy_runs;
+static atomic_bool busy_holding, destroying;
+static atomic_bool busy_saw_destroy;
+static long destroyer_tid;
 
 static int busy_rx(void *ctx, const signet_event *ev, const t_ping *msg)
 {
     (void)ctx;
     (void)ev;
-    (void)msg;
     atomic_fetch_add(&busy_runs, 1);
-    struct timespec ts = {0, 2 * 1000 * 1000};
-    nanosleep(&ts, NULL);
+    if (msg->value == 0) {
+        atomic_store(&busy_holding, true);
+        uint64_t t0 = now_ms();
+        while (!atomic_load(&destroying) && now_ms() - t0 < 10000)
+            sched_yield();
+        if (atomic_load(&destroying) && thread_state_wait_asleep(destroyer_tid))
+            atomic_store(&busy_saw_destroy, true);
+    }
     return 0;
 }
 
@@ -726,10 +818,15 @@ static void queue_destroy_with_workers_counts_every_message(void)
     CHECK_OK(t_connect(bus, T_PING, busy_rx, NULL, SIGNET_ANY, &on_q, &c));
     for (int i = 0; i < 100; i++)
         CHECK_EQ(post_ping(bus, NULL, i), 1);
+    destroyer_tid = thread_state_self();
     CHECK_OK(signet_queue_start(q, 1));
-    struct timespec ts = {0, 5 * 1000 * 1000};
-    nanosleep(&ts, NULL);
+    uint64_t t0 = now_ms();
+    while (!atomic_load(&busy_holding) && now_ms() - t0 < 10000)
+        sched_yield();
+    CHECK(atomic_load(&busy_holding));
+    atomic_store(&destroying, true);
     int discarded = signet_queue_destroy(q);
+    CHECK(atomic_load(&busy_saw_destroy));
     CHECK(discarded > 0);
     CHECK_EQ(atomic_load(&busy_runs) + discarded, 100);
     signet_stats st;
@@ -742,14 +839,18 @@ static void queue_destroy_with_workers_counts_every_message(void)
 /* A worker pool: while one worker is busy, the others pick up new work.
  * The long receiver waits for the four short messages to be done: with
  * the pool working in parallel they are; if they queued up behind it, it
- * gives up after 10 s and the check fails. */
+ * gives up after 10 s and the check fails. The four are posted once the
+ * long one runs and the two other workers sleep in poll(2), so that they
+ * must be woken. */
 static atomic_int long_saw;
+static atomic_bool long_started;
 
 static int pool_slow_rx(void *ctx, const signet_event *ev, const t_ping *msg)
 {
     (void)ctx;
     (void)ev;
     if (msg->value == 0) {
+        atomic_store(&long_started, true);
         uint64_t t0 = now_ms();
         while (atomic_load(&pool_runs) < 4 && now_ms() - t0 < 10000) {
             struct timespec ts = {0, 1000 * 1000};
@@ -770,11 +871,14 @@ static void queue_idle_workers_wake_while_one_is_busy(void)
     CHECK_OK(t_connect(bus, T_PING, pool_slow_rx, NULL, SIGNET_ANY, NULL, &c));
     CHECK_OK(signet_queue_start(signet_bus_queue(bus), 3));
     CHECK_EQ(post_ping(bus, NULL, 0), 1);
-    struct timespec settle = {0, 20 * 1000 * 1000};
-    nanosleep(&settle, NULL); /* one worker takes it, the others sleep again */
+    uint64_t t0 = now_ms();
+    while (!atomic_load(&long_started) && now_ms() - t0 < 10000)
+        sched_yield();
+    CHECK(atomic_load(&long_started));     /* one worker took it */
+    CHECK(thread_state_wait_count_in_poll(2)); /* the others sleep again */
     for (int i = 1; i <= 4; i++)
         CHECK_EQ(post_ping(bus, NULL, i), 1);
-    uint64_t t0 = now_ms();
+    t0 = now_ms();
     while (atomic_load(&pool_runs) < 5 && now_ms() - t0 < 20000)
         sched_yield();
     CHECK_EQ(signet_bus_destroy(bus), 0);
@@ -796,6 +900,7 @@ static const struct test_case cases[] = {
     {"queue_overflow_block_times_out_at_deadline", queue_overflow_block_times_out_at_deadline},
     {"queue_overflow_block_succeeds_when_space_frees",
      queue_overflow_block_succeeds_when_space_frees},
+    {"queue_stats_blocked_counts_waiting_posts", queue_stats_blocked_counts_waiting_posts},
     {"queue_schema_override_caps_signal", queue_schema_override_caps_signal},
     {"queue_payload_over_slot_size_is_refused", queue_payload_over_slot_size_is_refused},
     {"queue_destroy_with_messages_reports_discarded",

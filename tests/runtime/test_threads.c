@@ -1,8 +1,13 @@
 /* test_threads.c: the bus under concurrent senders, connectors and
  * disconnectors. Counts must add up exactly, and a receiver must never run
- * after signet_disconnect() has returned. Runs under ThreadSanitizer too. */
+ * after signet_disconnect() has returned. Runs under ThreadSanitizer too.
+ * A receiver that must still be running while a disconnect waits holds
+ * until the disconnecting thread sleeps in it (thread_state.h), instead of
+ * sleeping a fixed time. */
+#define _DEFAULT_SOURCE /* syscall(), in thread_state.h */
 #define _POSIX_C_SOURCE 200809L
 #include "fixture.h"
+#include "thread_state.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -107,30 +112,40 @@ static void concurrent_send_connect_disconnect_counts_exact(void)
     signet_bus_destroy(bus);
 }
 
-/* The sleeping receiver: disconnect must wait for it to finish. */
+/* The holding receiver: disconnect must wait for it to finish. Its first
+ * call holds until the test's thread has called signet_disconnect() and
+ * sleeps in it, waiting for this call (or 10 s, which fails the case). */
 static atomic_int sleeper_state; /* 0 idle, 1 running, 2 finished */
 static atomic_long sleeper_calls;
+static atomic_bool disconnecting, held_through_disconnect;
+static long disconnecter_tid;
 
 static int sleeper_rx(void *ctx, const signet_event *ev, const t_ping *msg)
 {
     (void)ctx;
     (void)ev;
     (void)msg;
-    atomic_fetch_add(&sleeper_calls, 1);
-    atomic_store(&sleeper_state, 1);
-    struct timespec ts = {0, 50 * 1000 * 1000};
-    nanosleep(&ts, NULL);
+    if (atomic_fetch_add(&sleeper_calls, 1) == 0) {
+        atomic_store(&sleeper_state, 1);
+        for (long spins = 0; !atomic_load(&disconnecting) && spins < 10000000; spins++)
+            sched_yield();
+        if (atomic_load(&disconnecting) && thread_state_wait_asleep(disconnecter_tid))
+            atomic_store(&held_through_disconnect, true);
+    }
     atomic_store(&sleeper_state, 2);
     return 0;
 }
 
 static atomic_bool keep_sending;
+static atomic_long sends_done;
 
 static void *sleeper_sender(void *arg)
 {
     (void)arg;
-    while (atomic_load(&keep_sending))
+    while (atomic_load(&keep_sending)) {
         t_send(bus, T_PING, NULL, 0);
+        atomic_fetch_add(&sends_done, 1);
+    }
     return NULL;
 }
 
@@ -140,6 +155,7 @@ static void disconnect_waits_for_running_receiver(void)
     pthread_t tid;
 
     CHECK_OK(signet_bus_create(NULL, &bus));
+    disconnecter_tid = thread_state_self();
     CHECK_OK(t_connect(bus, T_PING, sleeper_rx, NULL, SIGNET_ANY, NULL, &c));
     atomic_store(&keep_sending, true);
     pthread_create(&tid, NULL, sleeper_sender, NULL);
@@ -147,12 +163,18 @@ static void disconnect_waits_for_running_receiver(void)
         struct timespec ts = {0, 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    atomic_store(&disconnecting, true);
     CHECK_OK(signet_disconnect(bus, c));
-    /* The receiver was mid-sleep; disconnect returned only after it ended. */
+    /* The receiver was held until disconnect slept waiting for it;
+     * disconnect returned only after it ended. */
+    CHECK(atomic_load(&held_through_disconnect));
     CHECK_EQ(atomic_load(&sleeper_state), 2);
     long calls = atomic_load(&sleeper_calls);
-    struct timespec ts = {0, 100 * 1000 * 1000};
-    nanosleep(&ts, NULL); /* the sender keeps sending meanwhile */
+    /* The sender keeps sending: a thousand more sends reach no one. */
+    long sends = atomic_load(&sends_done), t0 = thread_state_now_ms();
+    while (atomic_load(&sends_done) < sends + 1000 && thread_state_now_ms() - t0 < 10000)
+        sched_yield();
+    CHECK(atomic_load(&sends_done) >= sends + 1000);
     CHECK_EQ(atomic_load(&sleeper_calls), calls);
     atomic_store(&keep_sending, false);
     pthread_join(tid, NULL);
@@ -172,6 +194,7 @@ static void *first_send_main(void *arg)
 }
 
 static atomic_int joiner_state; /* 1: inside the receiver, 2: joined */
+static atomic_bool joiner_saw_disconnect;
 
 static int joiner_rx(void *ctx, const signet_event *ev, const t_ping *msg)
 {
@@ -179,8 +202,12 @@ static int joiner_rx(void *ctx, const signet_event *ev, const t_ping *msg)
     (void)ev;
     (void)msg;
     atomic_store(&joiner_state, 1);
-    struct timespec ts = {0, 100 * 1000 * 1000};
-    nanosleep(&ts, NULL); /* let main start its disconnect */
+    /* Main's disconnect waits for this emission: start the new thread once
+     * main sleeps in that disconnect. */
+    for (long spins = 0; !atomic_load(&disconnecting) && spins < 10000000; spins++)
+        sched_yield();
+    if (atomic_load(&disconnecting) && thread_state_wait_asleep(disconnecter_tid))
+        atomic_store(&joiner_saw_disconnect, true);
     pthread_t tid;
     pthread_create(&tid, NULL, first_send_main, NULL);
     pthread_join(tid, NULL);
@@ -208,6 +235,7 @@ static void disconnect_waits_without_blocking_new_threads(void)
     signet_conn c, other;
     pthread_t tid;
 
+    disconnecter_tid = thread_state_self();
     CHECK_OK(signet_bus_create(NULL, &bus));
     CHECK_OK(t_connect(bus, T_PING, joiner_rx, NULL, SIGNET_ANY, NULL, &c));
     CHECK_OK(t_connect(bus, T_PONG, idle_rx, NULL, SIGNET_ANY, NULL, &other));
@@ -216,7 +244,9 @@ static void disconnect_waits_without_blocking_new_threads(void)
         struct timespec ts = {0, 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    atomic_store(&disconnecting, true);
     CHECK_OK(signet_disconnect(bus, other)); /* waits for the emission above */
+    CHECK(atomic_load(&joiner_saw_disconnect));
     CHECK_EQ(atomic_load(&joiner_state), 2);
     pthread_join(tid, NULL);
     signet_bus_destroy(bus);
