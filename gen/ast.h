@@ -1,10 +1,13 @@
 /* ast.h: the checked schema that every stage of signetc shares.
  *
  * Pipeline: main.c reads the file, lexer.re/parse.c build a struct schema,
- * check.c resolves names and validates it (diagnostics through diag.h),
- * emit.c writes it as m4 facts and runs the templates (m4.c).
- * After check_schema() succeeds every type_ref is resolved and every topic
- * and pattern is split into levels; later stages never see an invalid schema.
+ * check.c and topic.c resolve names and validate it (diagnostics through
+ * diag.h), automaton.c analyses its topics and builds the matcher, emit.c
+ * writes it as m4 facts and runs the templates (m4.c).
+ * After check_schema() succeeds every type_ref is resolved, every topic
+ * and pattern is split into levels and the topic analysis (automaton.c)
+ * has filled the pattern and signal sets; later stages never see an
+ * invalid schema.
  * All strings are NUL-terminated and owned by the schema's arena.
  */
 #ifndef SIGNETC_AST_H
@@ -145,18 +148,5 @@ struct schema {
     struct pattern_decl **patterns;
     const struct matcher *matcher;   /* automaton.c, before emitting */
 };
-
-/* emit.c: writes <out_dir>/<base>.signet.h and .c from a checked schema,
- * where <base> is schema->source without its ".signet" suffix.
- * Returns 0, or 1 after printing a message to stderr. */
-struct emit_opts {
-    const char *out_dir;             /* "." by default */
-    const char *template_dir;        /* NULL: next to the executable */
-    const char *argv0;               /* to find the executable's directory */
-    const char *trace_m4;            /* non-NULL: also write the m4 facts here */
-    const char *depfile;             /* non-NULL: write a Makefile depfile here */
-};
-
-int emit_schema(const struct schema *s, const struct emit_opts *o);
 
 #endif /* SIGNETC_AST_H */

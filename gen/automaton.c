@@ -1,15 +1,18 @@
-/* automaton.c: topic analysis and the matcher of automaton.h. Runs after
- * check.c/topic.c accepted the schema and before emit.c:
- *  1. per pattern, the signals whose topic template it can match (a level
- *     by level comparison under the MQTT rules of PRODUCT.md §3) and
- *     whether one receiver type serves them all;
- *  2. per signal without captures, the patterns matching its topic;
+/* automaton.c: topic analysis and the matcher of automaton.h.
+ * automaton_analyse(), the last step of checking (check.c), computes
+ *  1. per pattern, the signals whose topic template it can match (a walk
+ *     of a trie of the templates under the MQTT rules of docs/design.md,
+ *     "Topics and matching": match_walk, the generator's one statement of
+ *     them) and whether one receiver type serves them all;
+ *  2. per signal without captures, the patterns matching its topic.
+ * automaton_build() then makes, before emit.c runs,
  *  3. the atoms (distinct literal levels, then the classes u32, '$'-prefixed,
  *     other, empty) and a DFA over atoms by subset construction over every
  *     pattern and topic template, each state carrying the patterns (and the
  *     signal) it accepts at the end of a topic; when the DFA outgrows the
  *     state cap, a trie over the same atoms instead.
- * Depends on automaton.h, ast.h, arena.h, strmap.h. */
+ * Depends on automaton.h, ast.h, arena.h, strmap.h and topic.h (the level
+ * predicates). */
 #include "automaton.h"
 
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #include "strmap.h"
+#include "topic.h"
 
 /* ---- small growable arrays in malloc'd memory ------------------------- */
 
@@ -60,31 +64,6 @@ static uint32_t *to_arena(struct arena *a, const struct u32s *b)
 
 /* ---- level predicates -------------------------------------------------- */
 
-/* A canonical u32: decimal 0..4294967295 without leading zeros. */
-static bool is_u32(const char *t, uint32_t *value)
-{
-    size_t n = strlen(t);
-    uint64_t v = 0;
-
-    if (n == 0 || n > 10 || (t[0] == '0' && n > 1))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (t[i] < '0' || t[i] > '9')
-            return false;
-        v = v * 10 + (uint64_t)(t[i] - '0');
-    }
-    if (v > UINT32_MAX)
-        return false;
-    if (value)
-        *value = (uint32_t)v;
-    return true;
-}
-
-static bool cap_u32(const struct signal_decl *sg, const struct level *l)
-{
-    return sg->params[l->param].type.kind == TY_U32;
-}
-
 static size_t ncaptures(const struct signal_decl *sg)
 {
     size_t n = 0;
@@ -94,33 +73,118 @@ static size_t ncaptures(const struct signal_decl *sg)
     return n;
 }
 
-/* Can pattern p match a concrete topic of signal sg's template? Captures
- * admit a value that is not '$'-prefixed ("x", "0"), so only a literal first
- * level starting with '$' escapes a leading wildcard. Exact for templates
- * without captures. */
-static bool can_match(const struct topic *p, const struct signal_decl *sg)
+static int cmp_u32(const void *x, const void *y)
 {
-    const struct topic *t = &sg->topic;
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 
-    for (size_t i = 0; i < p->nlevels; i++) {
-        const struct level *pl = &p->levels[i];
+    return (a > b) - (a < b);
+}
 
-        if (pl->kind == LV_HASH)
-            return i > 0 || t->levels[0].kind != LV_LITERAL || t->levels[0].text[0] != '$';
-        if (i >= t->nlevels)
-            return false;
-        const struct level *tl = &t->levels[i];
-        if (pl->kind == LV_PLUS) {
-            if (i == 0 && tl->kind == LV_LITERAL && tl->text[0] == '$')
-                return false;
-        } else if (tl->kind == LV_LITERAL) {
-            if (strcmp(pl->text, tl->text) != 0)
-                return false;
-        } else if (cap_u32(sg, tl) && !is_u32(pl->text, NULL)) {
-            return false;
+/* ---- the analysis -------------------------------------------------------- */
+
+/* A trie of the signal topic templates: one level per edge, literal
+ * children by text, one child for str captures and one for u32 captures. A
+ * schema without errors has no two signals with one template. */
+struct tnode {
+    struct strmap lit; /* literal level -> struct tnode * */
+    struct tnode *cap_str, *cap_u32;
+    long term;         /* the signal whose template ends here, or -1 */
+};
+
+static struct tnode *tnode_new(struct arena *a)
+{
+    struct tnode *n = arena_alloc(a, sizeof *n);
+
+    strmap_init(&n->lit, a);
+    n->cap_str = n->cap_u32 = NULL;
+    n->term = -1;
+    return n;
+}
+
+static void tnode_insert(struct arena *a, struct tnode *n, const struct signal_decl *sg,
+                         long id)
+{
+    for (size_t i = 0; i < sg->topic.nlevels; i++) {
+        const struct level *l = &sg->topic.levels[i];
+        struct tnode **slot;
+
+        if (l->kind == LV_LITERAL) {
+            struct tnode *c = strmap_get(&n->lit, l->text);
+
+            n = c ? c : strmap_put(&n->lit, l->text, tnode_new(a));
+            continue;
         }
+        slot = topic_capture_is_u32(sg, l) ? &n->cap_u32 : &n->cap_str;
+        if (*slot == NULL)
+            *slot = tnode_new(a);
+        n = *slot;
     }
-    return p->nlevels == t->nlevels;
+    if (n->term < 0)
+        n->term = id;
+}
+
+/* Every signal whose template ends at or below n. */
+static void collect(const struct tnode *n, struct u32s *out)
+{
+    if (n->term >= 0)
+        push(out, (uint32_t)n->term);
+    for (size_t k = 0; k < n->lit.cap; k++)
+        if (n->lit.keys[k])
+            collect(n->lit.vals[k], out);
+    if (n->cap_str)
+        collect(n->cap_str, out);
+    if (n->cap_u32)
+        collect(n->cap_u32, out);
+}
+
+/* The MQTT matching rule (docs/design.md, "Topics and matching"): the
+ * signals below n whose template admits a concrete topic that levels i..
+ * of pattern p match. A literal level matches itself, a u32 capture the
+ * canonical decimals and a str capture any level; '+' matches one level
+ * and '#' the rest, zero levels included; a wildcard in the first level
+ * never matches a level starting with '$' (a capture admits values that do
+ * not). Each node is reached by one path, so no signal is found twice. */
+static void match_walk(const struct tnode *n, const struct topic *p, size_t i,
+                       struct u32s *out)
+{
+    if (i == p->nlevels) {
+        if (n->term >= 0)
+            push(out, (uint32_t)n->term);
+        return;
+    }
+    const struct level *l = &p->levels[i];
+    if (l->kind == LV_LITERAL) {
+        const struct tnode *c = strmap_get(&n->lit, l->text);
+
+        if (c)
+            match_walk(c, p, i + 1, out);
+        if (n->cap_u32 && topic_level_is_u32(l->text, NULL))
+            match_walk(n->cap_u32, p, i + 1, out);
+        if (n->cap_str)
+            match_walk(n->cap_str, p, i + 1, out);
+        return;
+    }
+    bool hash = l->kind == LV_HASH;
+    if (hash && i > 0 && n->term >= 0)
+        push(out, (uint32_t)n->term); /* "a/#" matches "a" */
+    for (size_t k = 0; k < n->lit.cap; k++) {
+        const char *key = n->lit.keys[k];
+
+        if (key == NULL || (i == 0 && key[0] == '$'))
+            continue;
+        if (hash)
+            collect(n->lit.vals[k], out);
+        else
+            match_walk(n->lit.vals[k], p, i + 1, out);
+    }
+    for (int u = 0; u < 2; u++) {
+        const struct tnode *c = u ? n->cap_u32 : n->cap_str;
+
+        if (c && hash)
+            collect(c, out);
+        else if (c)
+            match_walk(c, p, i + 1, out);
+    }
 }
 
 static bool same_params(const struct signal_decl *x, const struct signal_decl *y)
@@ -137,39 +201,51 @@ static bool same_params(const struct signal_decl *x, const struct signal_decl *y
     return true;
 }
 
-static void analyse(struct arena *a, struct schema *s)
+void automaton_analyse(struct arena *a, struct schema *s)
 {
+    struct tnode *root = tnode_new(a);
+    size_t *count = calloc(s->nsignals + 1, sizeof *count);
+
+    if (count == NULL)
+        oom();
+    for (size_t j = 0; j < s->nsignals; j++)
+        tnode_insert(a, root, s->signals[j], (long)j);
     for (size_t i = 0; i < s->npatterns; i++) {
         struct pattern_decl *p = s->patterns[i];
         struct u32s m = {0};
 
-        for (size_t j = 0; j < s->nsignals; j++)
-            if (can_match(&p->topic, s->signals[j]))
-                push(&m, (uint32_t)j);
+        match_walk(root, &p->topic, 0, &m);
+        if (m.n > 1)
+            qsort(m.v, m.n, sizeof *m.v, cmp_u32);
         p->nsignals = m.n;
         p->signals = arena_alloc(a, (m.n ? m.n : 1) * sizeof *p->signals);
         p->typed_as = m.n ? (long)m.v[0] : -1;
         for (size_t k = 0; k < m.n; k++) {
             p->signals[k] = m.v[k];
+            count[m.v[k]]++;
             if (!same_params(s->signals[m.v[0]], s->signals[m.v[k]]))
                 p->typed_as = -1;
         }
         free(m.v);
     }
+    /* A signal without captures has one concrete topic: the patterns that
+     * can match it are those that do, ascending since i is. */
     for (size_t j = 0; j < s->nsignals; j++) {
         struct signal_decl *sg = s->signals[j];
-        struct u32s m = {0};
 
-        if (ncaptures(sg) == 0)
-            for (size_t i = 0; i < s->npatterns; i++)
-                if (can_match(&s->patterns[i]->topic, sg))
-                    push(&m, (uint32_t)i);
-        sg->npatterns = m.n;
-        sg->patterns = arena_alloc(a, (m.n ? m.n : 1) * sizeof *sg->patterns);
-        for (size_t k = 0; k < m.n; k++)
-            sg->patterns[k] = m.v[k];
-        free(m.v);
+        if (ncaptures(sg) > 0)
+            count[j] = 0;
+        sg->patterns = arena_alloc(a, (count[j] ? count[j] : 1) * sizeof *sg->patterns);
+        sg->npatterns = 0;
     }
+    for (size_t i = 0; i < s->npatterns; i++)
+        for (size_t k = 0; k < s->patterns[i]->nsignals; k++) {
+            struct signal_decl *sg = s->signals[s->patterns[i]->signals[k]];
+
+            if (count[s->patterns[i]->signals[k]] > 0)
+                sg->patterns[sg->npatterns++] = i;
+        }
+    free(count);
 }
 
 /* ---- atoms -------------------------------------------------------------- */
@@ -242,7 +318,7 @@ static void make_atoms(struct builder *b)
     m->literal_class = arena_alloc(b->a, m->nliterals + 1);
     m->literal_u32 = arena_alloc(b->a, (m->nliterals + 1) * sizeof *m->literal_u32);
     for (size_t i = 0; i < m->nliterals; i++)
-        m->literal_class[i] = is_u32(lit[i], &m->literal_u32[i]) ? CLASS_U32
+        m->literal_class[i] = topic_level_is_u32(lit[i], &m->literal_u32[i]) ? CLASS_U32
                               : lit[i][0] == '$'                 ? CLASS_DOLLAR
                                                                  : CLASS_OTHER;
 
@@ -279,7 +355,7 @@ static void make_atoms(struct builder *b)
             } else if (l->kind == LV_HASH) {
                 b->kind[it] = IT_HASH;
             } else {
-                b->kind[it] = cap_u32(sg, l) ? IT_U32 : IT_STR;
+                b->kind[it] = topic_capture_is_u32(sg, l) ? IT_U32 : IT_STR;
             }
         }
     }
@@ -451,12 +527,6 @@ static uint32_t state_of(struct dfa *d, const uint32_t *v, size_t n)
     return st;
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-
-    return (a > b) - (a < b);
-}
 
 /* The items of state st after atom a, sorted and distinct, into out. */
 static void step(const struct builder *b, const struct dfa *d, uint32_t st, uint32_t a,
@@ -680,7 +750,6 @@ void automaton_build(struct arena *a, struct schema *s, size_t cap)
     struct builder b = {a, s, m, s->npatterns + s->nsignals, NULL, 0, NULL, NULL, NULL, NULL};
     size_t levels = 0;
 
-    analyse(a, s);
     make_atoms(&b);
     for (size_t src = 0; src < b.nsrc; src++)
         levels += src_topic(&b, src)->nlevels;

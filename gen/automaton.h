@@ -1,8 +1,9 @@
-/* automaton.h: the topic analysis and matcher construction of signetc, the
- * stage between checking and emitting (automaton.c). From a checked schema
- * it computes, for each pattern, the signals it can match and whether its
- * subscription can be typed; for each signal without captures, the
- * patterns that match its constant topic; and the topic matcher emitted as
+/* automaton.h: the topic analysis and matcher construction of signetc
+ * (automaton.c). The analysis is the last step of checking; the matcher is
+ * built between checking and emitting. From a checked schema it computes,
+ * for each pattern, the signals it can match and whether its subscription
+ * can be typed; for each signal without captures, the patterns that match
+ * its constant topic; and the topic matcher emitted as
  * <base>.signet.match.re: the atoms a per-level re2c lexer maps topic
  * levels to, and either a DFA over atoms (subset construction over all
  * patterns and signal topic templates) or, above a size cap, a trie over
@@ -83,10 +84,15 @@ static inline uint32_t automaton_hash(uint32_t from, uint32_t atom)
     return h ^ (h >> 15);
 }
 
-/* Analyses the topics of a checked schema (check_schema() succeeded) and
- * builds its matcher: fills every pattern's `signals` and `typed_as`,
- * every signal's `patterns` (signals without captures), and s->matcher.
- * `cap` overrides the state cap when non-zero. Memory from the arena. */
+/* Analyses the topics of a schema without errors (check.c calls it once
+ * the other checks passed): fills every pattern's `signals` and
+ * `typed_as`, and every signal's `patterns` (signals without captures).
+ * Memory from the arena. */
+void automaton_analyse(struct arena *a, struct schema *s);
+
+/* Builds the matcher of a checked schema (check_schema() succeeded, so
+ * automaton_analyse() ran) into s->matcher. `cap` overrides the state cap
+ * when non-zero. Memory from the arena. */
 void automaton_build(struct arena *a, struct schema *s, size_t cap);
 
 #endif /* SIGNETC_AUTOMATON_H */

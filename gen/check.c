@@ -1,20 +1,25 @@
-/* check.c: the checking stage (PRODUCT.md §3). Walks the parsed schema in
- * source order: validates every identifier (length, C/C++ keywords, names
+/* check.c: the checking stage (docs/design.md, "Schema language"). Checks
+ * that the schema file's name can name the generated files, then walks the
+ * parsed schema in source order: validates every identifier (length, C/C++ keywords, names
  * reserved by signet or by the generated API), finds duplicate names with
  * hash tables (top-level names share the C namespace <ns>_<name>; enum
  * constants <NS>_<ENUM>_<VALUE> are compared after upper-casing), resolves
  * type names against types declared earlier, then hands topics and
- * patterns to topic.c. Names of declarations that failed to parse are
- * known (parsed->broken), so their uses stay quiet. Depends on check.h,
- * parse.h, ast.h, diag.h, strmap.h, arena.h. */
+ * patterns to topic.c and, when all of that passed, has automaton.c
+ * analyse the topics, from which topic.c warns about unmatched patterns.
+ * Names of declarations that failed to parse are known (parsed->broken),
+ * so their uses stay quiet. Depends on check.h, parse.h, ast.h, diag.h,
+ * strmap.h, arena.h, topic.h, automaton.h. */
 #include "check.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "automaton.h"
 #include "diag.h"
 #include "strmap.h"
+#include "topic.h"
 
 #define MAX_IDENT 64
 /* Fields of one struct, parameters of one signal: C11's minimum translation
@@ -150,6 +155,37 @@ static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
     return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* The schema file's last path component names the generated files, their
+ * #include lines and the strings that cite it: it may hold only letters,
+ * digits and '_', '-', '.', '+', and no word starting with a template
+ * prefix (the generated code would read as template macros). Reported
+ * without a line: the file as a whole. */
+static void check_file_name(const char *name)
+{
+    static const struct loc whole_file = {0, 0};
+    bool plain = *name != '\0';
+
+    for (const char *p = name; *p != '\0'; p++)
+        plain &= isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.' || *p == '+';
+    if (!plain) {
+        diag_error(whole_file, 0,
+                   "a schema file name may only contain letters, digits and '_', '-', '.', '+' "
+                   "(it names the generated files)");
+        return;
+    }
+    for (const char *p = name; *p != '\0'; p++) {
+        bool word = p == name || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        for (size_t i = 0; word && i < COUNT(template_prefixes); i++)
+            if (strncmp(p, template_prefixes[i], strlen(template_prefixes[i])) == 0) {
+                diag_error(whole_file, 0,
+                           "a schema file name may not contain a word starting with '%s' (the "
+                           "generated code would read as template macros)",
+                           template_prefixes[i]);
+                return;
+            }
+    }
 }
 
 /* Validates one declared identifier; reports the first problem. */
@@ -541,6 +577,8 @@ bool check_schema(struct arena *a, struct parsed *p)
     static const struct constant signal_count = {NULL, NULL, NULL, NULL};
     strmap_put(&c.constants, "SIGNAL_COUNT", (void *)&signal_count);
 
+    if (s->source)
+        check_file_name(s->source);
     if (s->ns)
         check_name(&c, s->ns, s->ns_loc, R_NAMESPACE);
 
@@ -575,8 +613,7 @@ bool check_schema(struct arena *a, struct parsed *p)
     }
 
     bool *topic_ok = s->nsignals ? calloc(s->nsignals, sizeof *topic_ok) : NULL;
-    bool *pattern_ok = s->npatterns ? calloc(s->npatterns, sizeof *pattern_ok) : NULL;
-    size_t nsig = 0, npat = 0;
+    size_t nsig = 0;
     for (size_t i = 0; i < s->ndecls && !diag_stopped(); i++) {
         struct decl *d = &s->decls[i];
         switch (d->kind) {
@@ -607,15 +644,18 @@ bool check_schema(struct arena *a, struct parsed *p)
             struct pattern_decl *pt = d->u.pat;
             if (!dup[i])
                 check_pattern_id(&c, pt);
-            pattern_ok[npat++] = topic_split(a, &pt->topic, NULL);
+            topic_split(a, &pt->topic, NULL);
             break;
         }
         }
     }
     if (!diag_stopped())
-        topic_check_all(a, s, topic_ok, pattern_ok, diag_error_count() == 0);
+        topic_check_overlaps(a, s, topic_ok);
     free(dup);
     free(topic_ok);
-    free(pattern_ok);
-    return diag_error_count() == 0;
+    if (diag_error_count() != 0)
+        return false;
+    automaton_analyse(a, s);
+    topic_warn_unmatched(s);
+    return diag_error_count() == 0; /* -Werror makes the warnings errors */
 }

@@ -1,31 +1,30 @@
-/* emit.c: the last stage of signetc. Writes a checked schema (ast.h) as flat
- * m4 facts, in the manner of bison's skeleton data:
+/* emit.c: the last stage of signetc. Writes a checked schema (ast.h) whose
+ * topics automaton.c analysed as flat m4 facts (facts.h), in the manner of
+ * bison's skeleton data:
  *
  *     m4_define(@{sig4_signal(3, name)}@, @{door_changed}@)
  *
- * then has m4.c run the templates (templates/header.m4, source.m4) over them
- * to make <out_dir>/<base>.signet.h and .c, and writes the depfile.
- * templates/README.md lists every fact. Depends on ast.h and m4.h.
+ * then has m4.c run the templates (templates/header.m4, source.m4,
+ * matcher.m4) over them to make <out_dir>/<base>.signet.h, .c and
+ * .match.re, and writes the depfile. emit_match.c adds the matcher's facts.
+ * The ABI and version it generates for are those of the runtime's signet.h.
+ * templates/README.md lists every fact. Depends on emit.h, facts.h, m4.h
+ * and runtime/include/signet.h.
  */
 #define _POSIX_C_SOURCE 200809L /* strndup */
-#include "ast.h"
 #include "emit.h"
-#include "m4.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef SIGNETC_VERSION
-#define SIGNETC_VERSION "0.1"
-#endif
+#include <signet.h>
 
-/* The SIGNET_ABI (signet.h) that the templates generate code for. */
-#define SIGNETC_ABI 4
+#include "facts.h"
+#include "m4.h"
 
 #define NOUTPUTS 3
 static const char *const templates[NOUTPUTS] = {"header.m4", "source.m4", "matcher.m4"};
@@ -34,85 +33,6 @@ static const char *const suffixes[NOUTPUTS] = {".h", ".c", ".match.re"};
 /* ---------------------------------------------------------------------------
  * Writing facts
  */
-
-/* Writes m4_define(@{KEY}@, @{VALUE}@) where KEY is printf(fmt, ...) and the
- * value is already safe (an identifier, a number or an escaped string). */
-void fact(FILE *f, const char *value, const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("m4_define(" M4_LQUOTE M4_PREFIX, f);
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", value);
-}
-
-void fact_num(FILE *f, int64_t value, const char *fmt, ...)
-{
-    char num[32];
-    va_list ap;
-
-    snprintf(num, sizeof num, "%" PRId64, value);
-    fputs("m4_define(" M4_LQUOTE M4_PREFIX, f);
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", num);
-}
-
-/* Does s[0, i) end with word, which starts an identifier there? */
-static bool ends_with_prefix(const char *s, size_t i, const char *word)
-{
-    size_t n = strlen(word);
-
-    if (i < n || strncmp(s + i - n, word, n) != 0)
-        return false;
-    return i == n || !(isalnum((unsigned char)s[i - n - 1]) || s[i - n - 1] == '_');
-}
-
-/* The body of a C string literal for s, safe in m4 quotes and in a C comment:
- * '"', '\\', '@' (part of every m4 quote), '?' before '?' (trigraphs),
- * "/" + "*" and "*" + "/" (comments), the '_' of "m4_" and "sig4_" (which
- * would look like an unexpanded template macro) and every byte outside
- * printable ASCII become 3-digit octal escapes. Returns a malloc'd string. */
-static char *c_escape(const char *s)
-{
-    size_t n = strlen(s), i, o = 0;
-    char *e = malloc(4 * n + 1);
-
-    if (e == NULL) {
-        fprintf(stderr, "signetc: out of memory\n");
-        exit(1);
-    }
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool esc = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '@' ||
-                   (c == '?' && s[i + 1] == '?') || (c == '*' && i > 0 && s[i - 1] == '/') ||
-                   (c == '/' && i > 0 && s[i - 1] == '*') ||
-                   (c == '_' && (ends_with_prefix(s, i, "m4") || ends_with_prefix(s, i, "sig4")));
-
-        if (esc)
-            o += (size_t)sprintf(e + o, "\\%03o", c);
-        else
-            e[o++] = (char)c;
-    }
-    e[o] = '\0';
-    return e;
-}
-
-void fact_str(FILE *f, const char *value, const char *fmt, ...)
-{
-    char *e = c_escape(value);
-    va_list ap;
-
-    fputs("m4_define(" M4_LQUOTE M4_PREFIX, f);
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", e);
-    free(e);
-}
 
 static const char *kind_name(enum ty_kind k)
 {
@@ -285,7 +205,7 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
 
     fprintf(f,
             "# Facts about %s for signet's templates (see templates/README.md).\n"
-            "# Written by signetc " SIGNETC_VERSION "; read after lib.m4, which sets the "
+            "# Written by signetc " SIGNET_VERSION_STRING "; read after lib.m4, which sets the "
             "quotes " M4_LQUOTE " " M4_RQUOTE ".\n",
             s->source);
 
@@ -317,8 +237,8 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
                       struct_retained);
 
     fputs("\n# The schema\n", f);
-    fact(f, SIGNETC_VERSION, "schema(version)");
-    fact_num(f, SIGNETC_ABI, "schema(abi)");
+    fact(f, SIGNET_VERSION_STRING, "schema(version)");
+    fact_num(f, SIGNET_ABI, "schema(abi)");
     fact(f, s->ns, "schema(ns)");
     fact_str(f, s->source, "schema(source)");
     fact_str(f, base, "schema(base)");
@@ -402,107 +322,6 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
  * Driver
  */
 
-/* What a file name may contain to be used in an #include and a C string. */
-static bool plain_name(const char *s)
-{
-    if (*s == '\0')
-        return false;
-    for (; *s != '\0'; s++) {
-        char c = *s;
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.' || c == '+'))
-            return false;
-    }
-    return true;
-}
-
-/* An error in GNU format for a name the templates cannot use. */
-static int bad_name(const struct schema *s, struct loc loc, const char *what, const char *name,
-                    const char *why)
-{
-    fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: %s '%s' %s\n", s->path, loc.line, loc.col,
-            what, name, why);
-    return 1;
-}
-
-/* Names that start like a template macro would look like one left in the
- * output. */
-static int reserved_prefix(const struct schema *s, struct loc loc, const char *what,
-                           const char *name)
-{
-    if (strncmp(name, "m4_", 3) == 0 || strncmp(name, M4_PREFIX, strlen(M4_PREFIX)) == 0)
-        return bad_name(s, loc, what, name,
-                        "starts with a prefix reserved for signet's templates ('m4_', '" M4_PREFIX
-                        "')");
-    return 0;
-}
-
-static int reserved_fields(const struct schema *s, size_t n, const struct field *fs,
-                           const char *what)
-{
-    size_t j;
-
-    for (j = 0; j < n; j++)
-        if (reserved_prefix(s, fs[j].loc, what, fs[j].name) != 0)
-            return 1;
-    return 0;
-}
-
-/* Checks what the templates cannot express in C. check.c rejects most of
- * this already; this keeps emit_schema() from writing C that cannot compile. */
-static int emittable(const struct schema *s)
-{
-    size_t i, j;
-
-    if (reserved_prefix(s, s->ns_loc, "namespace", s->ns) != 0)
-        return 1;
-    for (i = 0; i < s->nenums; i++) {
-        if (reserved_prefix(s, s->enums[i]->loc, "enum", s->enums[i]->name) != 0)
-            return 1;
-        for (j = 0; j < s->enums[i]->nvalues; j++)
-            if (reserved_prefix(s, s->enums[i]->values[j].loc, "enum value",
-                                s->enums[i]->values[j].name) != 0)
-                return 1;
-    }
-    for (i = 0; i < s->nstructs; i++)
-        if (reserved_prefix(s, s->structs[i]->loc, "struct", s->structs[i]->name) != 0 ||
-            reserved_fields(s, s->structs[i]->nfields, s->structs[i]->fields, "field") != 0)
-            return 1;
-    for (i = 0; i < s->nsignals; i++) {
-        const struct signal_decl *sg = s->signals[i];
-
-        if (reserved_prefix(s, sg->loc, "signal", sg->name) != 0 ||
-            reserved_fields(s, sg->nparams, sg->params, "parameter") != 0)
-            return 1;
-        /* <ns>_<signal>_send() copies its parameters into a local `msg`. */
-        for (j = 0; j < sg->nparams; j++)
-            if (strcmp(sg->params[j].name, "msg") == 0)
-                return bad_name(
-                    s, sg->params[j].loc, "parameter name", "msg",
-                    "is reserved: the generated send function has a local 'msg' of its own");
-    }
-    for (i = 0; i < s->npatterns; i++)
-        if (reserved_prefix(s, s->patterns[i]->loc, "pattern", s->patterns[i]->name) != 0)
-            return 1;
-
-    for (i = 0; i < s->nenums; i++) {
-        if (s->enums[i]->nvalues == 0) {
-            fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: enum '%s' has no values\n", s->path,
-                    s->enums[i]->loc.line, s->enums[i]->loc.col, s->enums[i]->name);
-            return 1;
-        }
-    }
-    for (i = 0; i < s->nstructs; i++) {
-        if (s->structs[i]->nfields == 0) {
-            fprintf(stderr, "%s:%" PRIu32 ":%" PRIu32 ": error: struct '%s' has no fields\n",
-                    s->path, s->structs[i]->loc.line, s->structs[i]->loc.col, s->structs[i]->name);
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* Writes one path to a depfile, escaping what make would misread. */
 static void dep_path(FILE *f, const char *p)
 {
@@ -557,26 +376,6 @@ int emit_schema(const struct schema *s, const struct emit_opts *o)
     int rc = 1;
     size_t i;
 
-    if (!plain_name(s->source)) {
-        fprintf(stderr,
-                "signetc: %s: a schema file name may only contain letters, digits and "
-                "'_', '-', '.', '+' (it names the generated files)\n",
-                s->path);
-        return 1;
-    }
-    bool reserved = false;
-    for (i = 0; s->source[i] != '\0'; i++)
-        reserved |= s->source[i] == '_' && (ends_with_prefix(s->source, i, "m4") ||
-                                            ends_with_prefix(s->source, i, "sig4"));
-    if (reserved) {
-        fprintf(stderr,
-                "signetc: %s: a schema file name may not contain a word starting with 'm4_' "
-                "or 'sig4_' (the generated code would read as template macros)\n",
-                s->path);
-        return 1;
-    }
-    if (emittable(s) != 0)
-        return 1;
     if (blen > 7 && strcmp(s->source + blen - 7, ".signet") == 0)
         blen -= 7;
     base = strndup(s->source, blen);

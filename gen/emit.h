@@ -1,24 +1,29 @@
-/* emit.h: what emit.c shares with the other writers of m4 facts
- * (emit_match.c). A fact is m4_define(@{sig4_KEY}@, @{VALUE}@), KEY made by
- * printf(fmt, ...). Depends on ast.h. */
+/* emit.h: the emitting stage, the last of signetc. emit.c writes a checked
+ * schema whose topics automaton_build() analysed as m4 facts and runs the
+ * templates over them (m4.c); emit_match.c adds the facts of the topic
+ * analysis and of the matcher. Both write facts with facts.h. Depends on
+ * ast.h. */
 #ifndef SIGNETC_EMIT_H
 #define SIGNETC_EMIT_H
 
-#include <stdint.h>
 #include <stdio.h>
 
 #include "ast.h"
 
-/* A value that is already safe: an identifier, numbers, C punctuation. */
-void fact(FILE *f, const char *value, const char *fmt, ...);
-/* A decimal number. */
-void fact_num(FILE *f, int64_t value, const char *fmt, ...);
-/* A string, escaped as the body of a C string literal (templates/README.md). */
-void fact_str(FILE *f, const char *value, const char *fmt, ...);
+struct emit_opts {
+    const char *out_dir;             /* "." by default */
+    const char *template_dir;        /* NULL: next to the executable */
+    const char *argv0;               /* to find the executable's directory */
+    const char *trace_m4;            /* non-NULL: also write the m4 facts here */
+    const char *depfile;             /* non-NULL: write a Makefile depfile here */
+};
+
+/* emit.c: writes <out_dir>/<base>.signet.h, .signet.c and .signet.match.re,
+ * where <base> is schema->source without its ".signet" suffix. Returns 0, or 1 after printing a message to stderr. */
+int emit_schema(const struct schema *s, const struct emit_opts *o);
 
 /* emit_match.c: the facts of the topic matcher and of the topic analysis
- * (sig4_matcher, sig4_atom and the per-pattern and per-signal results) of a
- * schema that automaton_build() has analysed. */
+ * (sig4_matcher, sig4_atom and the per-pattern and per-signal results). */
 void emit_match_facts(FILE *f, const struct schema *s);
 
 #endif /* SIGNETC_EMIT_H */

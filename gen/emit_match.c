@@ -2,13 +2,16 @@
  * (automaton.h) for templates/matcher.m4 and match_api.m4: scalars about
  * the matcher, one fact per atom (the lexer's rules), and the numeric
  * tables as ready-made C initializer rows, the way bison hands its parser
- * tables to its skeletons. templates/README.md lists every fact. Depends
- * on emit.h, automaton.h, ast.h. */
+ * tables to its skeletons. templates/README.md lists every fact. Called by
+ * emit.c; calls only facts.c. Depends on emit.h, facts.h, automaton.h,
+ * ast.h. */
+#include "emit.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "automaton.h"
-#include "emit.h"
+#include "facts.h"
 
 static void oom(void)
 {

@@ -1,12 +1,13 @@
-/* lexer.h: tokens of the schema language (PRODUCT.md §3) and the lexer
- * interface. The lexer (lexer.re, compiled by re2c) skips blanks and
- * comments, decodes string literals (only \" and \\ escapes) and reports
- * lexical errors itself, so the parser never repeats them: a stray
- * character yields TK_INVALID (reported once per line), and an invalid
- * byte (control character, NUL, non-ASCII outside comments and strings) or
- * an unterminated block comment ends lexing: every later token is TK_EOF
- * and lexer.stopped is set. Keywords are ordinary TK_IDENT tokens; the
- * parser recognises them by text. Depends on ast.h, arena.h, diag.h. */
+/* lexer.h: tokens of the schema language (docs/design.md, "Schema
+ * language") and the lexer interface. The lexer (lexer.re, compiled by
+ * re2c) skips blanks and comments, decodes string literals (only \" and \\
+ * escapes) and reports lexical errors itself, so the parser never repeats
+ * them: a stray character yields TK_INVALID (reported once per line), and
+ * an invalid byte (control character, NUL, non-ASCII outside comments and
+ * strings) or an unterminated block comment ends lexing: every later token
+ * is TK_EOF and lexer.stopped is set. Keywords are ordinary TK_IDENT
+ * tokens; the parser recognises them by text. Depends on ast.h, arena.h,
+ * diag.h. */
 #ifndef SIGNETC_LEXER_H
 #define SIGNETC_LEXER_H
 

@@ -1,10 +1,11 @@
 /* main.c: the signetc command line and pipeline driver. Reads the schema
  * file whole, then runs the stages in order: parse (parse.c, lexer.re),
- * check (check.c, topic.c) and, unless --check, build the topic matcher
- * (automaton.c) and emit (emit.c, emit_match.c, which run the m4 templates
- * through m4.c). Diagnostics go to stderr through diag.c;
- * exit status 0 on success, 1 on any error (warnings count under -Werror),
- * 2 on bad usage. Depends on ast.h, parse.h, check.h, diag.h, arena.h and
+ * check (check.c, topic.c, and the topic analysis of automaton.c) and,
+ * unless --check, build the topic matcher (automaton.c) and emit (emit.c,
+ * emit_match.c, which run the m4 templates through m4.c). Diagnostics go
+ * to stderr through diag.c; exit status 0 on success, 1 on any error
+ * (warnings count under -Werror), 2 on bad usage. Depends on ast.h,
+ * parse.h, check.h, automaton.h, emit.h, diag.h, arena.h and
  * runtime/include/signet.h (for the version). */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "automaton.h"
 #include "check.h"
 #include "diag.h"
+#include "emit.h"
 #include "parse.h"
 
 #define MAX_SCHEMA_BYTES (64u << 20) /* 64 MiB: far above any real schema */

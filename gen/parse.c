@@ -1,4 +1,5 @@
-/* parse.c: recursive-descent parser for schema language v1 (PRODUCT.md §3).
+/* parse.c: recursive-descent parser for schema language v1 (docs/design.md,
+ * "Schema language").
  *
  *   schema  := 'namespace' IDENT ';' decl*
  *   decl    := enum | struct | signal | pattern | ';'

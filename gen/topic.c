@@ -1,24 +1,26 @@
-/* topic.c: topics and patterns (PRODUCT.md §3, MQTT 3.1.1/5.0 §4.7 rules).
+/* topic.c: topics and patterns in the checking stage (docs/design.md,
+ * "Topics and matching"; the MQTT 3.1.1/5.0 section 4.7 rules).
  * topic_split() validates a topic or pattern and splits it into levels,
- * resolving {param} captures of signal topics. topic_check_all() builds a
- * trie of the signal topic templates (one level per edge: literal children
- * in a hash map, plus one child for str captures and one for u32
- * captures), reports each signal whose template can match a concrete topic
- * an earlier signal's can, and warns about patterns that match no
- * template. Walks visit each trie node at most once per query, recursion
- * depth is bounded by MAX_LEVELS. Depends on check.h, ast.h, diag.h,
- * strmap.h, arena.h. */
-#include "check.h"
+ * resolving {param} captures of signal topics. topic_check_overlaps()
+ * builds a trie of the signal topic templates (one level per edge: literal
+ * children in a hash map, plus one child for str captures and one for u32
+ * captures) and reports each signal whose template can match a concrete
+ * topic an earlier signal's can; walks visit each trie node at most once
+ * per query, recursion depth is bounded by SIGNET_TOPIC_MAX_LEVELS.
+ * topic_warn_unmatched() warns about the patterns to which the topic
+ * analysis (automaton.c, which holds the generator's one pattern matching
+ * rule) gave no signal. Depends on topic.h, ast.h, diag.h, strmap.h,
+ * arena.h and runtime/include/signet.h (the topic limits). */
+#include "topic.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <signet.h>
+
 #include "diag.h"
 #include "strmap.h"
-
-#define MAX_LEVELS 64
-#define MAX_TOPIC_BYTES 1024
 
 /* Source location of decoded byte `off` of an explicit topic, and the
  * source length of the `n` decoded bytes from there (escapes take two). */
@@ -83,17 +85,17 @@ bool topic_split(struct arena *a, struct topic *t, const struct signal_decl *sig
         diag_error(t->loc, 2, "empty %s; a %s needs at least one level", what, what);
         return false;
     }
-    if (n > MAX_TOPIC_BYTES) {
+    if (n > SIGNET_TOPIC_MAX_BYTES) {
         diag_error(t->loc, 1, "%s is %zu bytes long; at most %d are allowed", what, n,
-                   MAX_TOPIC_BYTES);
+                   SIGNET_TOPIC_MAX_BYTES);
         return false;
     }
     size_t nlevels = 1;
     for (size_t i = 0; i < n; i++)
         nlevels += text[i] == '/';
-    if (nlevels > MAX_LEVELS) {
+    if (nlevels > SIGNET_TOPIC_MAX_LEVELS) {
         diag_error(t->loc, topic_span(t, true), "%s has %zu levels; at most %d are allowed", what,
-                   nlevels, MAX_LEVELS);
+                   nlevels, SIGNET_TOPIC_MAX_LEVELS);
         return false;
     }
     struct level *lv = arena_alloc(a, nlevels * sizeof *lv);
@@ -212,19 +214,26 @@ static struct tnode *new_node(struct arena *a)
     return n;
 }
 
-/* A u32 capture accepts exactly the canonical decimals 0..4294967295. */
-static bool is_u32(const char *t)
+bool topic_level_is_u32(const char *t, uint32_t *value)
 {
     size_t n = strlen(t);
+    uint64_t v = 0;
+
     if (n == 0 || n > 10 || (t[0] == '0' && n > 1))
         return false;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (t[i] < '0' || t[i] > '9')
             return false;
-    return n < 10 || strcmp(t, "4294967295") <= 0;
+        v = v * 10 + (uint64_t)(t[i] - '0');
+    }
+    if (v > UINT32_MAX)
+        return false;
+    if (value)
+        *value = (uint32_t)v;
+    return true;
 }
 
-static bool cap_is_u32(const struct signal_decl *sg, const struct level *l)
+bool topic_capture_is_u32(const struct signal_decl *sg, const struct level *l)
 {
     return sg->params[l->param].type.kind == TY_U32;
 }
@@ -247,12 +256,12 @@ static void ov_walk(const struct tnode *n, struct ov_query *q, size_t i)
         const struct tnode *c = strmap_get(&n->lit, l->text);
         if (c)
             ov_walk(c, q, i + 1);
-        if (n->cap_u32 && is_u32(l->text))
+        if (n->cap_u32 && topic_level_is_u32(l->text, NULL))
             ov_walk(n->cap_u32, q, i + 1);
     } else {
-        bool u32 = cap_is_u32(q->sig, l);
+        bool u32 = topic_capture_is_u32(q->sig, l);
         for (size_t k = 0; k < n->lit.cap; k++)
-            if (n->lit.keys[k] && (!u32 || is_u32(n->lit.keys[k])))
+            if (n->lit.keys[k] && (!u32 || topic_level_is_u32(n->lit.keys[k], NULL)))
                 ov_walk(n->lit.vals[k], q, i + 1);
         if (n->cap_u32)
             ov_walk(n->cap_u32, q, i + 1);
@@ -274,7 +283,7 @@ static void insert(struct arena *a, struct tnode *root, const struct signal_decl
             n = c;
             continue;
         }
-        slot = cap_is_u32(sg, l) ? &n->cap_u32 : &n->cap_str;
+        slot = topic_capture_is_u32(sg, l) ? &n->cap_u32 : &n->cap_str;
         if (!*slot)
             *slot = new_node(a);
         n = *slot;
@@ -293,7 +302,7 @@ static const char *witness_level(const struct signal_decl *x, const struct signa
         return lx->text;
     if (ly->kind == LV_LITERAL)
         return ly->text;
-    return cap_is_u32(x, lx) || cap_is_u32(y, ly) ? "0" : "x";
+    return topic_capture_is_u32(x, lx) || topic_capture_is_u32(y, ly) ? "0" : "x";
 }
 
 /* A concrete topic both templates match (they have the same level count). */
@@ -316,38 +325,7 @@ static const char *witness(struct arena *a, const struct signal_decl *x,
     return buf;
 }
 
-/* Does pattern level i.. match some template below n? The first-level '$'
- * rule: a wildcard there never matches a literal starting with '$'. */
-static bool pm_walk(const struct tnode *n, const struct topic *pat, size_t i)
-{
-    if (i == pat->nlevels)
-        return n->term >= 0;
-    const struct level *l = &pat->levels[i];
-    if (l->kind == LV_LITERAL) {
-        const struct tnode *c = strmap_get(&n->lit, l->text);
-        if (c && pm_walk(c, pat, i + 1))
-            return true;
-        if (n->cap_u32 && is_u32(l->text) && pm_walk(n->cap_u32, pat, i + 1))
-            return true;
-        return n->cap_str && pm_walk(n->cap_str, pat, i + 1);
-    }
-    if (l->kind == LV_HASH && i > 0)
-        return true; /* every trie node lies on some template's path */
-    for (size_t k = 0; k < n->lit.cap; k++) {
-        const char *key = n->lit.keys[k];
-        if (!key || (i == 0 && key[0] == '$'))
-            continue;
-        if (l->kind == LV_HASH || pm_walk(n->lit.vals[k], pat, i + 1))
-            return true;
-    }
-    if (l->kind == LV_HASH)
-        return n->cap_str || n->cap_u32;
-    return (n->cap_str && pm_walk(n->cap_str, pat, i + 1)) ||
-           (n->cap_u32 && pm_walk(n->cap_u32, pat, i + 1));
-}
-
-void topic_check_all(struct arena *a, const struct schema *s, const bool *topic_ok,
-                     const bool *pattern_ok, bool warn)
+void topic_check_overlaps(struct arena *a, const struct schema *s, const bool *topic_ok)
 {
     struct tnode *root = new_node(a);
     for (size_t i = 0; i < s->nsignals; i++) {
@@ -368,11 +346,13 @@ void topic_check_all(struct arena *a, const struct schema *s, const bool *topic_
         }
         insert(a, root, sg, (long)i);
     }
-    if (!warn)
-        return;
+}
+
+void topic_warn_unmatched(const struct schema *s)
+{
     for (size_t i = 0; i < s->npatterns; i++) {
         const struct pattern_decl *p = s->patterns[i];
-        if (pattern_ok[i] && !pm_walk(root, &p->topic, 0))
+        if (p->nsignals == 0)
             diag_warning(W_UNMATCHED_PATTERN, p->topic.loc, topic_span(&p->topic, true),
                          "pattern '%s' matches no signal topic", p->name);
     }
