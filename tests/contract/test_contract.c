@@ -578,11 +578,18 @@ static void contract_post_blocked_on_a_destroyed_queue_is_eclosed(void)
     /* A third post waits for room that never comes, until the queue goes.
      * Had the destroy come before the post started, the post would have
      * found no queued receiver and returned 0, never touched the freed
-     * queue; the pause makes the blocked case the one tested. */
+     * queue; waiting until the queue counts it as blocked makes the blocked
+     * case the one tested. */
     struct blocked_post b = {bus, 0};
     pthread_t t;
     CHECK_EQ(pthread_create(&t, NULL, post_into_full_queue, &b), 0);
-    nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL);
+    signet_stats st = {0};
+    for (long polls = 0; polls < 100000; polls++) { /* 100 us each: 10 s at least */
+        if (signet_queue_stats(q, &st) != 0 || st.blocked != 0)
+            break;
+        nanosleep(&(struct timespec){0, 100 * 1000}, NULL);
+    }
+    CHECK_EQ(st.blocked, 1);
     CHECK_EQ(signet_queue_destroy(q), 2);
     pthread_join(t, NULL);
     CHECK_EQ(b.rc, SIGNET_ECLOSED);
