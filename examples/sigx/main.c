@@ -11,7 +11,7 @@
  * "banana" published before anyone subscribed becomes the previous value.
  *
  * Unlike sigx, the handler subscribed twice (through both patterns) runs
- * once per subscription: see README.md, section Topics. */
+ * once per subscription: see docs/topics.md, section Delivery. */
 #include "sigx.signet.h"
 
 #include <stdio.h>

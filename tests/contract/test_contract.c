@@ -1,6 +1,6 @@
-/* test_contract.c: the run-time rows of the README's "Bad input and limits"
- * table that no other test covers, one case per row, through the generated
- * API of contract.signet where one exists. Each limit is checked on both
+/* test_contract.c: the run-time rows of the tables in docs/limits.md that
+ * no other test covers, one case per row, through the generated API of
+ * contract.signet where one exists. Each limit is checked on both
  * sides: accepted at the limit, refused with its code one past it. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 

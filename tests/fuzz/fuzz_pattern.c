@@ -1,7 +1,7 @@
 /* fuzz_pattern.c: run-time pattern subscriptions (signet_subscribe_pattern
  * in runtime/src/bus.c) on arbitrary filters. Checks that
  *  - the filter is accepted exactly when the documented syntax allows it
- *    (README "Run-time patterns", PRODUCT.md section 3), judged by the
+ *    (docs/topics.md, "Run-time patterns"), judged by the
  *    small validator below, with the documented code when it is not:
  *    SIGNET_EPATTERN for the empty filter, a wildcard that is not a whole
  *    level or '#' not last; SIGNET_ETOPICLEN for over 1024 bytes or over

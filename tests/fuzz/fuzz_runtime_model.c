@@ -13,7 +13,7 @@
  * their rank, flags and queue; the queues as rings of positions with their
  * counters; and a stack of the emissions and dispatches in progress, each
  * with the list of receivers the documented semantics say must run
- * (README "Threads and re-entrancy", "Queued delivery", signet.h):
+ * (docs/runtime.md, "Threads and re-entrancy"; docs/queues.md; signet.h):
  * priority then connection order; a receiver connected for SIGNET_ANY and
  * for the sender runs once, at the earlier place, unless one of the two is
  * run-once or only-when-changed; one connected during an emission is not

@@ -1,7 +1,8 @@
 /* reference.h: the plain per-pattern topic matcher that the topic tests
  * hold the generated matchers to, written straight from the MQTT rules of
- * PRODUCT.md section 3 (OASIS MQTT 3.1.1 section 4.7): it splits the topic,
- * then tries every filter and every signal topic template one by one.
+ * docs/design.md, "Topics and matching" (OASIS MQTT 3.1.1 section 4.7): it
+ * splits the topic, then tries every filter and every signal topic template
+ * one by one.
  * Slow on purpose and obviously right. Header-only; depends on signet.h
  * for the signal metadata (topic templates and payload field types). */
 #ifndef SIGNET_TESTS_REFERENCE_H
