@@ -3,8 +3,9 @@
  * disconnect and destroy with messages waiting, the fd and worker threads.
  * The cases labelled "threads" in CMakeLists.txt run under ThreadSanitizer
  * too. No case sleeps to order its threads: each waits for what it needs
- * (a stats counter, a flag, a thread asleep in poll, thread_state.h). Uses the hand-written schema of fixture.h plus two signals with
- * schema overrides (queue N overflow P) declared here. */
+ * (signet_stats.blocked, a flag, a thread asleep in poll: thread_state.h).
+ * Uses the schema of fixture.h plus two signals with schema overrides
+ * (queue N overflow P) declared here. */
 #define _DEFAULT_SOURCE /* syscall(), in thread_state.h */
 #define _POSIX_C_SOURCE 200809L
 #include "fixture.h"
@@ -782,9 +783,9 @@ static void queue_drop_oldest_waits_for_a_running_cell(void)
  * under way: until the test's thread, having called signet_queue_destroy(),
  * sleeps in it. Destroy closes the queue before it first sleeps (joining
  * the worker), so by then the worker takes nothing more and 99 messages
- * wait. The hold cannot deadlock with that join: the receiver returns on
- * its own (the join is what it waits for, and it gives up after 10 s, which
- * fails the case). */
+ * wait. The hold cannot deadlock with that join: the receiver waits for
+ * the destroying thread to fall asleep, which it does in the join, never
+ * for the join to end; and it gives up after 10 s (failing the case). */
 static atomic_int busy_runs;
 static atomic_bool busy_holding, destroying;
 static atomic_bool busy_saw_destroy;
