@@ -26,9 +26,9 @@
 #include "harness.h"
 #include "reference.h"
 #include "topic_trie.h"
-#include "topics10.signet.h"
-#include "topics100.signet.h"
-#include "topics1000.signet.h"
+#include "topics10.signet.private.h"
+#include "topics100.signet.private.h"
+#include "topics1000.signet.private.h"
 
 enum { NTOPICS = 4096, MAX_IDS = 1024 };
 

@@ -5,9 +5,11 @@
 #                   [OUTPUT_DIR <dir>] [TEMPLATES <dir>]
 #                   [SIGNETC_OPTIONS <option>...])
 #
-# For every schema <base>.signet it writes <dir>/<base>.signet.h,
-# <dir>/<base>.signet.c and the topic matcher <dir>/<base>.signet.match.re,
-# which re2c turns into <dir>/<base>.signet.match.c (default <dir>:
+# For every schema <base>.signet it writes <dir>/<base>.signet.h (the API),
+# <dir>/<base>.signet.private.h (the topic matcher's declarations, included
+# by the generated sources), <dir>/<base>.signet.c and the topic matcher
+# <dir>/<base>.signet.match.re, which re2c turns into
+# <dir>/<base>.signet.match.c (default <dir>:
 # ${CMAKE_CURRENT_BINARY_DIR}/signet), adds both .c files to <target>, adds
 # <dir> to its include directories (PUBLIC, so code that links <target> can
 # include "<base>.signet.h") and links signet::runtime (PUBLIC).
@@ -87,6 +89,7 @@ function(signet_generate)
     get_filename_component(name "${schema}" NAME)
     string(REGEX REPLACE "\\.signet$" "" base "${name}")
     set(h "${out_dir}/${base}.signet.h")
+    set(ph "${out_dir}/${base}.signet.private.h")
     set(c "${out_dir}/${base}.signet.c")
     set(d "${out_dir}/${base}.signet.d")
     set(re "${out_dir}/${base}.signet.match.re")
@@ -99,13 +102,13 @@ function(signet_generate)
       set_property(DIRECTORY APPEND PROPERTY SIGNET_GENERATED_OUTPUTS "${c}")
       file(RELATIVE_PATH rel_h "${CMAKE_BINARY_DIR}" "${h}")
       add_custom_command(
-        OUTPUT "${h}" "${c}" "${re}"
+        OUTPUT "${h}" "${ph}" "${c}" "${re}"
         COMMAND "${CMAKE_COMMAND}" -E make_directory "${out_dir}"
         COMMAND ${signetc} ${arg_SIGNETC_OPTIONS} -o "${out_dir}" --templates "${tmpl_dir}"
                 --depfile "${d}" "${schema}"
         DEPENDS "${schema}" ${templates} ${signetc_dep}
         DEPFILE "${d}"
-        COMMENT "signetc: generating ${rel_h}, .c and .match.re from ${name}"
+        COMMENT "signetc: generating ${rel_h}, .private.h, .c and .match.re from ${name}"
         VERBATIM)
       add_custom_command(
         OUTPUT "${mc}"
@@ -114,7 +117,7 @@ function(signet_generate)
         COMMENT "re2c: generating the topic matcher of ${name}"
         VERBATIM)
     endif()
-    target_sources(${arg_TARGET} PRIVATE "${h}" "${c}" "${mc}")
+    target_sources(${arg_TARGET} PRIVATE "${h}" "${ph}" "${c}" "${mc}")
   endforeach()
 
   target_include_directories(${arg_TARGET} PUBLIC "$<BUILD_INTERFACE:${out_dir}>")

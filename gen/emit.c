@@ -4,9 +4,9 @@
  *
  *     m4_define(@{sig4_signal(3, name)}@, @{door_changed}@)
  *
- * then has m4.c run the templates (templates/header.m4, source.m4,
- * matcher.m4) over them to make <out_dir>/<base>.signet.h, .c and
- * .match.re, and writes the depfile. emit_match.c adds the matcher's facts.
+ * then has m4.c run the templates (templates/header.m4, private.m4,
+ * source.m4, matcher.m4) over them to make <out_dir>/<base>.signet.h,
+ * .private.h, .c and .match.re, and writes the depfile. emit_match.c adds the matcher's facts.
  * The ABI and version it generates for are those of the runtime's signet.h.
  * templates/README.md lists every fact. Depends on emit.h, facts.h, m4.h
  * and runtime/include/signet.h.
@@ -26,9 +26,10 @@
 #include "facts.h"
 #include "m4.h"
 
-#define NOUTPUTS 3
-static const char *const templates[NOUTPUTS] = {"header.m4", "source.m4", "matcher.m4"};
-static const char *const suffixes[NOUTPUTS] = {".h", ".c", ".match.re"};
+#define NOUTPUTS 4
+static const char *const templates[NOUTPUTS] = {"header.m4", "private.m4", "source.m4",
+                                                "matcher.m4"};
+static const char *const suffixes[NOUTPUTS] = {".h", ".private.h", ".c", ".match.re"};
 
 /* ---------------------------------------------------------------------------
  * Writing facts
@@ -334,12 +335,12 @@ static void dep_path(FILE *f, const char *p)
     }
 }
 
-/* <out .h> <out .c> <out .match.re>: <schema> <dir>/<each template used> */
+/* <each output>: <schema> <dir>/<each template used> */
 static int write_depfile(const char *path, char *const outs[NOUTPUTS], const char *schema,
                          const char *dir)
 {
-    static const char *const used[] = {"lib.m4",     "header.m4",     "source.m4",
-                                       "matcher.m4", "match_api.m4"};
+    static const char *const used[] = {"lib.m4", "header.m4", "private.m4", "source.m4",
+                                       "matcher.m4"};
     FILE *f = fopen(path, "w");
     size_t i;
 
@@ -371,7 +372,7 @@ int emit_schema(const struct schema *s, const struct emit_opts *o)
 {
     const char *out_dir = o->out_dir != NULL ? o->out_dir : ".";
     size_t blen = strlen(s->source);
-    char *base = NULL, *dir = NULL, *outs[NOUTPUTS] = {NULL, NULL, NULL};
+    char *base = NULL, *dir = NULL, *outs[NOUTPUTS] = {NULL};
     FILE *facts = NULL;
     int rc = 1;
     size_t i;

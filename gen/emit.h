@@ -18,8 +18,10 @@ struct emit_opts {
     const char *depfile;             /* non-NULL: write a Makefile depfile here */
 };
 
-/* emit.c: writes <out_dir>/<base>.signet.h, .signet.c and .signet.match.re,
- * where <base> is schema->source without its ".signet" suffix. Returns 0, or 1 after printing a message to stderr. */
+/* emit.c: writes <out_dir>/<base>.signet.h (the user's API),
+ * .signet.private.h (the matcher's declarations, for the generated code),
+ * .signet.c and .signet.match.re, where <base> is schema->source without
+ * its ".signet" suffix. Returns 0, or 1 after printing a message to stderr. */
 int emit_schema(const struct schema *s, const struct emit_opts *o);
 
 /* emit_match.c: the facts of the topic matcher and of the topic analysis

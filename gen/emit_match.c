@@ -1,5 +1,5 @@
 /* emit_match.c: writes the facts of the topic analysis and of the matcher
- * (automaton.h) for templates/matcher.m4 and match_api.m4: scalars about
+ * (automaton.h) for templates/matcher.m4 and private.m4: scalars about
  * the matcher, one fact per atom (the lexer's rules), and the numeric
  * tables as ready-made C initializer rows, the way bison hands its parser
  * tables to its skeletons. templates/README.md lists every fact. Called by

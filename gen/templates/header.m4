@@ -1,8 +1,13 @@
 m4_divert(-1)
 # header.m4: the generated header <base>.signet.h, the user's API reference
-# for one schema: its enums and structs, signal ids, and per signal the
-# payload struct, the receiver type and the connect/send functions. Reads
-# the facts listed in README.md through lib.m4's accessors.
+# for one schema: a preamble that says once what every signal's and
+# pattern's functions do, the schema's enums and structs, the signal ids,
+# per signal (headed by its schema attributes) the payload struct, the
+# receiver type, the connect/send/post functions and the accessor for
+# pattern subscribers, per pattern its subscribe functions, and publish by
+# topic string. The matcher's declarations are in <base>.signet.private.h
+# (private.m4). Reads the facts listed in README.md through lib.m4's
+# accessors.
 
 # sig4_h_enum(I)
 # --------------
@@ -36,125 +41,165 @@ sig4_h_fields(@{struct}@, @{$1}@)m4_dnl
 } sig4_ns@{_}@sig4_struct(@{$1}@, @{name}@);
 }@)
 
+# sig4_h_attributes(I)
+# --------------------
+# Signal I's schema attributes as the schema writes them: its topic, then
+# retain, queue N and overflow POLICY when given.
+m4_define(@{sig4_h_attributes}@,
+@{topic "sig4_signal(@{$1}@, @{topic}@)"m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{retain}@), @{, retain}@)@{}@m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{queue}@), @{, queue sig4_signal(@{$1}@, @{queue}@)}@)@{}@m4_dnl
+m4_ifelse(sig4_signal(@{$1}@, @{overflow}@), @{default}@, @{}@, @{, overflow sig4_signal(@{$1}@, @{overflow}@)}@)}@)
+
+# sig4_h_post_doc(I)
+# ------------------
+# The one-line comment of signal I's _post(): what is copied (nothing for a
+# signal without parameters) and what a full queue does under its
+# `overflow` (when it has none, the queue's policy, as the preamble says).
+m4_define(@{sig4_h_post_doc}@,
+@{/* Posts sig4_signal(@{$1}@, @{name}@): m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{copies the payload into queue messages}@,
+        @{queues it (no payload: nothing is copied)}@)@{}@m4_dnl
+m4_ifelse(sig4_signal(@{$1}@, @{overflow}@), @{block}@, @{; waits while a queue is full}@,
+          sig4_signal(@{$1}@, @{overflow}@), @{drop_oldest}@, @{; a full queue drops its oldest}@,
+          sig4_signal(@{$1}@, @{overflow}@), @{drop_newest}@, @{; a full queue refuses it}@)@{}@m4_dnl
+. */}@)
+
 # sig4_h_signal(I)
 # ----------------
-# The API of signal I: payload struct (when it has parameters), receiver
-# type, connect, send, post and has_receivers.
+# The API of signal I, under a heading with its schema attributes: payload
+# struct (when it has parameters), receiver type, connect, send, post,
+# has_receivers and the accessor for pattern subscribers, one line each
+# (the preamble says the rest).
 m4_define(@{sig4_h_signal}@,
 @{m4_pushdef(@{sig4_s}@, sig4_ns@{_}@sig4_signal(@{$1}@, @{name}@))m4_dnl
 m4_pushdef(@{sig4_n}@, sig4_signal(@{$1}@, @{name}@))m4_dnl
+m4_pushdef(@{sig4_info}@, @{&}@sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@))@{]}@)m4_dnl
 
-/* sig4_n (sig4_schema(@{source}@):sig4_signal(@{$1}@, @{line}@)): topic "sig4_signal(@{$1}@, @{topic}@)" */
+/* ---- sig4_n (sig4_schema(@{source}@):sig4_signal(@{$1}@, @{line}@)): sig4_h_attributes(@{$1}@) */
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
-/* The payload of sig4_n: its parameters, in order. */
 typedef struct sig4_s {
 sig4_h_fields(@{signal}@, @{$1}@)m4_dnl
 } sig4_s;
 
-/* A receiver of sig4_n.
- * Returns 0, SIGNET_STOP to end the emission (later receivers are not
- * called), or a negative error code (counted by the bus and passed to its
- * error hook; the emission goes on). msg and what it points to are valid
- * only during the call. */
 sig4_call(typedef int sig4_s@{}@_fn, ;, void *ctx, const signet_event *ev, const sig4_s *msg)
 }@, @{
-/* A receiver of sig4_n, which has no payload.
- * Returns 0, SIGNET_STOP to end the emission (later receivers are not
- * called), or a negative error code (counted by the bus and passed to its
- * error hook; the emission goes on). */
 sig4_call(typedef int sig4_s@{}@_fn, ;, void *ctx, const signet_event *ev)
 }@)m4_dnl
 
-/* Connects fn(ctx, ...) to sig4_n and writes the handle to *out.
- * fn runs for emissions from sender only, or from every sender when sender
- * is SIGNET_ANY. Returns 0, SIGNET_EXISTING when the same (fn, ctx, sender)
- * is already connected (*out gets that handle), or a negative error code:
- * see signet_connect(). */
+/* Connects fn to sig4_n, for sender or SIGNET_ANY. */
 sig4_call(SIGNET_NODISCARD int sig4_s@{}@_connect, ;, signet_bus *bus, sig4_s@{}@_fn *fn, void *ctx,
           const void *sender, signet_conn *out)
-
-/* sig4_s@{}@_connect() with options:
- * opts (may be NULL) gives a priority and flags. */
+/* sig4_s@{}@_connect() with options (may be NULL). */
 sig4_call(SIGNET_NODISCARD int sig4_s@{}@_connect_opts, ;, signet_bus *bus, sig4_s@{}@_fn *fn,
           void *ctx, const void *sender, const signet_connect_opts *opts, signet_conn *out)
 
-/* Sends sig4_n from sender (NULL: anonymously): its receivers run on
- * this thread, in order, before it returns; queued connections get it
- * through their queues. Returns how many receivers ran, or a negative error
- * code (see signet_emit_end()). */
+/* Sends sig4_n: runs its receivers now, on this thread. */
 sig4_call(int sig4_s@{}@_send, ;, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
-sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
-/* sig4_s@{}@_send() with the payload in a struct. */
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{/* sig4_s@{}@_send() with the payload in a struct. */
 sig4_call(int sig4_s@{}@_send_msg, ;, signet_bus *bus, const void *sender, const sig4_s *msg)
 }@)m4_dnl
 
-/* Posts sig4_n from sender: the payload is copied (strings too) into a
- * queue message and the call returns at once; the receivers run later on
- * the threads that dispatch their queues (direct receivers: the bus's
- * default queue). Returns how many messages were queued, or a negative
- * error code: see signet_post(). Allocates nothing. */
+sig4_h_post_doc(@{$1}@)
 sig4_call(int sig4_s@{}@_post, ;, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
-sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
-/* sig4_s@{}@_post() with the payload in a struct. */
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{/* sig4_s@{}@_post() with the payload in a struct. */
 sig4_call(int sig4_s@{}@_post_msg, ;, signet_bus *bus, const void *sender, const sig4_s *msg)
 }@)m4_dnl
 
 /* True when sending sig4_n from sender would call a receiver. */
 sig4_call(bool sig4_s@{}@_has_receivers, ;, const signet_bus *bus, const void *sender)
-m4_popdef(@{sig4_n}@)m4_popdef(@{sig4_s}@)}@)
-
-# sig4_h_accessor(I)
-# ------------------
-# For generic pattern subscribers: signal I's payload in an event, or NULL
-# (sig4_ns_<signal>_of), or whether the event is signal I (no payload).
-m4_define(@{sig4_h_accessor}@,
-@{m4_pushdef(@{sig4_s}@, sig4_ns@{_}@sig4_signal(@{$1}@, @{name}@))m4_dnl
-m4_pushdef(@{sig4_info}@, @{&}@sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@))@{]}@)m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
-/* The payload of ev when ev is an emission of sig4_signal(@{$1}@, @{name}@), else NULL. */
+/* The payload of ev when ev is an emission of sig4_n, else NULL. */
 sig4_call(static inline const sig4_s *sig4_s@{}@_of, @{}@, const signet_event *ev, const void *payload)
 {
-    return ev->signal == sig4_info ? (const sig4_s *)payload : NULL;
+    if (ev->signal != sig4_info)
+        return NULL;
+    return (const sig4_s *)payload;
 }
 }@, @{
-/* True when ev is an emission of sig4_signal(@{$1}@, @{name}@). */
+/* True when ev is an emission of sig4_n. */
 static inline bool sig4_s@{}@_is(const signet_event *ev)
 {
     return ev->signal == sig4_info;
 }
-}@)m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_s}@)}@)
+}@)m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_n}@)m4_popdef(@{sig4_s}@)}@)
 
 # sig4_h_pattern(I)
 # -----------------
-# The subscribe functions of pattern I.
+# The subscribe functions of pattern I, under a heading with its filter and
+# the receiver type its subscribers get.
 m4_define(@{sig4_h_pattern}@,
 @{m4_pushdef(@{sig4_p}@, sig4_ns@{_}@sig4_pattern(@{$1}@, @{name}@))m4_dnl
 m4_pushdef(@{sig4_t}@, m4_ifelse(sig4_pattern(@{$1}@, @{typed_as}@), @{-1}@, @{signet_fn}@,
 @{sig4_ns@{_}@sig4_signal(sig4_pattern(@{$1}@, @{typed_as}@), @{name}@)_fn}@))m4_dnl
 
-/* pattern sig4_pattern(@{$1}@, @{name}@) (sig4_schema(@{source}@):sig4_pattern(@{$1}@, @{line}@)): "sig4_pattern(@{$1}@, @{topic}@)"
+/* ---- pattern sig4_pattern(@{$1}@, @{name}@) (sig4_schema(@{source}@):sig4_pattern(@{$1}@, @{line}@)): "sig4_pattern(@{$1}@, @{topic}@)"
 m4_ifelse(sig4_pattern(@{$1}@, @{typed_as}@), @{-1}@,
 @{ * Generic: its signals have different payloads; subscribers are signet_fn
- * and read the payload with sig4_ns@{_}@<signal>_of(ev, payload).
-}@, @{ * Typed: every signal it can match has the payload of sig4_signal(sig4_pattern(@{$1}@, @{typed_as}@), @{name}@).
+ * and read the payload with sig4_ns@{_}@<signal>_of(ev, payload). */
+}@, @{ * Typed: every signal it can match has the payload of sig4_signal(sig4_pattern(@{$1}@, @{typed_as}@), @{name}@). */
 }@)m4_dnl
- * Subscribes fn(ctx, ...) to every signal whose topic the pattern matches:
- * it runs after the signal's own receivers, with the same sender, order,
- * error and SIGNET_STOP rules, and ev->pattern names the pattern. Returns
- * as sig4_ns@{_}@<signal>_connect(). */
+
+/* Subscribes fn to every signal whose topic sig4_pattern(@{$1}@, @{name}@) matches. */
 sig4_call(SIGNET_NODISCARD int sig4_p@{}@_subscribe, ;, signet_bus *bus, sig4_t *fn, void *ctx,
           const void *sender, signet_conn *out)
-
-/* sig4_p@{}@_subscribe() with options (priority, flags, queue). */
+/* sig4_p@{}@_subscribe() with options (may be NULL). */
 sig4_call(SIGNET_NODISCARD int sig4_p@{}@_subscribe_opts, ;, signet_bus *bus, sig4_t *fn,
           void *ctx, const void *sender, const signet_connect_opts *opts, signet_conn *out)
 m4_popdef(@{sig4_t}@)m4_popdef(@{sig4_p}@)}@)
 
-# The topic matcher's declarations: sig4_h_match_api.
-m4_include(m4_patsubst(m4___file__, @{/[^/]*$}@, @{/match_api.m4}@))
+# sig4_h_preamble
+# ---------------
+# What the functions of every signal and pattern do, said once.
+m4_define(@{sig4_h_preamble}@,
+@{/* The C API of the schema sig4_schema(@{source}@) (docs/design.md, "Generated API"):
+sig4_if(sig4_schema(@{signal_count}@), @{ * its types, its signals and the functions below.
+ *
+ * Each signal comes with its payload struct and these functions, named
+ * sig4_ns@{_}@<signal>_<function>, one line each where it is declared:
+ *
+ * _fn: the receiver type. A receiver returns 0, SIGNET_STOP to end the
+ *   emission (later receivers are not called), or a negative error code
+ *   (counted by the bus and passed to its error hook; the emission goes
+ *   on). The payload and what it points to are valid only during the call.
+ * _connect(): connects fn(ctx, ...) and writes the handle to *out. fn runs
+ *   for emissions from sender only, or from every sender when sender is
+ *   SIGNET_ANY. Returns 0, SIGNET_EXISTING when the same (fn, ctx, sender)
+ *   is already connected (*out gets that handle), or a negative error
+ *   code: see signet_connect(). _connect_opts() also takes options: a
+ *   priority, flags and a queue.
+ * _send(): sends the signal from sender (NULL: anonymously). Its receivers
+ *   run on this thread, in order, before it returns; queued connections
+ *   get it through their queues. Returns how many receivers ran, or a
+ *   negative error code: see signet_emit_end().
+ * _post(): posts the signal from sender: the payload, strings and arrays
+ *   included, is copied into one message per queue, and the receivers run
+ *   later on the threads that dispatch those queues (direct receivers: the
+ *   bus's default queue). A full queue does what the signal's `overflow`
+ *   says, else what the queue's own policy says (docs/design.md, "Queued
+ *   delivery"). Returns how many messages were queued, or a negative error
+ *   code: see signet_post(). Allocates nothing.
+ * _send_msg(), _post_msg(): the same with the payload in a struct.
+ * _has_receivers(): whether sending from sender would call a receiver.
+ * _of(), _is(): for pattern subscribers (the schema's patterns and
+ *   run-time ones), the payload of an event that is the signal, else NULL;
+ *   for a signal without payload, whether the event is the signal.
+sig4_if(sig4_schema(@{pattern_count}@), @{ *
+ * Each pattern comes with _subscribe() and _subscribe_opts(): they
+ * subscribe fn to every signal whose topic the pattern matches. fn runs
+ * after the signal's own receivers, with the same sender, order, error and
+ * SIGNET_STOP rules, ev->pattern names the pattern, and they return as
+ * _connect() does.
+}@)m4_dnl
+ *
+ * Topics and patterns: docs/design.md, "Topics and matching", and
+ * docs/topics.md. */
+}@, @{ * its enums and structs. */
+}@)}@)
 
 m4_changecom()m4_divert(0)m4_dnl
 /* Generated by signetc sig4_schema(version) from sig4_schema(source). DO NOT EDIT. */
+sig4_h_preamble()m4_dnl
 #ifndef sig4_schema(guard)
 #define sig4_schema(guard)
 
@@ -186,34 +231,29 @@ sig4_if(sig4_schema(@{signal_count}@), @{
 extern const signet_signal_info sig4_ns@{_}@signals[sig4_NS@{_}@SIGNAL_COUNT];
 }@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_h_signal(sig4_i)}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@), @{sig4_h_pattern(sig4_i)}@)m4_dnl
 sig4_if(sig4_schema(@{signal_count}@), @{
-/* Publishes by topic string, for bridges and tools: resolves topic (len
- * bytes, not necessarily NUL-terminated) to its signal, fills the signal's
- * captured parameters from the topic's levels (a u32 parsed, a str copied
- * into a bounded buffer on the stack) and sends it like its _send_msg().
- * payload is the signal's payload struct (captured members are ignored) and
- * type its layout, sig4_ns@{_}@signals@{[}@id@{]}@.payload (NULL and NULL for a signal
- * without parameters). Returns how many receivers ran, or SIGNET_ENOTOPIC
- * (no signal has this topic), SIGNET_EBADTOPIC (empty, or a wildcard
- * level), SIGNET_ETOPICLEN (over 1024 bytes or 64 levels), SIGNET_ENUL (a
- * NUL byte inside), SIGNET_ETYPE (type is not the signal's) or
- * SIGNET_EINVAL; on an error nothing is sent. Allocates nothing. */
+/* ---- Publishing by topic string, for bridges and tools ------------------
+ * sig4_ns@{_}@publish() resolves topic (len bytes, not necessarily
+ * NUL-terminated) to its signal, fills the signal's captured parameters
+ * from the topic's levels (a u32 parsed, a str copied into a bounded buffer
+ * on the stack) and sends it like its _send_msg(). payload is the signal's
+ * payload struct (captured members are ignored) and type its layout,
+ * sig4_ns@{_}@signals@{[}@id@{]}@.payload (NULL and NULL for a signal without
+ * parameters). Returns how many receivers ran, or SIGNET_ENOTOPIC (no
+ * signal has this topic), SIGNET_EBADTOPIC (empty, or a wildcard level),
+ * SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
+ * SIGNET_TOPIC_MAX_LEVELS levels), SIGNET_ENUL (a NUL byte inside),
+ * SIGNET_ETYPE (type is not the signal's) or SIGNET_EINVAL; on an error
+ * nothing is sent. Allocates nothing. sig4_ns@{_}@publish_post() posts
+ * instead, like the signal's _post_msg(): the payload and the captured
+ * levels are copied into queue messages; it returns how many messages were
+ * queued, or the error codes above, or those of signet_post(). */
 sig4_call(int sig4_ns@{_}@publish, ;, signet_bus *bus, const void *sender, const char *topic, size_t len,
           const signet_struct_info *type, const void *payload)
-
-/* sig4_ns@{_}@publish(), but posted like the signal's _post_msg(): the payload and
- * the captured levels are copied into queue messages. Returns how many
- * messages were queued, or the error codes above, or those of
- * signet_post(). */
 sig4_call(int sig4_ns@{_}@publish_post, ;, signet_bus *bus, const void *sender, const char *topic,
           size_t len, const signet_struct_info *type, const void *payload)
 }@)m4_dnl
-sig4_if(sig4_schema(@{pattern_count}@), @{
-/* ---- Patterns ----------------------------------------------------------- */
-sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_h_accessor(sig4_i)}@)m4_dnl
-sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@), @{sig4_h_pattern(sig4_i)}@)m4_dnl
-}@)m4_dnl
-sig4_h_match_api()m4_dnl
 
 #ifdef __cplusplus
 }

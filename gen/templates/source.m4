@@ -1,8 +1,9 @@
 m4_divert(-1)
 # source.m4: the generated source <base>.signet.c: layout checks, the
 # metadata tables (signet_enum_info, signet_struct_info, the invokers, the
-# signal table and the schema) and the connect/send/post functions header.m4
-# declares. Calls only what signet.h declares.
+# signal table and the schema, with designated initializers) and the
+# connect/send/post functions header.m4 declares. Calls what signet.h
+# declares and the topic matcher of <base>.signet.private.h (private.m4).
 
 # sig4_c_payload_type(I)
 # ----------------------
@@ -35,7 +36,10 @@ sig4_each(@{sig4_j}@, sig4_enum(@{$1}@, @{value_count}@),
 }@)m4_dnl
 };
 static const signet_enum_info sig4_e@{}@_info = {
-    "sig4_ns@{_}@sig4_enum(@{$1}@, @{name}@)", sig4_enum(@{$1}@, @{value_count}@), sig4_e@{}@_names, sig4_e@{}@_values
+    .name = "sig4_ns@{_}@sig4_enum(@{$1}@, @{name}@)",
+    .count = sig4_enum(@{$1}@, @{value_count}@),
+    .names = sig4_e@{}@_names,
+    .values = sig4_e@{}@_values,
 };
 m4_popdef(@{sig4_E}@)m4_popdef(@{sig4_e}@)}@)
 
@@ -58,14 +62,20 @@ sig4_c_struct_table(@{struct}@, @{$1}@, sig4_struct(@{$1}@, @{field_count}@),
 # -----------------------------------
 # The signet_field_info of field J of WHO I, a member of the C struct CTYPE.
 m4_define(@{sig4_c_field_info}@,
-@{{ "sig4_field(@{$1}@, @{$2}@, @{$3}@, @{name}@)", sig4_signet_type(@{$1}@, @{$2}@, @{$3}@), m4_dnl
-offsetof($4, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{name}@)), m4_dnl
-sizeof(sig4_field_ctype(@{$1}@, @{$2}@, @{$3}@)), m4_dnl
-sig4_field(@{$1}@, @{$2}@, @{$3}@, @{array_len}@), m4_dnl
+@{{
+        .name = "sig4_field(@{$1}@, @{$2}@, @{$3}@, @{name}@)",
+        .type = sig4_signet_type(@{$1}@, @{$2}@, @{$3}@),
+        .offset = offsetof($4, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{name}@)),
+        .size = sizeof(sig4_field_ctype(@{$1}@, @{$2}@, @{$3}@)),
+m4_ifelse(sig4_field(@{$1}@, @{$2}@, @{$3}@, @{array_len}@), @{0}@, @{}@,
+@{        .array_len = sig4_field(@{$1}@, @{$2}@, @{$3}@, @{array_len}@),
+}@)m4_dnl
 m4_ifelse(sig4_field(@{$1}@, @{$2}@, @{$3}@, @{kind}@), @{enum}@,
-@{&sig4_c_info(@{enum}@, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{ref}@))_info}@, @{NULL}@), m4_dnl
-m4_ifelse(sig4_field(@{$1}@, @{$2}@, @{$3}@, @{kind}@), @{struct}@,
-@{&sig4_c_info(@{struct}@, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{ref}@))_info}@, @{NULL}@) }}@)
+@{        .enum_info = &sig4_c_info(@{enum}@, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{ref}@))_info,
+}@, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{kind}@), @{struct}@,
+@{        .struct_info = &sig4_c_info(@{struct}@, sig4_field(@{$1}@, @{$2}@, @{$3}@, @{ref}@))_info,
+}@)m4_dnl
+    }}@)
 
 # sig4_c_struct_table(WHO, I, COUNT, CTYPE)
 # -----------------------------------------
@@ -78,7 +88,11 @@ sig4_each(@{sig4_j}@, @{$3}@,
 }@)m4_dnl
 };
 static const signet_struct_info sig4_c_info(@{$1}@, @{$2}@)_info = {
-    "$4", sizeof($4), _Alignof($4), $3, sig4_c_info(@{$1}@, @{$2}@)_fields
+    .name = "$4",
+    .size = sizeof($4),
+    .align = _Alignof($4),
+    .field_count = $3,
+    .fields = sig4_c_info(@{$1}@, @{$2}@)_fields,
 };
 }@)
 
@@ -122,20 +136,7 @@ sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
 /* The emission loop (see signet.h), shared by the two send functions. */
 sig4_call(static inline int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit, @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
 {
-    signet_emission em;
-    int ran = 0;
-sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, msg)
-
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
-        if (!signet_emit_claim(&em, r))
-            continue;
-        ran++;
-sig4_c_stop(@{$1}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev, msg)}@)m4_dnl
-    }
-sig4_c_patterns(@{$1}@)m4_dnl
-    return signet_emit_end(&em, ran);
+sig4_c_emission(@{$1}@, @{msg}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev, msg)}@)m4_dnl
 }
 
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
@@ -166,20 +167,7 @@ sig4_c_post(@{$1}@, @{msg}@)m4_dnl
 }@, @{
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
 {
-    signet_emission em;
-    int ran = 0;
-sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, NULL)
-
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
-        if (!signet_emit_claim(&em, r))
-            continue;
-        ran++;
-sig4_c_stop(@{$1}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev)}@)m4_dnl
-    }
-sig4_c_patterns(@{$1}@)m4_dnl
-    return signet_emit_end(&em, ran);
+sig4_c_emission(@{$1}@, @{NULL}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev)}@)m4_dnl
 }
 
 sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender)
@@ -258,17 +246,85 @@ sig4_signal(@{$1}@, @{retain}@), @{0}@, @{SIGNET_SIGNAL_CAPTURES}@,
 sig4_signal(@{$1}@, @{capture_count}@), @{0}@, @{SIGNET_SIGNAL_RETAIN}@,
 @{SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN}@)}@)
 
+# sig4_c_signal_info(I)
+# ---------------------
+# Signal I's entry in the signal table; members that would be 0 or NULL
+# are left out.
+m4_define(@{sig4_c_signal_info}@,
+@{m4_pushdef(@{sig4_n}@, sig4_signal(@{$1}@, @{name}@))m4_dnl
+    @{[}@sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_n)@{]}@ = {
+        .name = "sig4_n",
+        .id = sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_n),
+        .topic = "sig4_signal(@{$1}@, @{topic}@)",
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{        .payload = &sig4_c_info(@{signal}@, @{$1}@)_info,
+}@)m4_dnl
+        .schema = &sig4_ns@{_}@schema,
+        .invoke = sig4_ns@{__}@sig4_n@{}@_invoke,
+sig4_if(sig4_signal(@{$1}@, @{queue}@), @{        .queue_len = sig4_signal(@{$1}@, @{queue}@),
+}@)m4_dnl
+m4_ifelse(sig4_signal(@{$1}@, @{overflow}@), @{default}@, @{}@, @{        .overflow = SIGNET_OVERFLOW_@{}@sig4_upper(sig4_signal(@{$1}@, @{overflow}@)),
+}@)m4_dnl
+m4_ifelse(sig4_c_flags(@{$1}@), @{0}@, @{}@, @{        .flags = sig4_c_flags(@{$1}@),
+}@)m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{        .links = sig4_ns@{__}@links + sig4_signal(@{$1}@, @{link_off}@),
+        .nlinks = sig4_signal(@{$1}@, @{link_count}@),
+}@)m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{retain}@), @{sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{        .equal = sig4_c_info(@{signal}@, @{$1}@)_equal,
+}@)}@)m4_dnl
+    },
+m4_popdef(@{sig4_n}@)}@)
+
+# sig4_c_pattern_info(I)
+# ----------------------
+# Pattern I's entry in the pattern table: a typed pattern invokes its
+# subscribers as the signal it is typed as, a generic one as signet_fn.
+m4_define(@{sig4_c_pattern_info}@,
+@{m4_pushdef(@{sig4_t}@, sig4_pattern(@{$1}@, @{typed_as}@))m4_dnl
+    @{[}@sig4_NS@{__}@PATTERN_@{}@sig4_upper(sig4_pattern(@{$1}@, @{name}@))@{]}@ = {
+        .name = "sig4_pattern(@{$1}@, @{name}@)",
+        .id = sig4_NS@{_}@SIGNAL_COUNT + sig4_NS@{__}@PATTERN_@{}@sig4_upper(sig4_pattern(@{$1}@, @{name}@)),
+        .topic = "sig4_pattern(@{$1}@, @{topic}@)",
+m4_ifelse(sig4_t, @{-1}@, @{        .schema = &sig4_ns@{_}@schema,
+        .invoke = signet_invoke_generic,
+}@, @{sig4_if(sig4_signal(sig4_t, @{param_count}@), @{        .payload = &sig4_c_info(@{signal}@, sig4_t)_info,
+}@)m4_dnl
+        .schema = &sig4_ns@{_}@schema,
+        .invoke = sig4_ns@{__}@sig4_signal(sig4_t, @{name}@)_invoke,
+}@)m4_dnl
+        .flags = SIGNET_SIGNAL_PATTERN,
+sig4_if(sig4_pattern(@{$1}@, @{signal_count}@), @{        .links = sig4_ns@{__}@links + sig4_pattern(@{$1}@, @{link_off}@),
+        .nlinks = sig4_pattern(@{$1}@, @{signal_count}@),
+}@)m4_dnl
+    },
+m4_popdef(@{sig4_t}@)}@)
+
 # sig4_c_links(I)
 # ---------------
 # The pattern ids that can match signal I, as `pointer, count` arguments.
 m4_define(@{sig4_c_links}@,
 @{sig4_ns@{__}@links + sig4_signal(@{$1}@, @{link_off}@), sig4_signal(@{$1}@, @{link_count}@)}@)
 
-# sig4_c_stop(I, CALL)
-# --------------------
-# The emission loop's last statement: CALL a receiver, leave on SIGNET_STOP.
-m4_define(@{sig4_c_stop}@, @{        if (signet_emit_stop(&em, $2))
+# sig4_c_emission(I, PAYLOAD, CALL)
+# ---------------------------------
+# The body of signal I's emission: begin with PAYLOAD, CALL each claimed
+# receiver (leaving on SIGNET_STOP), then the pattern subscribers, then end.
+# sig4_info is the signal's signet_signal_info.
+m4_define(@{sig4_c_emission}@,
+@{    signet_emission em;
+    int ran = 0;
+sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, $2)
+
+    if (rc < 0)
+        return rc;
+    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, $3))
             break;
+    }
+sig4_c_patterns(@{$1}@)m4_dnl
+    return signet_emit_end(&em, ran);
 }@)
 
 # sig4_c_patterns(I)
@@ -425,7 +481,7 @@ m4_ifelse(sig4_field(@{signal}@, @{$1}@, @{$2}@, @{array_len}@), @{0}@,
 
 m4_changecom()m4_divert(0)m4_dnl
 /* Generated by signetc sig4_schema(version) from sig4_schema(source). DO NOT EDIT. */
-#include "sig4_schema(base).signet.h"
+#include "sig4_schema(base).signet.private.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -464,34 +520,26 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_c_invoke(sig4_i)}@)m
 sig4_if(sig4_schema(@{retain_count}@), @{sig4_c_equals()}@)m4_dnl
 sig4_if(sig4_schema(@{signal_count}@), @{
 const signet_signal_info sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_COUNT@{]}@ = {
-sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
-@{    { "sig4_signal(sig4_i, @{name}@)", sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(sig4_i, @{name}@)), "sig4_signal(sig4_i, @{topic}@)", m4_dnl
-sig4_if(sig4_signal(sig4_i, @{param_count}@), @{&sig4_c_info(@{signal}@, sig4_i)_info}@, @{NULL}@), &sig4_ns@{_}@schema,
-      sig4_ns@{__}@sig4_signal(sig4_i, @{name}@)_invoke, sig4_signal(sig4_i, @{queue}@), SIGNET_OVERFLOW_@{}@sig4_upper(sig4_signal(sig4_i, @{overflow}@)),
-      sig4_c_flags(sig4_i), m4_dnl
-sig4_if(sig4_signal(sig4_i, @{link_count}@), @{sig4_c_links(sig4_i)}@, @{NULL, 0}@), m4_dnl
-sig4_if(sig4_signal(sig4_i, @{retain}@), @{sig4_if(sig4_signal(sig4_i, @{param_count}@), @{sig4_c_info(@{signal}@, sig4_i)_equal}@, @{NULL}@)}@, @{NULL}@) },
-}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_c_signal_info(sig4_i)}@)m4_dnl
 };
 }@)m4_dnl
 sig4_if(sig4_schema(@{pattern_count}@), @{
 /* The patterns, described like signals: a subscription is a connection. */
 static const signet_signal_info sig4_ns@{__}@pattern_infos@{[}@sig4_NS@{__}@NPATTERNS@{]}@ = {
-sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@),
-@{    { "sig4_pattern(sig4_i, @{name}@)", sig4_NS@{_}@SIGNAL_COUNT + sig4_NS@{__}@PATTERN_@{}@sig4_upper(sig4_pattern(sig4_i, @{name}@)), "sig4_pattern(sig4_i, @{topic}@)", m4_dnl
-m4_ifelse(sig4_pattern(sig4_i, @{typed_as}@), @{-1}@, @{NULL, &sig4_ns@{_}@schema, signet_invoke_generic}@,
-@{sig4_if(sig4_signal(sig4_pattern(sig4_i, @{typed_as}@), @{param_count}@), @{&sig4_c_info(@{signal}@, sig4_pattern(sig4_i, @{typed_as}@))_info}@, @{NULL}@), &sig4_ns@{_}@schema, m4_dnl
-sig4_ns@{__}@sig4_signal(sig4_pattern(sig4_i, @{typed_as}@), @{name}@)_invoke}@),
-      0, SIGNET_OVERFLOW_DEFAULT, SIGNET_SIGNAL_PATTERN, m4_dnl
-sig4_if(sig4_pattern(sig4_i, @{signal_count}@), @{sig4_ns@{__}@links + sig4_pattern(sig4_i, @{link_off}@), sig4_pattern(sig4_i, @{signal_count}@)}@, @{NULL, 0}@), NULL },
-}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@), @{sig4_c_pattern_info(sig4_i)}@)m4_dnl
 };
 }@)m4_dnl
 
 const signet_schema_info sig4_ns@{_}@schema = {
-    SIGNET_ABI, "sig4_ns", "sig4_schema(@{source}@)", sig4_NS@{_}@SIGNAL_COUNT, m4_dnl
-sig4_if(sig4_schema(@{signal_count}@), @{sig4_ns@{_}@signals}@, @{NULL}@), m4_dnl
-sig4_schema(@{pattern_count}@), sig4_if(sig4_schema(@{pattern_count}@), @{sig4_ns@{__}@pattern_infos}@, @{NULL}@)
+    .abi = SIGNET_ABI,
+    .ns = "sig4_ns",
+    .source = "sig4_schema(@{source}@)",
+    .signal_count = sig4_NS@{_}@SIGNAL_COUNT,
+sig4_if(sig4_schema(@{signal_count}@), @{    .signals = sig4_ns@{_}@signals,
+}@)m4_dnl
+    .pattern_count = sig4_NS@{__}@NPATTERNS,
+sig4_if(sig4_schema(@{pattern_count}@), @{    .patterns = sig4_ns@{__}@pattern_infos,
+}@)m4_dnl
 };
 /* clang-format on */
 sig4_if(sig4_matcher(@{matched_signal_count}@), @{

@@ -5,8 +5,9 @@
 # LANG c:   <base>.signet.c with -std=c11 -Wall -Wextra -Wpedantic -Werror,
 #           and the topic matcher <base>.signet.match.c that re2c makes
 #           from <base>.signet.match.re (-DRE2C=<re2c>), with the same flags.
-# LANG cxx: a C++ translation unit that includes <base>.signet.h and uses
-#           its schema table, with -std=c++11 -Wall -Wextra -Wpedantic -Werror.
+# LANG cxx: a C++ translation unit that includes <base>.signet.h and
+#           <base>.signet.private.h and uses the schema table, with
+#           -std=c++11 -Wall -Wextra -Wpedantic -Werror.
 cmake_minimum_required(VERSION 3.20)
 
 foreach(v LANG COMPILER SIGNETC TEMPLATES SCHEMA RUNTIME_INCLUDE WORK)
@@ -36,8 +37,9 @@ if(LANG STREQUAL "c")
       -c "${WORK}/${base}.signet.c" -o "${WORK}/${base}.o")
 else()
   file(WRITE "${WORK}/use.cpp"
-    "// Includes the generated header from C++ and refers to its tables.\n"
+    "// Includes the generated headers from C++ and refers to the tables.\n"
     "#include \"${base}.signet.h\"\n"
+    "#include \"${base}.signet.private.h\"\n"
     "\n"
     "const signet_schema_info *schema_of_${ns}()\n"
     "{\n"

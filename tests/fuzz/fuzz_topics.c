@@ -29,10 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mqtt.signet.h"
-#include "random1000.signet.h"
+#include "mqtt.signet.private.h"
+#include "random1000.signet.private.h"
 #include "subject.h"
-#include "trie_cap.signet.h"
+#include "trie_cap.signet.private.h"
 
 #define MAX_TOPIC 4096
 #define MAX_WORDS 4096

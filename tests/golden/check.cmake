@@ -3,12 +3,13 @@
 #         -DWORK=<scratch dir> [...] -P check.cmake
 #
 # MODE golden         (KIND=header|source|match, GOLDEN=<file>, UPDATE=<bool>)
-#   signetc's .h, .c or .match.re for SCHEMA equals GOLDEN byte for byte. With UPDATE
+#   signetc's .h, .private.h, .c or .match.re for SCHEMA equals GOLDEN byte
+#   for byte (KIND=header|private|source|match). With UPDATE
 #   set, or SIGNET_UPDATE_GOLDEN=1 in the environment, GOLDEN is rewritten
 #   instead (review the diff before committing it).
 # MODE deterministic  two runs, into different directories, from a relative
 #   and an absolute schema path, give byte-identical files.
-# MODE depfile        --depfile names the three outputs, the schema and the templates.
+# MODE depfile        --depfile names the four outputs, the schema and the templates.
 # MODE trace          --trace-m4 writes the facts; m4 over them and the
 #   templates gives the same header again.
 # MODE no_templates   a missing template directory is a clear error, with
@@ -65,6 +66,8 @@ endfunction()
 if(MODE STREQUAL "golden")
   if(KIND STREQUAL "header")
     set(ext h)
+  elseif(KIND STREQUAL "private")
+    set(ext private.h)
   elseif(KIND STREQUAL "match")
     set(ext match.re)
   else()
@@ -98,7 +101,7 @@ elseif(MODE STREQUAL "deterministic")
   execute_process(COMMAND "${SIGNETC}" -o "${WORK}/two/deeper" --templates "${TEMPLATES}" "${rel}"
     WORKING_DIRECTORY "${dir}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   expect_ok("second run")
-  foreach(ext h c match.re)
+  foreach(ext h private.h c match.re)
     expect_same("${WORK}/one/${base}.signet.${ext}" "${WORK}/two/deeper/${base}.signet.${ext}")
     file(READ "${WORK}/one/${base}.signet.${ext}" text)
     string(FIND "${text}" "${WORK}" at)
@@ -108,8 +111,8 @@ elseif(MODE STREQUAL "deterministic")
   endforeach()
   file(GLOB left "${WORK}/one/*" "${WORK}/two/deeper/*")
   list(LENGTH left n)
-  if(NOT n EQUAL 6)
-    message(FATAL_ERROR "expected exactly the .h, .c and .match.re in each output directory, "
+  if(NOT n EQUAL 8)
+    message(FATAL_ERROR "expected exactly the .h, .private.h, .c and .match.re in each output directory, "
                         "found: ${left}")
   endif()
 
@@ -117,8 +120,8 @@ elseif(MODE STREQUAL "depfile")
   run("${WORK}" --templates "${TEMPLATES}" --depfile "${WORK}/${base}.d" "${SCHEMA}")
   expect_ok("signetc --depfile")
   file(READ "${WORK}/${base}.d" d)
-  set(want "${WORK}/${base}.signet.h ${WORK}/${base}.signet.c ${WORK}/${base}.signet.match.re: ${SCHEMA}")
-  foreach(t lib.m4 header.m4 source.m4 matcher.m4 match_api.m4)
+  set(want "${WORK}/${base}.signet.h ${WORK}/${base}.signet.private.h ${WORK}/${base}.signet.c ${WORK}/${base}.signet.match.re: ${SCHEMA}")
+  foreach(t lib.m4 header.m4 private.m4 source.m4 matcher.m4)
     string(APPEND want " ${TEMPLATES}/${t}")
   endforeach()
   string(APPEND want "\n")

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trie_cap.signet.h"
-#include "mqtt.signet.h"
-#include "random1000.signet.h"
+#include "trie_cap.signet.private.h"
+#include "mqtt.signet.private.h"
+#include "random1000.signet.private.h"
 #include "subject.h"
 
 SUBJECT(mqtt, MQTT)

@@ -8,7 +8,7 @@
 
 #include "../check.h"
 
-#include "mqtt.signet.h"
+#include "mqtt.signet.private.h"
 
 /* Matches topic; checks that the patterns come ascending and, for a signal
  * without captures, that they equal the build-time table. */

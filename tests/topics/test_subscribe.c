@@ -2,7 +2,7 @@
  * subscribers, delivery order, sender filtering, SIGNET_STOP, errors,
  * run-once, disconnects during delivery, posts, and the rules for captured
  * values. One case per CTest test (see CMakeLists.txt). */
-#include "subs.signet.h"
+#include "subs.signet.private.h"
 
 #include "../runtime/fixture.h"
 
