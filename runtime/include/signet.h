@@ -1,7 +1,7 @@
 /* signet.h: the signet runtime (libsignet), the only header generated code
  * and users include. It knows nothing about schemas: signetc's generated code
  * describes each signal with a signet_signal_info and calls the functions
- * below. Depends on runtime/src/ (bus.c, rcu.c, error.c).
+ * below. Implemented by runtime/src/ (docs/design.md, "Runtime layers").
  *
  * Conventions
  *   - Fallible calls return 0 or a count on success and a negative SIGNET_E*

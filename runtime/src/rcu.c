@@ -1,10 +1,12 @@
-/* rcu.c: reader registry and grace periods for rcu.h. Depends on Linux
- * membarrier(2) where available (detected at run time) and on pthreads. */
+/* rcu.c: the reader registry, grace periods and retired lists of rcu.h.
+ * Uses pthreads and, where the kernel has it (detected at run time), Linux
+ * membarrier(2). */
 #include "rcu.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,4 +159,59 @@ uint64_t signet__rcu_synchronize(void)
     while (oldest_reader() < gp)
         signet__backoff(&spins, 200); /* readers here run user code */
     return gp;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Retired memory */
+
+#define RETIRE_BATCH 64              /* a collection is due once this many items wait... */
+#define RETIRE_BYTES (8u << 20)      /* ...or this much memory */
+
+void signet__retired_init(struct signet__retired_list *l)
+{
+    *l = (struct signet__retired_list){NULL, 0, 0, RETIRE_BATCH, RETIRE_BYTES};
+}
+
+void signet__retire(struct signet__retired_list *l, struct signet__retired *item, uint64_t tag)
+{
+    item->tag = tag;
+    item->next = l->head;
+    l->head = item;
+    l->n++;
+    l->bytes += item->size;
+}
+
+bool signet__retired_due(const struct signet__retired_list *l)
+{
+    return l->n >= l->due_count || l->bytes >= l->due_bytes;
+}
+
+struct signet__retired *signet__retired_take(struct signet__retired_list *l)
+{
+    struct signet__retired *items = l->head;
+
+    l->head = NULL;
+    l->n = 0;
+    l->bytes = 0;
+    return items;
+}
+
+void signet__retired_collect(struct signet__retired_list *l, struct signet__retired *items,
+                             uint64_t safe)
+{
+    while (items) {
+        struct signet__retired *next = items->next;
+        if (items->tag <= safe)
+            free(items); /* the first member of the allocation it heads */
+        else
+            signet__retire(l, items, items->tag);
+        items = next;
+    }
+    l->due_count = RETIRE_BATCH + 2 * l->n;
+    l->due_bytes = RETIRE_BYTES + 2 * l->bytes;
+}
+
+void signet__retired_free_all(struct signet__retired_list *l)
+{
+    signet__retired_collect(l, signet__retired_take(l), UINT64_MAX);
 }

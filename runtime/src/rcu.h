@@ -1,4 +1,5 @@
-/* rcu.h: read-copy-update for the receiver snapshots (internal).
+/* rcu.h: read-copy-update for the receiver snapshots, and the retired
+ * memory that waits for a grace period (internal).
  *
  * Emissions read immutable snapshots without locks or atomic
  * read-modify-write instructions: a read section costs a thread-local
@@ -16,15 +17,21 @@
  * pay only a compiler barrier; elsewhere (and under ThreadSanitizer, which
  * does not model membarrier) readers use a sequentially consistent exchange,
  * and every snapshot pointer is stored and loaded seq_cst.
- * Read sections nest (only the outermost one is recorded); synchronize must not be called inside one (it would
- * wait for itself), which callers check with signet__rcu_nested().
- * Depends on rcu.c.
+ * Read sections nest (only the outermost one is recorded); synchronize must
+ * not be called inside one (it would wait for itself), which callers check
+ * with signet__rcu_nested().
+ *
+ * Writers file what they unpublished on a retired list under the tag of the
+ * grace period that must pass first; the list is theirs to guard (a bus
+ * keeps one under its lock). Implemented in rcu.c, on pthreads and, on
+ * Linux, membarrier(2).
  */
 #ifndef SIGNET_RCU_H
 #define SIGNET_RCU_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct signet__reader {
@@ -99,5 +106,47 @@ static inline bool signet__rcu_nested(void)
 {
     return atomic_load_explicit(&signet__tls_reader.ctr, memory_order_relaxed) != 0;
 }
+
+/* Registers the calling thread if needed, then enters a read section: for
+ * the paths that are not worth keeping the registration off. */
+static inline bool signet__rcu_enter(void)
+{
+    if (__builtin_expect(!signet__rcu_registered(), 0))
+        signet__rcu_register();
+    return signet__rcu_lock();
+}
+
+/* What a writer unpublished heads with one of these (its first member):
+ * it is freed, as a whole, once a grace period has passed its tag. */
+struct signet__retired {
+    struct signet__retired *next;
+    uint64_t tag;               /* see signet__rcu_advance() */
+    size_t size;                /* bytes, for the backlog bound */
+};
+
+/* The unpublished items of one writer side, not yet freed. Guarded by the
+ * owner's lock, which none of the calls below takes. */
+struct signet__retired_list {
+    struct signet__retired *head;
+    uint32_t n;
+    size_t bytes;
+    uint32_t due_count;         /* worth collecting once n or bytes reach these */
+    size_t due_bytes;
+};
+
+void signet__retired_init(struct signet__retired_list *l);
+/* Files item under tag. */
+void signet__retire(struct signet__retired_list *l, struct signet__retired *item, uint64_t tag);
+/* Has enough piled up to be worth a collection? */
+bool signet__retired_due(const struct signet__retired_list *l);
+/* Takes every item off the list (to be freed outside the owner's lock). */
+struct signet__retired *signet__retired_take(struct signet__retired_list *l);
+/* Frees the taken items whose tag is at most safe and files the others
+ * back; what could not be freed is not worth another look until the backlog
+ * has doubled. */
+void signet__retired_collect(struct signet__retired_list *l, struct signet__retired *items,
+                             uint64_t safe);
+/* Frees every item, whatever its tag (no reader is left). */
+void signet__retired_free_all(struct signet__retired_list *l);
 
 #endif /* SIGNET_RCU_H */

@@ -1,5 +1,6 @@
 /* fuzz_pattern.c: run-time pattern subscriptions (signet_subscribe_pattern
- * in runtime/src/bus.c) on arbitrary filters. Checks that
+ * in runtime/src/connect.c, matched by runtime/src/topic.c) on arbitrary
+ * filters. Checks that
  *  - the filter is accepted exactly when the documented syntax allows it
  *    (docs/topics.md, "Run-time patterns"), judged by the
  *    small validator below, with the documented code when it is not:

@@ -1,0 +1,192 @@
+/* emit.c: synchronous emission (signet_emit_begin, signet_emit_patterns,
+ * signet_emit_end; the generated send runs the receivers in between) and
+ * the questions senders ask first (signet_has_receivers,
+ * signet_has_pattern_subscribers). An emission reads its signal's snapshot
+ * inside an RCU read section: no lock, no allocation, and a cost that
+ * depends only on the receivers that will run. Uses state.h and
+ * snapshot.h to find the receivers, event.h to run them, retain.c for
+ * retained signals, patterns.c for the patterns an emission reaches and
+ * post.c for its queued receivers.
+ */
+#include "event.h"
+#include "patterns.h"
+#include "post.h"
+#include "retain.h"
+#include "state.h"
+
+#include <stdlib.h>
+
+/* A thread's first emission registers it for RCU, then starts over; a tail
+ * call, so the common path below calls nothing. */
+__attribute__((noinline, cold)) static int begin_registering(signet_emission *em, signet_bus *bus,
+                                                             const signet_signal_info *sig,
+                                                             const void *sender, const void *payload)
+{
+    signet__rcu_register();
+    return signet_emit_begin(em, bus, sig, sender, payload);
+}
+
+int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
+                      const void *sender, const void *payload)
+{
+    if (__builtin_expect(bus == NULL, 0) || __builtin_expect(sig == NULL, 0) ||
+        __builtin_expect(payload == NULL && sig->payload != NULL, 0))
+        return SIGNET_EINVAL;
+    if (__builtin_expect(!signet__rcu_registered(), 0))
+        return begin_registering(em, bus, sig, sender, payload);
+    em->outermost_ = signet__rcu_lock();
+    struct sigstate *ss = signet__sigstate(bus, sig);
+
+    signet__emission_init(em, bus, sig, sender, NULL, payload);
+    uint8_t flags = 0;
+    if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0)) {
+        ss = signet__retain_emit(em, ss);
+        flags = SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED;
+    }
+    if (ss) {
+        if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
+            flags |= SIGNET__EMIT_PATTERNS;
+        struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
+        if (s)
+            signet__receivers(s, sender, &em->begin, &em->end);
+        em->queued_ = atomic_load_explicit(&ss->qsnap, memory_order_seq_cst);
+    }
+    em->patterns_ = flags;
+    return 0;
+}
+
+/* signet_emit_end() for an emission with pattern subscribers or retained
+ * values. */
+__attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
+{
+    if ((em->patterns_ & (SIGNET__EMIT_PATTERNS | SIGNET__EMIT_DONE)) == SIGNET__EMIT_PATTERNS)
+        ran += signet_emit_patterns(em, NULL, 0); /* the run-time patterns */
+    if (em->queued_ != NULL) {
+        int rc = signet__post_emission(em);
+        if (rc < 0)
+            ran = rc;
+    }
+    if (em->patterns_ & SIGNET__EMIT_COLD) {
+        if (em->qerr_ < 0)
+            ran = em->qerr_;
+        if (em->patterns_ & SIGNET__EMIT_RETAINED)
+            free((void *)em->ev.previous_);
+    }
+    signet__rcu_unlock(em->outermost_);
+    return ran;
+}
+
+int signet_emit_end(signet_emission *em, int ran)
+{
+    if (__builtin_expect(em->patterns_ != 0, 0))
+        return end_slow(em, ran);
+    if (__builtin_expect(em->queued_ != NULL, 0)) {
+        int rc = signet__post_emission(em);
+        if (rc < 0)
+            ran = rc;
+    }
+    signet__rcu_unlock(em->outermost_);
+    return ran;
+}
+
+/* Runs one pattern's subscribers (snapshot s) for the emission, each
+ * through the pattern's invoke; counts them in *ran. True when one
+ * returned SIGNET_STOP. */
+static bool run_pattern(signet_emission *em, const struct snap *s,
+                        const signet_signal_info *pattern, int *ran)
+{
+    const signet_recv *r, *end;
+    bool stopped = false;
+
+    em->ev.pattern = pattern;
+    signet__receivers(s, em->ev.sender, &r, &end);
+    for (; r != end; r++) {
+        if (!signet_emit_claim(em, r))
+            continue;
+        ++*ran;
+        if (signet_emit_stop(em, pattern->invoke(r, &em->ev, em->ev.payload_))) {
+            stopped = true;
+            break;
+        }
+    }
+    em->ev.pattern = NULL;
+    return stopped;
+}
+
+int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
+{
+    const signet_signal_info *sig = em->ev.signal;
+    struct sigstate *ss = em->ss_ = signet__sigstate(em->ev.bus, sig);
+    int ran = 0;
+
+    if (!ss || !(ids || n == 0))
+        return 0;
+    if (!(em->patterns_ & SIGNET__EMIT_COLD)) {
+        em->patterns_ |= SIGNET__EMIT_COLD;
+        em->qerr_ = 0;
+    }
+    em->patterns_ |= SIGNET__EMIT_DONE;
+    bool stopped = (em->patterns_ & SIGNET__EMIT_STOPPED) != 0;
+    /* The signal's queued connections first, as without patterns. */
+    if (em->queued_) {
+        int rc = signet__post_emission(em);
+        em->queued_ = NULL;
+        if (rc < 0 && !em->qerr_)
+            em->qerr_ = rc;
+    }
+    struct signet__pattern_iter it;
+    signet__patterns_begin(&it, ss, ids, n, em->ev.payload_, false);
+    for (struct sigstate *ps; (ps = signet__patterns_next(&it)) != NULL;) {
+        struct snap *s = atomic_load_explicit(&ps->snap, memory_order_seq_cst);
+        struct snap *q = atomic_load_explicit(&ps->qsnap, memory_order_seq_cst);
+        if (s && !stopped)
+            stopped = run_pattern(em, s, ps->info, &ran);
+        if (q) {
+            int rc = signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_, NULL, q,
+                                     signet__unchanged(em));
+            if (rc < 0 && !em->qerr_)
+                em->qerr_ = rc;
+        }
+    }
+    if (stopped)
+        em->patterns_ |= SIGNET__EMIT_STOPPED;
+    return ran;
+}
+
+/* Has the state a live receiver, direct or queued, for an emission from
+ * sender? */
+static bool state_live(struct sigstate *ss, const void *sender)
+{
+    return signet__snap_live(atomic_load_explicit(&ss->snap, memory_order_seq_cst), sender) ||
+           signet__snap_live(atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), sender);
+}
+
+bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, const void *sender)
+{
+    if (!bus || !sig)
+        return false;
+    bool outermost = signet__rcu_enter();
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    bool found = ss && state_live(ss, sender);
+    /* Then the patterns that can match some topic of the signal. */
+    if (ss && !found && !(sig->flags & SIGNET_SIGNAL_PATTERN) &&
+        atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst)) {
+        struct signet__pattern_iter it;
+        signet__patterns_begin(&it, ss, sig->links, sig->nlinks, NULL, true);
+        for (struct sigstate *ps; !found && (ps = signet__patterns_next(&it)) != NULL;)
+            found = state_live(ps, sender);
+    }
+    signet__rcu_unlock(outermost);
+    return found;
+}
+
+bool signet_has_pattern_subscribers(const signet_bus *bus, const signet_signal_info *sig)
+{
+    if (!bus || !sig || (sig->flags & SIGNET_SIGNAL_PATTERN))
+        return false;
+    bool outermost = signet__rcu_enter();
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    bool active = ss && atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0;
+    signet__rcu_unlock(outermost);
+    return active;
+}

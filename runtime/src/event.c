@@ -1,0 +1,66 @@
+/* event.c: the event accessors of signet.h (sequence number, time) and
+ * the slow paths of running one receiver: claiming a run-once or `changed`
+ * connection, and what a receiver's non-zero return means (SIGNET_STOP, or
+ * an error counted on the bus and given to its error hook). Uses state.h
+ * for the bus's counters and options.
+ */
+#include "event.h"
+
+#include "state.h"
+
+#include <time.h>
+
+uint64_t signet_event_seq(const signet_event *ev)
+{
+    signet_event *e = (signet_event *)ev; /* the emission owns a mutable event */
+
+    if (!e->seq_)
+        e->seq_ = atomic_fetch_add_explicit(&e->bus->seq, 1, memory_order_relaxed) + 1;
+    return e->seq_;
+}
+
+uint64_t signet_event_time_ns(const signet_event *ev)
+{
+    signet_event *e = (signet_event *)ev;
+
+    if (!e->time_ns_) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        e->time_ns_ = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    }
+    return e->time_ns_;
+}
+
+int signet_invoke_generic(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((signet_fn *)r->fn)(r->ctx, ev, payload);
+}
+
+bool signet__claim_slow(signet_emission *em, const signet_recv *r)
+{
+    uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
+
+    if (state == SIGNET__LIVE_CHANGED || state == SIGNET__LIVE_ONCE_CHANGED) {
+        if (signet__unchanged(em))
+            return false;
+        if (state == SIGNET__LIVE_CHANGED)
+            return true;
+    } else if (state != SIGNET__LIVE_ONCE) {
+        return state == SIGNET__LIVE;
+    }
+    return __atomic_compare_exchange_n(r->state_, &state, 0, false, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
+}
+
+bool signet__emit_status(signet_emission *em, int rc)
+{
+    if (rc == SIGNET_STOP) {
+        em->patterns_ |= SIGNET__EMIT_STOPPED;
+        return true;
+    }
+    signet_bus *bus = em->ev.bus;
+    atomic_fetch_add_explicit(&bus->errors, 1, memory_order_relaxed);
+    if (bus->opts.on_error)
+        bus->opts.on_error(bus->opts.error_ctx, &em->ev, rc);
+    return false;
+}

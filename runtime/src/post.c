@@ -1,0 +1,297 @@
+/* post.c: the producers' side of queues: signet_post(),
+ * signet_post_patterns() and the queued part of a send. A post claims a
+ * cell of each queue that has a live receiver for it, copies the message
+ * and its payload in, and publishes it; a full queue refuses, evicts its
+ * oldest message or waits, as the overflow policy says. Uses ring.h for
+ * the cells, payload.c for the copies, state.h and snapshot.h to find the
+ * receivers, patterns.c for the patterns a post reaches and retain.c for
+ * retained signals.
+ */
+#include "post.h"
+
+#include "event.h"
+#include "patterns.h"
+#include "payload.h"
+#include "queue.h"
+#include "retain.h"
+#include "state.h"
+
+#include <string.h>
+#include <time.h>
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int refuse(signet_queue *q, struct sigstate *ss, int err)
+{
+    atomic_fetch_add_explicit(&q->refused, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&ss->dropped, 1, memory_order_relaxed);
+    return err;
+}
+
+/* Drops the oldest waiting message (drop_oldest). False when none waits
+ * (every cell is being run by a consumer). */
+static bool evict(signet_queue *q)
+{
+    size_t pos;
+    struct qcell *c = (struct qcell *)signet__ring_take(&q->ring, &pos);
+
+    if (!c)
+        return false;
+    atomic_fetch_add_explicit(&c->m.ss->dropped, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&q->evicted, 1, memory_order_relaxed);
+    signet__ring_give_back(&q->ring, &c->cell, pos);
+    return true;
+}
+
+/* Waits for a cell under block or drop_oldest. */
+static struct signet__cell *wait_for_room(signet_queue *q, const struct sigstate *ss,
+                                          signet_overflow policy, size_t *at, int *err)
+{
+    const signet_signal_info *sig = ss->info;
+    uint64_t deadline = UINT64_MAX;
+    if (q->block_timeout_ms != SIGNET_WAIT_FOREVER)
+        deadline = now_ns() + (uint64_t)q->block_timeout_ms * 1000000u;
+    bool evicted_one = false;
+    unsigned spins = 0;
+    for (;;) {
+        if (policy == SIGNET_OVERFLOW_DROP_OLDEST) {
+            size_t w = signet__ring_count(&q->ring);
+            /* Evict only while the ring is really full, one per look: when
+             * the cell at the tail is still being run by a consumer,
+             * evicting more would not free it, so the post waits for that
+             * consumer instead. */
+            if (w >= q->ring.capacity) {
+                if (evict(q))
+                    spins = 0;
+            } else if (sig->queue_len && w >= sig->queue_len) {
+                /* The signal's own bound counts every signal's messages, so
+                 * the oldest may be another signal's: evict one at most, and
+                 * if that is not enough, refuse this post instead. */
+                if (evicted_one) {
+                    *err = SIGNET_EFULL;
+                    return NULL;
+                }
+                evicted_one = evict(q);
+            }
+        }
+        struct signet__cell *c = signet__ring_claim(&q->ring, at, sig->queue_len);
+        if (c)
+            return c;
+        if (atomic_load_explicit(&q->closed, memory_order_relaxed)) {
+            *err = SIGNET_ECLOSED;
+            return NULL;
+        }
+        /* drop_oldest waits only while the next cell is still being run. */
+        if (spins > 128 && now_ns() >= deadline) {
+            *err = SIGNET_ETIMEDOUT;
+            return NULL;
+        }
+        signet__backoff(&spins, 50);
+    }
+}
+
+/* Claims a cell when the queue is full, as the overflow policy says; a post
+ * that waits for room is counted in signet_stats.blocked meanwhile. */
+static struct signet__cell *claim_full(signet_queue *q, const struct sigstate *ss, size_t *at,
+                                       int *err)
+{
+    const signet_signal_info *sig = ss->info;
+    signet_overflow policy = sig->overflow != SIGNET_OVERFLOW_DEFAULT ? sig->overflow : q->overflow;
+
+    if (policy == SIGNET_OVERFLOW_DROP_NEWEST) {
+        *err = SIGNET_EFULL;
+        return NULL;
+    }
+    atomic_fetch_add_explicit(&q->blocked, 1, memory_order_seq_cst);
+    struct signet__cell *c = wait_for_room(q, ss, policy, at, err);
+    atomic_fetch_sub_explicit(&q->blocked, 1, memory_order_seq_cst);
+    return c;
+}
+
+/* Raises the high-water mark to the depth at the claim of pos (before pos
+ * is published, so the head cannot have passed it). */
+static void note_depth(signet_queue *q, size_t pos)
+{
+    size_t d = pos + 1 - atomic_load_explicit(&q->ring.head, memory_order_relaxed);
+    uint32_t depth = d > q->ring.capacity ? q->ring.capacity : (uint32_t)d;
+    uint32_t hw = atomic_load_explicit(&q->high_water, memory_order_relaxed);
+
+    while (depth > hw &&
+           !atomic_compare_exchange_weak_explicit(&q->high_water, &hw, depth,
+                                                  memory_order_relaxed, memory_order_relaxed))
+        ;
+}
+
+/* A payload's size in a cell, strings included. */
+static size_t payload_size(const struct sigstate *ss, const void *payload)
+{
+    const signet_struct_info *si = ss->info->payload;
+
+    if (!si)
+        return 0;
+    return si->size + (ss->deep ? signet__payload_strings_bytes(si, payload) : 0);
+}
+
+/* Queues one message for q. *len is the payload's size, measured on first
+ * use (SIZE_MAX: not yet). Inlined into its two call sites in
+ * signet__post_to(), which saves every post a call and its register saves
+ * and restores. */
+static inline __attribute__((always_inline)) int
+enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *sender,
+        const void *payload, uint64_t order_end, bool direct, bool unchanged, size_t *len)
+{
+    if (__builtin_expect(atomic_load_explicit(&q->closed, memory_order_relaxed), 0))
+        return refuse(q, ss, SIGNET_ECLOSED);
+    if (*len == SIZE_MAX)
+        *len = payload_size(ss, payload);
+    if (*len > q->slot_size)
+        return refuse(q, ss, SIGNET_ETOOBIG);
+
+    size_t pos;
+    struct signet__cell *cell = signet__ring_claim(&q->ring, &pos, ss->info->queue_len);
+    if (__builtin_expect(cell == NULL, 0)) {
+        int err = 0;
+        if (!(cell = claim_full(q, ss, &pos, &err)))
+            return refuse(q, ss, err);
+    }
+    struct qcell *c = (struct qcell *)cell;
+    c->m.ss = ss;
+    c->m.rs = rs;
+    c->m.sender = sender;
+    c->m.order_end = order_end;
+    c->m.len = (uint32_t)*len;
+    c->m.direct = direct;
+    c->m.unchanged = unchanged;
+    if (*len) {
+        const signet_struct_info *si = ss->info->payload;
+        unsigned char *dst = signet__payload_of(c);
+        memcpy(dst, payload, si->size);
+        if (ss->deep)
+            signet__payload_copy_strings(si, dst);
+    }
+    note_depth(q, pos);
+    signet__ring_publish(&q->ring, cell, pos);
+    return 0;
+}
+
+/* One message on the default queue when direct has a live receiver for
+ * sender, and one for every other queue that queued has a live receiver of
+ * sender bound to: none for a receiver disconnected since the snapshot was
+ * read, or a run-once that has run. */
+int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
+                    const void *payload, const struct snap *direct, const struct snap *queued,
+                    bool unchanged)
+{
+    size_t len = SIZE_MAX;
+    int count = 0, first_err = 0;
+    bool on_default = false;
+    const signet_recv *b, *e;
+
+    if (direct && signet__snap_live(direct, sender)) {
+        int rc = enqueue(bus->queue, ss, rs, sender, payload, direct->order_end, true, unchanged,
+                         &len);
+        if (rc < 0)
+            first_err = rc;
+        else
+            count++;
+        on_default = true;
+    }
+    if (queued) {
+        signet__receivers(queued, sender, &b, &e);
+        const struct qinfo *qi = queued->qi + (b - queued->recv);
+        for (size_t i = 0, n = (size_t)(e - b); i < n; i++) {
+            signet_queue *q = qi[i].queue;
+            bool seen = on_default && q == bus->queue;
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = qi[j].queue == q;
+            if (seen)
+                continue;
+            /* A message only for a receiver of q still connected. */
+            bool live = false;
+            for (size_t j = i; j < n && !live; j++)
+                live = qi[j].queue == q && __atomic_load_n(b[j].state_, __ATOMIC_ACQUIRE) != 0;
+            if (!live)
+                continue;
+            int rc = enqueue(q, ss, rs, sender, payload, queued->order_end, false, unchanged, &len);
+            if (rc < 0) {
+                if (!first_err)
+                    first_err = rc;
+            } else {
+                count++;
+            }
+        }
+    }
+    return first_err ? first_err : count;
+}
+
+/* Adds one post's result to the running count and first error. */
+static void tally(int rc, int *count, int *first_err)
+{
+    if (rc < 0) {
+        if (!*first_err)
+            *first_err = rc;
+    } else {
+        *count += rc;
+    }
+}
+
+int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                         const void *payload, const uint32_t *ids, uint32_t n)
+{
+    if (!bus || !sig)
+        return SIGNET_EINVAL;
+    if (!sig->schema || sig->schema->abi != SIGNET_ABI)
+        return SIGNET_EABI;
+    if (!sig->invoke || (sig->payload && !payload) || (sig->flags & SIGNET_SIGNAL_PATTERN))
+        return SIGNET_EINVAL;
+    bool outermost = signet__rcu_enter();
+    int count = 0, first_err = 0;
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    bool unchanged = false;
+    if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
+        ss = signet__retain_post(bus, sig, payload, ss, &unchanged);
+    if (ss) {
+        tally(signet__post_to(bus, ss, ss, sender, payload,
+                              atomic_load_explicit(&ss->snap, memory_order_seq_cst),
+                              atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), unchanged),
+              &count, &first_err);
+        /* Then the patterns, as a send runs them. */
+        if (__builtin_expect(atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0,
+                             0)) {
+            struct signet__pattern_iter it;
+            signet__patterns_begin(&it, ss, ids, n, payload, false);
+            for (struct sigstate *ps; (ps = signet__patterns_next(&it)) != NULL;)
+                tally(signet__post_to(bus, ss, ps, sender, payload,
+                                      atomic_load_explicit(&ps->snap, memory_order_seq_cst),
+                                      atomic_load_explicit(&ps->qsnap, memory_order_seq_cst),
+                                      unchanged),
+                      &count, &first_err);
+        }
+    }
+    signet__rcu_unlock(outermost);
+    return first_err ? first_err : count;
+}
+
+int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                const void *payload)
+{
+    return signet_post_patterns(bus, sig, sender, payload, NULL, 0);
+}
+
+int signet__post_emission(signet_emission *em)
+{
+    signet_bus *bus = em->ev.bus;
+    const signet_signal_info *sig = em->ev.signal;
+
+    if (!sig->invoke)
+        return 0; /* cannot happen: connect refuses queued receivers then */
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    return signet__post_to(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_,
+                           signet__unchanged(em));
+}

@@ -1,0 +1,26 @@
+/* post.h: queueing an emission (internal): what signet_emit_end() needs
+ * beyond the public signet_post() and signet_post_patterns(). Implemented
+ * in post.c.
+ */
+#ifndef SIGNET_POST_H
+#define SIGNET_POST_H
+
+#include "signet.h"
+
+struct sigstate;
+struct snap;
+
+/* Queues the emission of ss's payload for the receivers of rs (a pattern's
+ * state, or ss itself): direct ones on the default queue when direct is
+ * non-NULL, queued ones on their queues; direct and queued are rs's
+ * snapshots. Inside a read section. Returns how many messages were queued
+ * or the first error. */
+int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
+                    const void *sender, const void *payload, const struct snap *direct,
+                    const struct snap *queued, bool unchanged);
+
+/* signet_emit_end()'s queued part: the emission for its signal's queued
+ * connections (em->queued_). */
+int signet__post_emission(signet_emission *em);
+
+#endif /* SIGNET_POST_H */

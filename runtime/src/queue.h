@@ -1,0 +1,77 @@
+/* queue.h: a queue's structure, shared by its producers (post.c) and its
+ * consumers (queue.c), and the lifetime calls the bus makes (internal).
+ *
+ * A queue is a ring (ring.h) whose cells each hold one message and its
+ * payload, deep-copied (payload.h). A message names receivers, not
+ * connections: when it is dispatched it runs the receivers of the current
+ * snapshot (snapshot.h) of the state it names that were connected before it
+ * was queued (connection order below the message's order_end) and are bound
+ * to the dispatching queue, or, for the default queue's message of a post,
+ * the direct receivers too. A receiver disconnected in between is no longer
+ * in the snapshot, or is marked dead, and does not run; dispatch runs
+ * inside an RCU read section, so signet_disconnect() waits for it as it
+ * does for a send. Implemented in queue.c.
+ */
+#ifndef SIGNET_QUEUE_H
+#define SIGNET_QUEUE_H
+
+#include "signet.h"
+
+#include "ring.h"
+
+#include <pthread.h>
+
+struct sigstate;
+
+/* One message: an emission for the receivers of one queue. */
+struct msg {
+    struct sigstate *ss;        /* the signal, on this bus */
+    struct sigstate *rs;        /* whose receivers run: ss, or a pattern's state */
+    const void *sender;
+    uint64_t order_end;         /* receivers connected later do not run */
+    uint32_t len;               /* payload bytes, strings included */
+    bool direct;                /* also run the signal's direct receivers */
+    bool unchanged;             /* retained payload equal to the previous one */
+};
+
+/* A ring cell of a queue; the payload follows at SIGNET__PAYLOAD_AT. */
+struct qcell {
+    struct signet__cell cell;
+    struct msg m;
+};
+
+#define SIGNET__PAYLOAD_AT ((sizeof(struct qcell) + 15) & ~(size_t)15)
+
+static inline unsigned char *signet__payload_of(struct qcell *c)
+{
+    return (unsigned char *)c + SIGNET__PAYLOAD_AT;
+}
+
+/* Counters live apart from the ring's positions so producers and consumers
+ * do not share cache lines. */
+struct signet_queue {
+    struct signet__ring ring;
+    signet_bus *bus;
+    uint32_t slot_size;         /* payload bound in bytes */
+    signet_overflow overflow;
+    uint32_t block_timeout_ms;
+    pthread_t *workers;         /* signet_queue_start(), guarded by the bus lock */
+    unsigned nworkers;
+
+    _Alignas(SIGNET__CACHE_LINE) _Atomic bool closed;
+    _Atomic bool stopped;
+    _Atomic uint32_t high_water;
+    _Atomic uint32_t blocked;   /* posts waiting for room now */
+    _Atomic uint64_t refused;
+    _Atomic uint64_t evicted;
+    _Atomic uint64_t discarded;
+};
+
+/* Makes a queue of bus (opts may be NULL: the bus's defaults) and adds it
+ * to the bus's list. Returns 0, SIGNET_EINVAL or SIGNET_ENOMEM. */
+int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_queue **out);
+void signet__queue_close(signet_queue *q);    /* posts get SIGNET_ECLOSED from now on */
+void signet__queue_join(signet_queue *q);     /* stops and joins its workers */
+uint32_t signet__queue_free(signet_queue *q); /* discards what waits; returns how many */
+
+#endif /* SIGNET_QUEUE_H */

@@ -1,0 +1,259 @@
+/* retain.c: retained values (retain.h) and signet_event_previous(). Uses
+ * topic.c to build and match concrete topics, payload.c for the deep
+ * copies, state.c for a signal's state, event.h to run a replayed receiver,
+ * and the bus's retain_lock.
+ */
+#include "retain.h"
+
+#include "event.h"
+#include "payload.h"
+#include "topic.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Retained values of one signal: at most bus->opts.retain_topics concrete
+ * topics, each with the deep copy of its last payload. */
+struct rentry {
+    uint64_t seq;               /* bus->retain_seq when it was last updated */
+    const void *sender;
+    char *topic;
+    void *payload;              /* deep copy; NULL for a signal without parameters */
+};
+
+struct retained {
+    uint32_t n, cap;
+    struct rentry e[];
+};
+
+void signet__retain_free(struct sigstate *ss)
+{
+    struct retained *r = ss->retained;
+
+    for (uint32_t i = 0; r && i < r->n; i++) {
+        free(r->e[i].topic);
+        free(r->e[i].payload);
+    }
+    free(r);
+    ss->retained = NULL;
+}
+
+/* A deep copy of payload (of type si), or NULL when it has none or memory
+ * ran out (*ok false then). */
+static void *copy_payload(const signet_struct_info *si, const void *payload, bool *ok)
+{
+    *ok = true;
+    if (!si || !payload)
+        return NULL;
+    void *copy = malloc(signet__payload_bytes(si, payload));
+    if (copy)
+        signet__payload_copy(si, copy, payload);
+    else
+        *ok = false;
+    return copy;
+}
+
+/* Records payload as the last one on its concrete topic. *prev gets the
+ * previous payload on that topic (the caller frees it; NULL if none or for
+ * a signal without parameters); returns whether the payload equals it.
+ * A topic that cannot be built, or a payload over slot_size bytes, is not
+ * retained (and drops what that topic held). */
+static bool retain_update(signet_bus *bus, struct sigstate *ss, const void *sender,
+                          const void *payload, void **prev)
+{
+    const signet_signal_info *sig = ss->info;
+    char buf[SIGNET_TOPIC_MAX_BYTES + 1];
+    const char *topic = signet_topic(sig, payload, buf, sizeof buf);
+    size_t size = sig->payload && payload ? signet__payload_bytes(sig->payload, payload) : 0;
+    bool keep = topic && size <= bus->opts.slot_size;
+    void *copy = NULL;
+    char *name = NULL;
+
+    *prev = NULL;
+    if (keep && size)
+        copy = copy_payload(sig->payload, payload, &keep);
+    bool found = false, unchanged = false;
+    pthread_mutex_lock(&bus->retain_lock);
+    struct retained *r = ss->retained;
+    uint32_t at = r ? r->n : 0;
+    for (uint32_t i = 0; topic && r && i < r->n; i++) {
+        if (strcmp(r->e[i].topic, topic) == 0) {
+            at = i;
+            found = true;
+            break;
+        }
+    }
+    if (found) {
+        *prev = r->e[at].payload;
+        unchanged = keep && (!sig->payload || (*prev && sig->equal && sig->equal(*prev, copy)));
+        if (keep) {
+            r->e[at].payload = copy;
+            r->e[at].seq = ++bus->retain_seq;
+            r->e[at].sender = sender;
+            copy = NULL;
+        } else {
+            free(r->e[at].topic);
+            r->e[at] = r->e[--r->n];
+        }
+    } else if (keep) {
+        if (!r) {
+            r = malloc(sizeof *r + bus->opts.retain_topics * sizeof r->e[0]);
+            if (r) {
+                r->n = 0;
+                r->cap = bus->opts.retain_topics;
+                ss->retained = r;
+            }
+        }
+        if (r && r->n == r->cap) {
+            /* Full: the topic updated longest ago makes room. */
+            uint32_t old = 0;
+            for (uint32_t i = 1; i < r->n; i++)
+                if (r->e[i].seq < r->e[old].seq)
+                    old = i;
+            free(r->e[old].topic);
+            free(r->e[old].payload);
+            r->e[old] = r->e[--r->n];
+        }
+        size_t len = strlen(topic) + 1;
+        if (r && (name = malloc(len)) != NULL) {
+            memcpy(name, topic, len);
+            r->e[r->n++] = (struct rentry){++bus->retain_seq, sender, name, copy};
+            copy = NULL;
+        }
+    }
+    pthread_mutex_unlock(&bus->retain_lock);
+    free(copy);
+    return unchanged;
+}
+
+/* The state of a retained signal, created when nothing was connected to
+ * its schema yet (values are retained before anyone listens). */
+static struct sigstate *retain_state(signet_bus *bus, const signet_signal_info *sig,
+                                     struct sigstate *ss)
+{
+    if (ss)
+        return ss;
+    int err = 0;
+    pthread_mutex_lock(&bus->lock);
+    ss = signet__state_for(bus, sig, &err);
+    pthread_mutex_unlock(&bus->lock);
+    return ss;
+}
+
+struct sigstate *signet__retain_emit(signet_emission *em, struct sigstate *ss)
+{
+    void *prev;
+
+    em->qerr_ = 0;
+    em->unchanged_ = false;
+    em->ev.previous_ = NULL;
+    ss = retain_state(em->ev.bus, em->ev.signal, ss);
+    if (!ss)
+        return NULL;
+    em->unchanged_ = retain_update(em->ev.bus, ss, em->ev.sender, em->ev.payload_, &prev);
+    em->ev.previous_ = prev;
+    return ss;
+}
+
+struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *sig,
+                                     const void *payload, struct sigstate *ss, bool *unchanged)
+{
+    void *prev;
+
+    ss = retain_state(bus, sig, ss);
+    if (!ss)
+        return NULL;
+    *unchanged = retain_update(bus, ss, NULL, payload, &prev);
+    free(prev);
+    return ss;
+}
+
+const void *signet_event_previous(const signet_event *ev)
+{
+    /* Every event is the first member of an emission. */
+    const signet_emission *em = (const signet_emission *)ev;
+    return em && (em->patterns_ & SIGNET__EMIT_RETAINED) ? ev->previous_ : NULL;
+}
+
+/* One retained payload to replay. */
+struct replayed {
+    uint64_t seq;
+    const signet_signal_info *sig;
+    const void *sender;
+    void *payload;
+};
+
+static int by_seq(const void *a, const void *b)
+{
+    const struct replayed *x = a, *y = b;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Copies the retained values of state ss that a connection from sender
+ * (filter: its pattern, NULL for the signal itself) gets into *list
+ * (retain_lock held). */
+static void collect_retained(const struct sigstate *ss, const char *filter, const void *sender,
+                             struct replayed **list, size_t *n, size_t *cap)
+{
+    const struct retained *r = ss->retained;
+    const signet_signal_info *sig = ss->info;
+
+    for (uint32_t i = 0; r && i < r->n; i++) {
+        const struct rentry *e = &r->e[i];
+        if ((sender && e->sender != sender) ||
+            (filter && !(signet__topic_matchable(sig, e->topic) &&
+                         signet__filter_matches(filter, e->topic))))
+            continue;
+        if (*n == *cap) {
+            size_t grown = *cap ? *cap * 2 : 16;
+            struct replayed *l = realloc(*list, grown * sizeof *l);
+            if (!l)
+                return;
+            *list = l;
+            *cap = grown;
+        }
+        bool ok;
+        void *copy = copy_payload(sig->payload, e->payload, &ok);
+        if (!ok)
+            return;
+        (*list)[(*n)++] = (struct replayed){e->seq, sig, e->sender, copy};
+    }
+}
+
+void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn conn)
+{
+    const signet_signal_info *info = ss->info;
+    struct slot *slot = signet__slot_at(&bus->slots, conn.index);
+    const struct sigstate *sigs = ss->rt->sigs;
+    const char *filter = (info->flags & SIGNET_SIGNAL_PATTERN) ? info->topic : NULL;
+    const void *sender = slot->sender;
+    struct replayed *list = NULL;
+    size_t n = 0, cap = 0;
+
+    pthread_mutex_lock(&bus->retain_lock);
+    if (!filter)
+        collect_retained(ss, NULL, sender, &list, &n, &cap);
+    else if (info->flags & SIGNET__SIGNAL_RUNTIME)
+        for (uint32_t k = 0; k < ss->rt->nsignals; k++)
+            collect_retained(&sigs[k], filter, sender, &list, &n, &cap);
+    else
+        for (uint32_t i = 0; i < info->nlinks; i++)
+            collect_retained(&sigs[info->links[i]], filter, sender, &list, &n, &cap);
+    pthread_mutex_unlock(&bus->retain_lock);
+    if (n)
+        qsort(list, n, sizeof *list, by_seq);
+
+    signet_recv r = {slot->fn, slot->ctx, &slot->live, conn};
+    for (size_t i = 0; i < n; i++) {
+        signet_emission em = {0};
+        signet__emission_init(&em, bus, list[i].sig, list[i].sender, filter ? info : NULL,
+                              list[i].payload);
+        if (slot->generation != conn.generation || !signet_emit_claim(&em, &r))
+            break;
+        if (signet_emit_stop(&em, info->invoke(&r, &em.ev, list[i].payload)))
+            break;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(list[i].payload);
+    free(list);
+}

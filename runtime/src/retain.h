@@ -1,0 +1,36 @@
+/* retain.h: retained values and their replay (internal).
+ *
+ * A `retain` signal keeps, per concrete topic, the deep copy of its last
+ * payload (at most the bus's retain_topics topics; the one updated longest
+ * ago makes room). An emission records its payload and learns whether it
+ * equals the previous one (for `changed` receivers); a connection with
+ * SIGNET_REPLAY gets the retained values it would have received, oldest
+ * first. Retained values are guarded by the bus's retain_lock.
+ * Implemented in retain.c, on state.h, topic.h, payload.h and event.h.
+ */
+#ifndef SIGNET_RETAIN_H
+#define SIGNET_RETAIN_H
+
+#include "state.h"
+
+/* signet_emit_begin()'s part for a retained signal of em (in the read
+ * section): records the payload, sets em->unchanged_, em->ev.previous_
+ * (the caller frees it at the end) and em->qerr_ = 0. Returns the signal's
+ * state, created if needed (ss: the one already found, or NULL); NULL when
+ * memory ran out. */
+struct sigstate *signet__retain_emit(signet_emission *em, struct sigstate *ss);
+
+/* The same for a post (no previous value is kept): *unchanged says whether
+ * the payload equals the previous one on its topic. */
+struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *sig,
+                                     const void *payload, struct sigstate *ss, bool *unchanged);
+
+/* SIGNET_REPLAY: calls the new connection conn (to ss) with every retained
+ * payload it would have received, oldest first, on this thread. Stops when
+ * it returns SIGNET_STOP or is disconnected. Outside any lock. */
+void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn conn);
+
+/* Frees the retained values of a state no reader can reach. */
+void signet__retain_free(struct sigstate *ss);
+
+#endif /* SIGNET_RETAIN_H */

@@ -1,0 +1,305 @@
+/* state.c: the bus's per-schema and per-signal state (state.h): adding a
+ * schema to a bus, publishing a state's snapshots after a change, telling
+ * signals when a pattern that can match them gains or loses its last
+ * receiver, the bus's queue list, and collecting retired memory once
+ * grace periods have passed. Uses snapshot.c to build snapshots and keep
+ * slots, rcu.c for grace periods and retired lists, payload.c to know which
+ * payloads hold strings.
+ */
+#include "state.h"
+
+#include "payload.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void signet__state_init(struct sigstate *ss, const signet_signal_info *info, struct rtset *rt)
+{
+    memset(ss, 0, sizeof *ss);
+    ss->info = info;
+    ss->rt = rt;
+    ss->deep = signet__payload_deep(info->payload);
+    ss->zombies = SIGNET__NONE;
+    atomic_init(&ss->snap, NULL);
+    atomic_init(&ss->qsnap, NULL);
+    atomic_init(&ss->active_patterns, 0);
+    atomic_init(&ss->dropped, 0);
+}
+
+struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *sig, int *err)
+{
+    struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+    uint32_t n = sc ? sc->n : 0;
+
+    for (uint32_t i = 0; i < n; i++)
+        if (sc->e[i].schema == sig->schema)
+            return &sc->e[i].sigs[sig->id];
+
+    const signet_schema_info *schema = sig->schema;
+    size_t size = sizeof(struct schemas) + (n + 1) * sizeof sc->e[0];
+    struct schemas *grown = malloc(size);
+    uint32_t nstates = signet__nstates(schema);
+    struct sigstate *sigs = calloc(nstates, sizeof *sigs);
+    struct rtset *rt = calloc(1, sizeof *rt);
+    if (!grown || !sigs || !rt) {
+        free(grown);
+        free(sigs);
+        free(rt);
+        *err = SIGNET_ENOMEM;
+        return NULL;
+    }
+    for (uint32_t k = 0; k < nstates; k++) {
+        uint32_t nsig = schema->signal_count;
+        signet__state_init(&sigs[k], k < nsig ? &schema->signals[k] : &schema->patterns[k - nsig],
+                           rt);
+    }
+    atomic_init(&rt->n, 0);
+    atomic_init(&rt->active, 0);
+    rt->sigs = sigs;
+    rt->nsignals = schema->signal_count;
+    grown->retired = (struct signet__retired){NULL, 0, size};
+    grown->n = n + 1;
+    if (n)
+        memcpy(grown->e, sc->e, n * sizeof sc->e[0]);
+    grown->e[n] = (struct schema_entry){schema, sigs, rt};
+    atomic_store_explicit(&bus->schemas, grown, memory_order_seq_cst);
+    if (sc)
+        signet__retire(&bus->retired, &sc->retired, signet__rcu_advance());
+    return &sigs[sig->id];
+}
+
+struct sigstate *signet__state_next(const signet_bus *bus, struct signet__state_iter *it)
+{
+    const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+
+    for (; sc && it->schema < sc->n; it->schema++, it->k = 0) {
+        const struct schema_entry *e = &sc->e[it->schema];
+        uint32_t nstates = signet__nstates(e->schema);
+        uint32_t nrt = atomic_load_explicit(&e->rt->n, memory_order_relaxed);
+        if (it->k < nstates)
+            return &e->sigs[it->k++];
+        if (it->k < nstates + nrt)
+            return &e->rt->p[it->k++ - nstates]->ss;
+    }
+    return NULL;
+}
+
+void signet__state_release(signet_bus *bus, struct sigstate *ss, uint32_t i)
+{
+    uint32_t index = ss->conns[i];
+    struct slot *s = signet__slot_at(&bus->slots, index);
+
+    __atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
+    s->used = false;
+    if (++s->generation == 0)
+        s->generation = 1;
+    /* The published snapshots still name it until the next rebuild of this
+     * signal succeeds; only then may it head for reuse. */
+    s->next_free = ss->zombies;
+    ss->zombies = index;
+    ss->conns[i] = ss->conns[--ss->nconns];
+}
+
+void signet__state_drop_fired(signet_bus *bus, struct sigstate *ss)
+{
+    for (uint32_t i = 0; i < ss->nconns;) {
+        struct slot *s = signet__slot_at(&bus->slots, ss->conns[i]);
+        if (__atomic_load_n(&s->live, __ATOMIC_ACQUIRE))
+            i++;
+        else
+            signet__state_release(bus, ss, i);
+    }
+}
+
+/* Publishes snap in *at; returns the snapshot it replaces. */
+static struct snap *publish(_Atomic(struct snap *) *at, struct snap *snap)
+{
+    struct snap *old = atomic_load_explicit(at, memory_order_relaxed);
+
+    atomic_store_explicit(at, snap, memory_order_seq_cst);
+    return old;
+}
+
+static void count(_Atomic uint32_t *n, bool up)
+{
+    if (up)
+        atomic_fetch_add_explicit(n, 1, memory_order_seq_cst);
+    else
+        atomic_fetch_sub_explicit(n, 1, memory_order_seq_cst);
+}
+
+/* A pattern's list became active (it has a published snapshot) or
+ * inactive: tells the signals it can match. A schema pattern can match the
+ * signals info->links names; a run-time one any signal of its schema, and
+ * its set counts it too. The snapshot is published before the counts go
+ * up, so an emission that sees a count sees the snapshot. */
+static void note_pattern_active(struct sigstate *ps, bool active)
+{
+    uint32_t was = atomic_load_explicit(&ps->active_patterns, memory_order_relaxed);
+
+    if (was == (uint32_t)active)
+        return;
+    atomic_store_explicit(&ps->active_patterns, active, memory_order_relaxed);
+    struct rtset *set = ps->rt;
+    if (ps->info->flags & SIGNET__SIGNAL_RUNTIME) {
+        count(&set->active, active);
+        for (uint32_t i = 0; i < set->nsignals; i++)
+            count(&set->sigs[i].active_patterns, active);
+    } else {
+        for (uint32_t i = 0; i < ps->info->nlinks; i++)
+            count(&set->sigs[ps->info->links[i]].active_patterns, active);
+    }
+}
+
+int signet__state_rebuild(signet_bus *bus, struct sigstate *ss)
+{
+    signet__state_drop_fired(bus, ss);
+    uint32_t n = ss->nconns, ndirect = 0, nqueued = 0;
+    struct slot **list = NULL;
+
+    if (n) {
+        list = malloc(sizeof *list * n);
+        if (!list)
+            return SIGNET_ENOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        struct slot *s = signet__slot_at(&bus->slots, ss->conns[i]);
+        if (s->queue)
+            list[n - ++nqueued] = s;
+        else
+            list[ndirect++] = s;
+    }
+    struct snap *snap, *qsnap = NULL;
+    int err = signet__snap_build(list, ndirect, bus->next_order, &snap);
+    /* list is NULL when the signal has no connection left: no offset on it. */
+    if (!err && (err = signet__snap_build(list ? list + ndirect : NULL, nqueued, bus->next_order,
+                                          &qsnap)) != 0)
+        free(snap);
+    free(list);
+    if (err)
+        return err; /* the old snapshots stay published, and so do the zombies */
+    struct snap *old = publish(&ss->snap, snap), *qold = publish(&ss->qsnap, qsnap);
+    if (ss->info->flags & SIGNET_SIGNAL_PATTERN)
+        note_pattern_active(ss, snap || qsnap);
+    uint64_t tag = signet__rcu_advance();
+    if (old)
+        signet__retire(&bus->retired, &old->retired, tag);
+    if (qold)
+        signet__retire(&bus->retired, &qold->retired, tag);
+    while (ss->zombies != SIGNET__NONE) {
+        uint32_t index = ss->zombies;
+        ss->zombies = signet__slot_at(&bus->slots, index)->next_free;
+        signet__slot_pend(&bus->slots, index, tag);
+    }
+    return 0;
+}
+
+int signet__bus_add_queue(signet_bus *bus, signet_queue *q)
+{
+    int err = 0;
+
+    pthread_mutex_lock(&bus->lock);
+    if (bus->nqueues == bus->queues_cap) {
+        uint32_t cap = bus->queues_cap ? bus->queues_cap * 2 : 4;
+        signet_queue **queues = realloc(bus->queues, cap * sizeof *queues);
+        if (queues) {
+            bus->queues = queues;
+            bus->queues_cap = cap;
+        } else {
+            err = SIGNET_ENOMEM;
+        }
+    }
+    if (!err)
+        bus->queues[bus->nqueues++] = q;
+    pthread_mutex_unlock(&bus->lock);
+    return err;
+}
+
+bool signet__bus_has_queue(const signet_bus *bus, const signet_queue *q)
+{
+    for (uint32_t i = 0; i < bus->nqueues; i++)
+        if (bus->queues[i] == q)
+            return true;
+    return false;
+}
+
+bool signet__bus_remove_queue(signet_bus *bus, signet_queue *q)
+{
+    bool found = false;
+
+    pthread_mutex_lock(&bus->lock);
+    for (uint32_t i = 0; i < bus->nqueues && !found; i++) {
+        if (bus->queues[i] == q) {
+            /* Keep the order: the default queue stays first. */
+            memmove(&bus->queues[i], &bus->queues[i + 1],
+                    (bus->nqueues - i - 1) * sizeof bus->queues[0]);
+            bus->nqueues--;
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&bus->lock);
+    return found;
+}
+
+void signet__bus_collect(signet_bus *bus, bool wait)
+{
+    pthread_mutex_lock(&bus->lock);
+    struct signet__retired *items = signet__retired_take(&bus->retired);
+    uint32_t pending = signet__slots_take_pending(&bus->slots);
+    pthread_mutex_unlock(&bus->lock);
+
+    /* Without waiting, from inside a receiver, what is safe is what was
+     * retired before the caller's own emission began. */
+    uint64_t safe = wait ? signet__rcu_synchronize() : signet__rcu_quiescent();
+
+    pthread_mutex_lock(&bus->lock);
+    signet__retired_collect(&bus->retired, items, safe);
+    signet__slots_reclaim(&bus->slots, pending, safe);
+    pthread_mutex_unlock(&bus->lock);
+}
+
+void signet__after_write(signet_bus *bus, bool disconnected)
+{
+    bool nested = signet__rcu_nested();
+
+    if (disconnected && !nested) {
+        signet__bus_collect(bus, true);
+        return;
+    }
+    pthread_mutex_lock(&bus->lock);
+    bool due = signet__retired_due(&bus->retired);
+    pthread_mutex_unlock(&bus->lock);
+    if (due)
+        signet__bus_collect(bus, false);
+}
+
+static void free_state(struct sigstate *ss)
+{
+    free(atomic_load_explicit(&ss->snap, memory_order_relaxed));
+    free(atomic_load_explicit(&ss->qsnap, memory_order_relaxed));
+    free(ss->conns);
+}
+
+void signet__states_free(signet_bus *bus)
+{
+    struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+
+    for (uint32_t i = 0; sc && i < sc->n; i++) {
+        const struct schema_entry *e = &sc->e[i];
+        for (uint32_t k = 0; k < signet__nstates(e->schema); k++)
+            free_state(&e->sigs[k]);
+        uint32_t nrt = atomic_load_explicit(&e->rt->n, memory_order_relaxed);
+        for (uint32_t k = 0; k < nrt; k++) {
+            free_state(&e->rt->p[k]->ss);
+            free(e->rt->p[k]->filter);
+            free(e->rt->p[k]);
+        }
+        free(e->rt->p);
+        free(e->rt);
+        free(e->sigs);
+    }
+    free(sc);
+    atomic_store_explicit(&bus->schemas, NULL, memory_order_relaxed);
+    signet__retired_free_all(&bus->retired);
+    signet__slots_free(&bus->slots);
+}
