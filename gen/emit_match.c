@@ -19,47 +19,6 @@ static void oom(void)
     exit(1);
 }
 
-/* m4_define(@{sig4_matcher(KEY)}@, @{ROWS}@): the n values of v (groups of
- * `group`, each in braces when group > 1) as lines of C initializer led by
- * four spaces and broken before 100 columns, each value followed by a
- * comma. An empty table gives the single value 0, so that no C array is
- * empty; the counts facts tell the real size. */
-static void rows(FILE *f, const char *key, const int64_t *v, size_t n, size_t group)
-{
-    size_t col = 4;
-
-    fprintf(f, "m4_define(@{sig4_matcher(%s)}@, @{    ", key);
-    if (n == 0) {
-        fputs(group > 1 ? "{0}," : "0,", f);
-        fputs("}@)\n", f);
-        return;
-    }
-    for (size_t i = 0; i < n; i += group) {
-        char item[256];
-        size_t len = 0;
-
-        if (group > 1)
-            item[len++] = '{';
-        for (size_t k = 0; k < group; k++)
-            len += (size_t)snprintf(item + len, sizeof item - len, "%s%lld", k ? ", " : "",
-                                    (long long)v[i + k]);
-        if (group > 1)
-            item[len++] = '}';
-        item[len++] = ',';
-        item[len] = '\0';
-        if (i > 0 && col + 1 + len > 100) {
-            fputs("\n    ", f);
-            col = 4;
-        } else if (i > 0) {
-            fputc(' ', f);
-            col++;
-        }
-        fputs(item, f);
-        col += len;
-    }
-    fputs("}@)\n", f);
-}
-
 struct table {
     int64_t *v;
     size_t n, cap;
@@ -76,9 +35,11 @@ static void add(struct table *t, int64_t x)
     t->v[t->n++] = x;
 }
 
+/* m4_define(@{sig4_matcher(KEY)}@, @{ROWS}@): the table as C initializer
+ * rows; the table is emptied for the next one. */
 static void put(FILE *f, const char *key, struct table *t, size_t group)
 {
-    rows(f, key, t->v, t->n, group);
+    fact_rows(f, t->v, t->n, group, "matcher(%s)", key);
     t->n = 0;
 }
 

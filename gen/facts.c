@@ -1,6 +1,7 @@
 /* facts.c: writes m4 facts (facts.h) for the templates: a key made with
- * printf and a value that is already safe, a number, or a string escaped
- * into the body of a C string literal that m4 and a C comment leave alone.
+ * printf and a value that is already safe, a number, a string escaped
+ * into the body of a C string literal that m4 and a C comment leave alone,
+ * or a numeric table as rows of a C initializer.
  * Depends on facts.h, m4.h (prefix and quotes) and the C library. */
 #include "facts.h"
 
@@ -13,12 +14,19 @@
 
 #include "m4.h"
 
-/* m4_define(@{sig4_KEY}@, @{VALUE}@), KEY from fmt and ap. */
-static void vfact(FILE *f, const char *value, const char *fmt, va_list ap)
+/* The start of a fact, up to its value: m4_define(@{sig4_KEY}@, @{ */
+static void vfact_begin(FILE *f, const char *fmt, va_list ap)
 {
     fputs("m4_define(" M4_LQUOTE M4_PREFIX, f);
     vfprintf(f, fmt, ap);
-    fprintf(f, M4_RQUOTE ", " M4_LQUOTE "%s" M4_RQUOTE ")\n", value);
+    fputs(M4_RQUOTE ", " M4_LQUOTE, f);
+}
+
+/* m4_define(@{sig4_KEY}@, @{VALUE}@), KEY from fmt and ap. */
+static void vfact(FILE *f, const char *value, const char *fmt, va_list ap)
+{
+    vfact_begin(f, fmt, ap);
+    fprintf(f, "%s" M4_RQUOTE ")\n", value);
 }
 
 void fact(FILE *f, const char *value, const char *fmt, ...)
@@ -90,4 +98,44 @@ void fact_str(FILE *f, const char *value, const char *fmt, ...)
     vfact(f, e, fmt, ap);
     va_end(ap);
     free(e);
+}
+
+void fact_rows(FILE *f, const int64_t *v, size_t n, size_t group, const char *fmt, ...)
+{
+    size_t col = 4;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfact_begin(f, fmt, ap);
+    va_end(ap);
+    fputs("    ", f);
+    if (n == 0) {
+        fputs(group > 1 ? "{0}," : "0,", f);
+        fputs(M4_RQUOTE ")\n", f);
+        return;
+    }
+    for (size_t i = 0; i < n; i += group) {
+        char item[256];
+        size_t len = 0;
+
+        if (group > 1)
+            item[len++] = '{';
+        for (size_t k = 0; k < group; k++)
+            len += (size_t)snprintf(item + len, sizeof item - len, "%s%" PRId64, k ? ", " : "",
+                                    v[i + k]);
+        if (group > 1)
+            item[len++] = '}';
+        item[len++] = ',';
+        item[len] = '\0';
+        if (i > 0 && col + 1 + len > 100) {
+            fputs("\n    ", f);
+            col = 4;
+        } else if (i > 0) {
+            fputc(' ', f);
+            col++;
+        }
+        fputs(item, f);
+        col += len;
+    }
+    fputs(M4_RQUOTE ")\n", f);
 }

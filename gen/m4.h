@@ -1,6 +1,6 @@
-/* m4.h: the m4 driver of signetc (m4.c). emit.c writes the facts, these
- * functions find the templates and turn facts plus one template into an
- * output file. Depends on a GNU m4 at run time ($M4, or m4 from PATH).
+/* m4.h: the m4 driver of signetc (m4.c). emit.c has the facts written
+ * (facts.c, with the prefix and quotes below); these functions find the
+ * templates and turn facts plus one template into an output file. Depends on a GNU m4 at run time ($M4, or m4 from PATH).
  */
 #ifndef SIGNETC_M4_H
 #define SIGNETC_M4_H

@@ -1,8 +1,8 @@
 /* strmap.h: an open-addressing hash map from NUL-terminated strings to
- * pointers, used by check.c and topic.c so that duplicate detection and
- * topic tries stay linear on large schemas. Keys are not copied (they live
- * in the arena); tables are allocated from the arena, so there is nothing
- * to free. Depends on arena.h. */
+ * pointers, used by check.c, topic.c and automaton.c so that duplicate
+ * detection and topic tries stay linear on large schemas. Keys are not
+ * copied (they live in the arena); tables are allocated from the arena, so
+ * there is nothing to free. Depends on arena.h. */
 #ifndef SIGNETC_STRMAP_H
 #define SIGNETC_STRMAP_H
 
