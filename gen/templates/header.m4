@@ -78,12 +78,15 @@ m4_pushdef(@{sig4_info}@, @{&}@sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_@{}@si
 
 /* ---- sig4_n (sig4_schema(@{source}@):sig4_signal(@{$1}@, @{line}@)): sig4_h_attributes(@{$1}@) */
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
+/* The payload of sig4_n. */
 typedef struct sig4_s {
 sig4_h_fields(@{signal}@, @{$1}@)m4_dnl
 } sig4_s;
 
+/* A receiver of sig4_n. */
 sig4_call(typedef int sig4_s@{}@_fn, ;, void *ctx, const signet_event *ev, const sig4_s *msg)
 }@, @{
+/* A receiver of sig4_n, which has no payload. */
 sig4_call(typedef int sig4_s@{}@_fn, ;, void *ctx, const signet_event *ev)
 }@)m4_dnl
 

@@ -62,10 +62,12 @@ extern const signet_signal_info app_signals[APP_SIGNAL_COUNT];
 
 /* ---- server_start (app.signet:5): topic "server_start" */
 
+/* The payload of server_start. */
 typedef struct app_server_start {
     const char *value;
 } app_server_start;
 
+/* A receiver of server_start. */
 typedef int app_server_start_fn(void *ctx, const signet_event *ev, const app_server_start *msg);
 
 /* Connects fn to server_start, for sender or SIGNET_ANY. */
@@ -101,10 +103,12 @@ static inline const app_server_start *app_server_start_of(const signet_event *ev
 
 /* ---- server_stop (app.signet:6): topic "server_stop" */
 
+/* The payload of server_stop. */
 typedef struct app_server_stop {
     const char *value;
 } app_server_stop;
 
+/* A receiver of server_stop. */
 typedef int app_server_stop_fn(void *ctx, const signet_event *ev, const app_server_stop *msg);
 
 /* Connects fn to server_stop, for sender or SIGNET_ANY. */

@@ -134,6 +134,7 @@ extern const signet_signal_info ks_signals[KS_SIGNAL_COUNT];
 
 /* ---- ping (kitchen_sink.signet:56): topic "ping" */
 
+/* A receiver of ping, which has no payload. */
 typedef int ks_ping_fn(void *ctx, const signet_event *ev);
 
 /* Connects fn to ping, for sender or SIGNET_ANY. */
@@ -161,6 +162,7 @@ static inline bool ks_ping_is(const signet_event *ev)
 
 /* ---- every (kitchen_sink.signet:57): topic "every" */
 
+/* The payload of every. */
 typedef struct ks_every {
     bool b;
     int8_t a8;
@@ -178,6 +180,7 @@ typedef struct ks_every {
     ks_sign g;
 } ks_every;
 
+/* A receiver of every. */
 typedef int ks_every_fn(void *ctx, const signet_event *ev, const ks_every *msg);
 
 /* Connects fn to every, for sender or SIGNET_ANY. */
@@ -215,6 +218,7 @@ static inline const ks_every *ks_every_of(const signet_event *ev, const void *pa
 
 /* ---- shapes (kitchen_sink.signet:59): topic "shapes", queue 8, overflow block */
 
+/* The payload of shapes. */
 typedef struct ks_shapes {
     ks_point p;
     ks_nested n;
@@ -224,6 +228,7 @@ typedef struct ks_shapes {
     ks_color hues[2];
 } ks_shapes;
 
+/* A receiver of shapes. */
 typedef int ks_shapes_fn(void *ctx, const signet_event *ev, const ks_shapes *msg);
 
 /* Connects fn to shapes, for sender or SIGNET_ANY. */
@@ -261,11 +266,13 @@ static inline const ks_shapes *ks_shapes_of(const signet_event *ev, const void *
 
 /* ---- odd (kitchen_sink.signet:61): topic "odd/\100home/{room}/{id}/a*\057q\077?=/$1/m4\137x/sig4\137y", retain */
 
+/* The payload of odd. */
 typedef struct ks_odd {
     const char *room;
     uint32_t id;
 } ks_odd;
 
+/* A receiver of odd. */
 typedef int ks_odd_fn(void *ctx, const signet_event *ev, const ks_odd *msg);
 
 /* Connects fn to odd, for sender or SIGNET_ANY. */
@@ -299,10 +306,12 @@ static inline const ks_odd *ks_odd_of(const signet_event *ev, const void *payloa
 
 /* ---- last (kitchen_sink.signet:62): topic "last", queue 2, overflow drop_newest */
 
+/* The payload of last. */
 typedef struct ks_last {
     ks_sign g;
 } ks_last;
 
+/* A receiver of last. */
 typedef int ks_last_fn(void *ctx, const signet_event *ev, const ks_last *msg);
 
 /* Connects fn to last, for sender or SIGNET_ANY. */

@@ -89,6 +89,7 @@ extern const signet_signal_info sensors_signals[SENSORS_SIGNAL_COUNT];
 
 /* ---- started (sensors.signet:15): topic "started" */
 
+/* A receiver of started, which has no payload. */
 typedef int sensors_started_fn(void *ctx, const signet_event *ev);
 
 /* Connects fn to started, for sender or SIGNET_ANY. */
@@ -116,11 +117,13 @@ static inline bool sensors_started_is(const signet_event *ev)
 
 /* ---- stopped (sensors.signet:16): topic "stopped" */
 
+/* The payload of stopped. */
 typedef struct sensors_stopped {
     int32_t code;
     const char *reason;
 } sensors_stopped;
 
+/* A receiver of stopped. */
 typedef int sensors_stopped_fn(void *ctx, const signet_event *ev, const sensors_stopped *msg);
 
 /* Connects fn to stopped, for sender or SIGNET_ANY. */
@@ -154,10 +157,12 @@ static inline const sensors_stopped *sensors_stopped_of(const signet_event *ev, 
 
 /* ---- reading_taken (sensors.signet:17): topic "reading_taken" */
 
+/* The payload of reading_taken. */
 typedef struct sensors_reading_taken {
     sensors_reading r;
 } sensors_reading_taken;
 
+/* A receiver of reading_taken. */
 typedef int sensors_reading_taken_fn(void *ctx, const signet_event *ev,
                                      const sensors_reading_taken *msg);
 
@@ -197,11 +202,13 @@ static inline const sensors_reading_taken *sensors_reading_taken_of(const signet
 
 /* ---- door_changed (sensors.signet:18): topic "house/{room}/door" */
 
+/* The payload of door_changed. */
 typedef struct sensors_door_changed {
     const char *room;
     sensors_door state;
 } sensors_door_changed;
 
+/* A receiver of door_changed. */
 typedef int sensors_door_changed_fn(void *ctx, const signet_event *ev,
                                     const sensors_door_changed *msg);
 
@@ -242,12 +249,14 @@ static inline const sensors_door_changed *sensors_door_changed_of(const signet_e
 
 /* ---- temp (sensors.signet:19): topic "sensors/{room}/{sensor}/temp" */
 
+/* The payload of temp. */
 typedef struct sensors_temp {
     const char *room;
     uint32_t sensor;
     double celsius;
 } sensors_temp;
 
+/* A receiver of temp. */
 typedef int sensors_temp_fn(void *ctx, const signet_event *ev, const sensors_temp *msg);
 
 /* Connects fn to temp, for sender or SIGNET_ANY. */
@@ -283,11 +292,13 @@ static inline const sensors_temp *sensors_temp_of(const signet_event *ev, const 
 
 /* ---- battery_low (sensors.signet:20): topic "battery_low", retain */
 
+/* The payload of battery_low. */
 typedef struct sensors_battery_low {
     uint32_t sensor;
     uint8_t percent;
 } sensors_battery_low;
 
+/* A receiver of battery_low. */
 typedef int sensors_battery_low_fn(void *ctx, const signet_event *ev,
                                    const sensors_battery_low *msg);
 
@@ -326,6 +337,7 @@ static inline const sensors_battery_low *sensors_battery_low_of(const signet_eve
 
 /* ---- alarm (sensors.signet:21): topic "alarm", queue 64, overflow drop_oldest */
 
+/* The payload of alarm. */
 typedef struct sensors_alarm {
     bool armed;
     int64_t since;
@@ -337,6 +349,7 @@ typedef struct sensors_alarm {
     const char *note;
 } sensors_alarm;
 
+/* A receiver of alarm. */
 typedef int sensors_alarm_fn(void *ctx, const signet_event *ev, const sensors_alarm *msg);
 
 /* Connects fn to alarm, for sender or SIGNET_ANY. */
