@@ -13,8 +13,8 @@
 #include "signet.h"
 
 /* The fields every emission sets before its first receiver runs: the
- * event, no receivers yet, no flags. Paths with more to say (retained
- * values, queued messages) set their fields after it. */
+ * event and no receivers yet. The caller sets patterns_ (SIGNET__EMIT_*)
+ * once it knows them, and the fields those flags make valid. */
 static inline void signet__emission_init(signet_emission *em, signet_bus *bus,
                                          const signet_signal_info *sig, const void *sender,
                                          const signet_signal_info *pattern, const void *payload)
@@ -29,7 +29,6 @@ static inline void signet__emission_init(signet_emission *em, signet_bus *bus,
     em->begin = NULL;
     em->end = NULL;
     em->queued_ = NULL;
-    em->patterns_ = 0;
 }
 
 /* Did the emission retain a payload equal to the previous one on its topic? */

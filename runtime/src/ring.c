@@ -107,10 +107,8 @@ int signet__ring_fd(struct signet__ring *r)
     return r->rfd;
 }
 
-void signet__ring_dispatched(struct signet__ring *r)
+void signet__ring_rearm(struct signet__ring *r)
 {
-    if (!atomic_load_explicit(&r->fd_mode, memory_order_relaxed))
-        return;
     if (signet__ring_waiting(r)) {
         signet__ring_wake(r); /* more to do: the loop comes back */
     } else {

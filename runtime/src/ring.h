@@ -59,8 +59,8 @@ void signet__ring_wake(struct signet__ring *r);   /* makes the fd readable */
 /* The fd for an event loop; from the first call on, dispatches keep it
  * readable exactly while messages wait (signet__ring_dispatched). */
 int signet__ring_fd(struct signet__ring *r);
-/* After a round of takes by a dispatcher. */
-void signet__ring_dispatched(struct signet__ring *r);
+/* signet__ring_dispatched() once the fd is in use. */
+void signet__ring_rearm(struct signet__ring *r);
 /* Sleeps until a producer wakes the ring or *stop is set; returns at once
  * if a message waits. 0, or -1 when poll(2) failed. */
 int signet__ring_sleep(struct signet__ring *r, _Atomic bool *stop);
@@ -152,6 +152,14 @@ static inline struct signet__cell *signet__ring_take(struct signet__ring *r, siz
             pos = atomic_load_explicit(&r->head, memory_order_relaxed);
         }
     }
+}
+
+/* After a round of takes by a dispatcher: keeps the fd, once in use,
+ * readable exactly while messages wait. */
+static inline void signet__ring_dispatched(struct signet__ring *r)
+{
+    if (atomic_load_explicit(&r->fd_mode, memory_order_relaxed))
+        signet__ring_rearm(r);
 }
 
 /* Gives a taken cell back to the producers of the next lap. */

@@ -133,14 +133,28 @@ static inline const struct bucket *signet__bucket(const struct snap *s, const vo
 }
 
 /* The receivers of an emission from sender: its pre-merged list, or the
- * anonymous list when no receiver names it. */
+ * anonymous list when no receiver names it. Written out rather than
+ * through signet__bucket(): every send and dispatch runs it. */
 static inline void signet__receivers(const struct snap *s, const void *sender,
                                      const signet_recv **begin, const signet_recv **end)
 {
-    const struct bucket *k = signet__bucket(s, sender);
+    const signet_recv *b = s->recv;
+    uint32_t n = s->nany;
 
-    *begin = k ? s->recv + k->off : s->recv;
-    *end = *begin + (k ? k->n : s->nany);
+    if (sender && s->nbuckets) {
+        for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
+            const struct bucket *k = &s->buckets[h];
+            if (k->sender == sender) {
+                b = s->recv + k->off;
+                n = k->n;
+                break;
+            }
+            if (!k->sender)
+                break;
+        }
+    }
+    *begin = b;
+    *end = b + n;
 }
 
 /* The connections that sender's list in s leaves out as twins. Emissions
