@@ -23,6 +23,7 @@
 
 #include <signet.h>
 
+#include "emit_match.h"
 #include "facts.h"
 #include "m4.h"
 

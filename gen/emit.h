@@ -1,12 +1,9 @@
 /* emit.h: the emitting stage, the last of signetc. emit.c writes a checked
  * schema whose topics automaton_build() analysed as m4 facts and runs the
- * templates over them (m4.c); emit_match.c adds the facts of the topic
- * analysis and of the matcher. Both write facts with facts.h. Depends on
- * ast.h. */
+ * templates over them (m4.c); the facts of the topic analysis and of the
+ * matcher come from emit_match.h. Depends on ast.h. */
 #ifndef SIGNETC_EMIT_H
 #define SIGNETC_EMIT_H
-
-#include <stdio.h>
 
 #include "ast.h"
 
@@ -23,9 +20,5 @@ struct emit_opts {
  * .signet.c and .signet.match.re, where <base> is schema->source without
  * its ".signet" suffix. Returns 0, or 1 after printing a message to stderr. */
 int emit_schema(const struct schema *s, const struct emit_opts *o);
-
-/* emit_match.c: the facts of the topic matcher and of the topic analysis
- * (sig4_matcher, sig4_atom and the per-pattern and per-signal results). */
-void emit_match_facts(FILE *f, const struct schema *s);
 
 #endif /* SIGNETC_EMIT_H */

@@ -3,9 +3,9 @@
  * the matcher, one fact per atom (the lexer's rules), and the numeric
  * tables as ready-made C initializer rows, the way bison hands its parser
  * tables to its skeletons. templates/README.md lists every fact. Called by
- * emit.c; calls only facts.c. Depends on emit.h, facts.h, automaton.h,
+ * emit.c; calls only facts.c. Depends on emit_match.h, facts.h, automaton.h,
  * ast.h. */
-#include "emit.h"
+#include "emit_match.h"
 
 #include <stdlib.h>
 #include <string.h>
