@@ -1,8 +1,8 @@
 /* emit_match.c: writes the facts of the topic analysis and of the matcher
- * (automaton.h) for templates/matcher.m4 and private.m4: scalars about
- * the matcher, one fact per atom (the lexer's rules), and the numeric
- * tables as ready-made C initializer rows, the way bison hands its parser
- * tables to its skeletons. templates/README.md lists every fact. Called by
+ * (automaton.h) for templates/matcher.m4, private.m4 and source.m4: scalars
+ * about the matcher and its captures, one fact per atom (the lexer's rules),
+ * and the numeric tables as ready-made C initializer rows, the way bison
+ * hands its parser tables to its skeletons. templates/README.md lists every fact. Called by
  * emit.c; calls only facts.c. Depends on emit_match.h, facts.h, automaton.h,
  * ast.h. */
 #include "emit_match.h"
@@ -58,7 +58,7 @@ void emit_match_facts(FILE *f, const struct schema *s)
 {
     const struct matcher *m = s->matcher;
     struct table t = {0};
-    size_t i, j, k, ncap = 0, maxcap = 1;
+    size_t i, j, k, ncap = 0, ncap_u32 = 0, maxcap = 1;
 
     fputs("\n# The topic matcher (automaton.c)\n", f);
     fact(f, m->trie ? "trie" : "dfa", "matcher(kind)");
@@ -144,10 +144,14 @@ void emit_match_facts(FILE *f, const struct schema *s)
             if (tp->levels[k].kind == LV_CAPTURE) {
                 add(&t, (int64_t)k);
                 add(&t, (int64_t)tp->levels[k].param);
+                if (s->signals[i]->params[tp->levels[k].param].type.kind == TY_U32)
+                    ncap_u32++;
             }
     }
     put(f, "captures", &t, 2);
     fact_num(f, (int64_t)ncap, "matcher(capture_count)");
+    fact_num(f, (int64_t)ncap_u32, "matcher(capture_u32_count)");
+    fact_num(f, (int64_t)(ncap - ncap_u32), "matcher(capture_str_count)");
     fact_num(f, (int64_t)maxcap, "matcher(capture_max)");
 
     /* Build-time pattern sets of the signals without captures. */

@@ -383,7 +383,10 @@ m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_p}@)}@)
 # --------------
 # sig4_ns_publish() and sig4_ns_publish_post(): a topic string to its
 # signal, captures filled from the topic's levels, sent or posted with the
-# signal's functions.
+# signal's functions. The capture loop holds a branch only for each kind of
+# capture (u32, str) that some signal has: a branch the schema cannot take
+# would still be compiled, and gcc's -Wstringop-overflow sees a str pointer
+# stored into a payload union smaller than one.
 m4_define(@{sig4_c_publish}@,
 @{
 /* Any payload of the schema, for sig4_ns@{_}@publish(). */
@@ -399,8 +402,9 @@ sig4_call(static int sig4_ns@{__}@publish, @{}@, signet_bus *bus, const void *se
 {
     sig4_ns@{__}@match_result res;
     union sig4_ns@{__}@any_payload msg;
-    char text@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + sig4_NS@{__}@CAPTURE_MAX@{]}@; /* the captured str levels */
+sig4_if(sig4_matcher(@{capture_str_count}@), @{    char text@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + sig4_NS@{__}@CAPTURE_MAX@{]}@; /* the captured str levels */
     char *at = text;
+}@)m4_dnl
     int signal;
 
     if (!bus)
@@ -427,11 +431,12 @@ sig4_call(static int sig4_ns@{__}@publish, @{}@, signet_bus *bus, const void *se
         return SIGNET_EINVAL;
     if (type)
         memcpy(&msg, payload, type->size);
-    for (uint32_t i = 0; i < res.ncaptures; i++) {
+sig4_if(sig4_matcher(@{capture_count}@), @{    for (uint32_t i = 0; i < res.ncaptures; i++) {
         const sig4_ns@{__}@capture *c = &res.captures@{[}@i@{]}@;
         const signet_field_info *f = &type->fields@{[}@c->param@{]}@;
         char *field = (char *)&msg + f->offset;
-        if (f->type == SIGNET_TYPE_U32) {
+sig4_if(sig4_matcher(@{capture_u32_count}@) && sig4_matcher(@{capture_str_count}@),
+@{        if (f->type == SIGNET_TYPE_U32) {
             memcpy(field, &c->u32, sizeof c->u32);
         } else {
             const char *str = at;
@@ -440,7 +445,16 @@ sig4_call(static int sig4_ns@{__}@publish, @{}@, signet_bus *bus, const void *se
             at += c->len + 1;
             memcpy(field, &str, sizeof str);
         }
+}@, @{sig4_if(sig4_matcher(@{capture_u32_count}@),
+@{        memcpy(field, &c->u32, sizeof c->u32);
+}@, @{        const char *str = at;
+        memcpy(at, c->text, c->len);
+        at@{[}@c->len@{]}@ = '\0';
+        at += c->len + 1;
+        memcpy(field, &str, sizeof str);
+}@)}@)m4_dnl
     }
+}@)m4_dnl
     switch (signal) {
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{    case sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(sig4_i, @{name}@)):

@@ -239,8 +239,6 @@ static int app__publish(signet_bus *bus, const void *sender, const char *topic, 
 {
     app__match_result res;
     union app__any_payload msg;
-    char text[APP__TOPIC_MAX_BYTES + APP__CAPTURE_MAX]; /* the captured str levels */
-    char *at = text;
     int signal;
 
     if (!bus)
@@ -267,20 +265,6 @@ static int app__publish(signet_bus *bus, const void *sender, const char *topic, 
         return SIGNET_EINVAL;
     if (type)
         memcpy(&msg, payload, type->size);
-    for (uint32_t i = 0; i < res.ncaptures; i++) {
-        const app__capture *c = &res.captures[i];
-        const signet_field_info *f = &type->fields[c->param];
-        char *field = (char *)&msg + f->offset;
-        if (f->type == SIGNET_TYPE_U32) {
-            memcpy(field, &c->u32, sizeof c->u32);
-        } else {
-            const char *str = at;
-            memcpy(at, c->text, c->len);
-            at[c->len] = '\0';
-            at += c->len + 1;
-            memcpy(field, &str, sizeof str);
-        }
-    }
     switch (signal) {
     case APP_SIGNAL_SERVER_START:
         return post ? app_server_start_post_msg(bus, sender, &msg.s_server_start)
