@@ -1,10 +1,12 @@
 # compile.cmake: generates the code of one schema and compiles it, as
 #   cmake -DLANG=c|cxx -DCOMPILER=<cc> -DSIGNETC=<exe> -DTEMPLATES=<dir>
-#         -DSCHEMA=<file> -DRUNTIME_INCLUDE=<dir> -DWORK=<dir> -P compile.cmake
+#         -DSCHEMA=<file> -DRUNTIME_INCLUDE=<dir> -DWORK=<dir> [-DOPT=-O2]
+#         -P compile.cmake
 #
-# LANG c:   <base>.signet.c with -std=c11 -Wall -Wextra -Wpedantic -Werror,
-#           and the topic matcher <base>.signet.match.c that re2c makes
-#           from <base>.signet.match.re (-DRE2C=<re2c>), with the same flags.
+# LANG c:   <base>.signet.c with -std=c11 -Wall -Wextra -Wpedantic -Werror
+#           and OPT (an optimisation flag, none when empty), and the topic
+#           matcher <base>.signet.match.c that re2c makes from
+#           <base>.signet.match.re (-DRE2C=<re2c>), with the same flags.
 # LANG cxx: a C++ translation unit that includes <base>.signet.h and
 #           <base>.signet.private.h and uses the schema table, with
 #           -std=c++11 -Wall -Wextra -Wpedantic -Werror.
@@ -32,6 +34,9 @@ file(STRINGS "${SCHEMA}" ns_line REGEX "^[ \t]*namespace[ \t]+[A-Za-z_][A-Za-z0-
 string(REGEX REPLACE "^[ \t]*namespace[ \t]+([A-Za-z0-9_]+).*" "\\1" ns "${ns_line}")
 
 set(warn -Wall -Wextra -Wpedantic -Werror)
+if(LANG STREQUAL "c" AND DEFINED OPT AND NOT OPT STREQUAL "")
+  list(APPEND warn ${OPT})
+endif()
 if(LANG STREQUAL "c")
   set(cmd "${COMPILER}" -std=c11 ${warn} -I "${RUNTIME_INCLUDE}" -I "${WORK}"
       -c "${WORK}/${base}.signet.c" -o "${WORK}/${base}.o")
