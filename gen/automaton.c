@@ -82,49 +82,8 @@ static int cmp_u32(const void *x, const void *y)
 
 /* ---- the analysis -------------------------------------------------------- */
 
-/* A trie of the signal topic templates: one level per edge, literal
- * children by text, one child for str captures and one for u32 captures. A
- * schema without errors has no two signals with one template. */
-struct tnode {
-    struct strmap lit; /* literal level -> struct tnode * */
-    struct tnode *cap_str, *cap_u32;
-    long term;         /* the signal whose template ends here, or -1 */
-};
-
-static struct tnode *tnode_new(struct arena *a)
-{
-    struct tnode *n = arena_alloc(a, sizeof *n);
-
-    strmap_init(&n->lit, a);
-    n->cap_str = n->cap_u32 = NULL;
-    n->term = -1;
-    return n;
-}
-
-static void tnode_insert(struct arena *a, struct tnode *n, const struct signal_decl *sg,
-                         long id)
-{
-    for (size_t i = 0; i < sg->topic.nlevels; i++) {
-        const struct level *l = &sg->topic.levels[i];
-        struct tnode **slot;
-
-        if (l->kind == LV_LITERAL) {
-            struct tnode *c = strmap_get(&n->lit, l->text);
-
-            n = c ? c : strmap_put(&n->lit, l->text, tnode_new(a));
-            continue;
-        }
-        slot = topic_capture_is_u32(sg, l) ? &n->cap_u32 : &n->cap_str;
-        if (*slot == NULL)
-            *slot = tnode_new(a);
-        n = *slot;
-    }
-    if (n->term < 0)
-        n->term = id;
-}
-
 /* Every signal whose template ends at or below n. */
-static void collect(const struct tnode *n, struct u32s *out)
+static void collect(const struct topic_trie *n, struct u32s *out)
 {
     if (n->term >= 0)
         push(out, (uint32_t)n->term);
@@ -144,7 +103,7 @@ static void collect(const struct tnode *n, struct u32s *out)
  * and '#' the rest, zero levels included; a wildcard in the first level
  * never matches a level starting with '$' (a capture admits values that do
  * not). Each node is reached by one path, so no signal is found twice. */
-static void match_walk(const struct tnode *n, const struct topic *p, size_t i,
+static void match_walk(const struct topic_trie *n, const struct topic *p, size_t i,
                        struct u32s *out)
 {
     if (i == p->nlevels) {
@@ -154,7 +113,7 @@ static void match_walk(const struct tnode *n, const struct topic *p, size_t i,
     }
     const struct level *l = &p->levels[i];
     if (l->kind == LV_LITERAL) {
-        const struct tnode *c = strmap_get(&n->lit, l->text);
+        const struct topic_trie *c = strmap_get(&n->lit, l->text);
 
         if (c)
             match_walk(c, p, i + 1, out);
@@ -178,7 +137,7 @@ static void match_walk(const struct tnode *n, const struct topic *p, size_t i,
             match_walk(n->lit.vals[k], p, i + 1, out);
     }
     for (int u = 0; u < 2; u++) {
-        const struct tnode *c = u ? n->cap_u32 : n->cap_str;
+        const struct topic_trie *c = u ? n->cap_u32 : n->cap_str;
 
         if (c && hash)
             collect(c, out);
@@ -203,13 +162,13 @@ static bool same_params(const struct signal_decl *x, const struct signal_decl *y
 
 void automaton_analyse(struct arena *a, struct schema *s)
 {
-    struct tnode *root = tnode_new(a);
+    struct topic_trie *root = topic_trie_new(a);
     size_t *count = calloc(s->nsignals + 1, sizeof *count);
 
     if (count == NULL)
         oom();
     for (size_t j = 0; j < s->nsignals; j++)
-        tnode_insert(a, root, s->signals[j], (long)j);
+        topic_trie_insert(a, root, s->signals[j], (long)j);
     for (size_t i = 0; i < s->npatterns; i++) {
         struct pattern_decl *p = s->patterns[i];
         struct u32s m = {0};

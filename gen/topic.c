@@ -200,16 +200,11 @@ bool topic_split(struct arena *a, struct topic *t, const struct signal_decl *sig
 
 /* ---- the template trie ------------------------------------------------ */
 
-struct tnode {
-    struct strmap lit;               /* literal level -> struct tnode * */
-    struct tnode *cap_str, *cap_u32;
-    long term;                       /* first signal whose template ends here, or -1 */
-};
-
-static struct tnode *new_node(struct arena *a)
+struct topic_trie *topic_trie_new(struct arena *a)
 {
-    struct tnode *n = arena_alloc(a, sizeof *n);
+    struct topic_trie *n = arena_alloc(a, sizeof *n);
     strmap_init(&n->lit, a);
+    n->cap_str = n->cap_u32 = NULL;
     n->term = -1;
     return n;
 }
@@ -243,7 +238,7 @@ struct ov_query {
     long best;
 };
 
-static void ov_walk(const struct tnode *n, struct ov_query *q, size_t i)
+static void ov_walk(const struct topic_trie *n, struct ov_query *q, size_t i)
 {
     const struct topic *t = &q->sig->topic;
     if (i == t->nlevels) {
@@ -253,7 +248,7 @@ static void ov_walk(const struct tnode *n, struct ov_query *q, size_t i)
     }
     const struct level *l = &t->levels[i];
     if (l->kind == LV_LITERAL) {
-        const struct tnode *c = strmap_get(&n->lit, l->text);
+        const struct topic_trie *c = strmap_get(&n->lit, l->text);
         if (c)
             ov_walk(c, q, i + 1);
         if (n->cap_u32 && topic_level_is_u32(l->text, NULL))
@@ -270,22 +265,23 @@ static void ov_walk(const struct tnode *n, struct ov_query *q, size_t i)
         ov_walk(n->cap_str, q, i + 1);
 }
 
-static void insert(struct arena *a, struct tnode *root, const struct signal_decl *sg, long idx)
+void topic_trie_insert(struct arena *a, struct topic_trie *root, const struct signal_decl *sg,
+                       long idx)
 {
-    struct tnode *n = root;
+    struct topic_trie *n = root;
     for (size_t i = 0; i < sg->topic.nlevels; i++) {
         const struct level *l = &sg->topic.levels[i];
-        struct tnode **slot;
+        struct topic_trie **slot;
         if (l->kind == LV_LITERAL) {
-            struct tnode *c = strmap_get(&n->lit, l->text);
+            struct topic_trie *c = strmap_get(&n->lit, l->text);
             if (!c)
-                c = strmap_put(&n->lit, l->text, new_node(a));
+                c = strmap_put(&n->lit, l->text, topic_trie_new(a));
             n = c;
             continue;
         }
         slot = topic_capture_is_u32(sg, l) ? &n->cap_u32 : &n->cap_str;
         if (!*slot)
-            *slot = new_node(a);
+            *slot = topic_trie_new(a);
         n = *slot;
     }
     if (n->term < 0)
@@ -327,7 +323,7 @@ static const char *witness(struct arena *a, const struct signal_decl *x,
 
 void topic_check_overlaps(struct arena *a, const struct schema *s, const bool *topic_ok)
 {
-    struct tnode *root = new_node(a);
+    struct topic_trie *root = topic_trie_new(a);
     for (size_t i = 0; i < s->nsignals; i++) {
         const struct signal_decl *sg = s->signals[i];
         if (!topic_ok[i])
@@ -344,7 +340,7 @@ void topic_check_overlaps(struct arena *a, const struct schema *s, const bool *t
             diag_note(first->topic.loc, topic_span(&first->topic, first->topic_explicit),
                       "topic of signal '%s' is here", first->name);
         }
-        insert(a, root, sg, (long)i);
+        topic_trie_insert(a, root, sg, (long)i);
     }
 }
 
