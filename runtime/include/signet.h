@@ -29,10 +29,19 @@ extern "C" {
  * Generated headers refuse to compile against a different value. */
 #define SIGNET_ABI 4
 
+/* Marks the calls whose result must be checked, because going on after
+ * their failure is a bug: the creates, connects and subscribes,
+ * signet_emit_begin() and signet_queue_start(). The calls whose result a
+ * cleanup path may ignore (signet_disconnect(), the destroys) do not have
+ * it: gcc does not let a (void) cast silence warn_unused_result. A program
+ * may define SIGNET_NODISCARD itself before including this header: empty,
+ * or [[nodiscard]] in C23 and C++17, which a (void) cast silences. */
+#ifndef SIGNET_NODISCARD
 #if defined(__GNUC__) || defined(__clang__)
 #define SIGNET_NODISCARD __attribute__((warn_unused_result))
 #else
 #define SIGNET_NODISCARD
+#endif
 #endif
 
 /* ---------------------------------------------------------------------------
@@ -373,7 +382,7 @@ SIGNET_NODISCARD int signet_subscribe_pattern(signet_bus *bus, const signet_sche
  * receiver, the receiver is never called after the disconnect on this thread
  * and never started again anywhere, but the call does not wait for other
  * threads that are already running it (waiting there could deadlock). */
-SIGNET_NODISCARD int signet_disconnect(signet_bus *bus, signet_conn conn);
+int signet_disconnect(signet_bus *bus, signet_conn conn);
 
 /* Disconnects every connection on the bus whose ctx is ctx (any signal,
  * any sender). Returns how many were disconnected, or SIGNET_EINVAL (bus
