@@ -4,10 +4,11 @@ m4_divert(-1)
 # pattern's functions do, the schema's enums and structs, the signal ids,
 # per signal (headed by its schema attributes) the payload struct, the
 # receiver type, the connect/send/post functions and the accessor for
-# pattern subscribers, per pattern its subscribe functions, and publish by
-# topic string. The matcher's declarations are in <base>.signet.private.h
-# (private.m4). Reads the facts listed in README.md through lib.m4's
-# accessors.
+# pattern subscribers, per pattern its subscribe functions, publish by
+# topic string, and for C the macros that make a receiver or payload of the
+# wrong type a compile error. The matcher's declarations are in
+# <base>.signet.private.h (private.m4). Reads the facts listed in README.md
+# through lib.m4's accessors.
 
 # sig4_h_enum(I)
 # --------------
@@ -151,6 +152,55 @@ sig4_call(SIGNET_NODISCARD int sig4_p@{}@_subscribe_opts, ;, signet_bus *bus, si
           void *ctx, const void *sender, const signet_connect_opts *opts, signet_conn *out)
 m4_popdef(@{sig4_t}@)m4_popdef(@{sig4_p}@)}@)
 
+# sig4_h_checks_signal(I), sig4_h_checks_pattern(I)
+# -------------------------------------------------
+# The type-checking macros of signal I's connect and _msg functions, and of
+# pattern I's subscribe functions (sig4_h_checks says why).
+m4_define(@{sig4_h_checks_signal}@,
+@{m4_pushdef(@{sig4_s}@, sig4_ns@{_}@sig4_signal(@{$1}@, @{name}@))m4_dnl
+#define sig4_s@{}@_connect(bus, fn, ...) \
+    sig4_s@{}@_connect(bus, sig4_NS@{__}@TYPED(fn, sig4_s@{}@_fn *), __VA_ARGS__)
+#define sig4_s@{}@_connect_opts(bus, fn, ...) \
+    sig4_s@{}@_connect_opts(bus, sig4_NS@{__}@TYPED(fn, sig4_s@{}@_fn *), __VA_ARGS__)
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{m4_dnl
+#define sig4_s@{}@_send_msg(bus, sender, msg) \
+    sig4_s@{}@_send_msg(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s))
+#define sig4_s@{}@_post_msg(bus, sender, msg) \
+    sig4_s@{}@_post_msg(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s))
+}@)m4_popdef(@{sig4_s}@)}@)
+m4_define(@{sig4_h_checks_pattern}@,
+@{m4_pushdef(@{sig4_p}@, sig4_ns@{_}@sig4_pattern(@{$1}@, @{name}@))m4_dnl
+m4_pushdef(@{sig4_t}@, m4_ifelse(sig4_pattern(@{$1}@, @{typed_as}@), @{-1}@, @{signet_fn}@,
+@{sig4_ns@{_}@sig4_signal(sig4_pattern(@{$1}@, @{typed_as}@), @{name}@)_fn}@))m4_dnl
+#define sig4_p@{}@_subscribe(bus, fn, ...) \
+    sig4_p@{}@_subscribe(bus, sig4_NS@{__}@TYPED(fn, sig4_t *), __VA_ARGS__)
+#define sig4_p@{}@_subscribe_opts(bus, fn, ...) \
+    sig4_p@{}@_subscribe_opts(bus, sig4_NS@{__}@TYPED(fn, sig4_t *), __VA_ARGS__)
+m4_popdef(@{sig4_t}@)m4_popdef(@{sig4_p}@)}@)
+
+# sig4_h_checks
+# -------------
+# Type checks for C: passing a receiver of another type or another
+# signal's payload struct is only a warning there (C++ refuses both
+# conversions itself), so each function that takes one is wrapped in a
+# macro of its own name whose _Generic has no association for a wrong type.
+m4_define(@{sig4_h_checks}@,
+@{
+/* ---- Type checks ---------------------------------------------------------
+ * In C, a receiver of another type, or the payload struct of another
+ * signal, passed to the functions above would only be a warning; these
+ * macros make it a compile error. NULL still compiles (the functions
+ * return SIGNET_EINVAL). The functions stay callable by address. */
+#ifndef __cplusplus
+/* x when it has type T or is NULL; any other type is a compile error. */
+#define sig4_NS@{__}@TYPED(x, T) _Generic((x), T: (x), void *: (x))
+/* x when it points to T (const or not) or is NULL; else a compile error. */
+#define sig4_NS@{__}@TYPED_MSG(x, T) _Generic((x), T *: (x), const T *: (x), void *: (x))
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_h_checks_signal(sig4_i)}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@), @{sig4_h_checks_pattern(sig4_i)}@)m4_dnl
+#endif
+}@)
+
 # sig4_h_preamble
 # ---------------
 # What the functions of every signal and pattern do, said once.
@@ -257,6 +307,7 @@ sig4_call(int sig4_ns@{_}@publish, ;, signet_bus *bus, const void *sender, const
 sig4_call(int sig4_ns@{_}@publish_post, ;, signet_bus *bus, const void *sender, const char *topic,
           size_t len, const signet_struct_info *type, const void *payload)
 }@)m4_dnl
+sig4_if(sig4_schema(@{signal_count}@) + sig4_schema(@{pattern_count}@), @{sig4_h_checks()}@)m4_dnl
 
 #ifdef __cplusplus
 }

@@ -2,8 +2,10 @@ m4_divert(-1)
 # source.m4: the generated source <base>.signet.c: layout checks, the
 # metadata tables (signet_enum_info, signet_struct_info, the invokers, the
 # signal table and the schema, with designated initializers) and the
-# connect/send/post functions header.m4 declares. Calls what signet.h
-# declares and the topic matcher of <base>.signet.private.h (private.m4).
+# connect/send/post functions header.m4 declares; those that header.m4 also
+# wraps in type-checking macros are defined with their names in parentheses,
+# which the macros do not expand. Calls what signet.h declares and the topic
+# matcher of <base>.signet.private.h (private.m4).
 
 # sig4_c_payload_type(I)
 # ----------------------
@@ -121,13 +123,13 @@ m4_pushdef(@{sig4_info}@, @{&}@sig4_ns@{_}@signals@{[}@sig4_NS@{_}@SIGNAL_@{}@si
 
 /* sig4_signal(@{$1}@, @{name}@) (sig4_schema(@{source}@):sig4_signal(@{$1}@, @{line}@)) */
 
-sig4_call(int sig4_s@{}@_connect, @{}@, signet_bus *bus, sig4_s@{}@_fn *fn, void *ctx, const void *sender,
+sig4_call(int (sig4_s@{}@_connect), @{}@, signet_bus *bus, sig4_s@{}@_fn *fn, void *ctx, const void *sender,
           signet_conn *out)
 {
 sig4_call(@{    }@return signet_connect, ;, bus, sig4_info, (signet_fnptr *)fn, ctx, sender, NULL, out)
 }
 
-sig4_call(int sig4_s@{}@_connect_opts, @{}@, signet_bus *bus, sig4_s@{}@_fn *fn, void *ctx,
+sig4_call(int (sig4_s@{}@_connect_opts), @{}@, signet_bus *bus, sig4_s@{}@_fn *fn, void *ctx,
           const void *sender, const signet_connect_opts *opts, signet_conn *out)
 {
 sig4_call(@{    }@return signet_connect, ;, bus, sig4_info, (signet_fnptr *)fn, ctx, sender, opts, out)
@@ -147,7 +149,7 @@ sig4_each(@{sig4_j}@, sig4_signal(@{$1}@, @{param_count}@), @{sig4_c_copy(@{$1}@
     return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit(bus, sender, &msg);
 }
 
-sig4_call(int sig4_s@{}@_send_msg, @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
+sig4_call(int (sig4_s@{}@_send_msg), @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
 {
     return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit(bus, sender, msg);
 }
@@ -160,7 +162,7 @@ sig4_each(@{sig4_j}@, sig4_signal(@{$1}@, @{param_count}@), @{sig4_c_copy(@{$1}@
 sig4_c_post(@{$1}@, @{&msg}@)m4_dnl
 }
 
-sig4_call(int sig4_s@{}@_post_msg, @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
+sig4_call(int (sig4_s@{}@_post_msg), @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
 {
 sig4_c_post(@{$1}@, @{msg}@)m4_dnl
 }
@@ -366,13 +368,13 @@ m4_pushdef(@{sig4_info}@, @{&}@sig4_ns@{__}@pattern_infos@{[}@sig4_NS@{__}@PATTE
 
 /* pattern sig4_pattern(@{$1}@, @{name}@) (sig4_schema(@{source}@):sig4_pattern(@{$1}@, @{line}@)) */
 
-sig4_call(int sig4_p@{}@_subscribe, @{}@, signet_bus *bus, sig4_c_pattern_type(@{$1}@) *fn, void *ctx,
+sig4_call(int (sig4_p@{}@_subscribe), @{}@, signet_bus *bus, sig4_c_pattern_type(@{$1}@) *fn, void *ctx,
           const void *sender, signet_conn *out)
 {
 sig4_call(@{    }@return signet_connect, ;, bus, sig4_info, (signet_fnptr *)fn, ctx, sender, NULL, out)
 }
 
-sig4_call(int sig4_p@{}@_subscribe_opts, @{}@, signet_bus *bus, sig4_c_pattern_type(@{$1}@) *fn,
+sig4_call(int (sig4_p@{}@_subscribe_opts), @{}@, signet_bus *bus, sig4_c_pattern_type(@{$1}@) *fn,
           void *ctx, const void *sender, const signet_connect_opts *opts, signet_conn *out)
 {
 sig4_call(@{    }@return signet_connect, ;, bus, sig4_info, (signet_fnptr *)fn, ctx, sender, opts, out)

@@ -93,16 +93,16 @@ const signet_schema_info app_schema = {
 
 /* server_start (app.signet:5) */
 
-int app_server_start_connect(signet_bus *bus, app_server_start_fn *fn, void *ctx,
-                             const void *sender, signet_conn *out)
+int (app_server_start_connect)(signet_bus *bus, app_server_start_fn *fn, void *ctx,
+                               const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &app_signals[APP_SIGNAL_SERVER_START], (signet_fnptr *)fn, ctx,
                           sender, NULL, out);
 }
 
-int app_server_start_connect_opts(signet_bus *bus, app_server_start_fn *fn, void *ctx,
-                                  const void *sender, const signet_connect_opts *opts,
-                                  signet_conn *out)
+int (app_server_start_connect_opts)(signet_bus *bus, app_server_start_fn *fn, void *ctx,
+                                    const void *sender, const signet_connect_opts *opts,
+                                    signet_conn *out)
 {
     return signet_connect(bus, &app_signals[APP_SIGNAL_SERVER_START], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
@@ -136,7 +136,7 @@ int app_server_start_send(signet_bus *bus, const void *sender, const char *value
     return app__server_start_emit(bus, sender, &msg);
 }
 
-int app_server_start_send_msg(signet_bus *bus, const void *sender, const app_server_start *msg)
+int (app_server_start_send_msg)(signet_bus *bus, const void *sender, const app_server_start *msg)
 {
     return app__server_start_emit(bus, sender, msg);
 }
@@ -149,7 +149,7 @@ int app_server_start_post(signet_bus *bus, const void *sender, const char *value
     return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, &msg);
 }
 
-int app_server_start_post_msg(signet_bus *bus, const void *sender, const app_server_start *msg)
+int (app_server_start_post_msg)(signet_bus *bus, const void *sender, const app_server_start *msg)
 {
     return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
 }
@@ -161,16 +161,16 @@ bool app_server_start_has_receivers(const signet_bus *bus, const void *sender)
 
 /* server_stop (app.signet:6) */
 
-int app_server_stop_connect(signet_bus *bus, app_server_stop_fn *fn, void *ctx, const void *sender,
-                            signet_conn *out)
+int (app_server_stop_connect)(signet_bus *bus, app_server_stop_fn *fn, void *ctx,
+                              const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &app_signals[APP_SIGNAL_SERVER_STOP], (signet_fnptr *)fn, ctx,
                           sender, NULL, out);
 }
 
-int app_server_stop_connect_opts(signet_bus *bus, app_server_stop_fn *fn, void *ctx,
-                                 const void *sender, const signet_connect_opts *opts,
-                                 signet_conn *out)
+int (app_server_stop_connect_opts)(signet_bus *bus, app_server_stop_fn *fn, void *ctx,
+                                   const void *sender, const signet_connect_opts *opts,
+                                   signet_conn *out)
 {
     return signet_connect(bus, &app_signals[APP_SIGNAL_SERVER_STOP], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
@@ -204,7 +204,7 @@ int app_server_stop_send(signet_bus *bus, const void *sender, const char *value)
     return app__server_stop_emit(bus, sender, &msg);
 }
 
-int app_server_stop_send_msg(signet_bus *bus, const void *sender, const app_server_stop *msg)
+int (app_server_stop_send_msg)(signet_bus *bus, const void *sender, const app_server_stop *msg)
 {
     return app__server_stop_emit(bus, sender, msg);
 }
@@ -217,7 +217,7 @@ int app_server_stop_post(signet_bus *bus, const void *sender, const char *value)
     return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, &msg);
 }
 
-int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_server_stop *msg)
+int (app_server_stop_post_msg)(signet_bus *bus, const void *sender, const app_server_stop *msg)
 {
     return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
 }

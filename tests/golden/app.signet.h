@@ -161,6 +161,34 @@ int app_publish(signet_bus *bus, const void *sender, const char *topic, size_t l
 int app_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
                      const signet_struct_info *type, const void *payload);
 
+/* ---- Type checks ---------------------------------------------------------
+ * In C, a receiver of another type, or the payload struct of another
+ * signal, passed to the functions above would only be a warning; these
+ * macros make it a compile error. NULL still compiles (the functions
+ * return SIGNET_EINVAL). The functions stay callable by address. */
+#ifndef __cplusplus
+/* x when it has type T or is NULL; any other type is a compile error. */
+#define APP__TYPED(x, T) _Generic((x), T: (x), void *: (x))
+/* x when it points to T (const or not) or is NULL; else a compile error. */
+#define APP__TYPED_MSG(x, T) _Generic((x), T *: (x), const T *: (x), void *: (x))
+#define app_server_start_connect(bus, fn, ...) \
+    app_server_start_connect(bus, APP__TYPED(fn, app_server_start_fn *), __VA_ARGS__)
+#define app_server_start_connect_opts(bus, fn, ...) \
+    app_server_start_connect_opts(bus, APP__TYPED(fn, app_server_start_fn *), __VA_ARGS__)
+#define app_server_start_send_msg(bus, sender, msg) \
+    app_server_start_send_msg(bus, sender, APP__TYPED_MSG(msg, app_server_start))
+#define app_server_start_post_msg(bus, sender, msg) \
+    app_server_start_post_msg(bus, sender, APP__TYPED_MSG(msg, app_server_start))
+#define app_server_stop_connect(bus, fn, ...) \
+    app_server_stop_connect(bus, APP__TYPED(fn, app_server_stop_fn *), __VA_ARGS__)
+#define app_server_stop_connect_opts(bus, fn, ...) \
+    app_server_stop_connect_opts(bus, APP__TYPED(fn, app_server_stop_fn *), __VA_ARGS__)
+#define app_server_stop_send_msg(bus, sender, msg) \
+    app_server_stop_send_msg(bus, sender, APP__TYPED_MSG(msg, app_server_stop))
+#define app_server_stop_post_msg(bus, sender, msg) \
+    app_server_stop_post_msg(bus, sender, APP__TYPED_MSG(msg, app_server_stop))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

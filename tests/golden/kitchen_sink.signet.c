@@ -692,14 +692,15 @@ static int ks__post_matched(signet_bus *bus, const void *sender, const void *msg
 
 /* ping (kitchen_sink.signet:56) */
 
-int ks_ping_connect(signet_bus *bus, ks_ping_fn *fn, void *ctx, const void *sender, signet_conn *out)
+int (ks_ping_connect)(signet_bus *bus, ks_ping_fn *fn, void *ctx, const void *sender,
+                      signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_PING], (signet_fnptr *)fn, ctx, sender, NULL,
                           out);
 }
 
-int ks_ping_connect_opts(signet_bus *bus, ks_ping_fn *fn, void *ctx, const void *sender,
-                         const signet_connect_opts *opts, signet_conn *out)
+int (ks_ping_connect_opts)(signet_bus *bus, ks_ping_fn *fn, void *ctx, const void *sender,
+                           const signet_connect_opts *opts, signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_PING], (signet_fnptr *)fn, ctx, sender, opts,
                           out);
@@ -735,15 +736,15 @@ bool ks_ping_has_receivers(const signet_bus *bus, const void *sender)
 
 /* every (kitchen_sink.signet:57) */
 
-int ks_every_connect(signet_bus *bus, ks_every_fn *fn, void *ctx, const void *sender,
-                     signet_conn *out)
+int (ks_every_connect)(signet_bus *bus, ks_every_fn *fn, void *ctx, const void *sender,
+                       signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_EVERY], (signet_fnptr *)fn, ctx, sender, NULL,
                           out);
 }
 
-int ks_every_connect_opts(signet_bus *bus, ks_every_fn *fn, void *ctx, const void *sender,
-                          const signet_connect_opts *opts, signet_conn *out)
+int (ks_every_connect_opts)(signet_bus *bus, ks_every_fn *fn, void *ctx, const void *sender,
+                            const signet_connect_opts *opts, signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_EVERY], (signet_fnptr *)fn, ctx, sender, opts,
                           out);
@@ -791,7 +792,7 @@ int ks_every_send(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_
     return ks__every_emit(bus, sender, &msg);
 }
 
-int ks_every_send_msg(signet_bus *bus, const void *sender, const ks_every *msg)
+int (ks_every_send_msg)(signet_bus *bus, const void *sender, const ks_every *msg)
 {
     return ks__every_emit(bus, sender, msg);
 }
@@ -819,7 +820,7 @@ int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_
     return signet_post(bus, &ks_signals[KS_SIGNAL_EVERY], sender, &msg);
 }
 
-int ks_every_post_msg(signet_bus *bus, const void *sender, const ks_every *msg)
+int (ks_every_post_msg)(signet_bus *bus, const void *sender, const ks_every *msg)
 {
     return signet_post(bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
 }
@@ -831,15 +832,15 @@ bool ks_every_has_receivers(const signet_bus *bus, const void *sender)
 
 /* shapes (kitchen_sink.signet:59) */
 
-int ks_shapes_connect(signet_bus *bus, ks_shapes_fn *fn, void *ctx, const void *sender,
-                      signet_conn *out)
+int (ks_shapes_connect)(signet_bus *bus, ks_shapes_fn *fn, void *ctx, const void *sender,
+                        signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_SHAPES], (signet_fnptr *)fn, ctx, sender, NULL,
                           out);
 }
 
-int ks_shapes_connect_opts(signet_bus *bus, ks_shapes_fn *fn, void *ctx, const void *sender,
-                           const signet_connect_opts *opts, signet_conn *out)
+int (ks_shapes_connect_opts)(signet_bus *bus, ks_shapes_fn *fn, void *ctx, const void *sender,
+                             const signet_connect_opts *opts, signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_SHAPES], (signet_fnptr *)fn, ctx, sender, opts,
                           out);
@@ -879,7 +880,7 @@ int ks_shapes_send(signet_bus *bus, const void *sender, const ks_point *p, const
     return ks__shapes_emit(bus, sender, &msg);
 }
 
-int ks_shapes_send_msg(signet_bus *bus, const void *sender, const ks_shapes *msg)
+int (ks_shapes_send_msg)(signet_bus *bus, const void *sender, const ks_shapes *msg)
 {
     return ks__shapes_emit(bus, sender, msg);
 }
@@ -899,7 +900,7 @@ int ks_shapes_post(signet_bus *bus, const void *sender, const ks_point *p, const
     return signet_post(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, &msg);
 }
 
-int ks_shapes_post_msg(signet_bus *bus, const void *sender, const ks_shapes *msg)
+int (ks_shapes_post_msg)(signet_bus *bus, const void *sender, const ks_shapes *msg)
 {
     return signet_post(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
 }
@@ -911,14 +912,14 @@ bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender)
 
 /* odd (kitchen_sink.signet:61) */
 
-int ks_odd_connect(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender, signet_conn *out)
+int (ks_odd_connect)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_ODD], (signet_fnptr *)fn, ctx, sender, NULL,
                           out);
 }
 
-int ks_odd_connect_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
-                        const signet_connect_opts *opts, signet_conn *out)
+int (ks_odd_connect_opts)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                          const signet_connect_opts *opts, signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_ODD], (signet_fnptr *)fn, ctx, sender, opts,
                           out);
@@ -954,7 +955,7 @@ int ks_odd_send(signet_bus *bus, const void *sender, const char *room, uint32_t 
     return ks__odd_emit(bus, sender, &msg);
 }
 
-int ks_odd_send_msg(signet_bus *bus, const void *sender, const ks_odd *msg)
+int (ks_odd_send_msg)(signet_bus *bus, const void *sender, const ks_odd *msg)
 {
     return ks__odd_emit(bus, sender, msg);
 }
@@ -968,7 +969,7 @@ int ks_odd_post(signet_bus *bus, const void *sender, const char *room, uint32_t 
     return ks__post_matched(bus, sender, &msg, KS_SIGNAL_ODD);
 }
 
-int ks_odd_post_msg(signet_bus *bus, const void *sender, const ks_odd *msg)
+int (ks_odd_post_msg)(signet_bus *bus, const void *sender, const ks_odd *msg)
 {
     return ks__post_matched(bus, sender, msg, KS_SIGNAL_ODD);
 }
@@ -980,14 +981,15 @@ bool ks_odd_has_receivers(const signet_bus *bus, const void *sender)
 
 /* last (kitchen_sink.signet:62) */
 
-int ks_last_connect(signet_bus *bus, ks_last_fn *fn, void *ctx, const void *sender, signet_conn *out)
+int (ks_last_connect)(signet_bus *bus, ks_last_fn *fn, void *ctx, const void *sender,
+                      signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_LAST], (signet_fnptr *)fn, ctx, sender, NULL,
                           out);
 }
 
-int ks_last_connect_opts(signet_bus *bus, ks_last_fn *fn, void *ctx, const void *sender,
-                         const signet_connect_opts *opts, signet_conn *out)
+int (ks_last_connect_opts)(signet_bus *bus, ks_last_fn *fn, void *ctx, const void *sender,
+                           const signet_connect_opts *opts, signet_conn *out)
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_LAST], (signet_fnptr *)fn, ctx, sender, opts,
                           out);
@@ -1020,7 +1022,7 @@ int ks_last_send(signet_bus *bus, const void *sender, ks_sign g)
     return ks__last_emit(bus, sender, &msg);
 }
 
-int ks_last_send_msg(signet_bus *bus, const void *sender, const ks_last *msg)
+int (ks_last_send_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
 {
     return ks__last_emit(bus, sender, msg);
 }
@@ -1033,7 +1035,7 @@ int ks_last_post(signet_bus *bus, const void *sender, ks_sign g)
     return signet_post(bus, &ks_signals[KS_SIGNAL_LAST], sender, &msg);
 }
 
-int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg)
+int (ks_last_post_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
 {
     return signet_post(bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
 }
@@ -1045,15 +1047,15 @@ bool ks_last_has_receivers(const signet_bus *bus, const void *sender)
 
 /* pattern odd_all (kitchen_sink.signet:64) */
 
-int ks_odd_all_subscribe(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
-                         signet_conn *out)
+int (ks_odd_all_subscribe)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                           signet_conn *out)
 {
     return signet_connect(bus, &ks__pattern_infos[KS__PATTERN_ODD_ALL], (signet_fnptr *)fn, ctx,
                           sender, NULL, out);
 }
 
-int ks_odd_all_subscribe_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
-                              const signet_connect_opts *opts, signet_conn *out)
+int (ks_odd_all_subscribe_opts)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                                const signet_connect_opts *opts, signet_conn *out)
 {
     return signet_connect(bus, &ks__pattern_infos[KS__PATTERN_ODD_ALL], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
@@ -1061,15 +1063,15 @@ int ks_odd_all_subscribe_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx, const v
 
 /* pattern any_home (kitchen_sink.signet:65) */
 
-int ks_any_home_subscribe(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
-                          signet_conn *out)
+int (ks_any_home_subscribe)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                            signet_conn *out)
 {
     return signet_connect(bus, &ks__pattern_infos[KS__PATTERN_ANY_HOME], (signet_fnptr *)fn, ctx,
                           sender, NULL, out);
 }
 
-int ks_any_home_subscribe_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
-                               const signet_connect_opts *opts, signet_conn *out)
+int (ks_any_home_subscribe_opts)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
+                                 const signet_connect_opts *opts, signet_conn *out)
 {
     return signet_connect(bus, &ks__pattern_infos[KS__PATTERN_ANY_HOME], (signet_fnptr *)fn, ctx,
                           sender, opts, out);

@@ -386,6 +386,62 @@ int ks_publish(signet_bus *bus, const void *sender, const char *topic, size_t le
 int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
                     const signet_struct_info *type, const void *payload);
 
+/* ---- Type checks ---------------------------------------------------------
+ * In C, a receiver of another type, or the payload struct of another
+ * signal, passed to the functions above would only be a warning; these
+ * macros make it a compile error. NULL still compiles (the functions
+ * return SIGNET_EINVAL). The functions stay callable by address. */
+#ifndef __cplusplus
+/* x when it has type T or is NULL; any other type is a compile error. */
+#define KS__TYPED(x, T) _Generic((x), T: (x), void *: (x))
+/* x when it points to T (const or not) or is NULL; else a compile error. */
+#define KS__TYPED_MSG(x, T) _Generic((x), T *: (x), const T *: (x), void *: (x))
+#define ks_ping_connect(bus, fn, ...) \
+    ks_ping_connect(bus, KS__TYPED(fn, ks_ping_fn *), __VA_ARGS__)
+#define ks_ping_connect_opts(bus, fn, ...) \
+    ks_ping_connect_opts(bus, KS__TYPED(fn, ks_ping_fn *), __VA_ARGS__)
+#define ks_every_connect(bus, fn, ...) \
+    ks_every_connect(bus, KS__TYPED(fn, ks_every_fn *), __VA_ARGS__)
+#define ks_every_connect_opts(bus, fn, ...) \
+    ks_every_connect_opts(bus, KS__TYPED(fn, ks_every_fn *), __VA_ARGS__)
+#define ks_every_send_msg(bus, sender, msg) \
+    ks_every_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_every))
+#define ks_every_post_msg(bus, sender, msg) \
+    ks_every_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_every))
+#define ks_shapes_connect(bus, fn, ...) \
+    ks_shapes_connect(bus, KS__TYPED(fn, ks_shapes_fn *), __VA_ARGS__)
+#define ks_shapes_connect_opts(bus, fn, ...) \
+    ks_shapes_connect_opts(bus, KS__TYPED(fn, ks_shapes_fn *), __VA_ARGS__)
+#define ks_shapes_send_msg(bus, sender, msg) \
+    ks_shapes_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_shapes))
+#define ks_shapes_post_msg(bus, sender, msg) \
+    ks_shapes_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_shapes))
+#define ks_odd_connect(bus, fn, ...) \
+    ks_odd_connect(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
+#define ks_odd_connect_opts(bus, fn, ...) \
+    ks_odd_connect_opts(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
+#define ks_odd_send_msg(bus, sender, msg) \
+    ks_odd_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_odd))
+#define ks_odd_post_msg(bus, sender, msg) \
+    ks_odd_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_odd))
+#define ks_last_connect(bus, fn, ...) \
+    ks_last_connect(bus, KS__TYPED(fn, ks_last_fn *), __VA_ARGS__)
+#define ks_last_connect_opts(bus, fn, ...) \
+    ks_last_connect_opts(bus, KS__TYPED(fn, ks_last_fn *), __VA_ARGS__)
+#define ks_last_send_msg(bus, sender, msg) \
+    ks_last_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_last))
+#define ks_last_post_msg(bus, sender, msg) \
+    ks_last_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_last))
+#define ks_odd_all_subscribe(bus, fn, ...) \
+    ks_odd_all_subscribe(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
+#define ks_odd_all_subscribe_opts(bus, fn, ...) \
+    ks_odd_all_subscribe_opts(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
+#define ks_any_home_subscribe(bus, fn, ...) \
+    ks_any_home_subscribe(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
+#define ks_any_home_subscribe_opts(bus, fn, ...) \
+    ks_any_home_subscribe_opts(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -490,16 +490,16 @@ static int sensors__post_matched(signet_bus *bus, const void *sender, const void
 
 /* started (sensors.signet:15) */
 
-int sensors_started_connect(signet_bus *bus, sensors_started_fn *fn, void *ctx, const void *sender,
-                            signet_conn *out)
+int (sensors_started_connect)(signet_bus *bus, sensors_started_fn *fn, void *ctx,
+                              const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], (signet_fnptr *)fn, ctx,
                           sender, NULL, out);
 }
 
-int sensors_started_connect_opts(signet_bus *bus, sensors_started_fn *fn, void *ctx,
-                                 const void *sender, const signet_connect_opts *opts,
-                                 signet_conn *out)
+int (sensors_started_connect_opts)(signet_bus *bus, sensors_started_fn *fn, void *ctx,
+                                   const void *sender, const signet_connect_opts *opts,
+                                   signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
@@ -538,16 +538,16 @@ bool sensors_started_has_receivers(const signet_bus *bus, const void *sender)
 
 /* stopped (sensors.signet:16) */
 
-int sensors_stopped_connect(signet_bus *bus, sensors_stopped_fn *fn, void *ctx, const void *sender,
-                            signet_conn *out)
+int (sensors_stopped_connect)(signet_bus *bus, sensors_stopped_fn *fn, void *ctx,
+                              const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], (signet_fnptr *)fn, ctx,
                           sender, NULL, out);
 }
 
-int sensors_stopped_connect_opts(signet_bus *bus, sensors_stopped_fn *fn, void *ctx,
-                                 const void *sender, const signet_connect_opts *opts,
-                                 signet_conn *out)
+int (sensors_stopped_connect_opts)(signet_bus *bus, sensors_stopped_fn *fn, void *ctx,
+                                   const void *sender, const signet_connect_opts *opts,
+                                   signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
@@ -584,7 +584,7 @@ int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, cons
     return sensors__stopped_emit(bus, sender, &msg);
 }
 
-int sensors_stopped_send_msg(signet_bus *bus, const void *sender, const sensors_stopped *msg)
+int (sensors_stopped_send_msg)(signet_bus *bus, const void *sender, const sensors_stopped *msg)
 {
     return sensors__stopped_emit(bus, sender, msg);
 }
@@ -599,7 +599,7 @@ int sensors_stopped_post(signet_bus *bus, const void *sender, int32_t code, cons
                                 sensors__links + 1, 1);
 }
 
-int sensors_stopped_post_msg(signet_bus *bus, const void *sender, const sensors_stopped *msg)
+int (sensors_stopped_post_msg)(signet_bus *bus, const void *sender, const sensors_stopped *msg)
 {
     return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg,
                                 sensors__links + 1, 1);
@@ -612,16 +612,16 @@ bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender)
 
 /* reading_taken (sensors.signet:17) */
 
-int sensors_reading_taken_connect(signet_bus *bus, sensors_reading_taken_fn *fn, void *ctx,
-                                  const void *sender, signet_conn *out)
+int (sensors_reading_taken_connect)(signet_bus *bus, sensors_reading_taken_fn *fn, void *ctx,
+                                    const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], (signet_fnptr *)fn,
                           ctx, sender, NULL, out);
 }
 
-int sensors_reading_taken_connect_opts(signet_bus *bus, sensors_reading_taken_fn *fn, void *ctx,
-                                       const void *sender, const signet_connect_opts *opts,
-                                       signet_conn *out)
+int (sensors_reading_taken_connect_opts)(signet_bus *bus, sensors_reading_taken_fn *fn, void *ctx,
+                                         const void *sender, const signet_connect_opts *opts,
+                                         signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], (signet_fnptr *)fn,
                           ctx, sender, opts, out);
@@ -658,8 +658,8 @@ int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensor
     return sensors__reading_taken_emit(bus, sender, &msg);
 }
 
-int sensors_reading_taken_send_msg(signet_bus *bus, const void *sender,
-                                   const sensors_reading_taken *msg)
+int (sensors_reading_taken_send_msg)(signet_bus *bus, const void *sender,
+                                     const sensors_reading_taken *msg)
 {
     return sensors__reading_taken_emit(bus, sender, msg);
 }
@@ -673,8 +673,8 @@ int sensors_reading_taken_post(signet_bus *bus, const void *sender, const sensor
                                 sensors__links + 2, 1);
 }
 
-int sensors_reading_taken_post_msg(signet_bus *bus, const void *sender,
-                                   const sensors_reading_taken *msg)
+int (sensors_reading_taken_post_msg)(signet_bus *bus, const void *sender,
+                                     const sensors_reading_taken *msg)
 {
     return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, msg,
                                 sensors__links + 2, 1);
@@ -687,16 +687,16 @@ bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *send
 
 /* door_changed (sensors.signet:18) */
 
-int sensors_door_changed_connect(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
-                                 const void *sender, signet_conn *out)
+int (sensors_door_changed_connect)(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
+                                   const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], (signet_fnptr *)fn,
                           ctx, sender, NULL, out);
 }
 
-int sensors_door_changed_connect_opts(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
-                                      const void *sender, const signet_connect_opts *opts,
-                                      signet_conn *out)
+int (sensors_door_changed_connect_opts)(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
+                                        const void *sender, const signet_connect_opts *opts,
+                                        signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], (signet_fnptr *)fn,
                           ctx, sender, opts, out);
@@ -734,8 +734,8 @@ int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *r
     return sensors__door_changed_emit(bus, sender, &msg);
 }
 
-int sensors_door_changed_send_msg(signet_bus *bus, const void *sender,
-                                  const sensors_door_changed *msg)
+int (sensors_door_changed_send_msg)(signet_bus *bus, const void *sender,
+                                    const sensors_door_changed *msg)
 {
     return sensors__door_changed_emit(bus, sender, msg);
 }
@@ -750,8 +750,8 @@ int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *r
     return sensors__post_matched(bus, sender, &msg, SENSORS_SIGNAL_DOOR_CHANGED);
 }
 
-int sensors_door_changed_post_msg(signet_bus *bus, const void *sender,
-                                  const sensors_door_changed *msg)
+int (sensors_door_changed_post_msg)(signet_bus *bus, const void *sender,
+                                    const sensors_door_changed *msg)
 {
     return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_DOOR_CHANGED);
 }
@@ -763,15 +763,15 @@ bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sende
 
 /* temp (sensors.signet:19) */
 
-int sensors_temp_connect(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
-                         signet_conn *out)
+int (sensors_temp_connect)(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
+                           signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], (signet_fnptr *)fn, ctx,
                           sender, NULL, out);
 }
 
-int sensors_temp_connect_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
-                              const signet_connect_opts *opts, signet_conn *out)
+int (sensors_temp_connect_opts)(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
+                                const signet_connect_opts *opts, signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
@@ -809,7 +809,7 @@ int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uin
     return sensors__temp_emit(bus, sender, &msg);
 }
 
-int sensors_temp_send_msg(signet_bus *bus, const void *sender, const sensors_temp *msg)
+int (sensors_temp_send_msg)(signet_bus *bus, const void *sender, const sensors_temp *msg)
 {
     return sensors__temp_emit(bus, sender, msg);
 }
@@ -825,7 +825,7 @@ int sensors_temp_post(signet_bus *bus, const void *sender, const char *room, uin
     return sensors__post_matched(bus, sender, &msg, SENSORS_SIGNAL_TEMP);
 }
 
-int sensors_temp_post_msg(signet_bus *bus, const void *sender, const sensors_temp *msg)
+int (sensors_temp_post_msg)(signet_bus *bus, const void *sender, const sensors_temp *msg)
 {
     return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_TEMP);
 }
@@ -837,16 +837,16 @@ bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender)
 
 /* battery_low (sensors.signet:20) */
 
-int sensors_battery_low_connect(signet_bus *bus, sensors_battery_low_fn *fn, void *ctx,
-                                const void *sender, signet_conn *out)
+int (sensors_battery_low_connect)(signet_bus *bus, sensors_battery_low_fn *fn, void *ctx,
+                                  const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], (signet_fnptr *)fn,
                           ctx, sender, NULL, out);
 }
 
-int sensors_battery_low_connect_opts(signet_bus *bus, sensors_battery_low_fn *fn, void *ctx,
-                                     const void *sender, const signet_connect_opts *opts,
-                                     signet_conn *out)
+int (sensors_battery_low_connect_opts)(signet_bus *bus, sensors_battery_low_fn *fn, void *ctx,
+                                       const void *sender, const signet_connect_opts *opts,
+                                       signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], (signet_fnptr *)fn,
                           ctx, sender, opts, out);
@@ -883,7 +883,8 @@ int sensors_battery_low_send(signet_bus *bus, const void *sender, uint32_t senso
     return sensors__battery_low_emit(bus, sender, &msg);
 }
 
-int sensors_battery_low_send_msg(signet_bus *bus, const void *sender, const sensors_battery_low *msg)
+int (sensors_battery_low_send_msg)(signet_bus *bus, const void *sender,
+                                   const sensors_battery_low *msg)
 {
     return sensors__battery_low_emit(bus, sender, msg);
 }
@@ -898,7 +899,8 @@ int sensors_battery_low_post(signet_bus *bus, const void *sender, uint32_t senso
                                 sensors__links + 8, 1);
 }
 
-int sensors_battery_low_post_msg(signet_bus *bus, const void *sender, const sensors_battery_low *msg)
+int (sensors_battery_low_post_msg)(signet_bus *bus, const void *sender,
+                                   const sensors_battery_low *msg)
 {
     return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg,
                                 sensors__links + 8, 1);
@@ -911,15 +913,16 @@ bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender
 
 /* alarm (sensors.signet:21) */
 
-int sensors_alarm_connect(signet_bus *bus, sensors_alarm_fn *fn, void *ctx, const void *sender,
-                          signet_conn *out)
+int (sensors_alarm_connect)(signet_bus *bus, sensors_alarm_fn *fn, void *ctx, const void *sender,
+                            signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], (signet_fnptr *)fn, ctx,
                           sender, NULL, out);
 }
 
-int sensors_alarm_connect_opts(signet_bus *bus, sensors_alarm_fn *fn, void *ctx, const void *sender,
-                               const signet_connect_opts *opts, signet_conn *out)
+int (sensors_alarm_connect_opts)(signet_bus *bus, sensors_alarm_fn *fn, void *ctx,
+                                 const void *sender, const signet_connect_opts *opts,
+                                 signet_conn *out)
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
@@ -962,7 +965,7 @@ int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t 
     return sensors__alarm_emit(bus, sender, &msg);
 }
 
-int sensors_alarm_send_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg)
+int (sensors_alarm_send_msg)(signet_bus *bus, const void *sender, const sensors_alarm *msg)
 {
     return sensors__alarm_emit(bus, sender, msg);
 }
@@ -984,7 +987,7 @@ int sensors_alarm_post(signet_bus *bus, const void *sender, bool armed, int64_t 
                                 sensors__links + 9, 1);
 }
 
-int sensors_alarm_post_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg)
+int (sensors_alarm_post_msg)(signet_bus *bus, const void *sender, const sensors_alarm *msg)
 {
     return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg,
                                 sensors__links + 9, 1);
@@ -997,16 +1000,16 @@ bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender)
 
 /* pattern kitchen (sensors.signet:24) */
 
-int sensors_kitchen_subscribe(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
-                              signet_conn *out)
+int (sensors_kitchen_subscribe)(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
+                                signet_conn *out)
 {
     return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_KITCHEN],
                           (signet_fnptr *)fn, ctx, sender, NULL, out);
 }
 
-int sensors_kitchen_subscribe_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
-                                   const void *sender, const signet_connect_opts *opts,
-                                   signet_conn *out)
+int (sensors_kitchen_subscribe_opts)(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
+                                     const void *sender, const signet_connect_opts *opts,
+                                     signet_conn *out)
 {
     return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_KITCHEN],
                           (signet_fnptr *)fn, ctx, sender, opts, out);
@@ -1014,16 +1017,16 @@ int sensors_kitchen_subscribe_opts(signet_bus *bus, sensors_temp_fn *fn, void *c
 
 /* pattern sensor7 (sensors.signet:25) */
 
-int sensors_sensor7_subscribe(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
-                              signet_conn *out)
+int (sensors_sensor7_subscribe)(signet_bus *bus, sensors_temp_fn *fn, void *ctx, const void *sender,
+                                signet_conn *out)
 {
     return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_SENSOR7],
                           (signet_fnptr *)fn, ctx, sender, NULL, out);
 }
 
-int sensors_sensor7_subscribe_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
-                                   const void *sender, const signet_connect_opts *opts,
-                                   signet_conn *out)
+int (sensors_sensor7_subscribe_opts)(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
+                                     const void *sender, const signet_connect_opts *opts,
+                                     signet_conn *out)
 {
     return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_SENSOR7],
                           (signet_fnptr *)fn, ctx, sender, opts, out);
@@ -1031,16 +1034,16 @@ int sensors_sensor7_subscribe_opts(signet_bus *bus, sensors_temp_fn *fn, void *c
 
 /* pattern doors (sensors.signet:26) */
 
-int sensors_doors_subscribe(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
-                            const void *sender, signet_conn *out)
+int (sensors_doors_subscribe)(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
+                              const void *sender, signet_conn *out)
 {
     return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_DOORS], (signet_fnptr *)fn,
                           ctx, sender, NULL, out);
 }
 
-int sensors_doors_subscribe_opts(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
-                                 const void *sender, const signet_connect_opts *opts,
-                                 signet_conn *out)
+int (sensors_doors_subscribe_opts)(signet_bus *bus, sensors_door_changed_fn *fn, void *ctx,
+                                   const void *sender, const signet_connect_opts *opts,
+                                   signet_conn *out)
 {
     return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_DOORS], (signet_fnptr *)fn,
                           ctx, sender, opts, out);
@@ -1048,15 +1051,16 @@ int sensors_doors_subscribe_opts(signet_bus *bus, sensors_door_changed_fn *fn, v
 
 /* pattern everything (sensors.signet:27) */
 
-int sensors_everything_subscribe(signet_bus *bus, signet_fn *fn, void *ctx, const void *sender,
-                                 signet_conn *out)
+int (sensors_everything_subscribe)(signet_bus *bus, signet_fn *fn, void *ctx, const void *sender,
+                                   signet_conn *out)
 {
     return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_EVERYTHING],
                           (signet_fnptr *)fn, ctx, sender, NULL, out);
 }
 
-int sensors_everything_subscribe_opts(signet_bus *bus, signet_fn *fn, void *ctx, const void *sender,
-                                      const signet_connect_opts *opts, signet_conn *out)
+int (sensors_everything_subscribe_opts)(signet_bus *bus, signet_fn *fn, void *ctx,
+                                        const void *sender, const signet_connect_opts *opts,
+                                        signet_conn *out)
 {
     return signet_connect(bus, &sensors__pattern_infos[SENSORS__PATTERN_EVERYTHING],
                           (signet_fnptr *)fn, ctx, sender, opts, out);

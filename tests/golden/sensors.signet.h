@@ -452,6 +452,86 @@ int sensors_publish(signet_bus *bus, const void *sender, const char *topic, size
 int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
                          const signet_struct_info *type, const void *payload);
 
+/* ---- Type checks ---------------------------------------------------------
+ * In C, a receiver of another type, or the payload struct of another
+ * signal, passed to the functions above would only be a warning; these
+ * macros make it a compile error. NULL still compiles (the functions
+ * return SIGNET_EINVAL). The functions stay callable by address. */
+#ifndef __cplusplus
+/* x when it has type T or is NULL; any other type is a compile error. */
+#define SENSORS__TYPED(x, T) _Generic((x), T: (x), void *: (x))
+/* x when it points to T (const or not) or is NULL; else a compile error. */
+#define SENSORS__TYPED_MSG(x, T) _Generic((x), T *: (x), const T *: (x), void *: (x))
+#define sensors_started_connect(bus, fn, ...) \
+    sensors_started_connect(bus, SENSORS__TYPED(fn, sensors_started_fn *), __VA_ARGS__)
+#define sensors_started_connect_opts(bus, fn, ...) \
+    sensors_started_connect_opts(bus, SENSORS__TYPED(fn, sensors_started_fn *), __VA_ARGS__)
+#define sensors_stopped_connect(bus, fn, ...) \
+    sensors_stopped_connect(bus, SENSORS__TYPED(fn, sensors_stopped_fn *), __VA_ARGS__)
+#define sensors_stopped_connect_opts(bus, fn, ...) \
+    sensors_stopped_connect_opts(bus, SENSORS__TYPED(fn, sensors_stopped_fn *), __VA_ARGS__)
+#define sensors_stopped_send_msg(bus, sender, msg) \
+    sensors_stopped_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped))
+#define sensors_stopped_post_msg(bus, sender, msg) \
+    sensors_stopped_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped))
+#define sensors_reading_taken_connect(bus, fn, ...) \
+    sensors_reading_taken_connect(bus, SENSORS__TYPED(fn, sensors_reading_taken_fn *), __VA_ARGS__)
+#define sensors_reading_taken_connect_opts(bus, fn, ...) \
+    sensors_reading_taken_connect_opts(bus, SENSORS__TYPED(fn, sensors_reading_taken_fn *), __VA_ARGS__)
+#define sensors_reading_taken_send_msg(bus, sender, msg) \
+    sensors_reading_taken_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken))
+#define sensors_reading_taken_post_msg(bus, sender, msg) \
+    sensors_reading_taken_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken))
+#define sensors_door_changed_connect(bus, fn, ...) \
+    sensors_door_changed_connect(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
+#define sensors_door_changed_connect_opts(bus, fn, ...) \
+    sensors_door_changed_connect_opts(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
+#define sensors_door_changed_send_msg(bus, sender, msg) \
+    sensors_door_changed_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed))
+#define sensors_door_changed_post_msg(bus, sender, msg) \
+    sensors_door_changed_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed))
+#define sensors_temp_connect(bus, fn, ...) \
+    sensors_temp_connect(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
+#define sensors_temp_connect_opts(bus, fn, ...) \
+    sensors_temp_connect_opts(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
+#define sensors_temp_send_msg(bus, sender, msg) \
+    sensors_temp_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp))
+#define sensors_temp_post_msg(bus, sender, msg) \
+    sensors_temp_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp))
+#define sensors_battery_low_connect(bus, fn, ...) \
+    sensors_battery_low_connect(bus, SENSORS__TYPED(fn, sensors_battery_low_fn *), __VA_ARGS__)
+#define sensors_battery_low_connect_opts(bus, fn, ...) \
+    sensors_battery_low_connect_opts(bus, SENSORS__TYPED(fn, sensors_battery_low_fn *), __VA_ARGS__)
+#define sensors_battery_low_send_msg(bus, sender, msg) \
+    sensors_battery_low_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low))
+#define sensors_battery_low_post_msg(bus, sender, msg) \
+    sensors_battery_low_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low))
+#define sensors_alarm_connect(bus, fn, ...) \
+    sensors_alarm_connect(bus, SENSORS__TYPED(fn, sensors_alarm_fn *), __VA_ARGS__)
+#define sensors_alarm_connect_opts(bus, fn, ...) \
+    sensors_alarm_connect_opts(bus, SENSORS__TYPED(fn, sensors_alarm_fn *), __VA_ARGS__)
+#define sensors_alarm_send_msg(bus, sender, msg) \
+    sensors_alarm_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm))
+#define sensors_alarm_post_msg(bus, sender, msg) \
+    sensors_alarm_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm))
+#define sensors_kitchen_subscribe(bus, fn, ...) \
+    sensors_kitchen_subscribe(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
+#define sensors_kitchen_subscribe_opts(bus, fn, ...) \
+    sensors_kitchen_subscribe_opts(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
+#define sensors_sensor7_subscribe(bus, fn, ...) \
+    sensors_sensor7_subscribe(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
+#define sensors_sensor7_subscribe_opts(bus, fn, ...) \
+    sensors_sensor7_subscribe_opts(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
+#define sensors_doors_subscribe(bus, fn, ...) \
+    sensors_doors_subscribe(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
+#define sensors_doors_subscribe_opts(bus, fn, ...) \
+    sensors_doors_subscribe_opts(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
+#define sensors_everything_subscribe(bus, fn, ...) \
+    sensors_everything_subscribe(bus, SENSORS__TYPED(fn, signet_fn *), __VA_ARGS__)
+#define sensors_everything_subscribe_opts(bus, fn, ...) \
+    sensors_everything_subscribe_opts(bus, SENSORS__TYPED(fn, signet_fn *), __VA_ARGS__)
+#endif
+
 #ifdef __cplusplus
 }
 #endif
