@@ -198,6 +198,27 @@ static bool has_str(size_t n, const struct field *fs)
     return false;
 }
 
+/* signet_signal_info.flags of a signal, as C: "0" or "SIGNET_SIGNAL_A | ...". */
+static const char *signal_flags(const struct signal_decl *sg)
+{
+    static char buf[128];
+    bool captures = false;
+    size_t i;
+
+    for (i = 0; i < sg->topic.nlevels; i++)
+        captures |= sg->topic.levels[i].kind == LV_CAPTURE;
+    buf[0] = '\0';
+    if (captures)
+        strcat(buf, " | SIGNET_SIGNAL_CAPTURES");
+    if (sg->retain)
+        strcat(buf, " | SIGNET_SIGNAL_RETAIN");
+    if (sg->export_)
+        strcat(buf, " | SIGNET_SIGNAL_EXPORT");
+    if (sg->import_)
+        strcat(buf, " | SIGNET_SIGNAL_IMPORT");
+    return buf[0] != '\0' ? buf + 3 : "0";
+}
+
 static void write_facts(FILE *f, const struct schema *s, const char *base)
 {
     static const char *const decl_kinds[] = {"enum", "struct", "signal", "pattern"};
@@ -302,6 +323,9 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fact_num(f, sg->queue_len, "signal(%zu, queue)", i);
         fact(f, overflow_name(sg->overflow), "signal(%zu, overflow)", i);
         fact_num(f, sg->retain, "signal(%zu, retain)", i);
+        fact_num(f, sg->export_, "signal(%zu, export)", i);
+        fact_num(f, sg->import_, "signal(%zu, import)", i);
+        fact(f, signal_flags(sg), "signal(%zu, flags)", i);
         fields(f, s, "signal", i, sg->nparams, sg->params);
     }
 

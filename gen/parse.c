@@ -9,6 +9,7 @@
  *   field   := TYPE IDENT ['[' INT ']']
  *   signal  := 'signal' IDENT ['(' [field {',' field}] ')'] {attr} ';'
  *   attr    := 'topic' STRING | 'queue' INT | 'overflow' IDENT | 'retain'
+ *            | 'export' | 'import'
  *   pattern := 'pattern' IDENT STRING ';'
  *
  * The grammar has no nesting, so nothing here recurses on the input. After
@@ -472,6 +473,7 @@ static void parse_signal(struct parser *p)
         }
     }
     struct loc at_topic = {0, 0}, at_queue = {0, 0}, at_overflow = {0, 0}, at_retain = {0, 0};
+    struct loc at_export = {0, 0}, at_import = {0, 0};
     for (;;) {
         if (is_kw(&p->tok, "topic")) {
             bool dup = dup_attr(p, &at_topic, "topic");
@@ -534,6 +536,14 @@ static void parse_signal(struct parser *p)
             dup_attr(p, &at_retain, "retain");
             s->retain = true;
             next(p);
+        } else if (is_kw(&p->tok, "export")) {
+            dup_attr(p, &at_export, "export");
+            s->export_ = true;
+            next(p);
+        } else if (is_kw(&p->tok, "import")) {
+            dup_attr(p, &at_import, "import");
+            s->import_ = true;
+            next(p);
         } else {
             break;
         }
@@ -542,7 +552,7 @@ static void parse_signal(struct parser *p)
         if (p->tok.kind == TK_IDENT && !sync_kw(&p->tok, p->prev.loc.line))
             diag_error(p->tok.loc, p->tok.len,
                        "unknown signal attribute %s; expected 'topic', 'queue', 'overflow', "
-                       "'retain' or ';'",
+                       "'retain', 'export', 'import' or ';'",
                        describe(p, &p->tok));
         else
             syntax(p, "';' after signal declaration");

@@ -239,15 +239,6 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{sig4_c_equal(@{signal}@, sig4_i, sig4_signal(sig4_i, @{param_count}@), sig4_c_payload_type(sig4_i))}@)}@)}@)m4_dnl
 }@)
 
-# sig4_c_flags(I)
-# ---------------
-# signet_signal_info.flags of signal I.
-m4_define(@{sig4_c_flags}@,
-@{m4_ifelse(sig4_signal(@{$1}@, @{capture_count}@)@{,}@sig4_signal(@{$1}@, @{retain}@), @{0,0}@, @{0}@,
-sig4_signal(@{$1}@, @{retain}@), @{0}@, @{SIGNET_SIGNAL_CAPTURES}@,
-sig4_signal(@{$1}@, @{capture_count}@), @{0}@, @{SIGNET_SIGNAL_RETAIN}@,
-@{SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN}@)}@)
-
 # sig4_c_signal_info(I)
 # ---------------------
 # Signal I's entry in the signal table; members that would be 0 or NULL
@@ -266,7 +257,7 @@ sig4_if(sig4_signal(@{$1}@, @{queue}@), @{        .queue_len = sig4_signal(@{$1}
 }@)m4_dnl
 m4_ifelse(sig4_signal(@{$1}@, @{overflow}@), @{default}@, @{}@, @{        .overflow = SIGNET_OVERFLOW_@{}@sig4_upper(sig4_signal(@{$1}@, @{overflow}@)),
 }@)m4_dnl
-m4_ifelse(sig4_c_flags(@{$1}@), @{0}@, @{}@, @{        .flags = sig4_c_flags(@{$1}@),
+m4_ifelse(sig4_signal(@{$1}@, @{flags}@), @{0}@, @{}@, @{        .flags = sig4_signal(@{$1}@, @{flags}@),
 }@)m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{        .links = sig4_ns@{__}@links + sig4_signal(@{$1}@, @{link_off}@),
         .nlinks = sig4_signal(@{$1}@, @{link_count}@),

@@ -161,6 +161,8 @@ typedef int signet_invoke_fn(const struct signet_recv *r, const struct signet_ev
 #define SIGNET_SIGNAL_CAPTURES 0x1u  /* a signal whose topic has {param} levels */
 #define SIGNET_SIGNAL_PATTERN 0x2u   /* not a signal: a pattern's subscription list */
 #define SIGNET_SIGNAL_RETAIN 0x4u    /* schema `retain` */
+#define SIGNET_SIGNAL_EXPORT 0x8u    /* schema `export` */
+#define SIGNET_SIGNAL_IMPORT 0x10u   /* schema `import` */
 
 /* A signal, or a pattern of the schema: patterns are described with the
  * same structure so that their subscriptions are connections like any

@@ -582,6 +582,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .topic = "ping",
         .schema = &ks_schema,
         .invoke = ks__ping_invoke,
+        .flags = SIGNET_SIGNAL_EXPORT,
     },
     [KS_SIGNAL_EVERY] = {
         .name = "every",
@@ -590,6 +591,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .payload = &ks__every_info,
         .schema = &ks_schema,
         .invoke = ks__every_invoke,
+        .flags = SIGNET_SIGNAL_EXPORT | SIGNET_SIGNAL_IMPORT,
     },
     [KS_SIGNAL_SHAPES] = {
         .name = "shapes",
@@ -600,6 +602,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .invoke = ks__shapes_invoke,
         .queue_len = 8,
         .overflow = SIGNET_OVERFLOW_BLOCK,
+        .flags = SIGNET_SIGNAL_EXPORT,
     },
     [KS_SIGNAL_ODD] = {
         .name = "odd",
@@ -608,7 +611,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .payload = &ks__odd_info,
         .schema = &ks_schema,
         .invoke = ks__odd_invoke,
-        .flags = SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN,
+        .flags = SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN | SIGNET_SIGNAL_IMPORT,
         .links = ks__links + 0,
         .nlinks = 2,
         .equal = ks__odd_equal,

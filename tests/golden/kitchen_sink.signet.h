@@ -132,7 +132,7 @@ extern const signet_schema_info ks_schema;
 /* One entry per signal, indexed by KS_SIGNAL_*. */
 extern const signet_signal_info ks_signals[KS_SIGNAL_COUNT];
 
-/* ---- ping (kitchen_sink.signet:56): topic "ping" */
+/* ---- ping (kitchen_sink.signet:56): topic "ping", export */
 
 /* A receiver of ping, which has no payload. */
 typedef int ks_ping_fn(void *ctx, const signet_event *ev);
@@ -160,7 +160,7 @@ static inline bool ks_ping_is(const signet_event *ev)
     return ev->signal == &ks_signals[KS_SIGNAL_PING];
 }
 
-/* ---- every (kitchen_sink.signet:57): topic "every" */
+/* ---- every (kitchen_sink.signet:57): topic "every", export, import */
 
 /* The payload of every. */
 typedef struct ks_every {
@@ -216,7 +216,7 @@ static inline const ks_every *ks_every_of(const signet_event *ev, const void *pa
     return (const ks_every *)payload;
 }
 
-/* ---- shapes (kitchen_sink.signet:59): topic "shapes", queue 8, overflow block */
+/* ---- shapes (kitchen_sink.signet:59): topic "shapes", queue 8, overflow block, export */
 
 /* The payload of shapes. */
 typedef struct ks_shapes {
@@ -264,7 +264,7 @@ static inline const ks_shapes *ks_shapes_of(const signet_event *ev, const void *
     return (const ks_shapes *)payload;
 }
 
-/* ---- odd (kitchen_sink.signet:61): topic "odd/\100home/{room}/{id}/a*\057q\077?=/$1/m4\137x/sig4\137y", retain */
+/* ---- odd (kitchen_sink.signet:61): topic "odd/\100home/{room}/{id}/a*\057q\077?=/$1/m4\137x/sig4\137y", retain, import */
 
 /* The payload of odd. */
 typedef struct ks_odd {
