@@ -47,6 +47,9 @@ struct field {
     struct loc loc;
     struct type_ref type;
     uint32_t array_len;              /* 0: scalar; N: T name[N] */
+    uint32_t number;                 /* wire field number: `= n`, or the previous one + 1 */
+    struct loc number_loc;           /* of an explicit `= n`; line 0 when implicit */
+    size_t number_len;               /* length of its digits, for diagnostics */
 };
 
 struct enum_value {

@@ -13,6 +13,7 @@
 #include "check.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,7 +352,29 @@ static void resolve(struct checker *c, struct type_ref *t, size_t index, const c
                   t->name);
 }
 
-/* Fields of a struct or parameters of a signal: names, duplicates, types. */
+/* Reports the second of two fields with one wire field number. n is small
+ * (at most MAX_FIELDS + a few), so the quadratic scan stays cheap. */
+static void check_numbers(const struct field *f, size_t n, const char *owner_kind,
+                          const char *owner)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i; j++) {
+            if (f[i].number != f[j].number)
+                continue;
+            struct loc at = f[i].number_loc.line ? f[i].number_loc : f[i].loc;
+            size_t len = f[i].number_loc.line ? f[i].number_len : strlen(f[i].name);
+            diag_error(at, len, "field number %" PRIu32 " of '%s' is already used by '%s' in %s '%s'",
+                       f[i].number, f[i].name, f[j].name, owner_kind, owner);
+            struct loc pat = f[j].number_loc.line ? f[j].number_loc : f[j].loc;
+            size_t plen = f[j].number_loc.line ? f[j].number_len : strlen(f[j].name);
+            diag_note(pat, plen, "'%s' has field number %" PRIu32 " here%s", f[j].name,
+                      f[j].number, f[j].number_loc.line ? "" : " (implicitly)");
+            break;
+        }
+}
+
+/* Fields of a struct or parameters of a signal: names, duplicates, types,
+ * field numbers. */
 static void check_fields(struct checker *c, struct field *f, size_t n, size_t index,
                          const char *owner_kind, const char *owner, enum role role,
                          const char *self)
@@ -373,6 +396,8 @@ static void check_fields(struct checker *c, struct field *f, size_t n, size_t in
                       prev->name);
         }
     }
+    if (n <= MAX_FIELDS)
+        check_numbers(f, n, owner_kind, owner);
 }
 
 /* Size and alignment of a scalar on a 64-bit target (str is a pointer;

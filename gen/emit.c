@@ -96,6 +96,7 @@ static void fields(FILE *f, const struct schema *s, const char *who, size_t i, s
             fact_num(f, (int64_t)struct_index(s, fl->type.st), "field(%s, %zu, %zu, ref)", who, i,
                      j);
         fact_num(f, fl->array_len, "field(%s, %zu, %zu, array_len)", who, i, j);
+        fact_num(f, fl->number, "field(%s, %zu, %zu, number)", who, i, j);
     }
 }
 

@@ -6,7 +6,7 @@
  *   enum    := 'enum' IDENT '{' [value {',' value} [',']] '}'
  *   value   := IDENT ['=' ['-'] INT]
  *   struct  := 'struct' IDENT '{' {field ';'} '}'
- *   field   := TYPE IDENT ['[' INT ']']
+ *   field   := TYPE IDENT ['[' INT ']'] ['=' INT]
  *   signal  := 'signal' IDENT ['(' [field {',' field}] ')'] {attr} ';'
  *   attr    := 'topic' STRING | 'queue' INT | 'overflow' IDENT | 'retain'
  *            | 'export' | 'import'
@@ -31,6 +31,7 @@
 
 #define MAX_ARRAY_LEN 65535u
 #define MAX_QUEUE_LEN 1048576u
+#define MAX_FIELD_NUMBER 65535u
 
 struct parser {
     struct arena *a;
@@ -179,8 +180,11 @@ static enum ty_kind scalar_kind(const char *name)
     return TY_UNRESOLVED;
 }
 
-/* field := TYPE IDENT ['[' INT ']']; `what` is "field" or "parameter". */
-static bool parse_field(struct parser *p, struct field *f, const char *what)
+/* field := TYPE IDENT ['[' INT ']'] ['=' INT]; `what` is "field" or
+ * "parameter". `*next_number` is the number an implicit field gets; it is
+ * advanced past this field's. */
+static bool parse_field(struct parser *p, struct field *f, const char *what,
+                        uint64_t *next_number)
 {
     if (p->tok.kind != TK_IDENT) {
         syntax(p, "type name");
@@ -218,6 +222,31 @@ static bool parse_field(struct parser *p, struct field *f, const char *what)
         }
         next(p);
     }
+    uint64_t n = *next_number;
+    if (p->tok.kind == TK_EQ) {
+        next(p);
+        if (p->tok.kind != TK_NUMBER) {
+            syntax(p, arena_printf(p->a, "field number after '=' of '%s'", f->name));
+            return false;
+        }
+        f->number_loc = p->tok.loc;
+        f->number_len = p->tok.len;
+        if (number(p, &p->tok, &n) && (n < 1 || n > MAX_FIELD_NUMBER)) {
+            diag_error(p->tok.loc, p->tok.len,
+                       "field number of '%s' must be between 1 and %u, found %.*s", f->name,
+                       MAX_FIELD_NUMBER, (int)p->tok.len, p->tok.text);
+            n = 1; /* keep going; the error is reported */
+        }
+        next(p);
+    } else if (n > MAX_FIELD_NUMBER) {
+        diag_error(f->loc, strlen(f->name),
+                   "'%s' would get field number %" PRIu64 ", over the largest, %u; give it a "
+                   "smaller one with '= n'",
+                   f->name, n, MAX_FIELD_NUMBER);
+        n = 1;
+    }
+    f->number = (uint32_t)n;
+    *next_number = n + 1;
     return true;
 }
 
@@ -369,6 +398,7 @@ static void parse_struct(struct parser *p)
     struct vec fields;
     vec_init(&fields, sizeof(struct field));
     bool bad = false;
+    uint64_t next_number = 1;
     for (;;) {
         if (p->tok.kind == TK_RBRACE) {
             next(p);
@@ -381,7 +411,7 @@ static void parse_struct(struct parser *p)
         }
         uint32_t line = p->tok.loc.line;
         struct field *f = vec_push(&fields);
-        if (parse_field(p, f, "field")) {
+        if (parse_field(p, f, "field", &next_number)) {
             if (p->tok.kind == TK_SEMI) {
                 next(p);
                 continue;
@@ -443,12 +473,13 @@ static void parse_signal(struct parser *p)
         next(p);
         struct vec params;
         vec_init(&params, sizeof(struct field));
+        uint64_t next_number = 1;
         if (p->tok.kind == TK_RPAREN) {
             next(p);
         } else {
             for (;;) {
                 struct field *f = vec_push(&params);
-                if (!parse_field(p, f, "parameter")) {
+                if (!parse_field(p, f, "parameter", &next_number)) {
                     bad = true;
                     break;
                 }
