@@ -31,7 +31,7 @@ if(MODE STREQUAL "install")
   set(prefix "${WORK_DIR}/prefix")
   run(${CMAKE_COMMAND} --install "${SIGNET_BUILD_DIR}" --prefix "${prefix}" ${config_arg})
   # The documentation too: generated headers and signet.h cite docs/*.md.
-  foreach(f bin/signetc include/signet.h share/doc/signet/README.md
+  foreach(f bin/signetc include/signet.h share/man/man1/signetc.1 share/doc/signet/README.md
       share/doc/signet/docs/design.md share/doc/signet/docs/topics.md)
     if(NOT EXISTS "${prefix}/${f}")
       message(FATAL_ERROR "not installed: ${f}")
