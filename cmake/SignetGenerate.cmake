@@ -14,7 +14,9 @@
 # <dir> to its include directories (PUBLIC, so code that links <target> can
 # include "<base>.signet.h") and links signet::runtime (PUBLIC).
 # SIGNETC_OPTIONS go to signetc (for example -Werror or
-# -Wno-unmatched-pattern). The code is regenerated when the schema, a
+# -Wno-unmatched-pattern). Several targets may generate the same schema
+# into the same directory: it is generated once, by a custom target
+# signet_generate_<base>_<hash> they all depend on. The code is regenerated when the schema, a
 # template or signetc changes; signetc also writes a depfile.
 #
 # Needs re2c (3.0 or later) at build time: found here as SIGNET_RE2C.
@@ -95,8 +97,13 @@ function(signet_generate)
     set(re "${out_dir}/${base}.signet.match.re")
     set(mc "${out_dir}/${base}.signet.match.c")
 
-    # One rule per output file and directory: a second target using the same
-    # schema and output directory shares the first rule.
+    # One rule per output file and directory, driven by one custom target:
+    # the targets using the schema depend on it, so a parallel build runs
+    # signetc and re2c once even when several targets list the outputs
+    # (each target would otherwise run its own copy of the rules, at once).
+    string(MD5 key "${c}")
+    string(SUBSTRING "${key}" 0 12 key)
+    set(gen_target "signet_generate_${base}_${key}")
     get_property(seen DIRECTORY PROPERTY SIGNET_GENERATED_OUTPUTS)
     if(NOT c IN_LIST seen)
       set_property(DIRECTORY APPEND PROPERTY SIGNET_GENERATED_OUTPUTS "${c}")
@@ -116,8 +123,10 @@ function(signet_generate)
         DEPENDS "${re}"
         COMMENT "re2c: generating the topic matcher of ${name}"
         VERBATIM)
+      add_custom_target(${gen_target} DEPENDS "${h}" "${ph}" "${c}" "${re}" "${mc}")
     endif()
     target_sources(${arg_TARGET} PRIVATE "${h}" "${ph}" "${c}" "${mc}")
+    add_dependencies(${arg_TARGET} ${gen_target})
   endforeach()
 
   target_include_directories(${arg_TARGET} PUBLIC "$<BUILD_INTERFACE:${out_dir}>")
