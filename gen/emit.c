@@ -199,6 +199,72 @@ static bool has_str(size_t n, const struct field *fs)
     return false;
 }
 
+/* The wire facts of a struct or a signal's payload (docs/wire.md): its
+ * field numbers in field order, the indices of the fields on the wire in
+ * ascending number order (captured parameters travel in the topic and are
+ * left out), and, when a field is a struct, each field's nested wire info. */
+static void wire_facts(FILE *f, const struct schema *s, const char *who, size_t i, size_t n,
+                       const struct field *fs, const struct topic *topic)
+{
+    char *text = NULL;
+    size_t len = 0, j, k, count = 0;
+    size_t *order = calloc(n + 1, sizeof *order);
+    FILE *m = open_memstream(&text, &len);
+    bool nested = false;
+
+    if (order == NULL || m == NULL) {
+        fprintf(stderr, "signetc: out of memory\n");
+        exit(1);
+    }
+    for (j = 0; j < n; j++)
+        fprintf(m, "%s%" PRIu32, j == 0 ? "" : j % 16 ? ", " : ",\n    ", fs[j].number);
+    fclose(m);
+    fact(f, text, "%s(%zu, wire_numbers)", who, i);
+    free(text);
+
+    for (j = 0; j < n; j++) {
+        bool captured = false;
+
+        for (k = 0; topic != NULL && k < topic->nlevels; k++)
+            captured |= topic->levels[k].kind == LV_CAPTURE && topic->levels[k].param == j;
+        if (captured)
+            continue;
+        for (k = count++; k > 0 && fs[order[k - 1]].number > fs[j].number; k--)
+            order[k] = order[k - 1];
+        order[k] = j;
+    }
+    m = open_memstream(&text, &len);
+    if (m == NULL) {
+        fprintf(stderr, "signetc: out of memory\n");
+        exit(1);
+    }
+    for (j = 0; j < count; j++)
+        fprintf(m, "%s%zu", j == 0 ? "" : j % 16 ? ", " : ",\n    ", order[j]);
+    fclose(m);
+    fact(f, text, "%s(%zu, wire_order)", who, i);
+    free(text);
+    free(order);
+    fact_num(f, (int64_t)count, "%s(%zu, wire_count)", who, i);
+
+    for (j = 0; j < n; j++)
+        nested |= fs[j].type.kind == TY_STRUCT;
+    m = open_memstream(&text, &len);
+    if (m == NULL) {
+        fprintf(stderr, "signetc: out of memory\n");
+        exit(1);
+    }
+    for (j = 0; nested && j < n; j++) {
+        fputs(j == 0 ? "" : j % 4 ? ", " : ",\n    ", m);
+        if (fs[j].type.kind == TY_STRUCT)
+            fprintf(m, "&%s__%s_wire", s->ns, fs[j].type.st->name);
+        else
+            fputs("NULL", m);
+    }
+    fclose(m);
+    fact(f, text, "%s(%zu, wire_nested)", who, i);
+    free(text);
+}
+
 /* signet_signal_info.flags of a signal, as C: "0" or "SIGNET_SIGNAL_A | ...". */
 static const char *signal_flags(const struct signal_decl *sg)
 {
@@ -225,7 +291,7 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
     static const char *const decl_kinds[] = {"enum", "struct", "signal", "pattern"};
     char guard[256];
     size_t i, j, n = 0;
-    bool *enum_used, *struct_used, *enum_retained, *struct_retained;
+    bool *enum_used, *struct_used, *enum_retained, *struct_retained, *enum_wire, *struct_wire;
 
     fprintf(f,
             "# Facts about %s for signet's templates (see templates/README.md).\n"
@@ -248,8 +314,10 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
     struct_used = calloc(s->nstructs + 1, sizeof *struct_used);
     enum_retained = calloc(s->nenums + 1, sizeof *enum_retained);
     struct_retained = calloc(s->nstructs + 1, sizeof *struct_retained);
+    enum_wire = calloc(s->nenums + 1, sizeof *enum_wire);
+    struct_wire = calloc(s->nstructs + 1, sizeof *struct_wire);
     if (enum_used == NULL || struct_used == NULL || enum_retained == NULL ||
-        struct_retained == NULL) {
+        struct_retained == NULL || enum_wire == NULL || struct_wire == NULL) {
         fprintf(stderr, "signetc: out of memory\n");
         exit(1);
     }
@@ -259,6 +327,9 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         if (s->signals[i]->retain)
             mark_used(s, s->signals[i]->nparams, s->signals[i]->params, enum_retained,
                       struct_retained);
+    for (i = 0; i < s->nsignals; i++)
+        if (s->signals[i]->export_ || s->signals[i]->import_)
+            mark_used(s, s->signals[i]->nparams, s->signals[i]->params, enum_wire, struct_wire);
 
     fputs("\n# The schema\n", f);
     fact(f, SIGNET_VERSION_STRING, "schema(version)");
@@ -280,6 +351,10 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
     for (size_t k = 0; k < s->nsignals; k++)
         retain_str |= s->signals[k]->retain && has_str(s->signals[k]->nparams, s->signals[k]->params);
     fact_num(f, retain_str, "schema(retain_str)");
+    size_t nwire = 0;
+    for (size_t k = 0; k < s->nsignals; k++)
+        nwire += s->signals[k]->export_ || s->signals[k]->import_;
+    fact_num(f, (int64_t)nwire, "schema(wire_count)");
 
     fputs("\n# Declarations in source order\n", f);
     for (i = 0; i < s->ndecls; i++) {
@@ -310,7 +385,10 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fact_num(f, st->loc.line, "struct(%zu, line)", i);
         fact_num(f, struct_used[i], "struct(%zu, used)", i);
         fact_num(f, struct_retained[i], "struct(%zu, retained)", i);
+        fact_num(f, struct_wire[i], "struct(%zu, wire)", i);
         fields(f, s, "struct", i, st->nfields, st->fields);
+        if (struct_wire[i])
+            wire_facts(f, s, "struct", i, st->nfields, st->fields, NULL);
     }
 
     for (i = 0; i < s->nsignals; i++) {
@@ -327,7 +405,10 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fact_num(f, sg->export_, "signal(%zu, export)", i);
         fact_num(f, sg->import_, "signal(%zu, import)", i);
         fact(f, signal_flags(sg), "signal(%zu, flags)", i);
+        fact_num(f, sg->export_ || sg->import_, "signal(%zu, wire)", i);
         fields(f, s, "signal", i, sg->nparams, sg->params);
+        if (sg->export_ || sg->import_)
+            wire_facts(f, s, "signal", i, sg->nparams, sg->params, &sg->topic);
     }
 
     for (i = 0; i < s->npatterns; i++) {
@@ -343,6 +424,8 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
     free(struct_used);
     free(enum_retained);
     free(struct_retained);
+    free(enum_wire);
+    free(struct_wire);
 }
 
 /* ---------------------------------------------------------------------------

@@ -114,6 +114,20 @@ sig4_call(int sig4_s@{}@_post_msg, ;, signet_bus *bus, const void *sender, const
 
 /* True when sending sig4_n from sender would call a receiver. */
 sig4_call(bool sig4_s@{}@_has_receivers, ;, const signet_bus *bus, const void *sender)
+sig4_if(sig4_signal(@{$1}@, @{wire}@), @{sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
+/* The payload as a wire message (docs/wire.md) in buf[0..size), its length
+ * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
+sig4_call(int sig4_s@{}@_encode, ;, const sig4_s *msg, uint8_t *buf, size_t size, size_t *len)
+/* A wire message into *out; its strings go to strings[0..strings_size):
+ * 0 or a negative SIGNET_E* code, with *out all zero (signet_wire_decode). */
+sig4_call(int sig4_s@{}@_decode, ;, const uint8_t *buf, size_t len, sig4_s *out, char *strings,
+          size_t strings_size)
+}@, @{
+/* The (empty) wire message of sig4_n (docs/wire.md): an empty map. */
+int sig4_s@{}@_encode(uint8_t *buf, size_t size, size_t *len);
+/* Checks a wire message of sig4_n: 0 or a negative SIGNET_E* code. */
+int sig4_s@{}@_decode(const uint8_t *buf, size_t len);
+}@)}@)m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
 /* The payload of ev when ev is an emission of sig4_n, else NULL. */
 sig4_call(static inline const sig4_s *sig4_s@{}@_of, @{}@, const signet_event *ev, const void *payload)

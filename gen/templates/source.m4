@@ -239,6 +239,65 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{sig4_c_equal(@{signal}@, sig4_i, sig4_signal(sig4_i, @{param_count}@), sig4_c_payload_type(sig4_i))}@)}@)}@)m4_dnl
 }@)
 
+# sig4_c_wire(WHO, I)
+# -------------------
+# The signet_wire_info of struct I or of signal I's payload (docs/wire.md):
+# the field numbers in field order, the fields on the wire in ascending
+# number order, and the wire infos of struct fields.
+m4_define(@{sig4_c_wire}@,
+@{m4_pushdef(@{sig4_w}@, sig4_c_info(@{$1}@, @{$2}@))m4_dnl
+m4_ifelse(@{$1}@, @{signal}@, @{m4_ifelse(sig4_signal(@{$2}@, @{param_count}@), @{0}@, @{
+static const signet_wire_info sig4_w@{}@_wire = {.layout = NULL};
+}@, @{_$0(@{$1}@, @{$2}@)}@)}@, @{_$0(@{$1}@, @{$2}@)}@)m4_popdef(@{sig4_w}@)}@)
+m4_define(@{_sig4_c_wire}@,
+@{
+static const uint16_t sig4_w@{}@_numbers@{[}@@{]}@ = {sig4_$1(@{$2}@, @{wire_numbers}@)};
+sig4_if(sig4_$1(@{$2}@, @{wire_count}@), @{static const uint16_t sig4_w@{}@_order@{[}@@{]}@ = {sig4_$1(@{$2}@, @{wire_order}@)};
+}@)m4_dnl
+m4_ifelse(sig4_$1(@{$2}@, @{wire_nested}@), @{}@, @{}@, @{static const signet_wire_info *const sig4_w@{}@_nested@{[}@@{]}@ = {
+    sig4_$1(@{$2}@, @{wire_nested}@)
+};
+}@)m4_dnl
+static const signet_wire_info sig4_w@{}@_wire = {
+    .layout = &sig4_w@{}@_info,
+    .count = sig4_$1(@{$2}@, @{wire_count}@),
+sig4_if(sig4_$1(@{$2}@, @{wire_count}@), @{    .order = sig4_w@{}@_order,
+}@)m4_dnl
+    .numbers = sig4_w@{}@_numbers,
+m4_ifelse(sig4_$1(@{$2}@, @{wire_nested}@), @{}@, @{}@, @{    .nested = sig4_w@{}@_nested,
+}@)m4_dnl
+};
+}@)
+
+# sig4_c_codec(I)
+# ---------------
+# Signal I's wire encoder and decoder (export and import signals).
+m4_define(@{sig4_c_codec}@,
+@{m4_pushdef(@{sig4_s}@, sig4_ns@{_}@sig4_signal(@{$1}@, @{name}@))m4_dnl
+m4_pushdef(@{sig4_w}@, @{&}@sig4_c_info(@{signal}@, @{$1}@)@{_wire}@)m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
+sig4_call(int sig4_s@{}@_encode, @{}@, const sig4_s *msg, uint8_t *buf, size_t size, size_t *len)
+{
+    return signet_wire_encode(sig4_w, msg, buf, size, len);
+}
+
+sig4_call(int sig4_s@{}@_decode, @{}@, const uint8_t *buf, size_t len, sig4_s *out, char *strings,
+          size_t strings_size)
+{
+    return signet_wire_decode(sig4_w, buf, len, out, strings, strings_size);
+}
+}@, @{
+int sig4_s@{}@_encode(uint8_t *buf, size_t size, size_t *len)
+{
+    return signet_wire_encode(sig4_w, NULL, buf, size, len);
+}
+
+int sig4_s@{}@_decode(const uint8_t *buf, size_t len)
+{
+    return signet_wire_decode(sig4_w, buf, len, NULL, NULL, 0);
+}
+}@)m4_popdef(@{sig4_w}@)m4_popdef(@{sig4_s}@)}@)
+
 # sig4_c_signal_info(I)
 # ---------------------
 # Signal I's entry in the signal table; members that would be 0 or NULL
@@ -527,6 +586,14 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{sig4_if(sig4_signal(sig4_i, @{param_count}@), @{
 /* The payload of sig4_signal(sig4_i, @{name}@) (sig4_schema(@{source}@):sig4_signal(sig4_i, @{line}@)) */
 sig4_c_struct_table(@{signal}@, sig4_i, sig4_signal(sig4_i, @{param_count}@), sig4_c_payload_type(sig4_i))}@)}@)m4_dnl
+sig4_if(sig4_schema(@{wire_count}@), @{
+/* Wire formats (signet_wire_info, docs/wire.md) of the export and import
+ * signals' payloads and of the structs in them. */
+sig4_each(@{sig4_i}@, sig4_schema(@{struct_count}@),
+@{sig4_if(sig4_struct(sig4_i, @{wire}@), @{sig4_c_wire(@{struct}@, sig4_i)}@)}@)m4_dnl
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
+@{sig4_if(sig4_signal(sig4_i, @{wire}@), @{sig4_c_wire(@{signal}@, sig4_i)}@)}@)m4_dnl
+}@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_c_invoke(sig4_i)}@)m4_dnl
 sig4_if(sig4_schema(@{retain_count}@), @{sig4_c_equals()}@)m4_dnl
 sig4_if(sig4_schema(@{signal_count}@), @{
@@ -583,5 +650,10 @@ static int sig4_ns@{__}@post_matched(signet_bus *bus, const void *sender, const 
 }
 }@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_c_signal(sig4_i)}@)m4_dnl
+sig4_if(sig4_schema(@{wire_count}@), @{
+/* Wire encoders and decoders: signet_wire_encode() and signet_wire_decode()
+ * with each signal's wire format. */
+sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
+@{sig4_if(sig4_signal(sig4_i, @{wire}@), @{sig4_c_codec(sig4_i)}@)}@)}@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@), @{sig4_c_pattern(sig4_i)}@)m4_dnl
 sig4_if(sig4_schema(@{signal_count}@), @{sig4_c_publish()}@)m4_dnl

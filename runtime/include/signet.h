@@ -66,7 +66,14 @@ extern "C" {
     X(ETOPICLEN, -13, "topic too long (over 1024 bytes or 64 levels)")          \
     X(ENUL,   -14, "topic holds a NUL byte")                                    \
     X(ETYPE,  -15, "wrong payload type for the topic's signal")                 \
-    X(EPATTERN, -16, "malformed pattern (wildcards must fill a whole level, '#' only last)")
+    X(EPATTERN, -16, "malformed pattern (wildcards must fill a whole level, '#' only last)") \
+    X(EDECODE, -17, "malformed wire message (not well-formed CBOR, truncated or trailing bytes)") \
+    X(EWIRETYPE, -18, "wire message field of the wrong CBOR type or array length") \
+    X(ERANGE, -19, "wire message integer out of its field's range")             \
+    X(EUTF8,  -20, "wire message string not valid UTF-8, or holding a NUL byte") \
+    X(EDUPKEY, -21, "wire message field number given twice in one map")         \
+    X(EDEPTH, -22, "wire message nested deeper than SIGNET_WIRE_MAX_DEPTH")     \
+    X(ENOSPC, -23, "buffer too small for the encoded message or the decoded strings")
 /* clang-format on */
 
 enum {
@@ -161,8 +168,8 @@ typedef int signet_invoke_fn(const struct signet_recv *r, const struct signet_ev
 #define SIGNET_SIGNAL_CAPTURES 0x1u  /* a signal whose topic has {param} levels */
 #define SIGNET_SIGNAL_PATTERN 0x2u   /* not a signal: a pattern's subscription list */
 #define SIGNET_SIGNAL_RETAIN 0x4u    /* schema `retain` */
-#define SIGNET_SIGNAL_EXPORT 0x8u    /* schema `export` */
-#define SIGNET_SIGNAL_IMPORT 0x10u   /* schema `import` */
+#define SIGNET_SIGNAL_EXPORT 0x8u    /* schema `export`: has a wire codec (docs/wire.md) */
+#define SIGNET_SIGNAL_IMPORT 0x10u   /* schema `import`: has a wire codec */
 
 /* A signal, or a pattern of the schema: patterns are described with the
  * same structure so that their subscriptions are connections like any
@@ -194,6 +201,51 @@ struct signet_schema_info {
     uint32_t pattern_count;
     const signet_signal_info *patterns; /* pattern p has id signal_count + p */
 };
+
+/* ---------------------------------------------------------------------------
+ * Wire format (docs/wire.md)
+ *
+ * signetc generates, for every `export` or `import` signal,
+ * <ns>_<signal>_encode() and <ns>_<signal>_decode(), which call these two
+ * with the signal's signet_wire_info: the payload as a CBOR map keyed by
+ * field number.
+ */
+
+/* Maps and arrays nested in one message, the outer map included: enough
+ * for a schema's deepest payload (64 structs, each in an array). */
+#define SIGNET_WIRE_MAX_DEPTH 128
+/* Fields of one struct or signal (the schema's limit). */
+#define SIGNET_WIRE_MAX_FIELDS 1023
+
+/* How one payload struct travels: its layout, each field's number, and
+ * the fields on the wire in ascending number order. Generated. */
+typedef struct signet_wire_info signet_wire_info;
+struct signet_wire_info {
+    const signet_struct_info *layout; /* NULL for a signal without parameters */
+    uint32_t count;                   /* fields on the wire (captured parameters are not) */
+    const uint16_t *order;            /* count field indices, by ascending number */
+    const uint16_t *numbers;          /* per field of layout: its field number */
+    const signet_wire_info *const *nested; /* per field: a struct's wire info, else NULL;
+                                              NULL when no field is a struct */
+};
+
+/* Encodes msg into buf[0..size). Sets *len (when not NULL) to the
+ * message's length, also when it does not fit; returns 0, SIGNET_ENOSPC
+ * (size too small: nothing useful in buf) or SIGNET_EINVAL. A NULL str
+ * is CBOR null. Allocates nothing. */
+int signet_wire_encode(const signet_wire_info *w, const void *msg, uint8_t *buf, size_t size,
+                       size_t *len);
+
+/* Decodes the message buf[0..len) into out, zeroing it first: fields the
+ * message lacks read as zero (NULL for a str), keys it has that w does not
+ * know are skipped. Strings are copied, NUL-terminated, into
+ * strings[0..strings_size); out's str fields point there. Returns 0, or
+ * SIGNET_EDECODE, SIGNET_EWIRETYPE, SIGNET_ERANGE, SIGNET_EUTF8,
+ * SIGNET_EDUPKEY, SIGNET_EDEPTH, SIGNET_ENOSPC (strings too small) or
+ * SIGNET_EINVAL; on an error *out is all zero again. Never reads past
+ * buf + len or writes past out or strings; allocates nothing. */
+int signet_wire_decode(const signet_wire_info *w, const uint8_t *buf, size_t len, void *out,
+                       char *strings, size_t strings_size);
 
 /* ---------------------------------------------------------------------------
  * Bus, connections, events

@@ -532,6 +532,95 @@ static const signet_struct_info ks__last_info = {
     .fields = ks__last_fields,
 };
 
+/* Wire formats (signet_wire_info, docs/wire.md) of the export and import
+ * signals' payloads and of the structs in them. */
+
+static const uint16_t ks__point_numbers[] = {1, 2};
+static const uint16_t ks__point_order[] = {0, 1};
+static const signet_wire_info ks__point_wire = {
+    .layout = &ks__point_info,
+    .count = 2,
+    .order = ks__point_order,
+    .numbers = ks__point_numbers,
+};
+
+static const uint16_t ks__scalars_numbers[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+static const uint16_t ks__scalars_order[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+static const signet_wire_info *const ks__scalars_nested[] = {
+    NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL,
+    NULL, &ks__point_wire
+};
+static const signet_wire_info ks__scalars_wire = {
+    .layout = &ks__scalars_info,
+    .count = 14,
+    .order = ks__scalars_order,
+    .numbers = ks__scalars_numbers,
+    .nested = ks__scalars_nested,
+};
+
+static const uint16_t ks__arrays_numbers[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+static const uint16_t ks__arrays_order[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+static const signet_wire_info *const ks__arrays_nested[] = {
+    NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL,
+    NULL, &ks__point_wire
+};
+static const signet_wire_info ks__arrays_wire = {
+    .layout = &ks__arrays_info,
+    .count = 14,
+    .order = ks__arrays_order,
+    .numbers = ks__arrays_numbers,
+    .nested = ks__arrays_nested,
+};
+
+static const uint16_t ks__nested_numbers[] = {1, 2, 3};
+static const uint16_t ks__nested_order[] = {0, 1, 2};
+static const signet_wire_info *const ks__nested_nested[] = {
+    &ks__scalars_wire, &ks__arrays_wire, &ks__point_wire
+};
+static const signet_wire_info ks__nested_wire = {
+    .layout = &ks__nested_info,
+    .count = 3,
+    .order = ks__nested_order,
+    .numbers = ks__nested_numbers,
+    .nested = ks__nested_nested,
+};
+
+static const signet_wire_info ks__ping_wire = {.layout = NULL};
+
+static const uint16_t ks__every_numbers[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+static const uint16_t ks__every_order[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+static const signet_wire_info ks__every_wire = {
+    .layout = &ks__every_info,
+    .count = 14,
+    .order = ks__every_order,
+    .numbers = ks__every_numbers,
+};
+
+static const uint16_t ks__shapes_numbers[] = {1, 2, 3, 4, 5, 6};
+static const uint16_t ks__shapes_order[] = {0, 1, 2, 3, 4, 5};
+static const signet_wire_info *const ks__shapes_nested[] = {
+    &ks__point_wire, &ks__nested_wire, NULL, NULL,
+    &ks__point_wire, NULL
+};
+static const signet_wire_info ks__shapes_wire = {
+    .layout = &ks__shapes_info,
+    .count = 6,
+    .order = ks__shapes_order,
+    .numbers = ks__shapes_numbers,
+    .nested = ks__shapes_nested,
+};
+
+static const uint16_t ks__odd_numbers[] = {1, 2};
+static const signet_wire_info ks__odd_wire = {
+    .layout = &ks__odd_info,
+    .count = 0,
+    .numbers = ks__odd_numbers,
+};
+
 static int ks__ping_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
 {
     (void)payload;
@@ -1046,6 +1135,51 @@ int (ks_last_post_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender)
 {
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_LAST], sender);
+}
+
+/* Wire encoders and decoders: signet_wire_encode() and signet_wire_decode()
+ * with each signal's wire format. */
+
+int ks_ping_encode(uint8_t *buf, size_t size, size_t *len)
+{
+    return signet_wire_encode(&ks__ping_wire, NULL, buf, size, len);
+}
+
+int ks_ping_decode(const uint8_t *buf, size_t len)
+{
+    return signet_wire_decode(&ks__ping_wire, buf, len, NULL, NULL, 0);
+}
+
+int ks_every_encode(const ks_every *msg, uint8_t *buf, size_t size, size_t *len)
+{
+    return signet_wire_encode(&ks__every_wire, msg, buf, size, len);
+}
+
+int ks_every_decode(const uint8_t *buf, size_t len, ks_every *out, char *strings,
+                    size_t strings_size)
+{
+    return signet_wire_decode(&ks__every_wire, buf, len, out, strings, strings_size);
+}
+
+int ks_shapes_encode(const ks_shapes *msg, uint8_t *buf, size_t size, size_t *len)
+{
+    return signet_wire_encode(&ks__shapes_wire, msg, buf, size, len);
+}
+
+int ks_shapes_decode(const uint8_t *buf, size_t len, ks_shapes *out, char *strings,
+                     size_t strings_size)
+{
+    return signet_wire_decode(&ks__shapes_wire, buf, len, out, strings, strings_size);
+}
+
+int ks_odd_encode(const ks_odd *msg, uint8_t *buf, size_t size, size_t *len)
+{
+    return signet_wire_encode(&ks__odd_wire, msg, buf, size, len);
+}
+
+int ks_odd_decode(const uint8_t *buf, size_t len, ks_odd *out, char *strings, size_t strings_size)
+{
+    return signet_wire_decode(&ks__odd_wire, buf, len, out, strings, strings_size);
 }
 
 /* pattern odd_all (kitchen_sink.signet:64) */

@@ -154,6 +154,11 @@ int ks_ping_post(signet_bus *bus, const void *sender);
 /* True when sending ping from sender would call a receiver. */
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender);
 
+/* The (empty) wire message of ping (docs/wire.md): an empty map. */
+int ks_ping_encode(uint8_t *buf, size_t size, size_t *len);
+/* Checks a wire message of ping: 0 or a negative SIGNET_E* code. */
+int ks_ping_decode(const uint8_t *buf, size_t len);
+
 /* True when ev is an emission of ping. */
 static inline bool ks_ping_is(const signet_event *ev)
 {
@@ -208,6 +213,14 @@ int ks_every_post_msg(signet_bus *bus, const void *sender, const ks_every *msg);
 /* True when sending every from sender would call a receiver. */
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender);
 
+/* The payload as a wire message (docs/wire.md) in buf[0..size), its length
+ * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
+int ks_every_encode(const ks_every *msg, uint8_t *buf, size_t size, size_t *len);
+/* A wire message into *out; its strings go to strings[0..strings_size):
+ * 0 or a negative SIGNET_E* code, with *out all zero (signet_wire_decode). */
+int ks_every_decode(const uint8_t *buf, size_t len, ks_every *out, char *strings,
+                    size_t strings_size);
+
 /* The payload of ev when ev is an emission of every, else NULL. */
 static inline const ks_every *ks_every_of(const signet_event *ev, const void *payload)
 {
@@ -256,6 +269,14 @@ int ks_shapes_post_msg(signet_bus *bus, const void *sender, const ks_shapes *msg
 /* True when sending shapes from sender would call a receiver. */
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender);
 
+/* The payload as a wire message (docs/wire.md) in buf[0..size), its length
+ * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
+int ks_shapes_encode(const ks_shapes *msg, uint8_t *buf, size_t size, size_t *len);
+/* A wire message into *out; its strings go to strings[0..strings_size):
+ * 0 or a negative SIGNET_E* code, with *out all zero (signet_wire_decode). */
+int ks_shapes_decode(const uint8_t *buf, size_t len, ks_shapes *out, char *strings,
+                     size_t strings_size);
+
 /* The payload of ev when ev is an emission of shapes, else NULL. */
 static inline const ks_shapes *ks_shapes_of(const signet_event *ev, const void *payload)
 {
@@ -295,6 +316,13 @@ int ks_odd_post_msg(signet_bus *bus, const void *sender, const ks_odd *msg);
 
 /* True when sending odd from sender would call a receiver. */
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender);
+
+/* The payload as a wire message (docs/wire.md) in buf[0..size), its length
+ * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
+int ks_odd_encode(const ks_odd *msg, uint8_t *buf, size_t size, size_t *len);
+/* A wire message into *out; its strings go to strings[0..strings_size):
+ * 0 or a negative SIGNET_E* code, with *out all zero (signet_wire_decode). */
+int ks_odd_decode(const uint8_t *buf, size_t len, ks_odd *out, char *strings, size_t strings_size);
 
 /* The payload of ev when ev is an emission of odd, else NULL. */
 static inline const ks_odd *ks_odd_of(const signet_event *ev, const void *payload)
