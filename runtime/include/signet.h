@@ -487,7 +487,8 @@ typedef struct signet_emission {
     bool unchanged_;              /* private: a retained payload equal to the previous one
                                      (valid with SIGNET__EMIT_RETAINED) */
     uint8_t patterns_;            /* private: SIGNET__EMIT_* */
-    int qerr_;                    /* private: first error queueing for patterns (when COLD) */
+    int qerr_;                    /* private: queueing for patterns (when COLD): 1 once a
+                                     message was queued, else the first error */
     const void *queued_;          /* private: the signal's queued receivers */
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
 } signet_emission;
@@ -501,8 +502,8 @@ SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
 
 /* Ends the emission: queues it for the signal's queued receivers (one
  * message per queue they are bound to), then returns ran, or a negative
- * error code when it could not be queued (see signet_post()); the direct
- * receivers have run either way. */
+ * error code when none of its messages could be queued (see
+ * signet_post()); the direct receivers have run either way. */
 int signet_emit_end(signet_emission *em, int ran);
 
 /* True when a subscriber of a pattern that can match the emission's signal
@@ -570,7 +571,9 @@ static inline bool signet_emit_stop(signet_emission *em, int rc)
  * run on whichever thread drains the queue. Each bus has a default queue;
  * more are made with signet_queue_create(). A queue is bounded when it is
  * created (capacity messages of at most slot_size payload bytes each,
- * preallocated), FIFO, and lock-free for any number of posting threads.
+ * preallocated; the capacity is for waiting messages, since a dispatcher
+ * copies a message out before running it), FIFO, and lock-free for any
+ * number of posting threads.
  *
  * Which receivers run where:
  *   - <ns>_<signal>_post() (signet_post) queues the emission for every
@@ -647,21 +650,25 @@ signet_queue *signet_bus_queue(signet_bus *bus);
 
 /* Queues an emission of sig from sender (see above). payload: the signal's
  * payload struct, NULL for a signal without one; it is copied before the
- * call returns. Returns how many messages were queued (0: no receiver), or
- * SIGNET_ETOOBIG (payload and strings over the queue's slot_size),
- * SIGNET_EFULL (drop_newest), SIGNET_ETIMEDOUT (block), SIGNET_ECLOSED,
- * SIGNET_EINVAL or SIGNET_EABI. A refused message is counted as dropped,
- * for the queue and for the signal. When the receivers are bound to several
- * queues, the first error is returned and the other queues still get
- * their message. Allocates nothing. Generated <ns>_<signal>_post() wraps it. */
+ * call returns. Returns how many messages were queued (0: no receiver), or,
+ * when none was, the first refusal: SIGNET_ETOOBIG (payload and strings
+ * over the queue's slot_size), SIGNET_EFULL (drop_newest),
+ * SIGNET_ETIMEDOUT (block), SIGNET_ECLOSED, SIGNET_EINVAL or SIGNET_EABI.
+ * A refused message is counted as dropped, for the queue and for the
+ * signal. When the receivers are bound to several queues, each queue gets
+ * its message or refuses it on its own: a positive result counts exactly
+ * the messages that will be delivered, and an error means none was queued,
+ * so retrying on an error never delivers twice. Allocates nothing.
+ * Generated <ns>_<signal>_post() wraps it. */
 int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                 const void *payload);
 
 /* signet_post() for the signal and, in that order, one message per queue
  * for the subscribers of each pattern ids[0, n) (see signet_emit_patterns())
- * and of each run-time pattern matching the signal's topic. Returns how many
- * messages were queued or the first error; the other messages are still
- * queued. signet_post() is this without ids. */
+ * and of each run-time pattern matching the signal's topic. Returns as
+ * signet_post(): how many messages were queued, counting those for the
+ * patterns, or the first error when none was. signet_post() is this
+ * without ids. */
 int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                          const void *payload, const uint32_t *ids, uint32_t n);
 

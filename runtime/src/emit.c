@@ -89,6 +89,17 @@ int signet_emit_end(signet_emission *em, int ran)
     return ran;
 }
 
+/* Adds one queueing's result (signet__post_to()) to em->qerr_: 1 once a
+ * message was queued, else the first error; so the emission returns an
+ * error only when none of its messages was queued, as signet_post(). */
+static void note_queued(signet_emission *em, int rc)
+{
+    if (rc > 0)
+        em->qerr_ = 1;
+    else if (rc < 0 && !em->qerr_)
+        em->qerr_ = rc;
+}
+
 /* Runs one pattern's subscribers (snapshot s) for the emission, each
  * through the pattern's invoke; counts them in *ran. True when one
  * returned SIGNET_STOP. */
@@ -129,10 +140,8 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
     bool stopped = (em->patterns_ & SIGNET__EMIT_STOPPED) != 0;
     /* The signal's queued connections first, as without patterns. */
     if (em->queued_) {
-        int rc = signet__post_emission(em);
+        note_queued(em, signet__post_emission(em));
         em->queued_ = NULL;
-        if (rc < 0 && !em->qerr_)
-            em->qerr_ = rc;
     }
     struct signet__pattern_iter it;
     signet__patterns_begin(&it, ss, ids, n, em->ev.payload_, false);
@@ -142,10 +151,8 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
         if (s && !stopped)
             stopped = run_pattern(em, s, ps->info, &ran);
         if (q) {
-            int rc = signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_, NULL, q,
-                                     signet__unchanged(em));
-            if (rc < 0 && !em->qerr_)
-                em->qerr_ = rc;
+            note_queued(em, signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_,
+                                            NULL, q, signet__unchanged(em)));
         }
     }
     if (stopped)

@@ -35,7 +35,7 @@ static int refuse(signet_queue *q, struct sigstate *ss, int err)
 }
 
 /* Drops the oldest waiting message (drop_oldest). False when none waits
- * (every cell is being run by a consumer). */
+ * (the cells of the full ring are being copied out by dispatchers). */
 static bool evict(signet_queue *q)
 {
     size_t pos;
@@ -63,9 +63,9 @@ static struct signet__cell *wait_for_room(signet_queue *q, const struct sigstate
         if (policy == SIGNET_OVERFLOW_DROP_OLDEST) {
             size_t w = signet__ring_count(&q->ring);
             /* Evict only while the ring is really full, one per look: when
-             * the cell at the tail is still being run by a consumer,
-             * evicting more would not free it, so the post waits for that
-             * consumer instead. */
+             * the cell at the tail is still being copied out by a
+             * dispatcher (never for longer than that copy: receivers run
+             * from the copy), evicting more would not free it. */
             if (w >= q->ring.capacity) {
                 if (evict(q))
                     spins = 0;
@@ -87,7 +87,7 @@ static struct signet__cell *wait_for_room(signet_queue *q, const struct sigstate
             *err = SIGNET_ECLOSED;
             return NULL;
         }
-        /* drop_oldest waits only while the next cell is still being run. */
+        /* drop_oldest waits only while the next cell is being copied out. */
         if (spins > 128 && now_ns() >= deadline) {
             *err = SIGNET_ETIMEDOUT;
             return NULL;
@@ -183,7 +183,9 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
 /* One message on the default queue when direct has a live receiver for
  * sender, and one for every other queue that queued has a live receiver of
  * sender bound to: none for a receiver disconnected since the snapshot was
- * read, or a run-once that has run. */
+ * read, or a run-once that has run. Returns how many were queued when one
+ * was (the refused ones are counted as dropped), else the first error or
+ * 0 (signet_post()). */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
                     const void *payload, const struct snap *direct, const struct snap *queued,
                     bool unchanged)
@@ -227,7 +229,7 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
             }
         }
     }
-    return first_err ? first_err : count;
+    return count ? count : first_err;
 }
 
 /* Adds one post's result to the running count and first error. */
@@ -275,7 +277,7 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
         }
     }
     signet__rcu_unlock(outermost);
-    return first_err ? first_err : count;
+    return count ? count : first_err;
 }
 
 int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,

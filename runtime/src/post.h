@@ -13,8 +13,8 @@ struct snap;
 /* Queues the emission of ss's payload for the receivers of rs (a pattern's
  * state, or ss itself): direct ones on the default queue when direct is
  * non-NULL, queued ones on their queues; direct and queued are rs's
- * snapshots. Inside a read section. Returns how many messages were queued
- * or the first error. */
+ * snapshots. Inside a read section. Returns how many messages were queued,
+ * or the first error when none was (signet_post()). */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
                     const void *sender, const void *payload, const struct snap *direct,
                     const struct snap *queued, bool unchanged);

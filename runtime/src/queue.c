@@ -1,8 +1,9 @@
 /* queue.c: the consumers' side of queues and their lifetime: dispatch
  * (signet_queue_dispatch, the fd for event loops, signet_queue_run and
  * worker threads), creation, destruction and counters. A dispatch takes a
- * message from the ring and runs, inside an RCU read section, the
- * receivers it is for (queue.h). Uses ring.c for the cells and wake-ups,
+ * message from the ring, copies it out and gives its cell back, then runs,
+ * inside an RCU read section, the receivers it is for (queue.h). Uses
+ * ring.c for the cells and wake-ups, payload.c to copy a message out,
  * state.h and snapshot.h to find the receivers, event.h to run them, and
  * connect.c to disconnect a destroyed queue's connections.
  */
@@ -10,6 +11,7 @@
 
 #include "connect.h"
 #include "event.h"
+#include "payload.h"
 #include "state.h"
 
 #include <limits.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #define RUN_BATCH 64
+#define RUN_STACK 1024 /* bytes of a message copied to the stack to run it */
 
 static size_t align_up(size_t n, size_t a)
 {
@@ -105,15 +108,62 @@ static void run_message(signet_queue *q, struct qcell *c)
     signet__rcu_unlock(em.outermost_);
 }
 
-static bool dispatch_one(signet_queue *q)
+/* Copies cell c, its message and payload (strings included), to out, which
+ * has room for SIGNET__PAYLOAD_AT + c->m.len + 31 bytes (at least 64, and
+ * the copy rounded up to 16): inline, 16 bytes
+ * at a time (the first 64 always: the message and a small payload), rather
+ * than calling memcpy. It reads the cell up to the next multiple of 16,
+ * which its stride (a multiple of 64, at least that size) holds. A copy's
+ * strings are then copied again so that its pointers aim at its own
+ * (payload.h). */
+static inline void copy_out(struct qcell *out, const struct qcell *c)
+{
+    typedef unsigned char chunk __attribute__((vector_size(16), aligned(1), may_alias));
+    const unsigned char *from = (const unsigned char *)c;
+    unsigned char *to = (unsigned char *)out;
+    size_t n = SIGNET__PAYLOAD_AT + c->m.len;
+
+    _Static_assert(SIGNET__PAYLOAD_AT <= 64 && SIGNET__CACHE_LINE == 64, "the head copy");
+    *(chunk *)(void *)to = *(const chunk *)(const void *)from;
+    *(chunk *)(void *)(to + 16) = *(const chunk *)(const void *)(from + 16);
+    *(chunk *)(void *)(to + 32) = *(const chunk *)(const void *)(from + 32);
+    *(chunk *)(void *)(to + 48) = *(const chunk *)(const void *)(from + 48);
+    for (size_t i = 64; i < n; i += 16) {
+        /* One chunk per turn: no loop that the compiler would make a memcpy call. */
+        __asm__("" : : : "memory");
+        *(chunk *)(void *)(to + i) = *(const chunk *)(const void *)(from + i);
+    }
+    const struct sigstate *ss = out->m.ss;
+    if (__builtin_expect(ss->deep, 0))
+        signet__payload_copy_strings(ss->info->payload, signet__payload_of(out));
+}
+
+/* Takes the oldest message and runs it from a copy: its cell goes back to
+ * the producers before any receiver runs, so a running message never
+ * holds a cell and the queue's capacity is all for waiting messages. The
+ * copy is on the stack up to RUN_STACK bytes, on the heap beyond; only when
+ * that allocation fails does the message run in its cell. */
+static inline __attribute__((always_inline)) bool dispatch_one(signet_queue *q)
 {
     size_t pos;
-    struct signet__cell *c = signet__ring_take(&q->ring, &pos);
+    struct signet__cell *cell = signet__ring_take(&q->ring, &pos);
 
-    if (!c)
+    if (!cell)
         return false;
-    run_message(q, (struct qcell *)c);
-    signet__ring_give_back(&q->ring, c, pos);
+    struct qcell *c = (struct qcell *)cell;
+    _Alignas(16) unsigned char local[RUN_STACK];
+    size_t need = SIGNET__PAYLOAD_AT + (size_t)c->m.len + 31; /* copy_out()'s room */
+    struct qcell *run = (struct qcell *)(void *)local;
+    if (__builtin_expect(need > sizeof local, 0) && !(run = malloc(need))) {
+        run_message(q, c);
+        signet__ring_give_back(&q->ring, cell, pos);
+        return true;
+    }
+    copy_out(run, c);
+    signet__ring_give_back(&q->ring, cell, pos);
+    run_message(q, run);
+    if (__builtin_expect(run != (struct qcell *)(void *)local, 0))
+        free(run);
     return true;
 }
 

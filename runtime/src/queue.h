@@ -1,16 +1,19 @@
 /* queue.h: a queue's structure, shared by its producers (post.c) and its
  * consumers (queue.c), and the lifetime calls the bus makes (internal).
  *
- * A queue is a ring (ring.h) whose cells each hold one message and its
- * payload, deep-copied (payload.h). A message names receivers, not
- * connections: when it is dispatched it runs the receivers of the current
- * snapshot (snapshot.h) of the state it names that were connected before it
- * was queued (connection order below the message's order_end) and are bound
- * to the dispatching queue, or, for the default queue's message of a post,
- * the direct receivers too. A receiver disconnected in between is no longer
- * in the snapshot, or is marked dead, and does not run; dispatch runs
- * inside an RCU read section, so signet_disconnect() waits for it as it
- * does for a send. Implemented in queue.c.
+ * A queue is a ring (ring.h) whose cells each hold one waiting message and
+ * its payload, deep-copied (payload.h); a dispatcher copies a message out
+ * and gives its cell back before running it, so running messages hold no
+ * cell and all the capacity is for waiting ones. A message names
+ * receivers, not connections: when it is dispatched it runs the receivers
+ * of the current snapshot (snapshot.h) of the state it names that were
+ * connected before it was queued (connection order below the message's
+ * order_end) and are bound to the dispatching queue, or, for the default
+ * queue's message of a post, the direct receivers too. A receiver
+ * disconnected in between is no longer in the snapshot, or is marked dead,
+ * and does not run; dispatch runs inside an RCU read section, so
+ * signet_disconnect() waits for it as it does for a send. Implemented in
+ * queue.c.
  */
 #ifndef SIGNET_QUEUE_H
 #define SIGNET_QUEUE_H
@@ -34,7 +37,8 @@ struct msg {
     bool unchanged;             /* retained payload equal to the previous one */
 };
 
-/* A ring cell of a queue; the payload follows at SIGNET__PAYLOAD_AT. */
+/* A ring cell of a queue (or a dispatcher's copy of one); the payload
+ * follows at SIGNET__PAYLOAD_AT. */
 struct qcell {
     struct signet__cell cell;
     struct msg m;

@@ -133,7 +133,14 @@ int signet__ring_sleep(struct signet__ring *r, _Atomic bool *stop)
     if (rc < 0 && errno != EINTR)
         return -1;
     /* Stopping leaves the fd readable, so every sleeper wakes. */
-    if (!atomic_load_explicit(stop, memory_order_acquire))
+    if (!atomic_load_explicit(stop, memory_order_acquire)) {
+        /* The drain may take the wake-ups of later publishes too, meant
+         * for a sleeper whose poll had not returned yet: while messages
+         * wait and someone sleeps, wake the fd again. A publish after the
+         * look at the tail sees the sleeper and wakes it itself. */
         drain(r);
+        if (signet__ring_waiting(r) && atomic_load_explicit(&r->sleepers, memory_order_seq_cst))
+            signet__ring_wake(r);
+    }
     return 0;
 }

@@ -5,15 +5,18 @@
  * each starting with a sequence number that says whether it is free for the
  * producer of lap N (seq == pos) or full for its consumer (seq == pos + 1).
  * Producers claim a cell with one compare-and-swap on the tail and publish
- * it with one release store; consumers do the same on the head. What a cell
- * carries after its header is its owner's (queue.h).
+ * it with one release store; consumers do the same on the head, and give
+ * the cell back to the producers with another. What a cell carries after
+ * its header is its owner's (queue.h).
  *
  * Sleeping consumers set `armed` (a loop polling the fd) or count
  * themselves in `sleepers` (signet__ring_sleep), then look at the tail
  * again; a producer reads both after its compare-and-swap on the tail, all
  * sequentially consistent, so either the consumer sees the message or the
- * producer sees it sleeping and writes the fd. Producers therefore make no
- * system call while consumers are awake. The fd is an eventfd on Linux, a
+ * producer sees it sleeping and writes the fd; a woken sleeper whose drain
+ * of the fd may have taken another sleeper's wake-up writes it again while
+ * messages wait. Producers therefore make no system call while consumers
+ * are awake. The fd is an eventfd on Linux, a
  * non-blocking pipe elsewhere or when built with SIGNET_NO_EVENTFD.
  * The fast paths are inline here; the rest is in ring.c, on POSIX.
  */

@@ -123,7 +123,6 @@ struct mqueue {
     uint64_t head, tail;           /* positions, as the ring's */
     uint64_t refused, evicted, discarded;
     uint32_t high_water;
-    bool running[QCAP_MAX];        /* a cell taken and not given back, by position mod cap */
     struct mmsg ring[QCAP_MAX];
 };
 
@@ -308,17 +307,11 @@ static size_t payload_bytes(int sig, const struct payload *p)
     }
 }
 
-static bool cell_running(const struct mqueue *q, uint64_t pos)
-{
-    return q->running[pos % q->cap];
-}
-
-/* Whether the ring can take a message now (the cell at the tail is free). */
+/* Whether the ring can take a message now: fewer than its capacity wait
+ * (a message being run holds no cell). */
 static bool claimable(const struct mqueue *q)
 {
-    if (q->tail - q->head >= q->cap)
-        return false;
-    return q->tail < q->cap || !cell_running(q, q->tail - q->cap);
+    return q->tail - q->head < q->cap;
 }
 
 /* What queueing one message on q does; with commit, does it. Returns 0 or
@@ -354,8 +347,7 @@ static int model_enqueue(int qi, const struct mmsg *msg, bool commit, bool *time
             room = true;
         }
         if (!room) {
-            /* block, or drop_oldest while the cell it needs is being run:
-             * nobody else frees it, so the deadline passes. */
+            /* block: nobody else frees a cell, so the deadline passes. */
             *times_out = true;
             if (commit) {
                 q->refused++;
@@ -421,8 +413,8 @@ static bool retain(int sig, const struct payload *p, bool *had, int32_t *prev)
     return *had && *prev == p->value;
 }
 
-/* Queues the messages of a post or of a send's end; returns the count or
- * the first error, as the bus must. */
+/* Queues the messages of a post or of a send's end; returns the count
+ * queued when one was, else the first error, as the bus must. */
 static int model_post(int sig, int sender, const struct payload *p, bool post, const int *qlist,
                       int nq, uint64_t order_end, bool unchanged)
 {
@@ -448,7 +440,7 @@ static int model_post(int sig, int sender, const struct payload *p, bool post, c
             count++;
         }
     }
-    return first_err ? first_err : count;
+    return count ? count : first_err;
 }
 
 /* Whether rc is what a post or send whose messages the model queued last
@@ -947,7 +939,6 @@ static void take_message(struct frame *f)
     if (f->taken >= f->max || q->head == q->tail)
         return;
     f->pos = q->head++;
-    q->running[f->pos % q->cap] = true;
     f->taken++;
     f->in_msg = true;
     const struct mmsg *msg = &q->ring[f->pos % q->cap];
@@ -976,7 +967,6 @@ static bool finish_message(struct frame *f)
 {
     if (!f->in_msg)
         return false;
-    m.queues[f->queue].running[f->pos % m.queues[f->queue].cap] = false;
     take_message(f);
     return f->in_msg;
 }

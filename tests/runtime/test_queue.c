@@ -1,11 +1,13 @@
 /* test_queue.c: queued delivery. Posting and dispatching, queued
  * connections and their threads, overflow policies with exact counts,
- * disconnect and destroy with messages waiting, the fd and worker threads.
+ * a queue's capacity for waiting messages while receivers run, posts of
+ * several messages of which some are refused, disconnect and destroy with
+ * messages waiting, the fd and worker threads.
  * The cases labelled "threads" in CMakeLists.txt run under ThreadSanitizer
  * too. No case sleeps to order its threads: each waits for what it needs
  * (signet_stats.blocked, a flag, a thread asleep in poll: thread_state.h).
- * Uses the schema of fixture.h plus two signals with schema overrides
- * (queue N overflow P) declared here. */
+ * Uses the schema of fixture.h plus, declared here, two signals with schema
+ * overrides (queue N overflow P) and one with a string. */
 #define _DEFAULT_SOURCE /* syscall(), in thread_state.h */
 #define _POSIX_C_SOURCE 200809L
 #include "fixture.h"
@@ -18,14 +20,32 @@
 #include <time.h>
 
 /* namespace u; signal capped(i32 value) queue 3 overflow drop_oldest;
- *              signal strict(i32 value) queue 2 overflow drop_newest; */
+ *              signal strict(i32 value) queue 2 overflow drop_newest;
+ *              signal text(str text, i32 value); */
+typedef struct {
+    const char *text;
+    int32_t value;
+} u_text;
+typedef int u_text_fn(void *ctx, const signet_event *ev, const u_text *msg);
+static const signet_field_info u_text_fields[] = {
+    {"text", SIGNET_TYPE_STR, offsetof(u_text, text), sizeof(const char *), 0, NULL, NULL},
+    {"value", SIGNET_TYPE_I32, offsetof(u_text, value), sizeof(int32_t), 0, NULL, NULL},
+};
+static const signet_struct_info u_text_info = {"u_text", sizeof(u_text), _Alignof(u_text), 2,
+                                               u_text_fields};
+static int u_text_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((u_text_fn *)r->fn)(r->ctx, ev, (const u_text *)payload);
+}
 extern const signet_schema_info u_schema;
-enum { U_CAPPED, U_STRICT, U_COUNT };
+enum { U_CAPPED, U_STRICT, U_TEXT, U_COUNT };
 static const signet_signal_info u_signals[U_COUNT] = {
     {"capped", U_CAPPED, "capped", &t_ping_info, &u_schema, t_ping_invoke, 3,
      SIGNET_OVERFLOW_DROP_OLDEST, 0, NULL, 0, NULL},
     {"strict", U_STRICT, "strict", &t_ping_info, &u_schema, t_ping_invoke, 2,
      SIGNET_OVERFLOW_DROP_NEWEST, 0, NULL, 0, NULL},
+    {"text", U_TEXT, "text", &u_text_info, &u_schema, u_text_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+     0, NULL, 0, NULL},
 };
 const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT, u_signals, 0, NULL};
 
@@ -721,59 +741,226 @@ static void queue_fd_wakes_poll_when_posted(void)
 }
 
 
-/* A drop_oldest post that finds the next cell still being run waits for
- * that consumer; it does not empty the queue to make room. The receiver of
- * message 0 keeps its cell until the post is counted as waiting. */
-static atomic_int slow_state; /* 1: the slow receiver is running */
-static signet_queue *slow_queue;
-static uint32_t slow_saw_blocked;
+/* A receiver that holds: each run of a value below hold_below counts itself
+ * in holding, then waits until hold_release is set (for 10 s at most: a
+ * bound against a hang, failing the case through what it then checks);
+ * every run counts itself in *ctx (an atomic_int, or NULL). */
+static atomic_int holding;
+static atomic_bool hold_release;
+static int32_t hold_below;
 
-static int slow_first_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+static int hold_rx(void *ctx, const signet_event *ev, const t_ping *msg)
 {
-    struct log *l = ctx;
     (void)ev;
-    if (msg->value == 0) {
-        atomic_store(&slow_state, 1);
-        slow_saw_blocked = wait_blocked(slow_queue, 1);
+    if (msg->value < hold_below) {
+        atomic_fetch_add(&holding, 1);
+        uint64_t t0 = now_ms();
+        while (!atomic_load(&hold_release) && now_ms() - t0 < 10000)
+            sched_yield();
     }
-    l->values[l->n++ & 63] = msg->value;
+    if (ctx)
+        atomic_fetch_add((atomic_int *)ctx, 1);
     return 0;
 }
 
-static void *dispatch_all(void *arg)
+static void hold_reset(int32_t below)
 {
-    signet_bus_dispatch(arg, 0);
+    atomic_store(&holding, 0);
+    atomic_store(&hold_release, false);
+    hold_below = below;
+}
+
+/* Waits until n receivers hold; false after 10 s. */
+static bool wait_holding(int n)
+{
+    uint64_t t0 = now_ms();
+    while (atomic_load(&holding) != n && now_ms() - t0 < 10000)
+        sched_yield();
+    return atomic_load(&holding) == n;
+}
+
+/* A queue of capacity 2 whose 2 workers both run a held receiver takes 2
+ * more messages at once under policy, then is full; the held messages do
+ * not use its capacity. */
+static void capacity_while_workers_run(signet_overflow policy)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q;
+    signet_queue_options qo = {.capacity = 2, .overflow = policy, .block_timeout_ms = 2000};
+    signet_conn c;
+    atomic_int runs = 0;
+
+    hold_reset(2);
+    CHECK_OK(signet_queue_create(bus, &qo, &q));
+    signet_connect_opts on_q = {.queue = q};
+    CHECK_OK(t_connect(bus, T_PING, hold_rx, &runs, SIGNET_ANY, &on_q, &c));
+    CHECK_OK(signet_queue_start(q, 2));
+    CHECK_EQ(post_ping(bus, NULL, 0), 1);
+    CHECK_EQ(post_ping(bus, NULL, 1), 1);
+    CHECK(wait_holding(2)); /* both workers run a message; none waits */
+    signet_stats st;
+    stats_of(q, &st);
+    CHECK_EQ(st.depth, 0);
+    /* Neither waits for a receiver (block would time out after 2 s). */
+    CHECK_EQ(post_ping(bus, NULL, 2), 1);
+    CHECK_EQ(post_ping(bus, NULL, 3), 1);
+    stats_of(q, &st);
+    CHECK_EQ(st.depth, 2);
+    CHECK_EQ(st.dropped, 0);
+    if (policy == SIGNET_OVERFLOW_DROP_NEWEST) /* now it is full of waiting messages */
+        CHECK_EQ(post_ping(bus, NULL, 4), SIGNET_EFULL);
+    atomic_store(&hold_release, true);
+    uint64_t t0 = now_ms();
+    while (atomic_load(&runs) < 4 && now_ms() - t0 < 10000)
+        sched_yield();
+    CHECK_EQ(atomic_load(&runs), 4);
+    stats_of(q, &st);
+    CHECK_EQ(st.posted, 4);
+    CHECK_EQ(st.delivered, 4);
+    CHECK_EQ(st.posted, st.delivered + st.evicted + st.discarded + st.depth);
+    CHECK_EQ(st.dropped, policy == SIGNET_OVERFLOW_DROP_NEWEST ? 1 : 0);
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+}
+
+static void queue_capacity_is_for_waiting_messages(void)
+{
+    capacity_while_workers_run(SIGNET_OVERFLOW_DROP_NEWEST);
+}
+
+static void queue_block_does_not_wait_for_running_receivers(void)
+{
+    capacity_while_workers_run(SIGNET_OVERFLOW_BLOCK);
+}
+
+static void *dispatch_one_message(void *arg)
+{
+    signet_bus_dispatch(arg, 1);
     return NULL;
 }
 
-static void queue_drop_oldest_waits_for_a_running_cell(void)
+/* drop_oldest never waits for a receiver: while message 0 runs (held),
+ * the queue of capacity 4 takes 4 waiting messages, and the next post
+ * evicts the oldest waiting one at once. */
+static void queue_drop_oldest_evicts_while_a_receiver_runs(void)
 {
-    signet_bus_options opts = {.queue_capacity = 4, .overflow = SIGNET_OVERFLOW_DROP_OLDEST};
+    signet_bus_options opts = {.queue_capacity = 4,
+                               .overflow = SIGNET_OVERFLOW_DROP_OLDEST,
+                               .block_timeout_ms = 2000};
     signet_bus *bus = new_bus(&opts);
     struct log a = {0};
     signet_conn c;
     pthread_t tid;
 
-    slow_queue = signet_bus_queue(bus);
-    CHECK_OK(t_connect(bus, T_PING, slow_first_rx, &a, SIGNET_ANY, NULL, &c));
-    for (int i = 0; i < 4; i++)
+    hold_reset(1);
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+    CHECK_OK(t_connect(bus, T_PING, hold_rx, NULL, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(post_ping(bus, NULL, 0), 1);
+    pthread_create(&tid, NULL, dispatch_one_message, bus);
+    CHECK(wait_holding(1)); /* message 0 runs; nothing waits */
+    for (int i = 1; i <= 4; i++)
         CHECK_EQ(post_ping(bus, NULL, i), 1);
-    pthread_create(&tid, NULL, dispatch_all, bus);
-    while (atomic_load(&slow_state) != 1)
-        sched_yield();
-    /* Message 0 is running in its cell; 1, 2, 3 wait: the ring is not full
-     * of waiting messages, so nothing is evicted. */
-    CHECK_EQ(post_ping(bus, NULL, 4), 1);
-    pthread_join(tid, NULL);
-    CHECK_EQ(slow_saw_blocked, 1); /* post 4 waited for the running cell */
-    signet_bus_dispatch(bus, 0);
-    CHECK_EQ(a.n, 5);
-    for (int i = 0; i < 5 && i < a.n; i++)
-        CHECK_EQ(a.values[i], i);
     signet_stats st;
     CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.depth, 4);
     CHECK_EQ(st.evicted, 0);
-    signet_bus_destroy(bus);
+    /* Evicts 1 at once (waiting for the receiver would time out in 2 s). */
+    CHECK_EQ(post_ping(bus, NULL, 5), 1);
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.evicted, 1);
+    CHECK_EQ(st.depth, 4);
+    atomic_store(&hold_release, true);
+    pthread_join(tid, NULL);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 4);
+    static const int32_t want[] = {0, 2, 3, 4, 5};
+    CHECK_EQ(a.n, 5);
+    for (int i = 0; i < 5 && i < a.n; i++)
+        CHECK_EQ(a.values[i], want[i]);
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.posted, 6);
+    CHECK_EQ(st.delivered, 5);
+    CHECK_EQ(st.posted, st.delivered + st.evicted + st.discarded + st.depth);
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+}
+
+static int count_rx(void *ctx, const signet_event *ev, const void *payload)
+{
+    (void)ev;
+    (void)payload;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* A post that makes several messages and has only some of them refused
+ * returns how many were queued (each is delivered once: a caller retrying
+ * on an error would deliver them twice) and counts the refused ones as
+ * dropped; only a post of which none was queued returns the error. Two
+ * queues here: the default one (direct receiver) and q (queued receiver). */
+static void queue_post_partly_refused_returns_what_was_queued(void)
+{
+    signet_bus_options opts = {.queue_capacity = 2};
+    signet_bus *bus = new_bus(&opts);
+    signet_queue *q;
+    signet_queue_options qo = {.capacity = 2};
+    struct log direct = {0}, queued = {0};
+    signet_conn c;
+
+    CHECK_OK(signet_queue_create(bus, &qo, &q));
+    signet_connect_opts on_q = {.queue = q};
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &direct, SIGNET_ANY, NULL, &c));
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &queued, SIGNET_ANY, &on_q, &c));
+    CHECK_EQ(post_ping(bus, NULL, 1), 2);
+    CHECK_EQ(post_ping(bus, NULL, 2), 2);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2); /* q stays full */
+    CHECK_EQ(post_ping(bus, NULL, 3), 1);     /* the default queue took it, q refused */
+    CHECK_EQ(signet_signal_dropped(bus, &t_signals[T_PING]), 1);
+    CHECK_EQ(post_ping(bus, NULL, 4), 1);
+    CHECK_EQ(post_ping(bus, NULL, 5), SIGNET_EFULL); /* none queued */
+    CHECK_EQ(signet_signal_dropped(bus, &t_signals[T_PING]), 4);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 2);
+    CHECK_EQ(direct.n, 4);
+    CHECK_EQ(queued.n, 2);
+    for (int i = 0; i < 4 && i < direct.n; i++)
+        CHECK_EQ(direct.values[i], i + 1);
+    signet_stats st;
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.posted, 6);
+    CHECK_EQ(st.delivered, 6);
+    CHECK_EQ(st.dropped, 4);
+    CHECK_EQ(st.posted, st.delivered + st.evicted + st.discarded + st.depth);
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+}
+
+/* The same on one queue: the signal's own receiver and a pattern's
+ * subscriber each get a message on the default queue; when only the
+ * pattern's is refused, the post returns 1. */
+static void queue_post_partly_refused_on_one_queue_returns_what_was_queued(void)
+{
+    signet_bus_options opts = {.queue_capacity = 2};
+    signet_bus *bus = new_bus(&opts);
+    struct log own = {0};
+    int sub = 0;
+    signet_conn c;
+
+    CHECK_OK(t_connect(bus, T_PING, log_rx, &own, SIGNET_ANY, NULL, &c));
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "#", count_rx, &sub, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(post_ping(bus, NULL, 1), 2);
+    CHECK_EQ(signet_bus_dispatch(bus, 1), 1); /* one cell free */
+    CHECK_EQ(post_ping(bus, NULL, 2), 1);     /* its own message queued, the pattern's refused */
+    CHECK_EQ(signet_signal_dropped(bus, &t_signals[T_PING]), 1);
+    CHECK_EQ(post_ping(bus, NULL, 3), SIGNET_EFULL);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK_EQ(own.n, 2);
+    CHECK_EQ(sub, 1);
+    for (int i = 0; i < 2 && i < own.n; i++)
+        CHECK_EQ(own.values[i], i + 1);
+    signet_stats st;
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.posted, 3);
+    CHECK_EQ(st.delivered, 3);
+    CHECK_EQ(st.dropped, 3);
+    CHECK_EQ(st.posted, st.delivered + st.evicted + st.discarded + st.depth);
+    CHECK_EQ(signet_bus_destroy(bus), 0);
 }
 
 /* Destroying a queue whose worker is busy: what the worker has not taken
@@ -887,6 +1074,61 @@ static void queue_idle_workers_wake_while_one_is_busy(void)
     CHECK_EQ(atomic_load(&long_saw), 4);
 }
 
+/* A message runs from a copy of its cell, strings included, on the stack
+ * or (over 1 KiB) on the heap: its receiver, run while the queue of
+ * capacity 2 is full, posts again, which takes the cell the message came
+ * from and overwrites it; the receiver still sees its own text. */
+static char text_seen[3000];
+static signet_bus *text_bus;
+static int text_inner_rc;
+
+static int text_rx(void *ctx, const signet_event *ev, const u_text *msg)
+{
+    (void)ctx;
+    (void)ev;
+    if (msg->value == 0) {
+        char other[3000];
+        size_t n = strlen(msg->text);
+        memset(other, 'z', n);
+        other[n] = '\0';
+        const u_text again = {other, 9};
+        text_inner_rc = signet_post(text_bus, &u_signals[U_TEXT], NULL, &again);
+    }
+    snprintf(text_seen, sizeof text_seen, "%s", msg->text);
+    return 0;
+}
+
+static void queue_message_runs_from_a_copy_of_its_cell(void)
+{
+    static const size_t lengths[] = {100, 2000}; /* a stack copy, a heap copy */
+    for (size_t k = 0; k < 2; k++) {
+        signet_bus_options opts = {.queue_capacity = 2, .slot_size = 4096};
+        signet_bus *bus = text_bus = new_bus(&opts);
+        signet_conn c;
+        char text[3000];
+        size_t n = lengths[k];
+        for (size_t i = 0; i < n; i++)
+            text[i] = (char)('a' + i % 26);
+        text[n] = '\0';
+        CHECK_OK(signet_connect(bus, &u_signals[U_TEXT], (signet_fnptr *)text_rx, NULL, SIGNET_ANY,
+                                NULL, &c));
+        for (int32_t v = 0; v < 2; v++) {
+            const u_text msg = {text, v};
+            CHECK_EQ(signet_post(bus, &u_signals[U_TEXT], NULL, &msg), 1);
+        }
+        text_inner_rc = 0;
+        CHECK_EQ(signet_bus_dispatch(bus, 1), 1);
+        CHECK_EQ(text_inner_rc, 1); /* the cell of message 0 was free while it ran */
+        CHECK(strcmp(text_seen, text) == 0);
+        CHECK_EQ(signet_bus_dispatch(bus, 1), 1); /* message 1 */
+        CHECK(strcmp(text_seen, text) == 0);
+        CHECK_EQ(signet_bus_dispatch(bus, 0), 1); /* the inner post */
+        CHECK_EQ(strlen(text_seen), n);
+        CHECK_EQ(text_seen[0], 'z');
+        CHECK_EQ(signet_bus_destroy(bus), 0);
+    }
+}
+
 static const struct test_case cases[] = {
     {"queue_post_runs_receivers_on_dispatch_in_order",
      queue_post_runs_receivers_on_dispatch_in_order},
@@ -911,7 +1153,16 @@ static const struct test_case cases[] = {
     {"queue_connection_runs_on_its_queue_thread", queue_connection_runs_on_its_queue_thread},
     {"queue_worker_pool_delivers_each_once", queue_worker_pool_delivers_each_once},
     {"queue_fd_wakes_poll_when_posted", queue_fd_wakes_poll_when_posted},
-    {"queue_drop_oldest_waits_for_a_running_cell", queue_drop_oldest_waits_for_a_running_cell},
+    {"queue_drop_oldest_evicts_while_a_receiver_runs",
+     queue_drop_oldest_evicts_while_a_receiver_runs},
+    {"queue_capacity_is_for_waiting_messages", queue_capacity_is_for_waiting_messages},
+    {"queue_block_does_not_wait_for_running_receivers",
+     queue_block_does_not_wait_for_running_receivers},
+    {"queue_post_partly_refused_returns_what_was_queued",
+     queue_post_partly_refused_returns_what_was_queued},
+    {"queue_post_partly_refused_on_one_queue_returns_what_was_queued",
+     queue_post_partly_refused_on_one_queue_returns_what_was_queued},
+    {"queue_message_runs_from_a_copy_of_its_cell", queue_message_runs_from_a_copy_of_its_cell},
     {"queue_destroy_with_workers_counts_every_message",
      queue_destroy_with_workers_counts_every_message},
     {"queue_idle_workers_wake_while_one_is_busy", queue_idle_workers_wake_while_one_is_busy},
