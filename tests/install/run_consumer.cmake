@@ -4,13 +4,7 @@
 # (install) or SIGNET_SOURCE_DIR (subdir).
 cmake_minimum_required(VERSION 3.20)
 
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
-  set(last_output "${out}" PARENT_SCOPE)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run.cmake)
 
 # CONFIG is the configuration of signet's own build ($<CONFIG>, empty for a
 # single-configuration build without CMAKE_BUILD_TYPE): install exactly that.

@@ -5,13 +5,7 @@
 # SIGNET_SOURCE_DIR, WORK_DIR, C_COMPILER, GENERATOR, SANITIZE.
 cmake_minimum_required(VERSION 3.20)
 
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
-  set(last_output "${out}" PARENT_SCOPE)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run.cmake)
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 run(${CMAKE_COMMAND} -S "${PROJECT_SOURCE}" -B "${WORK_DIR}" -G "${GENERATOR}"
