@@ -70,8 +70,13 @@ static bool retain_update(signet_bus *bus, struct sigstate *ss, const void *send
     char *name = NULL;
 
     *prev = NULL;
-    if (keep && size)
-        copy = copy_payload(sig->payload, payload, &keep);
+    if (keep && size) {
+        /* size is measured already: copy without measuring again. */
+        if ((copy = malloc(size)) != NULL)
+            signet__payload_copy(sig->payload, copy, payload);
+        else
+            keep = false;
+    }
     bool found = false, unchanged = false;
     pthread_mutex_lock(&bus->retain_lock);
     struct retained *r = ss->retained;

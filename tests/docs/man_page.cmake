@@ -22,7 +22,7 @@ math(EXPR olen "${w} - ${o}")
 string(SUBSTRING "${help}" ${o} ${olen} option_lines)
 string(SUBSTRING "${help}" ${w} -1 warning_lines)
 # Each option's literal part: "-o", "--check", "-Werror=" (not its
-# argument's placeholder, "DIR" or "NAME").
+# argument's name, "DIR" or "NAME").
 string(REGEX MATCHALL "\n  --?W?[a-z0-9=-]*" options "${option_lines}")
 string(REGEX MATCHALL "\n  -W[a-z-]+" warnings "${warning_lines}")
 list(LENGTH options n)

@@ -39,7 +39,7 @@ file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 
 # One list element per line of the document. ';', '[' and ']' would split
-# or join CMake list elements, so they travel as placeholders and are put
+# or join CMake list elements, so they travel as @NAME@ escapes and are put
 # back when a block is written.
 file(READ "${DOC}" text)
 string(REPLACE ";" "@SEMICOLON@" text "${text}")
