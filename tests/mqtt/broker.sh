@@ -144,7 +144,7 @@ broker__try() { # broker__try DIR PORT DETACH
 }
 
 broker_start() { # broker_start DIR [EXTRA_CONF] (BROKER_DETACH=1: detached)
-    local dir=$1 extra=${2:-} port try
+    local dir=$1 extra=${2:-} port
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     if [ -n "$extra" ]; then
@@ -156,7 +156,7 @@ broker_start() { # broker_start DIR [EXTRA_CONF] (BROKER_DETACH=1: detached)
     # (sessions, retained values), a new log.
     rm -f "$dir/pid" "$dir/port" "$dir/mosquitto.db"
     : >"$dir/mosquitto.log"
-    for try in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
         port=$((20000 + RANDOM % 40001))
         port_answers "$port" && continue # taken: mosquitto would fail to bind
         local rc=0
@@ -173,13 +173,13 @@ broker_start() { # broker_start DIR [EXTRA_CONF] (BROKER_DETACH=1: detached)
 }
 
 broker_restart() { # broker_restart DIR: stop, then start on the same port
-    local dir=$1 port try
+    local dir=$1 port
     dir=$(cd "$dir" && pwd)
     port=$(broker_port "$dir")
     broker_stop "$dir"
     # mosquitto sets SO_REUSEADDR, so TIME_WAIT connections on the port do
     # not stop it binding; a few tries cover a slow release anyway.
-    for try in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
         if broker__try "$dir" "$port" "${BROKER_DETACH:-0}"; then
             return 0
         fi
