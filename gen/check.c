@@ -63,7 +63,7 @@ static const char *const reserved_suffixes[] = {
 };
 /* Names the generated API uses itself, as <ns>_<name>. */
 static const char *const reserved_names[] = {"schema", "signals", "signal", "publish",
-                                             "publish_post"};
+                                             "publish_post", "resolve"};
 /* Parameters and locals of every generated send/post function. */
 static const char *const reserved_params[] = {"bus", "sender", "msg"};
 /* Prefixes of the m4 macros the templates expand (m4 -P builtins and the

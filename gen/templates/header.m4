@@ -303,21 +303,28 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_h_signal(sig4_i)}@)m
 sig4_each(@{sig4_i}@, sig4_schema(@{pattern_count}@), @{sig4_h_pattern(sig4_i)}@)m4_dnl
 sig4_if(sig4_schema(@{signal_count}@), @{
 /* ---- Publishing by topic string, for bridges and tools ------------------
- * sig4_ns@{_}@publish() resolves topic (len bytes, not necessarily
- * NUL-terminated) to its signal, fills the signal's captured parameters
- * from the topic's levels (a u32 parsed, a str copied into a bounded buffer
- * on the stack) and sends it like its _send_msg(). payload is the signal's
- * payload struct (captured members are ignored) and type its layout,
- * sig4_ns@{_}@signals@{[}@id@{]}@.payload (NULL and NULL for a signal without
- * parameters). Returns how many receivers ran, or SIGNET_ENOTOPIC (no
+ * sig4_ns@{_}@resolve() finds the signal whose topic template the concrete
+ * topic (len bytes, not necessarily NUL-terminated) matches, with the
+ * matcher sends use (a level captured by a u32 parameter must be canonical
+ * decimal), and returns its id, sig4_NS@{_}@SIGNAL_*, or SIGNET_ENOTOPIC (no
  * signal has this topic), SIGNET_EBADTOPIC (empty, or a wildcard level),
  * SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
- * SIGNET_TOPIC_MAX_LEVELS levels), SIGNET_ENUL (a NUL byte inside),
- * SIGNET_ETYPE (type is not the signal's) or SIGNET_EINVAL; on an error
- * nothing is sent. Allocates nothing. sig4_ns@{_}@publish_post() posts
+ * SIGNET_TOPIC_MAX_LEVELS levels), SIGNET_ENUL (a NUL byte inside) or
+ * SIGNET_EINVAL (topic is NULL). It needs no bus and allocates nothing;
+ * sig4_ns@{_}@signals@{[}@id@{]}@ then describes the payload (.payload, .wire).
+ * sig4_ns@{_}@publish() resolves topic the same way (a NULL topic is the
+ * empty one), fills the signal's captured parameters from the topic's
+ * levels (a u32 parsed, a str copied into a bounded buffer on the stack)
+ * and sends it like its _send_msg(). payload is the signal's payload
+ * struct (captured members are ignored) and type its layout,
+ * sig4_ns@{_}@signals@{[}@id@{]}@.payload (NULL and NULL for a signal without
+ * parameters). Returns how many receivers ran, or the topic's error code
+ * above, SIGNET_ETYPE (type is not the signal's) or SIGNET_EINVAL; on an
+ * error nothing is sent. Allocates nothing. sig4_ns@{_}@publish_post() posts
  * instead, like the signal's _post_msg(): the payload and the captured
  * levels are copied into queue messages; it returns how many messages were
  * queued, or the error codes above, or those of signet_post(). */
+sig4_call(int sig4_ns@{_}@resolve, ;, const char *topic, size_t len)
 sig4_call(int sig4_ns@{_}@publish, ;, signet_bus *bus, const void *sender, const char *topic, size_t len,
           const signet_struct_info *type, const void *payload)
 sig4_call(int sig4_ns@{_}@publish_post, ;, signet_bus *bus, const void *sender, const char *topic,

@@ -323,6 +323,8 @@ sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{        .links = sig4_ns@{__}@lin
 }@)m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{retain}@), @{sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{        .equal = sig4_c_info(@{signal}@, @{$1}@)_equal,
 }@)}@)m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{wire}@), @{        .wire = &sig4_c_info(@{signal}@, @{$1}@)_wire,
+}@)m4_dnl
     },
 m4_popdef(@{sig4_n}@)}@)
 
@@ -433,9 +435,10 @@ m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_p}@)}@)
 
 # sig4_c_publish
 # --------------
-# sig4_ns_publish() and sig4_ns_publish_post(): a topic string to its
-# signal, captures filled from the topic's levels, sent or posted with the
-# signal's functions. The capture loop holds a branch only for each kind of
+# sig4_ns_resolve(), sig4_ns_publish() and sig4_ns_publish_post(): a topic
+# string to its signal's id, or to the signal with its captures filled from
+# the topic's levels, sent or posted with the signal's functions; one
+# helper, sig4_ns__resolved(), maps the matcher's refusals to error codes. The capture loop holds a branch only for each kind of
 # capture (u32, str) that some signal has: a branch the schema cannot take
 # would still be compiled, and gcc's -Wstringop-overflow sees a str pointer
 # stored into a payload union smaller than one.
@@ -449,19 +452,10 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_if(sig4_signal(sig4_
 }@)}@)m4_dnl
 };
 
-sig4_call(static int sig4_ns@{__}@publish, @{}@, signet_bus *bus, const void *sender, const char *topic, size_t len,
-          const signet_struct_info *type, const void *payload, bool post)
+/* The signal id sig4_ns@{__}@match() returned, or the SIGNET_E* code of
+ * the topic it refused: what sig4_ns@{_}@resolve() returns. */
+static int sig4_ns@{__}@resolved(int signal)
 {
-    sig4_ns@{__}@match_result res;
-    union sig4_ns@{__}@any_payload msg;
-sig4_if(sig4_matcher(@{capture_str_count}@), @{    char text@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + sig4_NS@{__}@CAPTURE_MAX@{]}@; /* the captured str levels */
-    char *at = text;
-}@)m4_dnl
-    int signal;
-
-    if (!bus)
-        return SIGNET_EINVAL;
-    signal = sig4_ns@{__}@match(topic ? topic : "", topic ? len : 0, &res);
     switch (signal) {
     case sig4_NS@{__}@TOPIC_UNKNOWN:
         return SIGNET_ENOTOPIC;
@@ -474,8 +468,34 @@ sig4_if(sig4_matcher(@{capture_str_count}@), @{    char text@{[}@sig4_NS@{__}@TO
     case sig4_NS@{__}@TOPIC_NUL:
         return SIGNET_ENUL;
     default:
-        break;
+        return signal;
     }
+}
+
+sig4_call(int sig4_ns@{_}@resolve, @{}@, const char *topic, size_t len)
+{
+    sig4_ns@{__}@match_result res;
+
+    if (!topic)
+        return SIGNET_EINVAL;
+    return sig4_ns@{__}@resolved(sig4_ns@{__}@match(topic, len, &res));
+}
+
+sig4_call(static int sig4_ns@{__}@publish, @{}@, signet_bus *bus, const void *sender, const char *topic, size_t len,
+          const signet_struct_info *type, const void *payload, bool post)
+{
+    sig4_ns@{__}@match_result res;
+    union sig4_ns@{__}@any_payload msg;
+sig4_if(sig4_matcher(@{capture_str_count}@), @{    char text@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + sig4_NS@{__}@CAPTURE_MAX@{]}@; /* the captured str levels */
+    char *at = text;
+}@)m4_dnl
+    int signal;
+
+    if (!bus)
+        return SIGNET_EINVAL;
+    signal = sig4_ns@{__}@resolved(sig4_ns@{__}@match(topic ? topic : "", topic ? len : 0, &res));
+    if (signal < 0)
+        return signal;
     const signet_signal_info *sig = &sig4_ns@{_}@signals@{[}@signal@{]}@;
     if (type != sig->payload)
         return SIGNET_ETYPE;
@@ -617,6 +637,9 @@ sig4_if(sig4_schema(@{signal_count}@), @{    .signals = sig4_ns@{_}@signals,
 }@)m4_dnl
     .pattern_count = sig4_NS@{__}@NPATTERNS,
 sig4_if(sig4_schema(@{pattern_count}@), @{    .patterns = sig4_ns@{__}@pattern_infos,
+}@)m4_dnl
+sig4_if(sig4_schema(@{signal_count}@), @{    .resolve = sig4_ns@{_}@resolve,
+    .publish_post = sig4_ns@{_}@publish_post,
 }@)m4_dnl
 };
 /* clang-format on */

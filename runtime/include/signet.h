@@ -27,7 +27,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 4
+#define SIGNET_ABI 5
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -47,7 +47,9 @@ extern "C" {
 /* ---------------------------------------------------------------------------
  * Error codes
  *
- * One table makes the constants and signet_strerror().
+ * One table makes the constants and signet_strerror(). The last three,
+ * EREFUSED, ENOTCONN and ETLS, come from the MQTT bridge (signet::mqtt);
+ * libsignet itself never returns them.
  */
 /* clang-format off */
 #define SIGNET_ERRNO_MAP(X)                                                     \
@@ -73,7 +75,10 @@ extern "C" {
     X(EUTF8,  -20, "wire message string not valid UTF-8, or holding a NUL byte") \
     X(EDUPKEY, -21, "wire message field number given twice in one map")         \
     X(EDEPTH, -22, "wire message nested deeper than SIGNET_WIRE_MAX_DEPTH")     \
-    X(ENOSPC, -23, "buffer too small for the encoded message or the decoded strings")
+    X(ENOSPC, -23, "buffer too small for the encoded message or the decoded strings") \
+    X(EREFUSED, -24, "refused by the broker (bad credentials or not authorised)") \
+    X(ENOTCONN, -25, "not connected to the broker")                             \
+    X(ETLS,   -26, "TLS setup failed (CA, certificate or key file)")
 /* clang-format on */
 
 enum {
@@ -126,6 +131,8 @@ typedef struct signet_enum_info signet_enum_info;
 typedef struct signet_struct_info signet_struct_info;
 typedef struct signet_signal_info signet_signal_info;
 typedef struct signet_schema_info signet_schema_info;
+typedef struct signet_wire_info signet_wire_info; /* "Wire format" below */
+typedef struct signet_bus signet_bus;             /* opaque: "Bus, connections, events" */
 
 struct signet_enum_info {
     const char *name;              /* C type name, e.g. "app_door" */
@@ -190,7 +197,15 @@ struct signet_signal_info {
                                       patterns: the signals it can match (ids, ascending) */
     uint32_t nlinks;
     signet_equal_fn *equal;        /* `retain` signals: payload equality; else NULL */
+    const signet_wire_info *wire;  /* export or import signals: the payload's wire format
+                                      (docs/wire.md); else NULL */
 };
+
+/* Sends or posts the signal a concrete topic names, with the payload of that
+ * signal: the type of the generated <ns>_publish() and <ns>_publish_post(). */
+typedef int signet_publish_fn(signet_bus *bus, const void *sender, const char *topic,
+                              size_t len, const signet_struct_info *type,
+                              const void *payload);
 
 struct signet_schema_info {
     uint32_t abi;                  /* SIGNET_ABI the code was generated for */
@@ -200,6 +215,10 @@ struct signet_schema_info {
     const signet_signal_info *signals;
     uint32_t pattern_count;
     const signet_signal_info *patterns; /* pattern p has id signal_count + p */
+    /* A schema with signals: its <ns>_resolve() and <ns>_publish_post(), so a
+     * bridge can route a topic string of any schema. NULL without signals. */
+    int (*resolve)(const char *topic, size_t len);   /* <ns>_resolve() */
+    signet_publish_fn *publish_post;                 /* <ns>_publish_post() */
 };
 
 /* ---------------------------------------------------------------------------
@@ -218,8 +237,8 @@ struct signet_schema_info {
 #define SIGNET_WIRE_MAX_FIELDS 1023
 
 /* How one payload struct travels: its layout, each field's number, and
- * the fields on the wire in ascending number order. Generated. */
-typedef struct signet_wire_info signet_wire_info;
+ * the fields on the wire in ascending number order. Generated; a signal's
+ * is its signet_signal_info.wire. */
 struct signet_wire_info {
     const signet_struct_info *layout; /* NULL for a signal without parameters */
     uint32_t count;                   /* fields on the wire (captured parameters are not) */
@@ -250,7 +269,6 @@ int signet_wire_decode(const signet_wire_info *w, const uint8_t *buf, size_t len
 /* ---------------------------------------------------------------------------
  * Bus, connections, events
  */
-typedef struct signet_bus signet_bus;
 
 /* A connection handle. A handle whose slot has since been reused carries an
  * older generation and is rejected with SIGNET_ENOENT: it never reaches the

@@ -363,6 +363,33 @@ static void generated_metadata_describes_fields(void)
     CHECK(ks_signals[KS_SIGNAL_LAST].payload->fields[0].enum_info->values[0] == -1);
 }
 
+/* signet_signal_info.wire and signet_schema_info.resolve / .publish_post:
+ * what a bridge needs to route and encode any schema's signals. */
+static void generated_metadata_links_wire_formats_and_topic_functions(void)
+{
+    const signet_signal_info *every = &ks_signals[KS_SIGNAL_EVERY];
+    const signet_signal_info *odd = &ks_signals[KS_SIGNAL_ODD];
+    uint32_t i;
+
+    CHECK(every->wire != NULL && every->wire->layout == every->payload);
+    CHECK(odd->wire != NULL && odd->wire->layout == odd->payload); /* import only */
+    CHECK(odd->wire->count == 0); /* both captured */
+    CHECK(ks_signals[KS_SIGNAL_SHAPES].wire->layout == ks_signals[KS_SIGNAL_SHAPES].payload);
+    CHECK(ks_signals[KS_SIGNAL_PING].wire != NULL); /* no payload */
+    CHECK(ks_signals[KS_SIGNAL_PING].wire->layout == NULL);
+    CHECK(ks_signals[KS_SIGNAL_LAST].wire == NULL); /* neither */
+    for (i = 0; i < SENSORS_SIGNAL_COUNT; i++)
+        CHECK(sensors_signals[i].wire == NULL);
+    for (i = 0; i < ks_schema.pattern_count; i++)
+        CHECK(ks_schema.patterns[i].wire == NULL);
+
+    CHECK(ks_schema.resolve == ks_resolve && ks_schema.publish_post == ks_publish_post);
+    CHECK(sensors_schema.resolve == sensors_resolve);
+    CHECK(sensors_schema.publish_post == sensors_publish_post);
+    CHECK(ks_schema.resolve("every", 5) == KS_SIGNAL_EVERY);
+    CHECK(types_only_schema.resolve == NULL && types_only_schema.publish_post == NULL);
+}
+
 static void generated_schema_without_signals_has_empty_table(void)
 {
     types_only_sample sample = { TYPES_ONLY_LEVEL_HIGH, { 1.0, 2.0 } };
@@ -544,6 +571,7 @@ static const struct test_case cases[] = {
     CASE(generated_has_receivers_follows_connections),
     CASE(generated_metadata_describes_signals),
     CASE(generated_metadata_describes_fields),
+    CASE(generated_metadata_links_wire_formats_and_topic_functions),
     CASE(generated_schema_without_signals_has_empty_table),
     CASE(generated_post_deep_copies_the_payload),
     CASE(generated_post_strings_survive_the_caller),

@@ -88,6 +88,8 @@ const signet_schema_info app_schema = {
     .signal_count = APP_SIGNAL_COUNT,
     .signals = app_signals,
     .pattern_count = APP__NPATTERNS,
+    .resolve = app_resolve,
+    .publish_post = app_publish_post,
 };
 /* clang-format on */
 
@@ -234,16 +236,10 @@ union app__any_payload {
     app_server_stop s_server_stop;
 };
 
-static int app__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
-                        const signet_struct_info *type, const void *payload, bool post)
+/* The signal id app__match() returned, or the SIGNET_E* code of
+ * the topic it refused: what app_resolve() returns. */
+static int app__resolved(int signal)
 {
-    app__match_result res;
-    union app__any_payload msg;
-    int signal;
-
-    if (!bus)
-        return SIGNET_EINVAL;
-    signal = app__match(topic ? topic : "", topic ? len : 0, &res);
     switch (signal) {
     case APP__TOPIC_UNKNOWN:
         return SIGNET_ENOTOPIC;
@@ -256,8 +252,31 @@ static int app__publish(signet_bus *bus, const void *sender, const char *topic, 
     case APP__TOPIC_NUL:
         return SIGNET_ENUL;
     default:
-        break;
+        return signal;
     }
+}
+
+int app_resolve(const char *topic, size_t len)
+{
+    app__match_result res;
+
+    if (!topic)
+        return SIGNET_EINVAL;
+    return app__resolved(app__match(topic, len, &res));
+}
+
+static int app__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                        const signet_struct_info *type, const void *payload, bool post)
+{
+    app__match_result res;
+    union app__any_payload msg;
+    int signal;
+
+    if (!bus)
+        return SIGNET_EINVAL;
+    signal = app__resolved(app__match(topic ? topic : "", topic ? len : 0, &res));
+    if (signal < 0)
+        return signal;
     const signet_signal_info *sig = &app_signals[signal];
     if (type != sig->payload)
         return SIGNET_ETYPE;

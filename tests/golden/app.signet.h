@@ -39,8 +39,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 4
-#error "app.signet.h was generated for signet ABI 4; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 5
+#error "app.signet.h was generated for signet ABI 5; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -141,21 +141,28 @@ static inline const app_server_stop *app_server_stop_of(const signet_event *ev, 
 }
 
 /* ---- Publishing by topic string, for bridges and tools ------------------
- * app_publish() resolves topic (len bytes, not necessarily
- * NUL-terminated) to its signal, fills the signal's captured parameters
- * from the topic's levels (a u32 parsed, a str copied into a bounded buffer
- * on the stack) and sends it like its _send_msg(). payload is the signal's
- * payload struct (captured members are ignored) and type its layout,
- * app_signals[id].payload (NULL and NULL for a signal without
- * parameters). Returns how many receivers ran, or SIGNET_ENOTOPIC (no
+ * app_resolve() finds the signal whose topic template the concrete
+ * topic (len bytes, not necessarily NUL-terminated) matches, with the
+ * matcher sends use (a level captured by a u32 parameter must be canonical
+ * decimal), and returns its id, APP_SIGNAL_*, or SIGNET_ENOTOPIC (no
  * signal has this topic), SIGNET_EBADTOPIC (empty, or a wildcard level),
  * SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
- * SIGNET_TOPIC_MAX_LEVELS levels), SIGNET_ENUL (a NUL byte inside),
- * SIGNET_ETYPE (type is not the signal's) or SIGNET_EINVAL; on an error
- * nothing is sent. Allocates nothing. app_publish_post() posts
+ * SIGNET_TOPIC_MAX_LEVELS levels), SIGNET_ENUL (a NUL byte inside) or
+ * SIGNET_EINVAL (topic is NULL). It needs no bus and allocates nothing;
+ * app_signals[id] then describes the payload (.payload, .wire).
+ * app_publish() resolves topic the same way (a NULL topic is the
+ * empty one), fills the signal's captured parameters from the topic's
+ * levels (a u32 parsed, a str copied into a bounded buffer on the stack)
+ * and sends it like its _send_msg(). payload is the signal's payload
+ * struct (captured members are ignored) and type its layout,
+ * app_signals[id].payload (NULL and NULL for a signal without
+ * parameters). Returns how many receivers ran, or the topic's error code
+ * above, SIGNET_ETYPE (type is not the signal's) or SIGNET_EINVAL; on an
+ * error nothing is sent. Allocates nothing. app_publish_post() posts
  * instead, like the signal's _post_msg(): the payload and the captured
  * levels are copied into queue messages; it returns how many messages were
  * queued, or the error codes above, or those of signet_post(). */
+int app_resolve(const char *topic, size_t len);
 int app_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
                 const signet_struct_info *type, const void *payload);
 int app_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,

@@ -672,6 +672,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .schema = &ks_schema,
         .invoke = ks__ping_invoke,
         .flags = SIGNET_SIGNAL_EXPORT,
+        .wire = &ks__ping_wire,
     },
     [KS_SIGNAL_EVERY] = {
         .name = "every",
@@ -681,6 +682,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .schema = &ks_schema,
         .invoke = ks__every_invoke,
         .flags = SIGNET_SIGNAL_EXPORT | SIGNET_SIGNAL_IMPORT,
+        .wire = &ks__every_wire,
     },
     [KS_SIGNAL_SHAPES] = {
         .name = "shapes",
@@ -692,6 +694,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .queue_len = 8,
         .overflow = SIGNET_OVERFLOW_BLOCK,
         .flags = SIGNET_SIGNAL_EXPORT,
+        .wire = &ks__shapes_wire,
     },
     [KS_SIGNAL_ODD] = {
         .name = "odd",
@@ -704,6 +707,7 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .links = ks__links + 0,
         .nlinks = 2,
         .equal = ks__odd_equal,
+        .wire = &ks__odd_wire,
     },
     [KS_SIGNAL_LAST] = {
         .name = "last",
@@ -751,6 +755,8 @@ const signet_schema_info ks_schema = {
     .signals = ks_signals,
     .pattern_count = KS__NPATTERNS,
     .patterns = ks__pattern_infos,
+    .resolve = ks_resolve,
+    .publish_post = ks_publish_post,
 };
 /* clang-format on */
 
@@ -1223,18 +1229,10 @@ union ks__any_payload {
     ks_last s_last;
 };
 
-static int ks__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
-                       const signet_struct_info *type, const void *payload, bool post)
+/* The signal id ks__match() returned, or the SIGNET_E* code of
+ * the topic it refused: what ks_resolve() returns. */
+static int ks__resolved(int signal)
 {
-    ks__match_result res;
-    union ks__any_payload msg;
-    char text[KS__TOPIC_MAX_BYTES + KS__CAPTURE_MAX]; /* the captured str levels */
-    char *at = text;
-    int signal;
-
-    if (!bus)
-        return SIGNET_EINVAL;
-    signal = ks__match(topic ? topic : "", topic ? len : 0, &res);
     switch (signal) {
     case KS__TOPIC_UNKNOWN:
         return SIGNET_ENOTOPIC;
@@ -1247,8 +1245,33 @@ static int ks__publish(signet_bus *bus, const void *sender, const char *topic, s
     case KS__TOPIC_NUL:
         return SIGNET_ENUL;
     default:
-        break;
+        return signal;
     }
+}
+
+int ks_resolve(const char *topic, size_t len)
+{
+    ks__match_result res;
+
+    if (!topic)
+        return SIGNET_EINVAL;
+    return ks__resolved(ks__match(topic, len, &res));
+}
+
+static int ks__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                       const signet_struct_info *type, const void *payload, bool post)
+{
+    ks__match_result res;
+    union ks__any_payload msg;
+    char text[KS__TOPIC_MAX_BYTES + KS__CAPTURE_MAX]; /* the captured str levels */
+    char *at = text;
+    int signal;
+
+    if (!bus)
+        return SIGNET_EINVAL;
+    signal = ks__resolved(ks__match(topic ? topic : "", topic ? len : 0, &res));
+    if (signal < 0)
+        return signal;
     const signet_signal_info *sig = &ks_signals[signal];
     if (type != sig->payload)
         return SIGNET_ETYPE;

@@ -457,6 +457,8 @@ const signet_schema_info sensors_schema = {
     .signals = sensors_signals,
     .pattern_count = SENSORS__NPATTERNS,
     .patterns = sensors__pattern_infos,
+    .resolve = sensors_resolve,
+    .publish_post = sensors_publish_post,
 };
 /* clang-format on */
 
@@ -1077,18 +1079,10 @@ union sensors__any_payload {
     sensors_alarm s_alarm;
 };
 
-static int sensors__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
-                            const signet_struct_info *type, const void *payload, bool post)
+/* The signal id sensors__match() returned, or the SIGNET_E* code of
+ * the topic it refused: what sensors_resolve() returns. */
+static int sensors__resolved(int signal)
 {
-    sensors__match_result res;
-    union sensors__any_payload msg;
-    char text[SENSORS__TOPIC_MAX_BYTES + SENSORS__CAPTURE_MAX]; /* the captured str levels */
-    char *at = text;
-    int signal;
-
-    if (!bus)
-        return SIGNET_EINVAL;
-    signal = sensors__match(topic ? topic : "", topic ? len : 0, &res);
     switch (signal) {
     case SENSORS__TOPIC_UNKNOWN:
         return SIGNET_ENOTOPIC;
@@ -1101,8 +1095,33 @@ static int sensors__publish(signet_bus *bus, const void *sender, const char *top
     case SENSORS__TOPIC_NUL:
         return SIGNET_ENUL;
     default:
-        break;
+        return signal;
     }
+}
+
+int sensors_resolve(const char *topic, size_t len)
+{
+    sensors__match_result res;
+
+    if (!topic)
+        return SIGNET_EINVAL;
+    return sensors__resolved(sensors__match(topic, len, &res));
+}
+
+static int sensors__publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                            const signet_struct_info *type, const void *payload, bool post)
+{
+    sensors__match_result res;
+    union sensors__any_payload msg;
+    char text[SENSORS__TOPIC_MAX_BYTES + SENSORS__CAPTURE_MAX]; /* the captured str levels */
+    char *at = text;
+    int signal;
+
+    if (!bus)
+        return SIGNET_EINVAL;
+    signal = sensors__resolved(sensors__match(topic ? topic : "", topic ? len : 0, &res));
+    if (signal < 0)
+        return signal;
     const signet_signal_info *sig = &sensors_signals[signal];
     if (type != sig->payload)
         return SIGNET_ETYPE;

@@ -41,13 +41,14 @@ extern const signet_schema_info u_schema;
 enum { U_CAPPED, U_STRICT, U_TEXT, U_COUNT };
 static const signet_signal_info u_signals[U_COUNT] = {
     {"capped", U_CAPPED, "capped", &t_ping_info, &u_schema, t_ping_invoke, 3,
-     SIGNET_OVERFLOW_DROP_OLDEST, 0, NULL, 0, NULL},
+     SIGNET_OVERFLOW_DROP_OLDEST, 0, NULL, 0, NULL, NULL},
     {"strict", U_STRICT, "strict", &t_ping_info, &u_schema, t_ping_invoke, 2,
-     SIGNET_OVERFLOW_DROP_NEWEST, 0, NULL, 0, NULL},
+     SIGNET_OVERFLOW_DROP_NEWEST, 0, NULL, 0, NULL, NULL},
     {"text", U_TEXT, "text", &u_text_info, &u_schema, u_text_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
-     0, NULL, 0, NULL},
+     0, NULL, 0, NULL, NULL},
 };
-const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT, u_signals, 0, NULL};
+const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT,
+                                     u_signals, 0, NULL, NULL, NULL};
 
 static int post(signet_bus *bus, const signet_signal_info *sig, const void *sender, int32_t v)
 {

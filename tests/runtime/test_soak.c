@@ -29,13 +29,14 @@ extern const signet_schema_info s_schema;
 enum { S_DIRECT, S_NEWEST, S_OLDEST, S_BLOCK, S_DEFAULT, S_COUNT };
 #define S_SIGNAL(name, id)                                                                     \
     {name, id, name, &t_ping_info, &s_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT, 0,    \
-     NULL, 0, NULL}
+     NULL, 0, NULL, NULL}
 static const signet_signal_info s_signals[S_COUNT] = {
     S_SIGNAL("direct", S_DIRECT), S_SIGNAL("newest", S_NEWEST), S_SIGNAL("oldest", S_OLDEST),
     S_SIGNAL("block", S_BLOCK),   S_SIGNAL("dflt", S_DEFAULT),
 };
 #undef S_SIGNAL
-const signet_schema_info s_schema = {SIGNET_ABI, "s", "s.signet", S_COUNT, s_signals, 0, NULL};
+const signet_schema_info s_schema = {SIGNET_ABI, "s", "s.signet", S_COUNT,
+                                     s_signals, 0, NULL, NULL, NULL};
 
 enum {
     NQUEUED = 4,              /* newest, oldest, block, default: index = signal - S_NEWEST */

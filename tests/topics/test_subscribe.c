@@ -485,6 +485,37 @@ static void publish_wrong_payload_type_is_etype(void)
     signet_bus_destroy(bus);
 }
 
+static void resolve_names_the_signal_of_a_topic(void)
+{
+    CHECK_EQ(subs_resolve("sensors/kitchen/4294967295/temp and more", 31), SUBS_SIGNAL_TEMP);
+    CHECK_EQ(subs_resolve("sensors//0/humidity", 19), SUBS_SIGNAL_HUMIDITY);
+    CHECK_EQ(subs_resolve("sensors/status", 14), SUBS_SIGNAL_STATUS);
+    CHECK_EQ(subs_resolve("ping", 4), SUBS_SIGNAL_PING);
+    CHECK_EQ(subs_resolve("$internal/lonely", 16), SUBS_SIGNAL_LONELY);
+    CHECK_EQ(subs_schema.resolve("house/mode", 10), SUBS_SIGNAL_MODE);
+}
+
+/* The codes of publish, for the same topics; a NULL topic is EINVAL. */
+static void resolve_refuses_topics_as_publish_does(void)
+{
+    char topic[2048];
+    size_t n = 0;
+    CHECK_EQ(subs_resolve("sensors/kitchen/3/pressure", 26), SIGNET_ENOTOPIC);
+    CHECK_EQ(subs_resolve("sensors/kitchen/007/temp", 24), SIGNET_ENOTOPIC); /* not canonical */
+    CHECK_EQ(subs_resolve("sensors/kitchen/4294967296/temp", 31), SIGNET_ENOTOPIC);
+    CHECK_EQ(subs_resolve("pin", 3), SIGNET_ENOTOPIC);
+    CHECK_EQ(subs_resolve("", 0), SIGNET_EBADTOPIC);
+    CHECK_EQ(subs_resolve("sensors/+/3/temp", 16), SIGNET_EBADTOPIC);
+    CHECK_EQ(subs_resolve("#", 1), SIGNET_EBADTOPIC);
+    CHECK_EQ(subs_resolve("ping\0", 5), SIGNET_ENUL);
+    CHECK_EQ(subs_resolve(NULL, 0), SIGNET_EINVAL);
+    for (int i = 0; i < 65; i++)
+        n += (size_t)snprintf(topic + n, sizeof topic - n, i ? "/a" : "a");
+    CHECK_EQ(subs_resolve(topic, n), SIGNET_ETOPICLEN);
+    memset(topic, 'x', 1100);
+    CHECK_EQ(subs_resolve(topic, 1100), SIGNET_ETOPICLEN);
+}
+
 /* ---- run-time patterns ---- */
 
 static void runtime_pattern_syntax_errors_have_codes(void)
@@ -920,6 +951,8 @@ static const struct test_case cases[] = {
     CASE(publish_over_long_topic_is_etopiclen),
     CASE(publish_embedded_nul_is_enul),
     CASE(publish_wrong_payload_type_is_etype),
+    CASE(resolve_names_the_signal_of_a_topic),
+    CASE(resolve_refuses_topics_as_publish_does),
     CASE(runtime_pattern_syntax_errors_have_codes),
     CASE(runtime_pattern_delivers_after_schema_patterns),
     CASE(runtime_pattern_counts_in_has_receivers),
