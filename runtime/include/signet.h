@@ -400,12 +400,14 @@ uint64_t signet_bus_error_count(const signet_bus *bus);
 #define SIGNET_REPLAY 0x2u  /* on connecting, get the retained payloads at once, oldest first */
 #define SIGNET_CHANGED 0x4u /* run only when the payload differs from the previous one on
                                its topic (the generated field-wise equality) */
+#define SIGNET_GENERIC 0x8u /* fn is a signet_fn: it gets the payload struct (for bridges and
+                               tools); queued connections only (opts.queue) */
 
 typedef struct signet_queue signet_queue;
 
 typedef struct signet_connect_opts {
     int32_t priority;   /* higher runs earlier; ties keep connection order */
-    uint32_t flags;     /* SIGNET_ONCE, SIGNET_REPLAY, SIGNET_CHANGED */
+    uint32_t flags;     /* SIGNET_ONCE, SIGNET_REPLAY, SIGNET_CHANGED, SIGNET_GENERIC */
     signet_queue *queue; /* non-NULL: a queued connection, run by this queue */
 } signet_connect_opts;
 
@@ -417,6 +419,9 @@ typedef void signet_fnptr(void);
 typedef int signet_fn(void *ctx, const signet_event *ev, const void *payload);
 
 /* Connects fn(ctx) to a signal, for one sender or SIGNET_ANY. opts may be NULL.
+ * fn has the signal's receiver type, cast to signet_fnptr; with
+ * SIGNET_GENERIC (and a queue: else SIGNET_EINVAL) it is a signet_fn of any
+ * signal or pattern, called with ev->signal and the payload struct.
  * A receiver connected during an emission is not called by that emission.
  * Connecting an identical (fn, ctx, sender) again returns SIGNET_EXISTING and
  * writes the existing handle; opts of the second call are ignored.

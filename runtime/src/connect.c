@@ -17,7 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONNECT_FLAGS (SIGNET_ONCE | SIGNET_REPLAY | SIGNET_CHANGED)
+#define CONNECT_FLAGS (SIGNET_ONCE | SIGNET_REPLAY | SIGNET_CHANGED | SIGNET_GENERIC)
+
+/* Flags a connection may not have: unknown ones, and SIGNET_GENERIC
+ * without a queue (only dispatch and replay know to call a signet_fn). */
+static bool bad_flags(const signet_connect_opts *opts)
+{
+    return opts && ((opts->flags & ~CONNECT_FLAGS) ||
+                    ((opts->flags & SIGNET_GENERIC) && !opts->queue));
+}
 
 /* A signal or a pattern of its schema. */
 static bool valid_signal(const signet_signal_info *sig)
@@ -134,7 +142,7 @@ int signet_connect(signet_bus *bus, const signet_signal_info *sig, signet_fnptr 
         return SIGNET_EABI;
     if (!valid_signal(sig))
         return SIGNET_EINVAL;
-    if (opts && (opts->flags & ~CONNECT_FLAGS))
+    if (bad_flags(opts))
         return SIGNET_EINVAL;
     if (opts && (opts->flags & (SIGNET_REPLAY | SIGNET_CHANGED)) &&
         !(sig->flags & (SIGNET_SIGNAL_RETAIN | SIGNET_SIGNAL_PATTERN)))
@@ -152,7 +160,7 @@ int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,
         return SIGNET_EINVAL;
     if (schema->abi != SIGNET_ABI)
         return SIGNET_EABI;
-    if (schema->signal_count == 0 || (opts && (opts->flags & ~CONNECT_FLAGS)))
+    if (schema->signal_count == 0 || bad_flags(opts))
         return SIGNET_EINVAL;
     int err = signet__filter_check(pattern, strnlen(pattern, SIGNET_TOPIC_MAX_BYTES + 1));
     if (err)

@@ -2,7 +2,9 @@
  * (signet_queue_dispatch, the fd for event loops, signet_queue_run and
  * worker threads), creation, destruction and counters. A dispatch takes a
  * message from the ring, copies it out and gives its cell back, then runs,
- * inside an RCU read section, the receivers it is for (queue.h). Uses
+ * inside an RCU read section, the receivers it is for (queue.h), each
+ * through the signal's invoke, or signet_invoke_generic for a queued
+ * SIGNET_GENERIC connection. Uses
  * ring.c for the cells and wake-ups, payload.c to copy a message out,
  * state.h and snapshot.h to find the receivers, event.h to run them, and
  * connect.c to disconnect a destroyed queue's connections.
@@ -57,7 +59,8 @@ static const signet_recv *older_twin(const struct snap *s, const struct msg *m,
 }
 
 /* Runs the receivers of s the message is for; true when one returned
- * SIGNET_STOP. */
+ * SIGNET_STOP. Only queued connections (!direct) can be SIGNET_GENERIC;
+ * claiming one has just read its slot. */
 static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
                      const struct msg *m, const void *payload, bool direct)
 {
@@ -77,7 +80,10 @@ static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
             continue;
         if (!signet_emit_claim(em, run))
             continue;
-        if (signet_emit_stop(em, invoke(run, &em->ev, payload)))
+        signet_invoke_fn *call = invoke;
+        if (!direct && (signet__slot_of(run)->flags & SIGNET_GENERIC))
+            call = signet_invoke_generic;
+        if (signet_emit_stop(em, call(run, &em->ev, payload)))
             return true;
     }
     return false;

@@ -1,7 +1,8 @@
 /* retain.c: retained values (retain.h) and signet_event_previous(). Uses
  * topic.c to build and match concrete topics, payload.c for the deep
- * copies, state.c for a signal's state, event.h to run a replayed receiver,
- * and the bus's retain_lock.
+ * copies, state.c for a signal's state, event.h to run a replayed receiver
+ * (through the signal's or pattern's invoke, or signet_invoke_generic for
+ * a SIGNET_GENERIC connection), and the bus's retain_lock.
  */
 #include "retain.h"
 
@@ -249,13 +250,14 @@ void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn con
         qsort(list, n, sizeof *list, by_seq);
 
     signet_recv r = {slot->fn, slot->ctx, &slot->live, conn};
+    signet_invoke_fn *invoke = (slot->flags & SIGNET_GENERIC) ? signet_invoke_generic : info->invoke;
     for (size_t i = 0; i < n; i++) {
         signet_emission em = {0};
         signet__emission_init(&em, bus, list[i].sig, list[i].sender, filter ? info : NULL,
                               list[i].payload);
         if (slot->generation != conn.generation || !signet_emit_claim(&em, &r))
             break;
-        if (signet_emit_stop(&em, info->invoke(&r, &em.ev, list[i].payload)))
+        if (signet_emit_stop(&em, invoke(&r, &em.ev, list[i].payload)))
             break;
     }
     for (size_t i = 0; i < n; i++)

@@ -1,5 +1,6 @@
 /* fixture.h: the schema of the runtime tests, t.signet
  *     namespace t; signal ping(i32 value); signal pong(i32 value); signal bare;
+ *     signal reading(str room, i32 value) topic "rooms/{room}" retain;
  * as signetc generates it (t.signet.h, built by signet_generate() in
  * CMakeLists.txt), with thin test-only helpers on top: short signal ids,
  * a connect and an emission loop for any signal by id with a t_ping
@@ -25,6 +26,7 @@ enum {
     T_PING = T_SIGNAL_PING,
     T_PONG = T_SIGNAL_PONG,
     T_BARE = T_SIGNAL_BARE,
+    T_READING = T_SIGNAL_READING,
     T_COUNT = T_SIGNAL_COUNT
 };
 

@@ -2,7 +2,8 @@
  * connections and their threads, overflow policies with exact counts,
  * a queue's capacity for waiting messages while receivers run, posts of
  * several messages of which some are refused, disconnect and destroy with
- * messages waiting, the fd and worker threads.
+ * messages waiting, the fd and worker threads, generic (SIGNET_GENERIC)
+ * queued connections.
  * The cases labelled "threads" in CMakeLists.txt run under ThreadSanitizer
  * too. No case sleeps to order its threads: each waits for what it needs
  * (signet_stats.blocked, a flag, a thread asleep in poll: thread_state.h).
@@ -1130,9 +1131,140 @@ static void queue_message_runs_from_a_copy_of_its_cell(void)
     }
 }
 
+/* ---- generic queued connections (SIGNET_GENERIC) ---- */
+
+/* What a generic receiver saw: the signal and a copy of each payload. */
+struct generic_log {
+    int n;
+    const signet_signal_info *signal[8];
+    char room[8][16];
+    int32_t value[8];
+    bool no_payload[8];
+};
+
+static int generic_rx(void *ctx, const signet_event *ev, const void *payload)
+{
+    struct generic_log *l = ctx;
+    int i = l->n++;
+    if (i >= 8)
+        return 0;
+    l->signal[i] = ev->signal;
+    l->no_payload[i] = payload == NULL;
+    const t_reading *r = t_reading_of(ev, payload);
+    if (r) {
+        snprintf(l->room[i], sizeof l->room[i], "%s", r->room);
+        l->value[i] = r->value;
+    } else if (payload && ev->signal->payload == t_signals[T_PING].payload) {
+        l->value[i] = ((const t_ping *)payload)->value;
+    }
+    return 0;
+}
+
+static void generic_queued_connection_gets_payload_struct(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q;
+    struct generic_log g = {0};
+    struct log typed = {0};
+    signet_conn c;
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    signet_connect_opts opts = {.flags = SIGNET_GENERIC, .queue = q};
+    CHECK_OK(signet_connect(bus, &t_signals[T_READING], (signet_fnptr *)generic_rx, &g, SIGNET_ANY,
+                            &opts, &c));
+    CHECK_OK(signet_connect(bus, &t_signals[T_BARE], (signet_fnptr *)generic_rx, &g, SIGNET_ANY,
+                            &opts, &c));
+    CHECK_OK(signet_connect(bus, &t_signals[T_PING], (signet_fnptr *)generic_rx, &g, SIGNET_ANY,
+                            &opts, &c));
+    /* A typed queued connection on the same queue keeps its own call. */
+    signet_connect_opts typed_opts = {.queue = q};
+    CHECK_OK(t_ping_connect_opts(bus, log_rx, &typed, SIGNET_ANY, &typed_opts, &c));
+
+    char room[16] = "kitchen";
+    CHECK_EQ(t_reading_send(bus, NULL, room, 7), 0); /* queued, not run */
+    strcpy(room, "XXXXXXX");                          /* the message has its copy */
+    CHECK_EQ(t_reading_post(bus, NULL, "hall", -3), 1);
+    CHECK_EQ(t_bare_post(bus, NULL), 1);
+    CHECK_EQ(t_ping_send(bus, NULL, 42), 0);
+    CHECK_EQ(g.n, 0);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 4);
+
+    CHECK_EQ(g.n, 4);
+    CHECK(g.signal[0] == &t_signals[T_READING] && g.signal[1] == &t_signals[T_READING]);
+    CHECK(strcmp(g.room[0], "kitchen") == 0 && g.value[0] == 7);
+    CHECK(strcmp(g.room[1], "hall") == 0 && g.value[1] == -3);
+    CHECK(g.signal[2] == &t_signals[T_BARE] && g.no_payload[2]);
+    CHECK(g.signal[3] == &t_signals[T_PING] && g.value[3] == 42);
+    CHECK_EQ(typed.n, 1);
+    CHECK_EQ(typed.values[0], 42);
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+}
+
+static void generic_connection_without_queue_is_einval(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct generic_log g = {0};
+    signet_conn c;
+    signet_connect_opts opts = {.flags = SIGNET_GENERIC};
+    CHECK_EQ(signet_connect(bus, &t_signals[T_READING], (signet_fnptr *)generic_rx, &g,
+                            SIGNET_ANY, &opts, &c),
+             SIGNET_EINVAL);
+    CHECK_EQ(signet_subscribe_pattern(bus, &t_schema, "#", generic_rx, &g, SIGNET_ANY, &opts, &c),
+             SIGNET_EINVAL);
+    CHECK(!signet_has_receivers(bus, &t_signals[T_READING], NULL));
+    CHECK_EQ(t_reading_send(bus, NULL, "hall", 1), 0);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 0);
+    CHECK_EQ(g.n, 0);
+    /* With a queue both are accepted: a run-time pattern's subscriber is a
+     * signet_fn anyway. */
+    opts.queue = signet_bus_queue(bus);
+    CHECK_OK(signet_connect(bus, &t_signals[T_READING], (signet_fnptr *)generic_rx, &g,
+                            SIGNET_ANY, &opts, &c));
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "rooms/+", generic_rx, &g, SIGNET_ANY,
+                                      &opts, &c));
+    CHECK_EQ(t_reading_post(bus, NULL, "hall", 2), 2); /* the signal's, the pattern's */
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK_EQ(g.n, 2);
+    CHECK(strcmp(g.room[0], "hall") == 0 && strcmp(g.room[1], "hall") == 0);
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+}
+
+static void generic_queued_connection_replays_retained(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q;
+    struct generic_log g = {0};
+    signet_conn c;
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 1), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "hall", 2), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 3), 0);
+    signet_connect_opts opts = {.flags = SIGNET_GENERIC | SIGNET_REPLAY, .queue = q};
+    CHECK_OK(signet_connect(bus, &t_signals[T_READING], (signet_fnptr *)generic_rx, &g, SIGNET_ANY,
+                            &opts, &c));
+    /* The replay runs while connecting, oldest update first. */
+    CHECK_EQ(g.n, 2);
+    CHECK(g.signal[0] == &t_signals[T_READING] && g.signal[1] == &t_signals[T_READING]);
+    CHECK(strcmp(g.room[0], "hall") == 0 && g.value[0] == 2);
+    CHECK(strcmp(g.room[1], "kitchen") == 0 && g.value[1] == 3);
+    /* A run-time pattern's replay goes through the same switch. */
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "rooms/hall", generic_rx, &g, SIGNET_ANY,
+                                      &opts, &c));
+    CHECK_EQ(g.n, 3);
+    CHECK(strcmp(g.room[2], "hall") == 0 && g.value[2] == 2);
+    CHECK_EQ(t_reading_post(bus, NULL, "hall", 4), 2);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 2);
+    CHECK_EQ(g.n, 5);
+    CHECK(strcmp(g.room[3], "hall") == 0 && g.value[3] == 4 && g.value[4] == 4);
+    CHECK_EQ(signet_bus_destroy(bus), 0);
+}
+
 static const struct test_case cases[] = {
     {"queue_post_runs_receivers_on_dispatch_in_order",
      queue_post_runs_receivers_on_dispatch_in_order},
+    {"generic_queued_connection_gets_payload_struct",
+     generic_queued_connection_gets_payload_struct},
+    {"generic_connection_without_queue_is_einval", generic_connection_without_queue_is_einval},
+    {"generic_queued_connection_replays_retained", generic_queued_connection_replays_retained},
     {"queue_post_filters_by_sender_and_keeps_rules", queue_post_filters_by_sender_and_keeps_rules},
     {"queue_receiver_disconnected_while_queued_does_not_run",
      queue_receiver_disconnected_while_queued_does_not_run},
