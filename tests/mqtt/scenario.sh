@@ -444,6 +444,25 @@ scenario_malformed_payloads_are_counted() {
     expect_exit expect 0
 }
 
+scenario_exports_mqtt_cannot_carry_are_counted() {
+    local port
+    port=$(fixture_port)
+    fifo ready
+    start_peer recv recv --port "$port" --count 1 --qos 1 --timeout-ms 20000 \
+        --ready "$work/ready"
+    await "$fd_ready" ready recv
+    run_peer bad bad-exports --port "$port" --qos 1 --stats "$work/bad.stats" ||
+        fail "bad-exports exited $?"
+    expect_exit recv 0
+    diff -u "$work/bad.out" "$work/recv.out" >"$work/diff.txt" ||
+        fail "the good export after the bad ones did not arrive: see diff.txt"
+    [ "$(stat_of "$work/bad.stats" dropped_topic)" -eq 6 ] ||
+        fail "expected 6 exports counted as dropped_topic"
+    [ "$(stat_of "$work/bad.stats" reconnects)" -eq 0 ] ||
+        fail "the connection did not stay up"
+    [ "$(stat_of "$work/bad.stats" published)" -eq 1 ] || fail "expected 1 published"
+}
+
 fn="scenario_$name"
 declare -F "$fn" >/dev/null || { echo "scenario.sh: no scenario '$name'" >&2; exit 2; }
 
