@@ -326,7 +326,7 @@ int signet_mqtt_create(signet_bus *bus, const signet_schema_info *schema,
 
     if (!bus || !schema || !out)
         return SIGNET_EINVAL;
-    if (schema->abi != SIGNET_ABI || !schema->resolve || !schema->publish_post)
+    if (schema->abi != SIGNET_ABI)
         return SIGNET_EABI;
     int err = check_options(o);
     if (err)
@@ -343,6 +343,8 @@ int signet_mqtt_create(signet_bus *bus, const signet_schema_info *schema,
     }
     if (!any)
         return SIGNET_EINVAL;
+    if (!schema->resolve || !schema->publish_post)
+        return SIGNET_EABI; /* every schema with signals has them */
 
     signet_mqtt *m = calloc(1, sizeof *m);
     if (!m)
