@@ -235,6 +235,10 @@ struct signet_schema_info {
 #define SIGNET_WIRE_MAX_DEPTH 128
 /* Fields of one struct or signal (the schema's limit). */
 #define SIGNET_WIRE_MAX_FIELDS 1023
+/* Keys one map may have that its reader does not know (a newer writer's
+ * fields); one more is SIGNET_EDECODE. Remembered so that one of them
+ * given twice is SIGNET_EDUPKEY, as a known one is. */
+#define SIGNET_WIRE_MAX_UNKNOWN 16
 
 /* How one payload struct travels: its layout, each field's number, and
  * the fields on the wire in ascending number order. Generated; a signal's

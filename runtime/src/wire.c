@@ -489,6 +489,9 @@ static int decode_struct(struct in *in, const signet_wire_info *w, unsigned char
     /* Which fields this map has set: one bit per position in w->order,
      * in chunks, so that a duplicate key is refused whatever the count. */
     uint64_t seen[(SIGNET_WIRE_MAX_FIELDS + 63) / 64] = {0};
+    /* The keys it has that w does not know, to refuse those twice too. */
+    uint64_t unknown[SIGNET_WIRE_MAX_UNKNOWN];
+    unsigned nunknown = 0;
     for (uint64_t k = 0; k < h.value; k++) {
         struct head key;
         if ((rc = get_head(in, &key)) < 0)
@@ -498,8 +501,13 @@ static int decode_struct(struct in *in, const signet_wire_info *w, unsigned char
         long at = find_field(w, key.value);
         if (at < 0) {
             /* Unknown: a newer writer's field, or a captured parameter's
-             * (which travels in the topic). Skipped; a repeated unknown key
-             * is not detected, as there is nowhere to remember it. */
+             * (which travels in the topic). Skipped, once. */
+            for (unsigned u = 0; u < nunknown; u++)
+                if (unknown[u] == key.value)
+                    return SIGNET_EDUPKEY;
+            if (nunknown == SIGNET_WIRE_MAX_UNKNOWN)
+                return SIGNET_EDECODE;
+            unknown[nunknown++] = key.value;
             struct head v;
             if ((rc = get_head(in, &v)) < 0 || (rc = skip_item(in, &v, depth + 1)) < 0)
                 return rc;

@@ -536,6 +536,25 @@ static void wire_decode_duplicate_key_is_edupkey(void)
     DECODE_HEX(nest, "a1 01 a2 05 01 05 02", 0, ne, rc); /* in a nested map */
     CHECK_EQ(rc, SIGNET_EDUPKEY);
     free(strings_keep);
+    DECODE_HEX(ints, "a3 01 05 18 63 01 18 63 02", 0, out, rc); /* key 99, unknown, twice */
+    CHECK_EQ(rc, SIGNET_EDUPKEY);
+    free(strings_keep);
+}
+
+/* 16 unknown keys are skipped; a 17th is refused. */
+static void wire_decode_too_many_unknown_keys_is_edecode(void)
+{
+    char text[256];
+    w_ints out;
+    int rc;
+    for (int n = 16; n <= 17; n++) {
+        int at = snprintf(text, sizeof text, "%02x", 0xa0 + n);
+        for (int k = 0; k < n; k++)
+            at += snprintf(text + at, sizeof text - (size_t)at, " 18 %02x 00", 100 + k);
+        DECODE_HEX(ints, text, 0, out, rc);
+        CHECK_EQ(rc, n == 16 ? 0 : SIGNET_EDECODE);
+        free(strings_keep);
+    }
 }
 
 static void wire_decode_deep_nesting_is_edepth(void)
@@ -623,6 +642,7 @@ static const struct test_case cases[] = {
     CASE(wire_decode_int_out_of_range_is_erange),
     CASE(wire_decode_invalid_utf8_or_nul_is_eutf8),
     CASE(wire_decode_duplicate_key_is_edupkey),
+    CASE(wire_decode_too_many_unknown_keys_is_edecode),
     CASE(wire_decode_deep_nesting_is_edepth),
     CASE(wire_decode_strings_too_small_is_enospc),
     CASE(wire_decode_error_leaves_output_zero),
