@@ -464,6 +464,57 @@ scenario_exports_mqtt_cannot_carry_are_counted() {
     [ "$(stat_of "$work/bad.stats" published)" -eq 1 ] || fail "expected 1 published"
 }
 
+# examples/mqtt/ as a user runs it: its dashboard, once subscribed, prints
+# the mode and each reading its sensor publishes, and the too_hot alarm it
+# raises locally. SIGNET_MQTT_EXAMPLE is the example's program (set by
+# CMakeLists.txt). home/mode is retained, so the fixture's broker is left
+# without it, as it was found.
+scenario_example_sensor_reaches_dashboard() {
+    local example=${SIGNET_MQTT_EXAMPLE:-} port i
+    [ -x "$example" ] || fail "SIGNET_MQTT_EXAMPLE ('$example') is not the example's program"
+    port=$(fixture_port)
+    mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -r -n -t home/mode || fail "clearing home/mode failed"
+    start_client dashboard "$example" dashboard --port "$port" --count 5
+    # Ready once it says so (its stdout is line-buffered).
+    for ((i = 0; ; i++)); do
+        grep -qx 'dashboard: ready' "$work/dashboard.out" && break
+        kill -0 "${pids[dashboard]}" 2>/dev/null || fail "the dashboard exited before it was ready"
+        [ "$i" -lt "$WAIT_TRIES" ] || fail "the dashboard was not ready within $WAIT_TRIES tries"
+        sleep 0.1
+    done
+    timeout -k 5 "$PEER_TIMEOUT" "$example" sensor --port "$port" --count 5 \
+        >"$work/sensor.out" 2>"$work/sensor.err" || fail "the sensor exited $?"
+    expect_exit dashboard 0
+    mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -r -n -t home/mode || fail "clearing home/mode failed"
+    cat >"$work/expected_sensor.txt" <<'EOF'
+sensor: the house is in mode "home"
+sensor: kitchen sensor 1 reads 20.0 C
+sensor: hall sensor 2 reads 21.5 C
+sensor: attic sensor 1 reads 23.0 C
+sensor: kitchen sensor 2 reads 24.5 C
+sensor: hall sensor 1 reads 26.0 C
+sensor: 6 messages published
+EOF
+    cat >"$work/expected_dashboard.txt" <<'EOF'
+dashboard: ready
+dashboard: the house is in mode "home"
+dashboard: kitchen sensor 1 reads 20.0 C
+dashboard: hall sensor 2 reads 21.5 C
+dashboard: attic sensor 1 reads 23.0 C
+dashboard: kitchen sensor 2 reads 24.5 C
+dashboard: hall sensor 1 reads 26.0 C
+dashboard: too hot in the hall: 26.0 C
+dashboard: 5 readings, mean 23.0 C
+EOF
+    diff -u "$work/expected_sensor.txt" "$work/sensor.out" >"$work/diff.txt" ||
+        fail "the sensor did not print the expected lines: see diff.txt"
+    diff -u "$work/expected_dashboard.txt" "$work/dashboard.out" >"$work/diff.txt" ||
+        fail "the dashboard did not print the expected lines: see diff.txt"
+    if [ -s "$work/sensor.err" ] || [ -s "$work/dashboard.err" ]; then
+        fail "the sensor or the dashboard wrote to stderr"
+    fi
+}
+
 fn="scenario_$name"
 declare -F "$fn" >/dev/null || { echo "scenario.sh: no scenario '$name'" >&2; exit 2; }
 
