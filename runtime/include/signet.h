@@ -271,6 +271,27 @@ int signet_wire_decode(const signet_wire_info *w, const uint8_t *buf, size_t len
                        char *strings, size_t strings_size);
 
 /* ---------------------------------------------------------------------------
+ * Payloads as text, for taps, logs and tools
+ */
+
+/* Writes a payload of layout type (a signal's signet_signal_info.payload;
+ * NULL for a signal without parameters, written as {}) as JSON text (RFC
+ * 8259) into buf[0..size), NUL-terminated: an object keyed by field name,
+ * in declaration order; bool as true and false; integers exact; an f32
+ * with 9 and an f64 with 17 significant digits, so the same value reads
+ * back (NaN and infinities, which JSON cannot hold, as null); a str as a
+ * string (NULL as null; control characters escaped; a byte that is not
+ * part of well-formed UTF-8 as U+FFFD); an enum as the schema's name of
+ * its value (its integer when the schema has none); arrays as arrays,
+ * nested structs as objects. Sets *len (when not NULL) to the text's
+ * length without the NUL, also when it does not fit; returns 0,
+ * SIGNET_ENOSPC (size is not more than that length: buf holds "", never a
+ * cut text) or SIGNET_EINVAL (payload NULL with a type, buf NULL with a
+ * size). Allocates nothing. */
+int signet_format_json(const signet_struct_info *type, const void *payload, char *buf,
+                       size_t size, size_t *len);
+
+/* ---------------------------------------------------------------------------
  * Bus, connections, events
  */
 

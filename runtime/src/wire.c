@@ -5,8 +5,9 @@
  * the code that reads bytes from the network is written, tested and
  * fuzzed once. Neither allocates; the decoder never reads past len, never
  * writes past its buffers, and never recurses deeper than
- * SIGNET_WIRE_MAX_DEPTH. Depends on signet.h only. */
+ * SIGNET_WIRE_MAX_DEPTH. Depends on signet.h and utf8.h only. */
 #include "signet.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <string.h>
@@ -282,41 +283,13 @@ static int skip_item(struct in *in, const struct head *h, unsigned depth)
     }
 }
 
-/* Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most
- * U+10FFFF) without NUL bytes, which a C string cannot hold. */
+/* Well-formed UTF-8 (utf8.h) without NUL bytes, which a C string cannot
+ * hold. */
 static bool valid_text(const uint8_t *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        if (c == 0)
+    for (size_t i = 0, len; i < n; i += len)
+        if (s[i] == 0 || (len = signet__utf8_char(s + i, n - i)) == 0)
             return false;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t cp, min;
-        if (c >= 0xc2 && c <= 0xdf) {
-            len = 2, cp = c & 0x1fu, min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            len = 3, cp = c & 0x0fu, min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            len = 4, cp = c & 0x07u, min = 0x10000;
-        } else {
-            return false;
-        }
-        if (n - i < len)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + k] & 0x3fu);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += len;
-    }
     return true;
 }
 
