@@ -1,7 +1,9 @@
 # run_consumer.cmake: builds and runs consumer/ as an outside project.
 # cmake -P script; inputs (-D): MODE (install|subdir), CONSUMER_SOURCE,
-# WORK_DIR, C_COMPILER, GENERATOR, SANITIZE, CONFIG, and SIGNET_BUILD_DIR
-# (install) or SIGNET_SOURCE_DIR (subdir).
+# WORK_DIR, C_COMPILER, GENERATOR, SANITIZE, CONFIG, WITH_MQTT (signet was
+# built with the MQTT bridge: the consumer must find signet::mqtt, and its
+# consumer_mqtt is built and run too), and SIGNET_BUILD_DIR (install) or
+# SIGNET_SOURCE_DIR (subdir).
 cmake_minimum_required(VERSION 3.20)
 
 include(${CMAKE_CURRENT_LIST_DIR}/run.cmake)
@@ -19,7 +21,7 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 file(COPY "${CONSUMER_SOURCE}/" DESTINATION "${WORK_DIR}/src")
 set(bld "${WORK_DIR}/build")
 set(configure_args -S "${WORK_DIR}/src" -B "${bld}" -G "${GENERATOR}"
-  -DCMAKE_C_COMPILER=${C_COMPILER} -DCMAKE_BUILD_TYPE=${CONFIG})
+  -DCMAKE_C_COMPILER=${C_COMPILER} -DCMAKE_BUILD_TYPE=${CONFIG} -DCONSUMER_MQTT=${WITH_MQTT})
 
 if(MODE STREQUAL "install")
   set(prefix "${WORK_DIR}/prefix")
@@ -31,6 +33,12 @@ if(MODE STREQUAL "install")
       message(FATAL_ERROR "not installed: ${f}")
     endif()
   endforeach()
+  if(WITH_MQTT)
+    file(GLOB_RECURSE mqtt_lib "${prefix}/*/libsignet_mqtt.a" "${prefix}/*/libsignet_mqtt.so")
+    if(NOT EXISTS "${prefix}/include/signet_mqtt.h" OR NOT mqtt_lib)
+      message(FATAL_ERROR "not installed: include/signet_mqtt.h or libsignet_mqtt (.a or .so)")
+    endif()
+  endif()
   file(GLOB_RECURSE cfg "${prefix}/*/signetConfig.cmake")
   file(GLOB tmpl "${prefix}/share/signet/templates/*.m4")
   if(NOT cfg OR NOT tmpl)
@@ -72,6 +80,19 @@ run("${exe}")
 message(STATUS "consumer says: ${last_output}")
 if(NOT last_output MATCHES "consumer: ok")
   message(FATAL_ERROR "the consumer did not report success")
+endif()
+
+if(WITH_MQTT)
+  file(GLOB_RECURSE exe "${bld}/consumer_mqtt" "${bld}/consumer_mqtt.exe")
+  if(NOT exe)
+    message(FATAL_ERROR "consumer_mqtt executable not found under ${bld}")
+  endif()
+  list(GET exe 0 exe)
+  run("${exe}")
+  message(STATUS "consumer_mqtt says: ${last_output}")
+  if(NOT last_output MATCHES "consumer_mqtt: ok")
+    message(FATAL_ERROR "consumer_mqtt did not report success")
+  endif()
 endif()
 
 if(MODE STREQUAL "install")
