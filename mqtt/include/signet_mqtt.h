@@ -26,6 +26,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is libsignet_mqtt's ABI: exported from the shared
+ * library, where everything else is hidden (cmake/SignetOptions.cmake). */
+#pragma GCC visibility push(default)
+
 typedef struct signet_mqtt signet_mqtt;
 
 /* Options of a bridge; a zero member takes the default given. */
@@ -154,6 +158,8 @@ int signet_mqtt_stats(const signet_mqtt *m, signet_mqtt_counters *out);
  * signet_mqtt_flush() first to send them. NULL gives 0. Not from inside a
  * receiver. */
 int signet_mqtt_destroy(signet_mqtt *m);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

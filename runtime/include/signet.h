@@ -21,6 +21,10 @@
 extern "C" {
 #endif
 
+/* What this header declares is libsignet's ABI: exported from the shared
+ * library, where everything else is hidden (cmake/SignetOptions.cmake). */
+#pragma GCC visibility push(default)
+
 #define SIGNET_VERSION_MAJOR 0
 #define SIGNET_VERSION_MINOR 1
 #define SIGNET_VERSION_STRING "0.1"
@@ -770,6 +774,8 @@ int signet_bus_stats(const signet_bus *bus, signet_stats *out);
 
 /* Messages of sig refused or evicted on this bus, over all its queues. */
 uint64_t signet_signal_dropped(const signet_bus *bus, const signet_signal_info *sig);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
