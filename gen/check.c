@@ -8,8 +8,9 @@
  * patterns to topic.c and, when all of that passed, has automaton.c
  * analyse the topics, from which topic.c warns about unmatched patterns.
  * Names of declarations that failed to parse are known (parsed->broken),
- * so their uses stay quiet. Depends on check.h, parse.h, ast.h, diag.h,
- * strmap.h, arena.h, topic.h, automaton.h. */
+ * so their uses stay quiet; an unknown type gets a "did you mean" from
+ * suggest.h. Depends on check.h, parse.h, ast.h, diag.h, strmap.h,
+ * suggest.h, arena.h, topic.h, automaton.h. */
 #include "check.h"
 
 #include <ctype.h>
@@ -20,6 +21,7 @@
 #include "automaton.h"
 #include "diag.h"
 #include "strmap.h"
+#include "suggest.h"
 #include "topic.h"
 
 #define MAX_IDENT 64
@@ -318,6 +320,28 @@ static char *upper(struct arena *a, const char *s)
     return u;
 }
 
+/* The type that an unknown type name used by declaration `index` most
+ * likely meant: the built-in type another language's name stands for, else
+ * the closest built-in, enum or struct declared before it (suggest.h). */
+static const char *suggest_type(const struct checker *c, const char *name, size_t index)
+{
+    const char *alias = suggest_builtin_alias(name);
+    if (alias)
+        return alias;
+    struct suggest sg;
+    suggest_init(&sg, name);
+    for (size_t i = 0; i < COUNT(scalar_names); i++)
+        suggest_add(&sg, scalar_names[i]);
+    for (size_t i = 0; i < index && i < c->s->ndecls; i++) {
+        const struct decl *d = &c->s->decls[i];
+        if (d->kind == DECL_ENUM)
+            suggest_add(&sg, d->u.en->name);
+        else if (d->kind == DECL_STRUCT)
+            suggest_add(&sg, d->u.st->name);
+    }
+    return suggest_best(&sg);
+}
+
 /* Resolves a type used by declaration `index` (self: the struct being
  * declared, or NULL). */
 static void resolve(struct checker *c, struct type_ref *t, size_t index, const char *self)
@@ -345,7 +369,11 @@ static void resolve(struct checker *c, struct type_ref *t, size_t index, const c
         diag_error(t->loc, len, "struct '%s' cannot contain itself", t->name);
         return;
     }
-    diag_error(t->loc, len, "unknown type '%s'", t->name);
+    const char *hint = e || diag_stopped() ? NULL : suggest_type(c, t->name, index);
+    if (hint)
+        diag_error(t->loc, len, "unknown type '%s'; did you mean '%s'?", t->name, hint);
+    else
+        diag_error(t->loc, len, "unknown type '%s'", t->name);
     if (e && (e->role == R_ENUM || e->role == R_STRUCT))
         diag_note(e->loc, len, "'%s' is declared here, after its use; declare types before "
                                "using them",

@@ -18,7 +18,9 @@
  * '}' or at a declaration keyword that starts a later line. Errors at a
  * token the lexer already reported (TK_INVALID, end of file after the
  * lexer stopped) are not repeated. The failed declaration's name goes into
- * parsed->broken. Depends on parse.h, lexer.h, diag.h, arena.h. */
+ * parsed->broken. A misspelt declaration keyword, signal attribute or
+ * overflow policy gets a "did you mean" (suggest.h). Depends on parse.h, lexer.h,
+ * diag.h, suggest.h, arena.h. */
 #include "parse.h"
 
 #include <ctype.h>
@@ -28,6 +30,7 @@
 
 #include "diag.h"
 #include "lexer.h"
+#include "suggest.h"
 
 #define MAX_ARRAY_LEN 65535u
 #define MAX_QUEUE_LEN 1048576u
@@ -83,6 +86,24 @@ static const char *describe(struct parser *p, const struct token *t)
     if (t->len > 40)
         return arena_printf(p->a, "'%.37s...'", t->text);
     return arena_printf(p->a, "'%.*s'", (int)t->len, t->text);
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const attribute_names[] = {"topic", "queue", "overflow", "retain", "export",
+                                              "import"};
+static const char *const overflow_names[] = {"block", "drop_newest", "drop_oldest"};
+static const char *const decl_names[] = {"enum", "struct", "signal", "pattern", "namespace"};
+
+/* The word of words[0, n) that the current identifier most likely
+ * misspells, or NULL. */
+static const char *suggest_word(struct parser *p, const char *const *words, size_t n)
+{
+    struct suggest sg;
+    suggest_init(&sg, tok_text(p, &p->tok));
+    for (size_t i = 0; i < n; i++)
+        suggest_add(&sg, words[i]);
+    return suggest_best(&sg);
 }
 
 /* Reports "expected <what>, found <token>" at the current token, unless
@@ -549,12 +570,17 @@ static void parse_signal(struct parser *p)
                 break;
             }
             enum overflow o = OVERFLOW_DEFAULT;
+            const char *hint;
             if (is_kw(&p->tok, "block"))
                 o = OVERFLOW_BLOCK;
             else if (is_kw(&p->tok, "drop_newest"))
                 o = OVERFLOW_DROP_NEWEST;
             else if (is_kw(&p->tok, "drop_oldest"))
                 o = OVERFLOW_DROP_OLDEST;
+            else if ((hint = suggest_word(p, overflow_names, COUNT(overflow_names))))
+                diag_error(p->tok.loc, p->tok.len,
+                           "unknown overflow policy %s; did you mean '%s'?",
+                           describe(p, &p->tok), hint);
             else
                 diag_error(p->tok.loc, p->tok.len,
                            "unknown overflow policy %s; expected 'block', 'drop_newest' or "
@@ -580,7 +606,12 @@ static void parse_signal(struct parser *p)
         }
     }
     if (!bad && p->tok.kind != TK_SEMI) {
-        if (p->tok.kind == TK_IDENT && !sync_kw(&p->tok, p->prev.loc.line))
+        const char *hint = NULL;
+        if (p->tok.kind == TK_IDENT && !sync_kw(&p->tok, p->prev.loc.line) &&
+            (hint = suggest_word(p, attribute_names, COUNT(attribute_names))))
+            diag_error(p->tok.loc, p->tok.len, "unknown signal attribute %s; did you mean '%s'?",
+                       describe(p, &p->tok), hint);
+        else if (p->tok.kind == TK_IDENT && !sync_kw(&p->tok, p->prev.loc.line))
             diag_error(p->tok.loc, p->tok.len,
                        "unknown signal attribute %s; expected 'topic', 'queue', 'overflow', "
                        "'retain', 'export', 'import' or ';'",
@@ -708,7 +739,16 @@ unsigned parse_schema(struct arena *a, const char *path, const char *src, size_t
         else if (p.tok.kind == TK_INVALID)
             next(&p); /* reported by the lexer; the rest of the line may be fine */
         else {
-            syntax(&p, "'enum', 'struct', 'signal' or 'pattern'");
+            const char *hint = p.tok.kind == TK_IDENT
+                                   ? suggest_word(&p, decl_names, COUNT(decl_names))
+                                   : NULL;
+            if (hint)
+                diag_error(p.tok.loc, p.tok.len,
+                           "expected 'enum', 'struct', 'signal' or 'pattern', found %s; did you "
+                           "mean '%s'?",
+                           describe(&p, &p.tok), hint);
+            else
+                syntax(&p, "'enum', 'struct', 'signal' or 'pattern'");
             next(&p);
             recover_top(&p);
         }

@@ -9,8 +9,10 @@
  * per query, recursion depth is bounded by SIGNET_TOPIC_MAX_LEVELS.
  * topic_warn_unmatched() warns about the patterns to which the topic
  * analysis (automaton.c, which holds the generator's one pattern matching
- * rule) gave no signal. Depends on topic.h, ast.h, diag.h, strmap.h,
- * arena.h and runtime/include/signet.h (the topic limits). */
+ * rule) gave no signal. A capture that names no parameter gets a "did you
+ * mean" among the signal's parameters (suggest.h). Depends on topic.h,
+ * ast.h, diag.h, strmap.h, suggest.h, arena.h and runtime/include/signet.h
+ * (the topic limits). */
 #include "topic.h"
 
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 
 #include "diag.h"
 #include "strmap.h"
+#include "suggest.h"
 
 /* Source location of decoded byte `off` of an explicit topic, and the
  * source length of the `n` decoded bytes from there (escapes take two). */
@@ -160,8 +163,18 @@ bool topic_split(struct arena *a, struct topic *t, const struct signal_decl *sig
                     level_error(t, b, len, "empty capture '{}'");
                     ok = false;
                 } else if (pi == sig->nparams) {
-                    level_error(t, b, len, "capture '{%s}' names no parameter of signal '%s'",
-                                name, sig->name);
+                    struct suggest sg;
+                    suggest_init(&sg, name);
+                    for (size_t k = 0; k < sig->nparams; k++)
+                        suggest_add(&sg, sig->params[k].name);
+                    if (suggest_best(&sg))
+                        level_error(t, b, len,
+                                    "capture '{%s}' names no parameter of signal '%s'; did you "
+                                    "mean '%s'?",
+                                    name, sig->name, suggest_best(&sg));
+                    else
+                        level_error(t, b, len, "capture '{%s}' names no parameter of signal '%s'",
+                                    name, sig->name);
                     ok = false;
                 } else if (captured_at[pi]) {
                     level_error(t, b, len, "parameter '%s' is captured twice in the topic",

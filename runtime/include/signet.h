@@ -99,6 +99,12 @@ enum {
  * same (receiver, ctx, sender) is already connected to the signal. */
 #define SIGNET_EXISTING 1
 
+/* signet_subscribe_pattern() returns this when the filter can match no
+ * topic of any signal of the schema: the subscription is made (*out is
+ * its handle) but its receiver can never run, most likely a misspelt
+ * filter. Not an error, so a caller that checks for < 0 carries on. */
+#define SIGNET_NOMATCH 2
+
 /* Returns a static, human-readable name for an error code ("unknown error"
  * for values that are not signet codes; "success" for 0). */
 const char *signet_strerror(int err);
@@ -472,9 +478,11 @@ SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *s
  * level. A filter's entry lives until the bus is destroyed; subscribing the
  * same filter again reuses it (at most SIGNET_RUNTIME_PATTERNS_MAX distinct
  * filters per schema and bus: SIGNET_ELIMIT). Returns as signet_connect(),
- * or SIGNET_EPATTERN (a wildcard that is not a whole level, '#' not last,
- * the empty pattern) or SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes
- * or SIGNET_TOPIC_MAX_LEVELS levels). */
+ * or SIGNET_NOMATCH (subscribed, but the filter matches no topic template
+ * of the schema, new connection or SIGNET_EXISTING alike), SIGNET_EPATTERN
+ * (a wildcard that is not a whole level, '#' not last, the empty pattern)
+ * or SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
+ * SIGNET_TOPIC_MAX_LEVELS levels). */
 SIGNET_NODISCARD int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,
                                               const char *pattern, signet_fn *fn, void *ctx,
                                               const void *sender,

@@ -165,8 +165,16 @@ int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,
     int err = signet__filter_check(pattern, strnlen(pattern, SIGNET_TOPIC_MAX_BYTES + 1));
     if (err)
         return err;
-    return connect_common(bus, &schema->signals[0], pattern, (signet_fnptr *)fn, ctx, sender, opts,
-                          out);
+    int rc = connect_common(bus, &schema->signals[0], pattern, (signet_fnptr *)fn, ctx, sender,
+                            opts, out);
+    if (rc < 0)
+        return rc;
+    /* Subscribed either way; a filter no topic template of the schema can
+     * match is told apart, since its subscriber can never run. */
+    for (uint32_t i = 0; i < schema->signal_count; i++)
+        if (signet__filter_may_match(pattern, schema->signals[i].topic))
+            return rc;
+    return SIGNET_NOMATCH;
 }
 
 int signet_disconnect(signet_bus *bus, signet_conn conn)

@@ -1,7 +1,8 @@
 /* test_subscribe.c: pattern subscriptions (subs.signet): typed and generic
  * subscribers, delivery order, sender filtering, SIGNET_STOP, errors,
- * run-once, disconnects during delivery, posts, and the rules for captured
- * values. One case per CTest test (see CMakeLists.txt). */
+ * run-once, disconnects during delivery, posts, filters that can match no
+ * signal (SIGNET_NOMATCH), and the rules for captured values. One case per
+ * CTest test (see CMakeLists.txt). */
 #include "subs.signet.private.h"
 
 #include "../runtime/fixture.h"
@@ -542,11 +543,51 @@ static void runtime_pattern_syntax_errors_have_codes(void)
              SIGNET_EINVAL);
     CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, "#", NULL, &a, SIGNET_ANY, NULL, &c),
              SIGNET_EINVAL);
-    /* Valid: whole-level wildcards, '#' last, empty levels. */
+    /* Valid: whole-level wildcards, '#' last, empty levels (some match no
+     * signal of the schema: SIGNET_NOMATCH, still subscribed). */
     const char *good[] = {"#", "+", "/", "+/+", "sensors/+/+/temp", "a//#", "$SYS/#"};
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-        CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, good[i], on_any, &a, SIGNET_ANY, NULL,
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int rc = signet_subscribe_pattern(bus, &subs_schema, good[i], on_any, &a, SIGNET_ANY, NULL,
+                                          &c);
+        CHECK(rc == 0 || rc == SIGNET_NOMATCH);
+    }
+    CHECK_EQ(a.calls, 0);
+    signet_bus_destroy(bus);
+}
+
+/* A filter that no topic template of the schema can match is subscribed
+ * but reported: SIGNET_NOMATCH, a handle that disconnects, no delivery;
+ * filters that can match, through a capture, '+', '#' or the '$' rule,
+ * return 0 or SIGNET_EXISTING as before. */
+static void runtime_pattern_matching_no_signal_is_nomatch(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    struct sub a = {.tag = 'a'};
+    signet_conn c, again;
+    const char *none[] = {"sensor/+/+/temp", "sensors/+/temp", "sensors/kitchen/1/temp/x",
+                          "+/lonely",        "house/mode/+",   "$SYS/#",
+                          "nothing"};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, none[i], on_any, &a, SIGNET_ANY, NULL,
+                                          &c),
+                 SIGNET_NOMATCH);
+        CHECK(c.index != 0 || c.generation != 0);
+    }
+    const char *some[] = {"sensors/+/+/temp", "sensors/kitchen/7/humidity", "$internal/+",
+                          "+",                "house/mode/#",               "#",
+                          "tanks/+/+/+",      "+/+/+/+"};
+    for (size_t i = 0; i < sizeof some / sizeof some[0]; i++)
+        CHECK_OK(signet_subscribe_pattern(bus, &subs_schema, some[i], on_any, &a, SIGNET_ANY, NULL,
                                           &c));
+    /* Subscribing the same receiver again still says so. */
+    CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, "nothing", on_any, &a, SIGNET_ANY, NULL,
+                                      &again),
+             SIGNET_NOMATCH);
+    CHECK_EQ(signet_subscribe_pattern(bus, &subs_schema, "nothing/+", on_any, &a, SIGNET_ANY, NULL,
+                                      &c),
+             SIGNET_NOMATCH);
+    CHECK_OK(signet_disconnect(bus, c));
+    CHECK_EQ(signet_disconnect(bus, c), SIGNET_ENOENT);
     CHECK_EQ(a.calls, 0);
     signet_bus_destroy(bus);
 }
@@ -954,6 +995,7 @@ static const struct test_case cases[] = {
     CASE(resolve_names_the_signal_of_a_topic),
     CASE(resolve_refuses_topics_as_publish_does),
     CASE(runtime_pattern_syntax_errors_have_codes),
+    CASE(runtime_pattern_matching_no_signal_is_nomatch),
     CASE(runtime_pattern_delivers_after_schema_patterns),
     CASE(runtime_pattern_counts_in_has_receivers),
     CASE(runtime_pattern_keeps_sender_stop_and_error_rules),
