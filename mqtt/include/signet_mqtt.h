@@ -130,7 +130,8 @@ int signet_mqtt_fd(const signet_mqtt *m);
 /* Does the bridge's work that is ready, waiting at most timeout_ms for
  * some (0: none; -1: until there is some). Connects on the first call and
  * reconnects with backoff. Returns how many exports and imports it
- * handled, or SIGNET_EINVAL (NULL, or the bridge runs on its own thread).
+ * handled, or SIGNET_EINVAL (NULL, or the bridge runs on its own thread)
+ * or SIGNET_ENOMEM (the first step, making the subscriptions).
  * Network failures are not errors of the call: they are in the stats. */
 int signet_mqtt_step(signet_mqtt *m, int timeout_ms);
 
@@ -139,14 +140,16 @@ int signet_mqtt_step(signet_mqtt *m, int timeout_ms);
  * steps the bridge itself (call it where signet_mqtt_step() is called).
  * Returns 0, SIGNET_EREFUSED or SIGNET_ETLS at once when the broker or
  * the TLS handshake refused the connection (the bridge keeps retrying),
- * SIGNET_ENOTCONN (no broker answered by the deadline), SIGNET_ETIMEDOUT
- * or SIGNET_EINVAL. */
+ * SIGNET_ENOTCONN when no broker accepted it by the deadline (none
+ * reachable, or one that does not answer), SIGNET_ENOMEM (the first step's
+ * subscriptions) or SIGNET_EINVAL. */
 int signet_mqtt_wait_ready(signet_mqtt *m, uint32_t timeout_ms);
 
 /* Waits until no export waits, in the bridge's queue or in the
  * connection (every one was published or dropped), at most timeout_ms;
  * steps the bridge itself when it has no thread. Returns 0,
- * SIGNET_ETIMEDOUT or SIGNET_EINVAL. */
+ * SIGNET_ETIMEDOUT (some still wait: pending or in the queue, see
+ * signet_mqtt_stats()) or SIGNET_EINVAL. */
 int signet_mqtt_flush(signet_mqtt *m, uint32_t timeout_ms);
 
 /* Fills *out; from any thread. Returns 0 or SIGNET_EINVAL. */

@@ -537,10 +537,13 @@ static int ready_done(signet_mqtt *m)
     return err == SIGNET_EREFUSED || err == SIGNET_ETLS ? err : 1;
 }
 
+/* No broker accepted the connection in time: why, when a try failed,
+ * else (a broker that takes the connection but does not answer) that it is
+ * not connected. */
 static int ready_timed_out(signet_mqtt *m)
 {
     int err = atomic_load_explicit(&link_counters(m->link)->last_error, memory_order_relaxed);
-    return err ? err : SIGNET_ETIMEDOUT;
+    return err ? err : SIGNET_ENOTCONN;
 }
 
 static int flush_done(signet_mqtt *m)

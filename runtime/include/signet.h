@@ -64,7 +64,7 @@ extern "C" {
     X(EABI,    -5, "generated code does not match this runtime (regenerate)")   \
     X(ETOOBIG, -6, "payload too large for the queue's slots")                   \
     X(EFULL,   -7, "queue full (the message was dropped)")                      \
-    X(ETIMEDOUT, -8, "timed out waiting for room in a full queue")              \
+    X(ETIMEDOUT, -8, "timed out (waiting for room in a full queue, or for a bridge's flush)") \
     X(ECLOSED, -9, "queue closed (being destroyed)")                            \
     X(EBUSY,  -10, "not allowed from this thread now (inside a receiver or a worker)") \
     X(ENOTOPIC, -11, "no signal of the schema has this topic")                  \
