@@ -101,6 +101,15 @@ static void signet_0(long n) { run_signet(n, 0); }
 static void signet_1(long n) { run_signet(n, 1); }
 static void signet_8(long n) { run_signet(n, 8); }
 
+/* has_receivers is read through a volatile sink so the loop is kept. */
+static volatile int has_sink;
+
+static void signet_has_receivers_0(long n)
+{
+    for (long i = 0; i < n; i++)
+        has_sink = bench_tick_has_receivers(bus_n[0], NULL);
+}
+
 static void filter_loop_1of1000(long n)
 {
     for (long i = 0; i < n; i++)
@@ -213,6 +222,8 @@ static void make_cases(void)
     add_builtin("limit_0", "the limit, 0 receivers", "emit", limit_0, NULL, 100000);
     add_builtin("signet_0", "signet, 0 receivers", "emit", signet_0, "limit_0", 100000);
     add_peers(0, "emit", "limit_0", "0 receivers");
+    add_builtin("signet_has_receivers_0", "signet, has_receivers, 0 receivers", "emit",
+                signet_has_receivers_0, "limit_0", 100000);
     add_builtin("limit_1", "the limit, 1 receiver", "emit", limit_1, NULL, 100000);
     add_builtin("signet_1", "signet, 1 receiver", "emit", signet_1, "limit_1", 100000);
     cases[ncases - 1].target_versus = "limit_1";
