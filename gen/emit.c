@@ -335,6 +335,7 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
     fact(f, SIGNET_VERSION_STRING, "schema(version)");
     fact_num(f, SIGNET_ABI, "schema(abi)");
     fact(f, s->ns, "schema(ns)");
+    fact_num(f, signet__schema_hash(s->ns), "schema(hash)");
     fact_str(f, s->source, "schema(source)");
     fact_str(f, base, "schema(base)");
     fact(f, guard, "schema(guard)");

@@ -140,7 +140,7 @@ sig4_call(static inline int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit, @{}
 {
 sig4_c_emission(@{$1}@, @{msg}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev, msg)}@)m4_dnl
 }
-
+sig4_if(sig4_signal(@{$1}@, @{retain}@), @{
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
 {
     sig4_s msg;
@@ -153,6 +153,41 @@ sig4_call(int (sig4_s@{}@_send_msg), @{}@, signet_bus *bus, const void *sender, 
 {
     return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit(bus, sender, msg);
 }
+}@, @{
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+sig4_call(SIGNET__NOINLINE static int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_send_busy, @{}@, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
+{
+    sig4_s msg;
+
+sig4_each(@{sig4_j}@, sig4_signal(@{$1}@, @{param_count}@), @{sig4_c_copy(@{$1}@, sig4_j)}@)m4_dnl
+    return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit(bus, sender, &msg);
+}
+
+sig4_call(SIGNET__NOINLINE static int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_send_msg_busy, @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
+{
+    return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_emit(bus, sender, msg);
+}
+
+sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+sig4_call(@{    if (signet__idle}@, @{)}@, bus, sig4_c_busy(@{$1}@))
+        return 0;
+sig4_call(@{    }@return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_send_busy, ;, bus, sender@{}@sig4_each(@{sig4_j}@, sig4_signal(@{$1}@, @{param_count}@), @{, sig4_field(@{signal}@, @{$1}@, sig4_j, @{name}@)}@))
+}
+
+sig4_call(int (sig4_s@{}@_send_msg), @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+sig4_call(@{    if (signet__idle}@, @{)}@, bus, sig4_c_busy(@{$1}@))
+        return 0;
+    return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_send_msg_busy(bus, sender, msg);
+}
+}@)m4_dnl
 
 sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
 {
@@ -166,11 +201,29 @@ sig4_call(int (sig4_s@{}@_post_msg), @{}@, signet_bus *bus, const void *sender, 
 {
 sig4_c_post(@{$1}@, @{msg}@)m4_dnl
 }
-}@, @{
+}@, @{sig4_if(sig4_signal(@{$1}@, @{retain}@), @{
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
 {
 sig4_c_emission(@{$1}@, @{NULL}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev)}@)m4_dnl
 }
+}@, @{
+/* The send once the bus is checked and its filter says the signal may
+ * have something to do: apart from the test, so that it runs before any
+ * frame is set up. */
+sig4_call(SIGNET__NOINLINE static int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_send_busy, @{}@, signet_bus *bus, const void *sender)
+{
+sig4_c_emission(@{$1}@, @{NULL}@, @{((sig4_s@{}@_fn *)r->fn)(r->ctx, &em.ev)}@)m4_dnl
+}
+
+sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+sig4_call(@{    if (signet__idle}@, @{)}@, bus, sig4_c_busy(@{$1}@))
+        return 0;
+    return sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_send_busy(bus, sender);
+}
+}@)m4_dnl
 
 sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender)
 {
@@ -180,6 +233,8 @@ sig4_c_post(@{$1}@, @{NULL}@)m4_dnl
 
 sig4_call(bool sig4_s@{}@_has_receivers, @{}@, const signet_bus *bus, const void *sender)
 {
+sig4_call(@{    if (bus == NULL || signet__idle}@, @{)}@, bus, sig4_c_busy(@{$1}@))
+        return false;
     return signet_has_receivers(bus, sig4_info, sender);
 }
 m4_popdef(@{sig4_info}@)m4_popdef(@{sig4_s}@)}@)
@@ -358,19 +413,41 @@ m4_popdef(@{sig4_t}@)}@)
 m4_define(@{sig4_c_links}@,
 @{sig4_ns@{__}@links + sig4_signal(@{$1}@, @{link_off}@), sig4_signal(@{$1}@, @{link_count}@)}@)
 
+# sig4_c_busy(I)
+# --------------
+# The word and the bit of signal I in the bus's filter (signet.h's
+# signet__bus_head), as `word, bit` arguments.
+m4_define(@{sig4_c_busy}@,
+@{SIGNET__BUSY_WORD(sig4_NS@{__}@HASH, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@))), SIGNET__BUSY_BIT(sig4_NS@{__}@HASH)}@)
+
+# sig4_c_word(I)
+# --------------
+# The word of signal I in the bus's filter.
+m4_define(@{sig4_c_word}@,
+@{SIGNET__BUSY_WORD(sig4_NS@{__}@HASH, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)))}@)
+
 # sig4_c_emission(I, PAYLOAD, CALL)
 # ---------------------------------
 # The body of signal I's emission: begin with PAYLOAD, CALL each claimed
 # receiver (leaving on SIGNET_STOP), then the pattern subscribers, then end.
-# sig4_info is the signal's signet_signal_info.
+# A signal that is not `retain` begins with signet__emit_start(), which
+# runs the common state without a call (its send functions have tested the
+# bus's filter first); a `retain` one always keeps its value, through
+# signet_emit_begin(). sig4_info is the signal's signet_signal_info.
 m4_define(@{sig4_c_emission}@,
 @{    signet_emission em;
-    int ran = 0;
+sig4_if(sig4_signal(@{$1}@, @{retain}@), @{    int ran = 0;
 sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, $2)
 
     if (rc < 0)
         return rc;
     for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+}@, @{    const signet_recv *r, *end;
+    int ran = 0;
+
+sig4_call(@{    }@signet__emit_start, ;, &em, bus, sig4_info, sig4_c_word(@{$1}@), sender, $2, &r, &end)
+    for (; r != end; r++) {
+}@)m4_dnl
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
@@ -378,7 +455,9 @@ sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, $2
             break;
     }
 sig4_c_patterns(@{$1}@)m4_dnl
-    return signet_emit_end(&em, ran);
+sig4_if(sig4_signal(@{$1}@, @{retain}@), @{    return signet_emit_end(&em, ran);
+}@, @{    return signet__emit_finish(&em, ran);
+}@)m4_dnl
 }@)
 
 # sig4_c_patterns(I)
@@ -590,6 +669,10 @@ sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@),
 @{sig4_if(sig4_signal(sig4_i, @{param_count}@), @{_Static_assert(sizeof(sig4_c_payload_type(sig4_i)) <= UINT32_MAX,
                "sig4_c_payload_type(sig4_i) is too large for signet_struct_info");
 }@)}@)m4_dnl
+
+/* The schema's place in a bus's filter of busy signals (signet.h's
+ * signet__schema_hash() of its namespace). */
+#define sig4_NS@{__}@HASH sig4_schema(@{hash}@)u
 
 /* clang-format off */
 sig4_if(sig4_matcher(@{link_count}@), @{

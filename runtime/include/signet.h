@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 5
+#define SIGNET_ABI 6
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -344,8 +344,8 @@ typedef struct signet_event {
     const void *payload_;
     const void *previous_;              /* see signet_event_previous(); valid when the
                                            emission's flags say RETAINED */
-    uint64_t seq_;
-    uint64_t time_ns_;
+    uint64_t seq_;                      /* valid when the emission's flags say SEQ */
+    uint64_t time_ns_;                  /* valid when they say TIME */
 } signet_event;
 
 /* The per-bus sequence number of this emission (1, 2, ...), assigned the first
@@ -574,6 +574,9 @@ int signet_emit_end(signet_emission *em, int ran);
 #define SIGNET__EMIT_STOPPED 4u  /* a receiver returned SIGNET_STOP */
 #define SIGNET__EMIT_DONE 8u     /* signet_emit_patterns() ran */
 #define SIGNET__EMIT_RETAINED 16u /* a retained signal: unchanged_ and ev.previous_ are set */
+#define SIGNET__EMIT_FAST 32u    /* begun by signet__emit_start()'s inline path */
+#define SIGNET__EMIT_SEQ 64u     /* ev.seq_ is set */
+#define SIGNET__EMIT_TIME 128u   /* ev.time_ns_ is set */
 
 static inline bool signet_emit_has_patterns(const signet_emission *em)
 {
@@ -608,9 +611,8 @@ bool signet__emit_status(signet_emission *em, int rc);
  * payload changed. Sets em->ev.conn. */
 static inline bool signet_emit_claim(signet_emission *em, const signet_recv *r)
 {
-    uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
-
-    if (state != SIGNET__LIVE && (state == 0 || !signet__claim_slow(em, r)))
+    if (__builtin_expect(__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != SIGNET__LIVE, 0) &&
+        !signet__claim_slow(em, r))
         return false;
     em->ev.conn = r->conn;
     return true;
@@ -621,6 +623,176 @@ static inline bool signet_emit_claim(signet_emission *em, const signet_recv *r)
 static inline bool signet_emit_stop(signet_emission *em, int rc)
 {
     return rc != 0 && signet__emit_status(em, rc);
+}
+
+/* ---------------------------------------------------------------------------
+ * private: the inline part of generated sends, locked to SIGNET_ABI like the
+ * rest of the generated code (runtime/src/rcu.h and state.h keep it).
+ *
+ * Every signet_bus begins with a signet__bus_head. busy_ is a filter over
+ * the bus's signals: signal id of a schema whose signet__schema_hash() is h
+ * owns bit SIGNET__BUSY_BIT(h) of word SIGNET__BUSY_WORD(h, id), set while
+ * the signal has a receiver, a queued connection or a pattern subscriber
+ * (signals of other schemas or ids may share the bit: a set bit only says
+ * "look"). A send that finds its bit clear has nothing to do and returns 0
+ * without a call. fast_[w], once any bit of word w was set, is the
+ * receiver list of one signal of word w in the common state, or a list of
+ * no signal; the common state: direct receivers only, no queued
+ * connection, no pattern subscriber, not `retain`.
+ * It is read, like snapshots, inside a read section, which the inline path
+ * enters itself through the thread's reader record. Everything else goes
+ * through signet_emit_begin() and signet_emit_end().
+ */
+#define SIGNET__BUSY_WORDS 64u
+#define SIGNET__NOINLINE __attribute__((noinline))
+#define SIGNET__BUSY_WORD(h, id) ((((h) >> 5) + (uint32_t)(id)) % SIGNET__BUSY_WORDS)
+#define SIGNET__BUSY_BIT(h) (1u << ((h)&31u))
+
+/* FNV-1a of a schema's namespace: signetc writes it into the generated
+ * source as a constant, the runtime computes it from signet_schema_info.ns. */
+static inline uint32_t signet__schema_hash(const char *ns)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *ns; ns++)
+        h = (h ^ (unsigned char)*ns) * 16777619u;
+    return h;
+}
+
+typedef struct signet__fast {
+    uintptr_t key;                     /* the signal whose list this is, | 1 when some
+                                          receiver is for one sender only (then
+                                          signet__fast_sender() finds a sender's list) */
+    const signet_recv *begin, *end;    /* its receivers for anonymous emissions */
+    const void *snap_;                 /* the snapshot they are in */
+} signet__fast;
+
+typedef struct signet__bus_head {
+    uint32_t busy_[SIGNET__BUSY_WORDS];
+    const signet__fast *fast_[SIGNET__BUSY_WORDS];
+} signet__bus_head;
+
+/* A thread's RCU reader record (runtime/src/rcu.h). ctr is the grace
+ * period its outermost read section began in, 0 outside one, and
+ * SIGNET__RCU_OFF before the thread registers. */
+#define SIGNET__RCU_OFF UINT64_MAX
+typedef struct signet__reader {
+    uint64_t ctr;
+    bool registered;
+    struct signet__reader *prev, *next;
+} signet__reader;
+
+extern __thread signet__reader signet__tls_reader __attribute__((tls_model("initial-exec")));
+extern uint64_t signet__rcu_gp;
+extern bool signet__rcu_light; /* writers use membarrier(2): readers need no fence */
+
+/* Enters the outermost read section of a registered thread (its ctr is 0). */
+static inline void signet__rcu_enter_outermost(void)
+{
+    uint64_t gp = __atomic_load_n(&signet__rcu_gp, __ATOMIC_ACQUIRE);
+
+    if (signet__rcu_light) {
+        __atomic_store_n(&signet__tls_reader.ctr, gp, __ATOMIC_RELEASE);
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    } else {
+        /* A sequentially consistent read-modify-write orders the record
+         * before the snapshot load, against the writer's own seq_cst ops. */
+        (void)__atomic_exchange_n(&signet__tls_reader.ctr, gp, __ATOMIC_SEQ_CST);
+    }
+}
+
+static inline void signet__rcu_leave_outermost(void)
+{
+    __atomic_store_n(&signet__tls_reader.ctr, 0, __ATOMIC_RELEASE);
+}
+
+/* True when the bus's filter says the signal of (word, bit) has nothing to
+ * do: no receiver, queued connection or pattern subscriber. */
+static inline bool signet__idle(const signet_bus *bus, uint32_t word, uint32_t bit)
+{
+    const signet__bus_head *h = (const signet__bus_head *)(const void *)bus;
+
+    /* acquire: a set bit comes with the word's fast list (state.c) */
+    return (__atomic_load_n(&h->busy_[word], __ATOMIC_ACQUIRE) & bit) == 0;
+}
+
+/* signet_emit_begin() for a registered thread that has just entered its
+ * outermost read section, with arguments already checked. */
+void signet__emit_begin_entered(signet_emission *em, signet_bus *bus,
+                                const signet_signal_info *sig, const void *sender,
+                                const void *payload);
+
+/* The event of an emission signet__emit_start() runs inline. */
+static inline void signet__emission_fast(signet_emission *em, signet_bus *bus,
+                                         const signet_signal_info *sig, const void *sender,
+                                         const void *payload)
+{
+    em->ev.sender = sender;
+    em->ev.signal = sig;
+    em->ev.bus = bus;
+    em->ev.pattern = NULL;
+    em->ev.payload_ = payload;
+    em->patterns_ = SIGNET__EMIT_FAST;
+}
+
+/* The receivers of an emission from sender (not NULL) in a fast list
+ * whose receivers name senders. */
+void signet__fast_sender(const signet__fast *f, const void *sender, const signet_recv **begin,
+                         const signet_recv **end);
+
+/* A generated send's begin, once signet__idle() said the signal may have
+ * something to do: 0 when the receivers [*begin, *end) are to run (then
+ * end with signet__emit_finish()). word is the signal's in the bus's
+ * filter. The caller has checked the arguments: bus is not NULL, nor the
+ * payload of a signal with parameters. In the common state it calls
+ * nothing; otherwise it is signet_emit_begin(). */
+static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
+                                      const signet_signal_info *sig, uint32_t word,
+                                      const void *sender, const void *payload,
+                                      const signet_recv **begin, const signet_recv **end)
+{
+    const signet__bus_head *h = (const signet__bus_head *)(const void *)bus;
+
+    if (__builtin_expect(__atomic_load_n(&signet__tls_reader.ctr, __ATOMIC_RELAXED) == 0, 1)) {
+        signet__rcu_enter_outermost();
+        const signet__fast *f = __atomic_load_n(&h->fast_[word], __ATOMIC_SEQ_CST);
+        if (__builtin_expect(f->key == (uintptr_t)sig, 1)) {
+            signet__emission_fast(em, bus, sig, sender, payload);
+            *begin = f->begin;
+            *end = f->end;
+            if (f->begin == f->end)
+                __builtin_unreachable(); /* without named senders, never empty */
+            return;
+        }
+        if (f->key == ((uintptr_t)sig | 1u)) {
+            signet__emission_fast(em, bus, sig, sender, payload);
+            if (sender == NULL) {
+                *begin = f->begin;
+                *end = f->end;
+            } else {
+                const signet_recv *b, *e; /* not begin, end: they stay in registers */
+                signet__fast_sender(f, sender, &b, &e);
+                *begin = b;
+                *end = e;
+            }
+            return;
+        }
+        signet__emit_begin_entered(em, bus, sig, sender, payload);
+    } else if (signet_emit_begin(em, bus, sig, sender, payload) < 0) {
+        __builtin_unreachable(); /* the caller checked what it checks */
+    }
+    *begin = em->begin;
+    *end = em->end;
+}
+
+/* Ends an emission signet__emit_start() began. */
+static inline int signet__emit_finish(signet_emission *em, int ran)
+{
+    if (__builtin_expect((em->patterns_ & SIGNET__EMIT_FAST) != 0, 1)) {
+        signet__rcu_leave_outermost();
+        return ran;
+    }
+    return signet_emit_end(em, ran);
 }
 
 /* ---------------------------------------------------------------------------

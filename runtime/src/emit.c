@@ -1,6 +1,7 @@
 /* emit.c: synchronous emission (signet_emit_begin, signet_emit_patterns,
- * signet_emit_end; the generated send runs the receivers in between) and
- * the questions senders ask first (signet_has_receivers,
+ * signet_emit_end; the generated send runs the receivers in between; the
+ * inline path of signet.h comes here for every state but the common one)
+ * and the questions senders ask first (signet_has_receivers,
  * signet_has_pattern_subscribers). An emission reads its signal's snapshot
  * inside an RCU read section: no lock, no allocation, and a cost that
  * depends only on the receivers that will run. Uses state.h and
@@ -26,15 +27,15 @@ __attribute__((noinline, cold)) static int begin_registering(signet_emission *em
     return signet_emit_begin(em, bus, sig, sender, payload);
 }
 
-int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
-                      const void *sender, const void *payload)
+/* The part of a begin inside the read section (outermost: this emission
+ * entered it). */
+static inline __attribute__((always_inline)) void begin_inside(signet_emission *em,
+                                                               signet_bus *bus,
+                                                               const signet_signal_info *sig,
+                                                               const void *sender,
+                                                               const void *payload, bool outermost)
 {
-    if (__builtin_expect(bus == NULL, 0) || __builtin_expect(sig == NULL, 0) ||
-        __builtin_expect(payload == NULL && sig->payload != NULL, 0))
-        return SIGNET_EINVAL;
-    if (__builtin_expect(!signet__rcu_registered(), 0))
-        return begin_registering(em, bus, sig, sender, payload);
-    em->outermost_ = signet__rcu_lock();
+    em->outermost_ = outermost;
     struct sigstate *ss = signet__sigstate(bus, sig);
 
     signet__emission_init(em, bus, sig, sender, NULL, payload);
@@ -52,7 +53,31 @@ int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_
         em->queued_ = atomic_load_explicit(&ss->qsnap, memory_order_seq_cst);
     }
     em->patterns_ = flags;
+}
+
+int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
+                      const void *sender, const void *payload)
+{
+    if (__builtin_expect(bus == NULL, 0) || __builtin_expect(sig == NULL, 0) ||
+        __builtin_expect(payload == NULL && sig->payload != NULL, 0))
+        return SIGNET_EINVAL;
+    if (__builtin_expect(!signet__rcu_registered(), 0))
+        return begin_registering(em, bus, sig, sender, payload);
+    begin_inside(em, bus, sig, sender, payload, signet__rcu_lock());
     return 0;
+}
+
+void signet__emit_begin_entered(signet_emission *em, signet_bus *bus,
+                                const signet_signal_info *sig, const void *sender,
+                                const void *payload)
+{
+    begin_inside(em, bus, sig, sender, payload, true);
+}
+
+void signet__fast_sender(const signet__fast *f, const void *sender, const signet_recv **begin,
+                         const signet_recv **end)
+{
+    signet__receivers(f->snap_, sender, begin, end);
 }
 
 /* signet_emit_end() for an emission with pattern subscribers or retained
@@ -78,7 +103,7 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
 
 int signet_emit_end(signet_emission *em, int ran)
 {
-    if (__builtin_expect(em->patterns_ != 0, 0))
+    if (__builtin_expect((em->patterns_ & (SIGNET__EMIT_PATTERNS | SIGNET__EMIT_COLD)) != 0, 0))
         return end_slow(em, ran);
     if (__builtin_expect(em->queued_ != NULL, 0)) {
         int rc = signet__post_emission(em);

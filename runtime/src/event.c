@@ -10,25 +10,30 @@
 
 #include <time.h>
 
+/* Every event is the first member of its emission, whose flags say which
+ * of the lazy fields are set. */
 uint64_t signet_event_seq(const signet_event *ev)
 {
-    signet_event *e = (signet_event *)ev; /* the emission owns a mutable event */
+    signet_emission *em = (signet_emission *)ev; /* the emission owns a mutable event */
 
-    if (!e->seq_)
-        e->seq_ = atomic_fetch_add_explicit(&e->bus->seq, 1, memory_order_relaxed) + 1;
-    return e->seq_;
+    if (!(em->patterns_ & SIGNET__EMIT_SEQ)) {
+        em->ev.seq_ = atomic_fetch_add_explicit(&em->ev.bus->seq, 1, memory_order_relaxed) + 1;
+        em->patterns_ |= SIGNET__EMIT_SEQ;
+    }
+    return em->ev.seq_;
 }
 
 uint64_t signet_event_time_ns(const signet_event *ev)
 {
-    signet_event *e = (signet_event *)ev;
+    signet_emission *em = (signet_emission *)ev;
 
-    if (!e->time_ns_) {
+    if (!(em->patterns_ & SIGNET__EMIT_TIME)) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        e->time_ns_ = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        em->ev.time_ns_ = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        em->patterns_ |= SIGNET__EMIT_TIME;
     }
-    return e->time_ns_;
+    return em->ev.time_ns_;
 }
 
 int signet_invoke_generic(const signet_recv *r, const signet_event *ev, const void *payload)

@@ -24,8 +24,6 @@ static inline void signet__emission_init(signet_emission *em, signet_bus *bus,
     em->ev.bus = bus;
     em->ev.pattern = pattern;
     em->ev.payload_ = payload;
-    em->ev.seq_ = 0;
-    em->ev.time_ns_ = 0;
     em->begin = NULL;
     em->end = NULL;
     em->queued_ = NULL;

@@ -23,8 +23,9 @@
 #endif
 #endif
 
-_Thread_local struct signet__reader signet__tls_reader __attribute__((tls_model("initial-exec")));
-_Atomic uint64_t signet__rcu_gp = 1;
+_Thread_local struct signet__reader signet__tls_reader
+    __attribute__((tls_model("initial-exec"))) = {.ctr = SIGNET__RCU_OFF};
+uint64_t signet__rcu_gp = 1;
 bool signet__rcu_light;
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -44,6 +45,7 @@ static void unregister(void *arg)
     if (r->next)
         r->next->prev = r->prev;
     r->registered = false;
+    __atomic_store_n(&r->ctr, SIGNET__RCU_OFF, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&registry_lock);
 }
 
@@ -77,6 +79,7 @@ void signet__rcu_register(void)
 
     signet__rcu_init();
     pthread_mutex_lock(&registry_lock);
+    __atomic_store_n(&r->ctr, 0, __ATOMIC_RELAXED);
     r->prev = NULL;
     r->next = registry;
     if (registry)
@@ -121,7 +124,7 @@ uint64_t signet__rcu_advance(void)
 {
     /* seq_cst: the caller's unpublishing store comes before the new value,
      * and a reader that loads it (acquire) sees the new snapshot. */
-    return atomic_fetch_add_explicit(&signet__rcu_gp, 1, memory_order_seq_cst) + 1;
+    return __atomic_add_fetch(&signet__rcu_gp, 1, __ATOMIC_SEQ_CST);
 }
 
 /* The oldest grace period a running read section started in, or UINT64_MAX.
@@ -134,7 +137,7 @@ static uint64_t oldest_reader(void)
 
     pthread_mutex_lock(&registry_lock);
     for (struct signet__reader *r = registry; r; r = r->next) {
-        uint64_t seen = atomic_load_explicit(&r->ctr, memory_order_seq_cst);
+        uint64_t seen = __atomic_load_n(&r->ctr, __ATOMIC_SEQ_CST);
         if (seen != 0 && seen < oldest)
             oldest = seen;
     }

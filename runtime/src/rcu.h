@@ -29,21 +29,19 @@
 #ifndef SIGNET_RCU_H
 #define SIGNET_RCU_H
 
+#include "signet.h"
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct signet__reader {
-    _Atomic uint64_t ctr;            /* grace period seen at section start, 0 when idle */
-    bool registered;
-    struct signet__reader *prev, *next;
-};
-
-extern _Thread_local struct signet__reader signet__tls_reader
-    __attribute__((tls_model("initial-exec")));
-extern _Atomic uint64_t signet__rcu_gp;
-extern bool signet__rcu_light;       /* true: writers use membarrier */
+/* The reader record (struct signet__reader), signet__tls_reader,
+ * signet__rcu_gp and signet__rcu_light are declared in signet.h, whose
+ * inline send path enters a read section itself; they are accessed with
+ * __atomic builtins. A thread's record holds SIGNET__RCU_OFF until the
+ * thread registers, so that path's one test (ctr == 0) also turns away an
+ * unregistered thread. */
 
 void signet__rcu_init(void);         /* once per process, before any reader */
 void signet__rcu_register(void);     /* the calling thread's first read section */
@@ -80,31 +78,24 @@ static inline bool signet__rcu_registered(void)
  * fast path does one load and, when outermost, one store. */
 static inline bool signet__rcu_lock(void)
 {
-    struct signet__reader *r = &signet__tls_reader;
-
-    if (atomic_load_explicit(&r->ctr, memory_order_relaxed) != 0)
+    if (__atomic_load_n(&signet__tls_reader.ctr, __ATOMIC_RELAXED) != 0)
         return false;
-    uint64_t gp = atomic_load_explicit(&signet__rcu_gp, memory_order_acquire);
-    if (signet__rcu_light) {
-        atomic_store_explicit(&r->ctr, gp, memory_order_release);
-        atomic_signal_fence(memory_order_seq_cst);
-    } else {
-        /* A sequentially consistent read-modify-write orders the record
-         * before the snapshot load, against the writer's own seq_cst ops. */
-        atomic_exchange_explicit(&r->ctr, gp, memory_order_seq_cst);
-    }
+    signet__rcu_enter_outermost();
     return true;
 }
 
 static inline void signet__rcu_unlock(bool outermost)
 {
     if (outermost)
-        atomic_store_explicit(&signet__tls_reader.ctr, 0, memory_order_release);
+        signet__rcu_leave_outermost();
 }
 
+/* Inside a read section? (An unregistered thread never is.) */
 static inline bool signet__rcu_nested(void)
 {
-    return atomic_load_explicit(&signet__tls_reader.ctr, memory_order_relaxed) != 0;
+    uint64_t ctr = __atomic_load_n(&signet__tls_reader.ctr, __ATOMIC_RELAXED);
+
+    return ctr != 0 && ctr != SIGNET__RCU_OFF;
 }
 
 /* Registers the calling thread if needed, then enters a read section: for

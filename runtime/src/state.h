@@ -9,6 +9,9 @@
  * disconnect, queue destroy) serialise on the bus mutex and republish a
  * snapshot after each change; emissions, posts and dispatches read inside
  * RCU read sections. The schema table is itself published like a snapshot.
+ * A bus also keeps, for generated sends, a filter of its signals that have
+ * something to do and the receiver lists of signals in the common state
+ * (signet.h's signet__bus_head), updated with each republished snapshot.
  * Implemented in state.c, on snapshot.h, rcu.h and payload.h.
  */
 #ifndef SIGNET_STATE_H
@@ -87,6 +90,8 @@ struct schemas {
 };
 
 struct signet_bus {
+    signet__bus_head head;      /* first: what generated sends read (signet.h);
+                                   written under the lock (state.c) */
     _Atomic(struct schemas *) schemas;
     signet_queue *queue;        /* the default queue; set at creation */
     pthread_mutex_t lock;       /* guards everything below */

@@ -15,6 +15,10 @@ _Static_assert(sizeof(app_server_start) <= UINT32_MAX,
 _Static_assert(sizeof(app_server_stop) <= UINT32_MAX,
                "app_server_stop is too large for signet_struct_info");
 
+/* The schema's place in a bus's filter of busy signals (signet.h's
+ * signet__schema_hash() of its namespace). */
+#define APP__HASH 527074092u
+
 /* clang-format off */
 
 /* The payload of server_start (app.signet:5) */
@@ -115,22 +119,26 @@ static inline int app__server_start_emit(signet_bus *bus, const void *sender,
                                          const app_server_start *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &app_signals[APP_SIGNAL_SERVER_START],
+                       SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START), sender, msg, &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
         if (signet_emit_stop(&em, ((app_server_start_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int app_server_start_send(signet_bus *bus, const void *sender, const char *value)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int app__server_start_send_busy(signet_bus *bus, const void *sender,
+                                                        const char *value)
 {
     app_server_start msg;
 
@@ -138,9 +146,30 @@ int app_server_start_send(signet_bus *bus, const void *sender, const char *value
     return app__server_start_emit(bus, sender, &msg);
 }
 
-int (app_server_start_send_msg)(signet_bus *bus, const void *sender, const app_server_start *msg)
+SIGNET__NOINLINE static int app__server_start_send_msg_busy(signet_bus *bus, const void *sender,
+                                                            const app_server_start *msg)
 {
     return app__server_start_emit(bus, sender, msg);
+}
+
+int app_server_start_send(signet_bus *bus, const void *sender, const char *value)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START),
+                     SIGNET__BUSY_BIT(APP__HASH)))
+        return 0;
+    return app__server_start_send_busy(bus, sender, value);
+}
+
+int (app_server_start_send_msg)(signet_bus *bus, const void *sender, const app_server_start *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START),
+                     SIGNET__BUSY_BIT(APP__HASH)))
+        return 0;
+    return app__server_start_send_msg_busy(bus, sender, msg);
 }
 
 int app_server_start_post(signet_bus *bus, const void *sender, const char *value)
@@ -158,6 +187,9 @@ int (app_server_start_post_msg)(signet_bus *bus, const void *sender, const app_s
 
 bool app_server_start_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START),
+                                    SIGNET__BUSY_BIT(APP__HASH)))
+        return false;
     return signet_has_receivers(bus, &app_signals[APP_SIGNAL_SERVER_START], sender);
 }
 
@@ -183,22 +215,26 @@ static inline int app__server_stop_emit(signet_bus *bus, const void *sender,
                                         const app_server_stop *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &app_signals[APP_SIGNAL_SERVER_STOP],
+                       SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_STOP), sender, msg, &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
         if (signet_emit_stop(&em, ((app_server_stop_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int app_server_stop_send(signet_bus *bus, const void *sender, const char *value)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int app__server_stop_send_busy(signet_bus *bus, const void *sender,
+                                                       const char *value)
 {
     app_server_stop msg;
 
@@ -206,9 +242,30 @@ int app_server_stop_send(signet_bus *bus, const void *sender, const char *value)
     return app__server_stop_emit(bus, sender, &msg);
 }
 
-int (app_server_stop_send_msg)(signet_bus *bus, const void *sender, const app_server_stop *msg)
+SIGNET__NOINLINE static int app__server_stop_send_msg_busy(signet_bus *bus, const void *sender,
+                                                           const app_server_stop *msg)
 {
     return app__server_stop_emit(bus, sender, msg);
+}
+
+int app_server_stop_send(signet_bus *bus, const void *sender, const char *value)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_STOP),
+                     SIGNET__BUSY_BIT(APP__HASH)))
+        return 0;
+    return app__server_stop_send_busy(bus, sender, value);
+}
+
+int (app_server_stop_send_msg)(signet_bus *bus, const void *sender, const app_server_stop *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_STOP),
+                     SIGNET__BUSY_BIT(APP__HASH)))
+        return 0;
+    return app__server_stop_send_msg_busy(bus, sender, msg);
 }
 
 int app_server_stop_post(signet_bus *bus, const void *sender, const char *value)
@@ -226,6 +283,9 @@ int (app_server_stop_post_msg)(signet_bus *bus, const void *sender, const app_se
 
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_STOP),
+                                    SIGNET__BUSY_BIT(APP__HASH)))
+        return false;
     return signet_has_receivers(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender);
 }
 

@@ -31,6 +31,10 @@ _Static_assert(sizeof(ks_odd) <= UINT32_MAX,
 _Static_assert(sizeof(ks_last) <= UINT32_MAX,
                "ks_last is too large for signet_struct_info");
 
+/* The schema's place in a bus's filter of busy signals (signet.h's
+ * signet__schema_hash() of its namespace). */
+#define KS__HASH 1446844635u
+
 /* clang-format off */
 
 /* Links (signet_signal_info.links): per signal the patterns that can match
@@ -804,22 +808,34 @@ int (ks_ping_connect_opts)(signet_bus *bus, ks_ping_fn *fn, void *ctx, const voi
                           out);
 }
 
-int ks_ping_send(signet_bus *bus, const void *sender)
+/* The send once the bus is checked and its filter says the signal may
+ * have something to do: apart from the test, so that it runs before any
+ * frame is set up. */
+SIGNET__NOINLINE static int ks__ping_send_busy(signet_bus *bus, const void *sender)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &ks_signals[KS_SIGNAL_PING],
+                       SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_PING), sender, NULL, &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
         if (signet_emit_stop(&em, ((ks_ping_fn *)r->fn)(r->ctx, &em.ev)))
             break;
     }
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
+}
+
+int ks_ping_send(signet_bus *bus, const void *sender)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_PING), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return ks__ping_send_busy(bus, sender);
 }
 
 int ks_ping_post(signet_bus *bus, const void *sender)
@@ -829,6 +845,9 @@ int ks_ping_post(signet_bus *bus, const void *sender)
 
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_PING),
+                                    SIGNET__BUSY_BIT(KS__HASH)))
+        return false;
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_PING], sender);
 }
 
@@ -852,24 +871,29 @@ int (ks_every_connect_opts)(signet_bus *bus, ks_every_fn *fn, void *ctx, const v
 static inline int ks__every_emit(signet_bus *bus, const void *sender, const ks_every *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &ks_signals[KS_SIGNAL_EVERY],
+                       SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY), sender, msg, &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
         if (signet_emit_stop(&em, ((ks_every_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int ks_every_send(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
-                  int64_t a64, uint8_t b8, uint16_t b16, uint32_t b32, uint64_t b64, float f,
-                  double d, const char *s, ks_color c, ks_sign g)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int ks__every_send_busy(signet_bus *bus, const void *sender, bool b,
+                                                int8_t a8, int16_t a16, int32_t a32, int64_t a64,
+                                                uint8_t b8, uint16_t b16, uint32_t b32,
+                                                uint64_t b64, float f, double d, const char *s,
+                                                ks_color c, ks_sign g)
 {
     ks_every msg;
 
@@ -890,9 +914,30 @@ int ks_every_send(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_
     return ks__every_emit(bus, sender, &msg);
 }
 
-int (ks_every_send_msg)(signet_bus *bus, const void *sender, const ks_every *msg)
+SIGNET__NOINLINE static int ks__every_send_msg_busy(signet_bus *bus, const void *sender,
+                                                    const ks_every *msg)
 {
     return ks__every_emit(bus, sender, msg);
+}
+
+int ks_every_send(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
+                  int64_t a64, uint8_t b8, uint16_t b16, uint32_t b32, uint64_t b64, float f,
+                  double d, const char *s, ks_color c, ks_sign g)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return ks__every_send_busy(bus, sender, b, a8, a16, a32, a64, b8, b16, b32, b64, f, d, s, c, g);
+}
+
+int (ks_every_send_msg)(signet_bus *bus, const void *sender, const ks_every *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return ks__every_send_msg_busy(bus, sender, msg);
 }
 
 int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
@@ -925,6 +970,9 @@ int (ks_every_post_msg)(signet_bus *bus, const void *sender, const ks_every *msg
 
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY),
+                                    SIGNET__BUSY_BIT(KS__HASH)))
+        return false;
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_EVERY], sender);
 }
 
@@ -948,24 +996,28 @@ int (ks_shapes_connect_opts)(signet_bus *bus, ks_shapes_fn *fn, void *ctx, const
 static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_shapes *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &ks_signals[KS_SIGNAL_SHAPES],
+                       SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES), sender, msg, &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
         if (signet_emit_stop(&em, ((ks_shapes_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int ks_shapes_send(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
-                   const uint8_t raw[4], const char *const names[2], const ks_point path[3],
-                   const ks_color hues[2])
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int ks__shapes_send_busy(signet_bus *bus, const void *sender,
+                                                 const ks_point *p, const ks_nested *n,
+                                                 const uint8_t raw[4], const char *const names[2],
+                                                 const ks_point path[3], const ks_color hues[2])
 {
     ks_shapes msg;
 
@@ -978,9 +1030,30 @@ int ks_shapes_send(signet_bus *bus, const void *sender, const ks_point *p, const
     return ks__shapes_emit(bus, sender, &msg);
 }
 
-int (ks_shapes_send_msg)(signet_bus *bus, const void *sender, const ks_shapes *msg)
+SIGNET__NOINLINE static int ks__shapes_send_msg_busy(signet_bus *bus, const void *sender,
+                                                     const ks_shapes *msg)
 {
     return ks__shapes_emit(bus, sender, msg);
+}
+
+int ks_shapes_send(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
+                   const uint8_t raw[4], const char *const names[2], const ks_point path[3],
+                   const ks_color hues[2])
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return ks__shapes_send_busy(bus, sender, p, n, raw, names, path, hues);
+}
+
+int (ks_shapes_send_msg)(signet_bus *bus, const void *sender, const ks_shapes *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return ks__shapes_send_msg_busy(bus, sender, msg);
 }
 
 int ks_shapes_post(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
@@ -1005,6 +1078,9 @@ int (ks_shapes_post_msg)(signet_bus *bus, const void *sender, const ks_shapes *m
 
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES),
+                                    SIGNET__BUSY_BIT(KS__HASH)))
+        return false;
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_SHAPES], sender);
 }
 
@@ -1074,6 +1150,9 @@ int (ks_odd_post_msg)(signet_bus *bus, const void *sender, const ks_odd *msg)
 
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_ODD),
+                                    SIGNET__BUSY_BIT(KS__HASH)))
+        return false;
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_ODD], sender);
 }
 
@@ -1097,22 +1176,25 @@ int (ks_last_connect_opts)(signet_bus *bus, ks_last_fn *fn, void *ctx, const voi
 static inline int ks__last_emit(signet_bus *bus, const void *sender, const ks_last *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &ks_signals[KS_SIGNAL_LAST],
+                       SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_LAST), sender, msg, &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
         if (signet_emit_stop(&em, ((ks_last_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int ks_last_send(signet_bus *bus, const void *sender, ks_sign g)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int ks__last_send_busy(signet_bus *bus, const void *sender, ks_sign g)
 {
     ks_last msg;
 
@@ -1120,9 +1202,28 @@ int ks_last_send(signet_bus *bus, const void *sender, ks_sign g)
     return ks__last_emit(bus, sender, &msg);
 }
 
-int (ks_last_send_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
+SIGNET__NOINLINE static int ks__last_send_msg_busy(signet_bus *bus, const void *sender,
+                                                   const ks_last *msg)
 {
     return ks__last_emit(bus, sender, msg);
+}
+
+int ks_last_send(signet_bus *bus, const void *sender, ks_sign g)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_LAST), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return ks__last_send_busy(bus, sender, g);
+}
+
+int (ks_last_send_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_LAST), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return ks__last_send_msg_busy(bus, sender, msg);
 }
 
 int ks_last_post(signet_bus *bus, const void *sender, ks_sign g)
@@ -1140,6 +1241,9 @@ int (ks_last_post_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
 
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_LAST),
+                                    SIGNET__BUSY_BIT(KS__HASH)))
+        return false;
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_LAST], sender);
 }
 

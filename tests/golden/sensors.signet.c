@@ -27,6 +27,10 @@ _Static_assert(sizeof(sensors_battery_low) <= UINT32_MAX,
 _Static_assert(sizeof(sensors_alarm) <= UINT32_MAX,
                "sensors_alarm is too large for signet_struct_info");
 
+/* The schema's place in a bus's filter of busy signals (signet.h's
+ * signet__schema_hash() of its namespace). */
+#define SENSORS__HASH 1607929496u
+
 /* clang-format off */
 
 /* Links (signet_signal_info.links): per signal the patterns that can match
@@ -507,15 +511,19 @@ int (sensors_started_connect_opts)(signet_bus *bus, sensors_started_fn *fn, void
                           sender, opts, out);
 }
 
-int sensors_started_send(signet_bus *bus, const void *sender)
+/* The send once the bus is checked and its filter says the signal may
+ * have something to do: apart from the test, so that it runs before any
+ * frame is set up. */
+SIGNET__NOINLINE static int sensors__started_send_busy(signet_bus *bus, const void *sender)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED],
+                       SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_STARTED), sender, NULL, &r,
+                       &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
@@ -524,7 +532,17 @@ int sensors_started_send(signet_bus *bus, const void *sender)
     }
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 0, 1);
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
+}
+
+int sensors_started_send(signet_bus *bus, const void *sender)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_STARTED),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__started_send_busy(bus, sender);
 }
 
 int sensors_started_post(signet_bus *bus, const void *sender)
@@ -535,6 +553,9 @@ int sensors_started_post(signet_bus *bus, const void *sender)
 
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_STARTED),
+                                    SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return false;
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender);
 }
 
@@ -560,12 +581,13 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
                                         const sensors_stopped *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED],
+                       SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_STOPPED), sender, msg, &r,
+                       &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
@@ -574,10 +596,14 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
     }
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 1, 1);
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, const char *reason)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int sensors__stopped_send_busy(signet_bus *bus, const void *sender,
+                                                       int32_t code, const char *reason)
 {
     sensors_stopped msg;
 
@@ -586,9 +612,30 @@ int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, cons
     return sensors__stopped_emit(bus, sender, &msg);
 }
 
-int (sensors_stopped_send_msg)(signet_bus *bus, const void *sender, const sensors_stopped *msg)
+SIGNET__NOINLINE static int sensors__stopped_send_msg_busy(signet_bus *bus, const void *sender,
+                                                           const sensors_stopped *msg)
 {
     return sensors__stopped_emit(bus, sender, msg);
+}
+
+int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, const char *reason)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_STOPPED),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__stopped_send_busy(bus, sender, code, reason);
+}
+
+int (sensors_stopped_send_msg)(signet_bus *bus, const void *sender, const sensors_stopped *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_STOPPED),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__stopped_send_msg_busy(bus, sender, msg);
 }
 
 int sensors_stopped_post(signet_bus *bus, const void *sender, int32_t code, const char *reason)
@@ -609,6 +656,9 @@ int (sensors_stopped_post_msg)(signet_bus *bus, const void *sender, const sensor
 
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_STOPPED),
+                                    SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return false;
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender);
 }
 
@@ -634,13 +684,13 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
                                               const sensors_reading_taken *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender,
-                               msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN],
+                       SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_READING_TAKEN), sender, msg,
+                       &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
@@ -649,10 +699,14 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
     }
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 2, 1);
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensors_reading *r)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int sensors__reading_taken_send_busy(signet_bus *bus, const void *sender,
+                                                             const sensors_reading *r)
 {
     sensors_reading_taken msg;
 
@@ -660,10 +714,32 @@ int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensor
     return sensors__reading_taken_emit(bus, sender, &msg);
 }
 
+SIGNET__NOINLINE static int sensors__reading_taken_send_msg_busy(signet_bus *bus,
+                                                                 const void *sender,
+                                                                 const sensors_reading_taken *msg)
+{
+    return sensors__reading_taken_emit(bus, sender, msg);
+}
+
+int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensors_reading *r)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_READING_TAKEN),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__reading_taken_send_busy(bus, sender, r);
+}
+
 int (sensors_reading_taken_send_msg)(signet_bus *bus, const void *sender,
                                      const sensors_reading_taken *msg)
 {
-    return sensors__reading_taken_emit(bus, sender, msg);
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_READING_TAKEN),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__reading_taken_send_msg_busy(bus, sender, msg);
 }
 
 int sensors_reading_taken_post(signet_bus *bus, const void *sender, const sensors_reading *r)
@@ -684,6 +760,10 @@ int (sensors_reading_taken_post_msg)(signet_bus *bus, const void *sender,
 
 bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus,
+                                    SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_READING_TAKEN),
+                                    SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return false;
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender);
 }
 
@@ -709,12 +789,13 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
                                              const sensors_door_changed *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED],
+                       SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_DOOR_CHANGED), sender, msg,
+                       &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
@@ -723,11 +804,14 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
     }
     if (signet_emit_has_patterns(&em))
         ran += sensors__emit_matched(&em, SENSORS_SIGNAL_DOOR_CHANGED);
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *room,
-                              sensors_door state)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int sensors__door_changed_send_busy(signet_bus *bus, const void *sender,
+                                                            const char *room, sensors_door state)
 {
     sensors_door_changed msg;
 
@@ -736,10 +820,32 @@ int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *r
     return sensors__door_changed_emit(bus, sender, &msg);
 }
 
+SIGNET__NOINLINE static int sensors__door_changed_send_msg_busy(signet_bus *bus, const void *sender,
+                                                                const sensors_door_changed *msg)
+{
+    return sensors__door_changed_emit(bus, sender, msg);
+}
+
+int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *room,
+                              sensors_door state)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_DOOR_CHANGED),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__door_changed_send_busy(bus, sender, room, state);
+}
+
 int (sensors_door_changed_send_msg)(signet_bus *bus, const void *sender,
                                     const sensors_door_changed *msg)
 {
-    return sensors__door_changed_emit(bus, sender, msg);
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_DOOR_CHANGED),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__door_changed_send_msg_busy(bus, sender, msg);
 }
 
 int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *room,
@@ -760,6 +866,10 @@ int (sensors_door_changed_post_msg)(signet_bus *bus, const void *sender,
 
 bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus,
+                                    SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_DOOR_CHANGED),
+                                    SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return false;
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender);
 }
 
@@ -783,12 +893,12 @@ int (sensors_temp_connect_opts)(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
 static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const sensors_temp *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP],
+                       SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_TEMP), sender, msg, &r, &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
@@ -797,11 +907,15 @@ static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const 
     }
     if (signet_emit_has_patterns(&em))
         ran += sensors__emit_matched(&em, SENSORS_SIGNAL_TEMP);
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
-                      double celsius)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int sensors__temp_send_busy(signet_bus *bus, const void *sender,
+                                                    const char *room, uint32_t sensor,
+                                                    double celsius)
 {
     sensors_temp msg;
 
@@ -811,9 +925,31 @@ int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uin
     return sensors__temp_emit(bus, sender, &msg);
 }
 
-int (sensors_temp_send_msg)(signet_bus *bus, const void *sender, const sensors_temp *msg)
+SIGNET__NOINLINE static int sensors__temp_send_msg_busy(signet_bus *bus, const void *sender,
+                                                        const sensors_temp *msg)
 {
     return sensors__temp_emit(bus, sender, msg);
+}
+
+int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
+                      double celsius)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_TEMP),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__temp_send_busy(bus, sender, room, sensor, celsius);
+}
+
+int (sensors_temp_send_msg)(signet_bus *bus, const void *sender, const sensors_temp *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_TEMP),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__temp_send_msg_busy(bus, sender, msg);
 }
 
 int sensors_temp_post(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
@@ -834,6 +970,9 @@ int (sensors_temp_post_msg)(signet_bus *bus, const void *sender, const sensors_t
 
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_TEMP),
+                                    SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return false;
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender);
 }
 
@@ -910,6 +1049,10 @@ int (sensors_battery_low_post_msg)(signet_bus *bus, const void *sender,
 
 bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus,
+                                    SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_BATTERY_LOW),
+                                    SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return false;
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender);
 }
 
@@ -934,12 +1077,13 @@ int (sensors_alarm_connect_opts)(signet_bus *bus, sensors_alarm_fn *fn, void *ct
 static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const sensors_alarm *msg)
 {
     signet_emission em;
+    const signet_recv *r, *end;
     int ran = 0;
-    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg);
 
-    if (rc < 0)
-        return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    signet__emit_start(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM],
+                       SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_ALARM), sender, msg, &r,
+                       &end);
+    for (; r != end; r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
@@ -948,11 +1092,16 @@ static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const
     }
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 9, 1);
-    return signet_emit_end(&em, ran);
+    return signet__emit_finish(&em, ran);
 }
 
-int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
-                       uint16_t zone, int8_t offset, int16_t delta, uint64_t code, const char *note)
+/* The sends once the arguments are checked and the bus's filter says the
+ * signal may have something to do: apart from the test, so that it runs
+ * before any frame is set up. */
+SIGNET__NOINLINE static int sensors__alarm_send_busy(signet_bus *bus, const void *sender,
+                                                     bool armed, int64_t since, float level,
+                                                     uint16_t zone, int8_t offset, int16_t delta,
+                                                     uint64_t code, const char *note)
 {
     sensors_alarm msg;
 
@@ -967,9 +1116,32 @@ int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t 
     return sensors__alarm_emit(bus, sender, &msg);
 }
 
-int (sensors_alarm_send_msg)(signet_bus *bus, const void *sender, const sensors_alarm *msg)
+SIGNET__NOINLINE static int sensors__alarm_send_msg_busy(signet_bus *bus, const void *sender,
+                                                         const sensors_alarm *msg)
 {
     return sensors__alarm_emit(bus, sender, msg);
+}
+
+int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
+                       uint16_t zone, int8_t offset, int16_t delta, uint64_t code, const char *note)
+{
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_ALARM),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__alarm_send_busy(bus, sender, armed, since, level, zone, offset, delta, code,
+                                    note);
+}
+
+int (sensors_alarm_send_msg)(signet_bus *bus, const void *sender, const sensors_alarm *msg)
+{
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_ALARM),
+                     SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return 0;
+    return sensors__alarm_send_msg_busy(bus, sender, msg);
 }
 
 int sensors_alarm_post(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
@@ -997,6 +1169,9 @@ int (sensors_alarm_post_msg)(signet_bus *bus, const void *sender, const sensors_
 
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender)
 {
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_ALARM),
+                                    SIGNET__BUSY_BIT(SENSORS__HASH)))
+        return false;
     return signet_has_receivers(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender);
 }
 

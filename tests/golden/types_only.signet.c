@@ -15,6 +15,10 @@ _Static_assert(sizeof(types_only_level) == sizeof(int32_t),
 _Static_assert(sizeof(types_only_sample) <= UINT32_MAX,
                "types_only_sample is too large for signet_struct_info");
 
+/* The schema's place in a bus's filter of busy signals (signet.h's
+ * signet__schema_hash() of its namespace). */
+#define TYPES_ONLY__HASH 217501921u
+
 /* clang-format off */
 
 const signet_schema_info types_only_schema = {
