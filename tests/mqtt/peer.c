@@ -195,7 +195,7 @@ static void line_of(FILE *f, const signet_signal_info *sig, const void *payload)
 /* ---- send --------------------------------------------------------------- */
 
 static const mq_level levels[] = {MQ_LEVEL_LOW, MQ_LEVEL_MID, MQ_LEVEL_HIGH};
-static const char *const rooms[] = {"kitchen", "hall", "b\xc3\xa4" "d"};
+static const char *const rooms[] = {"kitchen", "hall", "b\xc3\xa4\x64"}; /* "bäd" */
 
 /* Message i of the sequence: the probe first, then readings, notes and
  * drawings in turn. Sends it and prints its line. */
@@ -410,7 +410,7 @@ static int run_retain_send(const struct args *a, signet_bus *bus, signet_mqtt *m
  * the good one after them. */
 static int run_bad_exports(const struct args *a, signet_bus *bus, signet_mqtt *m)
 {
-    static const char *const bad[] = {"\xff", "a\x01" "b", "a/b", "a+b", "#", "\xc2\x85"};
+    static const char *const bad[] = {"\xff", "a\x01\x62", "a/b", "a+b", "#", "\xc2\x85"};
     int rc = signet_mqtt_wait_ready(m, a->timeout_ms);
     if (rc)
         die("connecting", rc);
