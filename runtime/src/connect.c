@@ -1,9 +1,11 @@
 /* connect.c: connecting and disconnecting (signet_connect,
  * signet_subscribe_pattern, signet_disconnect, signet_disconnect_ctx, and a
  * queue's connections when it is destroyed). A writer: it takes the bus
- * lock, changes a state's connection list, republishes its snapshots, and
- * after unlocking collects retired memory (a disconnect waits for the
- * grace period it promises). Uses state.c and snapshot.c for the lists,
+ * lock, changes one sender's (or SIGNET_ANY's) connections of a state,
+ * republishes the lists that change touched (that sender's, or every list
+ * of the state for SIGNET_ANY), and after unlocking collects retired
+ * memory (a disconnect waits for the grace period it promises). Uses
+ * state.c and snapshot.c for the connections and lists,
  * patterns.c for run-time pattern states, topic.c to check filters and
  * retain.c to replay retained values.
  */

@@ -1,6 +1,7 @@
-/* snapshot.c: the slot table and the building of receiver snapshots
- * (snapshot.h): ranking, the per-sender merge, twins, the sender table.
- * Uses the C library only; callers hold the bus lock.
+/* snapshot.c: the slot table, the groups of connections by sender, and
+ * the building of receiver lists and tables (snapshot.h): ranking, the
+ * per-sender merge, twins, the sender index and its buckets. Uses the C
+ * library only; callers hold the bus lock.
  */
 #include "snapshot.h"
 
@@ -291,14 +292,17 @@ int signet__list_build(const struct group *any, const struct group *own, bool qu
     if (own && nown == 0)
         return 0;
     size_t nrecv = (size_t)count_kind(any, queued) + nown;
-    size_t qi_at = align_up(sizeof(struct snap) + nrecv * sizeof(signet_recv),
+    size_t qi_at = align_up(offsetof(struct snap, recv) + nrecv * sizeof(signet_recv),
                             _Alignof(struct qinfo));
     size_t buckets_at = align_up(qi_at + nrecv * sizeof(struct qinfo), _Alignof(struct bucket));
     size_t size = buckets_at + (size_t)nbuckets * sizeof(struct bucket);
     struct slot **hidden = NULL;
     if (nown && !(hidden = malloc(nrecv * sizeof *hidden)))
         return SIGNET_ENOMEM;
-    struct snap *l = calloc(1, size);
+    size = align_up(size, _Alignof(struct snap));
+    struct snap *l = aligned_alloc(_Alignof(struct snap), size);
+    if (l)
+        memset(l, 0, size);
     if (!l) {
         free(hidden);
         return SIGNET_ENOMEM;

@@ -1,17 +1,20 @@
-/* snapshot.h: connection slots and the immutable receiver snapshots built
- * from them (internal).
+/* snapshot.h: connection slots, the connections grouped by sender, and
+ * the immutable receiver lists built from them (internal).
  *
  * A slot is one connection. Slots live in fixed chunks and never move,
- * because snapshots point at their live flag; a slot's index and generation
- * make its handle. A snapshot is one signal's (or pattern's) receiver list
- * as emissions read it: the receivers for anonymous emissions first, then,
- * per exact sender, the pre-merged, de-duplicated list of that sender's and
- * the anonymous receivers in rank order (higher priority first, then
- * connection order), found through a small open-addressing table, followed
- * by the twins it left out (the same fn and ctx connected the other way,
- * ranked later). Emissions read snapshots inside RCU read sections
- * (rcu.h); writers build a new one and retire the old one.
- * Implemented in snapshot.c, on rcu.h's retired items and signet.h.
+ * because lists point at their live flag; a slot's index and generation
+ * make its handle. A group is one sender's connections (or SIGNET_ANY's)
+ * in rank order (higher priority first, then connection order), kept by
+ * the writer under the bus lock. A list is what one emission runs: the
+ * receivers in rank order, followed by the twins it left out (the same fn
+ * and ctx connected the other way, ranked later). A table is the list of
+ * anonymous emissions (the SIGNET_ANY receivers) with an open-addressing
+ * index of the senders that have receivers of their own, each with its
+ * own list, pre-merged with the SIGNET_ANY ones; a writer replaces one
+ * sender's list in its bucket in place (docs/design.md, "Receiver lists").
+ * Emissions read lists inside RCU read sections (rcu.h); writers build new
+ * ones and retire the old ones. Implemented in snapshot.c, on rcu.h's
+ * retired items and signet.h.
  */
 #ifndef SIGNET_SNAPSHOT_H
 #define SIGNET_SNAPSHOT_H
@@ -96,17 +99,21 @@ struct qinfo {
  * The index's buckets are the one mutable part of a published table. */
 struct snap {
     struct signet__retired retired; /* first: freed through it */
-    uint32_t n;                 /* recv[0, n): the receivers, in rank order */
-    uint32_t nhidden;           /* recv[n, n + nhidden): the twins they hide */
     uint64_t order_end;         /* every connection in it has order < order_end */
     struct qinfo *qi;           /* parallel to recv[] */
     /* A table only (the anonymous list): the sender index. */
+    struct bucket *buckets;
     uint32_t shift;             /* hash shift for the buckets */
     uint32_t nbuckets;          /* 0 when no sender has a list of its own */
     uint32_t nkeys;             /* buckets with a sender (writer-side count) */
-    struct bucket *buckets;
+    /* A list is 64-byte aligned and its header 72 bytes, so what a send
+     * reads of a sender's list, n and its first receivers, is one cache
+     * line. */
+    _Alignas(64) uint32_t n;    /* recv[0, n): the receivers, in rank order */
+    uint32_t nhidden;           /* recv[n, n + nhidden): the twins they hide */
     signet_recv recv[];
 };
+_Static_assert(offsetof(struct snap, recv) == 72 || sizeof(void *) != 8, "n shares recv's line");
 
 /* Flags that make a connection nobody's twin: a run-once connection, once
  * it has fired, must let the other run, and nothing rebuilds the snapshot
@@ -198,14 +205,33 @@ static inline const struct snap *signet__list(const struct snap *s, const void *
     return s;
 }
 
-/* The receivers of an emission from sender in table s. */
+/* The receivers of an emission from sender in table s. Written out rather
+ * than through signet__list(): every send runs it, and this way a send
+ * without a sender index costs what it did with one list per signal. */
 static inline void signet__receivers(const struct snap *s, const void *sender,
                                      const signet_recv **begin, const signet_recv **end)
 {
-    const struct snap *l = signet__list(s, sender);
+    const signet_recv *b = s->recv;
+    uint32_t n = s->n;
 
-    *begin = l->recv;
-    *end = l->recv + l->n;
+    if (sender && s->nbuckets) {
+        for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
+            const struct bucket *k = &s->buckets[h];
+            const void *key = __atomic_load_n(&k->sender, __ATOMIC_SEQ_CST);
+            if (key == sender) {
+                const struct snap *l = __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
+                if (l) {
+                    b = l->recv;
+                    n = l->n;
+                }
+                break;
+            }
+            if (!key)
+                break;
+        }
+    }
+    *begin = b;
+    *end = b + n;
 }
 
 /* Has list l a receiver still live (not disconnected since, nor a run-once

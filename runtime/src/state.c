@@ -1,10 +1,11 @@
 /* state.c: the bus's per-schema and per-signal state (state.h): adding a
- * schema to a bus, publishing a state's snapshots after a change, telling
+ * schema to a bus, keeping a state's connections by sender, publishing its
+ * lists after a change (one sender's in place, or all of them), telling
  * signals when a pattern that can match them gains or loses its last
  * receiver, the bus's queue list, and collecting retired memory once
- * grace periods have passed. Uses snapshot.c to build snapshots and keep
- * slots, rcu.c for grace periods and retired lists, payload.c to know which
- * payloads hold strings.
+ * grace periods have passed. Uses snapshot.c to build lists and keep slots
+ * and groups, rcu.c for grace periods and retired lists, payload.c to know
+ * which payloads hold strings.
  */
 #include "state.h"
 

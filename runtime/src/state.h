@@ -2,13 +2,14 @@
  *
  * A bus keeps, per schema used on it, one state per signal and per schema
  * pattern (signals first), and a set of the run-time patterns subscribed
- * for that schema. A state holds the authoritative connection list of its
- * signal or pattern, guarded by the bus mutex, and the two snapshots
- * emissions read (direct receivers; queued connections, so an emission
- * without queued receivers never looks at queues). Writers (connect,
- * disconnect, queue destroy) serialise on the bus mutex and republish a
- * snapshot after each change; emissions, posts and dispatches read inside
- * RCU read sections. The schema table is itself published like a snapshot.
+ * for that schema. A state holds the authoritative connections of its
+ * signal or pattern, grouped by sender and guarded by the bus mutex, and
+ * the two tables emissions read (direct receivers; queued connections, so
+ * an emission without queued receivers never looks at queues). Writers
+ * (connect, disconnect, queue destroy) serialise on the bus mutex and, after
+ * each change, republish the lists it touched: one sender's, in place, or
+ * every list; emissions, posts and dispatches read inside RCU read
+ * sections. The schema table is itself published like a list.
  * Implemented in state.c, on snapshot.h, rcu.h and payload.h.
  */
 #ifndef SIGNET_STATE_H
@@ -29,27 +30,34 @@ struct retained;
 #define SIGNET__SIGNAL_RUNTIME 0x100u
 
 /* The fields an emission reads (snap, qsnap, active_patterns) share the
- * first cache line. */
+ * first cache line. A state is 128 bytes, so finding one in its array
+ * costs a send one shift. */
 struct sigstate {
-    const signet_signal_info *info;
-    _Atomic(struct snap *) snap;    /* direct receivers */
-    _Atomic(struct snap *) qsnap;   /* queued connections, NULL when none */
-    /* A signal: how many of the patterns that can match it (info->links)
-     * and of its schema's run-time patterns have a published snapshot,
-     * direct or queued. A pattern: whether it has one (written under the
-     * bus mutex). */
-    _Atomic uint32_t active_patterns;
-    bool deep;                  /* the payload holds strings: posts copy them */
-    _Atomic uint64_t dropped;   /* messages of this signal refused or evicted */
-    /* Guarded by the bus mutex: the connections, by sender. */
-    struct group any;           /* SIGNET_ANY's */
-    struct groups groups;       /* each exact sender's */
-    uint32_t ndirect, nqueued;  /* connections of each kind, fired run-once ones included */
-    uint32_t zombies;           /* released slots the published lists still name */
-    bool stale;                 /* a rebuild failed: the next one rebuilds every list */
-    struct rtset *rt;           /* its schema's run-time patterns on this bus */
-    struct retained *retained;  /* `retain` signals (retain.c): guarded by retain_lock */
+    union {
+        struct {
+            const signet_signal_info *info;
+            _Atomic(struct snap *) snap;    /* direct receivers */
+            _Atomic(struct snap *) qsnap;   /* queued connections, NULL when none */
+            /* A signal: how many of the patterns that can match it (info->links)
+             * and of its schema's run-time patterns have a published snapshot,
+             * direct or queued. A pattern: whether it has one (written under the
+             * bus mutex). */
+            _Atomic uint32_t active_patterns;
+            bool deep;                  /* the payload holds strings: posts copy them */
+            _Atomic uint64_t dropped;   /* messages of this signal refused or evicted */
+            /* Guarded by the bus mutex: the connections, by sender. */
+            struct group any;           /* SIGNET_ANY's */
+            struct groups groups;       /* each exact sender's */
+            uint32_t ndirect, nqueued;  /* connections of each kind, fired run-once ones included */
+            uint32_t zombies;           /* released slots the published lists still name */
+            bool stale;                 /* a rebuild failed: the next one rebuilds every list */
+            struct rtset *rt;           /* its schema's run-time patterns on this bus */
+            struct retained *retained;  /* `retain` signals (retain.c): guarded by retain_lock */
+        };
+        unsigned char size_[128];
+    };
 };
+_Static_assert(sizeof(struct sigstate) == 128, "a state is 128 bytes");
 
 /* A pattern subscribed at run time (signet_subscribe_pattern): its own
  * receiver list. Created on the first subscription of its filter, kept
