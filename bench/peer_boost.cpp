@@ -54,4 +54,8 @@ extern "C" const struct bench_peer bench_peer_boost = {
     teardown,
     emit,
     nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
 };

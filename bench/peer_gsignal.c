@@ -80,6 +80,49 @@ static void filtered(long n)
         g_signal_emit(senders[(i * 7) % MANY], tick_id, 0, (glong)i);
 }
 
+/* Scale: s instances, each with one handler (per-instance handlers, what
+ * GSignal users connect). */
+static BenchTicker **instances;
+static int ninstances;
+
+static void peer_gsignal_rx2(void *instance, long x, void *data)
+{
+    peer_gsignal_rx(instance, x + 1, data);
+}
+
+static void scale_setup(int s)
+{
+    instances = g_new(BenchTicker *, s);
+    ninstances = s;
+    for (int i = 0; i < s; i++) {
+        instances[i] = g_object_new(bench_ticker_get_type(), NULL);
+        connect_rx(instances[i]);
+    }
+}
+
+static void scale_teardown(void)
+{
+    for (int i = 0; i < ninstances; i++)
+        g_object_unref(instances[i]);
+    g_free(instances);
+    instances = NULL;
+}
+
+static void scale_connect(long n)
+{
+    for (long i = 0; i < n; i++) {
+        BenchTicker *t = instances[(i * 7) % ninstances];
+        gulong id = g_signal_connect(t, "tick", G_CALLBACK(peer_gsignal_rx2), NULL);
+        g_signal_handler_disconnect(t, id);
+    }
+}
+
+static void scale_emit(long n)
+{
+    for (long i = 0; i < n; i++)
+        g_signal_emit(instances[(i * 7) % ninstances], tick_id, 0, (glong)i);
+}
+
 #define STR2(x) #x
 #define STR(x) STR2(x)
 
@@ -90,4 +133,8 @@ const struct bench_peer bench_peer_gsignal = {
     teardown,
     emit,
     filtered,
+    scale_setup,
+    scale_teardown,
+    scale_connect,
+    scale_emit,
 };

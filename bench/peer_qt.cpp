@@ -47,7 +47,7 @@ void emit_n(int k, long n)
 }  // namespace
 
 extern "C" const struct bench_peer bench_peer_qt = {
-    "qt", "Qt " QT_VERSION_STR, setup, teardown, emit_n, nullptr,
+    "qt", "Qt " QT_VERSION_STR, setup, teardown, emit_n, nullptr, nullptr, nullptr, nullptr, nullptr,
 };
 
 #include "peer_qt.moc"

@@ -1,7 +1,8 @@
 // peer_sigc.cpp: libsigc++ 3 (sigc::signal<void(int64_t)>, the signal type
 // of gtkmm), behind the C interface of peers.h. No sender filter: a
 // libsigc++ signal is per object, so filtering by sender means one signal
-// per sender, which is what the GSignal case measures.
+// per sender, which is what the GSignal case measures, and what the scale
+// cases (bench_scale) do: one signal per instance.
 #include "peers.h"
 
 #include <sigc++/sigc++.h>
@@ -40,6 +41,44 @@ void emit(int k, long n)
         s.emit(i);
 }
 
+// Scale: one signal per instance, as a libsigc++ program gives each object
+// its own signal member.
+sigc::signal<void(int64_t)> *instances;
+int ninstances;
+
+void peer_rx2(int64_t x)
+{
+    peer_rx(x + 1);
+}
+
+void scale_setup(int s)
+{
+    instances = new sigc::signal<void(int64_t)>[s];
+    ninstances = s;
+    for (int i = 0; i < s; i++)
+        instances[i].connect(sigc::ptr_fun(&peer_rx));
+}
+
+void scale_teardown()
+{
+    delete[] instances;
+    instances = nullptr;
+}
+
+void scale_connect(long n)
+{
+    for (long i = 0; i < n; i++) {
+        sigc::connection c = instances[(i * 7) % ninstances].connect(sigc::ptr_fun(&peer_rx2));
+        c.disconnect();
+    }
+}
+
+void scale_emit(long n)
+{
+    for (long i = 0; i < n; i++)
+        instances[(i * 7) % ninstances].emit(i);
+}
+
 }  // namespace
 
 extern "C" const struct bench_peer bench_peer_sigc = {
@@ -49,4 +88,8 @@ extern "C" const struct bench_peer bench_peer_sigc = {
     teardown,
     emit,
     nullptr,
+    scale_setup,
+    scale_teardown,
+    scale_connect,
+    scale_emit,
 };

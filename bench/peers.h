@@ -3,6 +3,7 @@
  * peer_gsignal.c, peer_qt.cpp) behind this C interface, so the C program
  * registers it as cases; a peer is compiled only when its package was found
  * at build time (bench/CMakeLists.txt defines SIGNET_BENCH_<PEER> then).
+ * bench_scale measures the peers that fill in the scale_* members.
  * The receivers every peer connects are in receivers.c, next to the
  * limit's: each does the same out-of-line `sink += x`. */
 #ifndef BENCH_PEERS_H
@@ -33,7 +34,19 @@ struct bench_peer {
     /* n emissions from one of 1000 senders each with its own receiver
      * (sender i * 7 % 1000); NULL when the library has no sender filter. */
     void (*filtered)(long n);
+    /* Per-instance handlers at scale (bench_scale); NULL when not measured.
+     * scale_setup makes s instances (s <= BENCH_SCALE_MAX), each with one
+     * handler; scale_teardown frees them. */
+    void (*scale_setup)(int s);
+    void (*scale_teardown)(void);
+    /* n times: connect a second handler to instance (i * 7) % s, then
+     * disconnect it. */
+    void (*scale_connect)(long n);
+    /* n emissions on instance (i * 7) % s, each running its one handler. */
+    void (*scale_emit)(long n);
 };
+
+enum { BENCH_SCALE_MAX = 10000 };
 
 extern const struct bench_peer bench_peer_sigc;
 extern const struct bench_peer bench_peer_boost;

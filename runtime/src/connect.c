@@ -1,9 +1,11 @@
 /* connect.c: connecting and disconnecting (signet_connect,
  * signet_subscribe_pattern, signet_disconnect, signet_disconnect_ctx, and a
  * queue's connections when it is destroyed). A writer: it takes the bus
- * lock, changes a state's connection list, republishes its snapshots, and
- * after unlocking collects retired memory (a disconnect waits for the
- * grace period it promises). Uses state.c and snapshot.c for the lists,
+ * lock, changes one sender's (or SIGNET_ANY's) connections of a state,
+ * republishes the lists that change touched (that sender's, or every list
+ * of the state for SIGNET_ANY), and after unlocking collects retired
+ * memory (a disconnect waits for the grace period it promises). Uses
+ * state.c and snapshot.c for the connections and lists,
  * patterns.c for run-time pattern states, topic.c to check filters and
  * retain.c to replay retained values.
  */
@@ -40,19 +42,6 @@ static bool valid_signal(const signet_signal_info *sig)
            &sc->patterns[sig->id - sc->signal_count] == sig;
 }
 
-static int grow_conns(struct sigstate *ss)
-{
-    if (ss->nconns < ss->cap)
-        return 0;
-    uint32_t cap = ss->cap ? ss->cap * 2 : 4;
-    uint32_t *conns = realloc(ss->conns, cap * sizeof *conns);
-    if (!conns)
-        return SIGNET_ENOMEM;
-    ss->conns = conns;
-    ss->cap = cap;
-    return 0;
-}
-
 /* The live state a new connection's flags give it. */
 static uint32_t live_state(uint32_t flags)
 {
@@ -61,27 +50,41 @@ static uint32_t live_state(uint32_t flags)
     return (flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE : SIGNET__LIVE;
 }
 
+/* Republishes the lists that g's connections are in: every list for a
+ * SIGNET_ANY change, only g's sender's otherwise. */
+static int rebuild(signet_bus *bus, struct sigstate *ss, struct group *g)
+{
+    return g->sender ? signet__state_rebuild_sender(bus, ss, g) : signet__state_rebuild(bus, ss);
+}
+
 /* Adds the connection to ss and publishes it (lock held). */
 static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn, void *ctx,
                           const void *sender, const signet_connect_opts *opts, signet_conn *out)
 {
-    for (uint32_t i = 0; i < ss->nconns; i++) {
-        struct slot *s = signet__slot_at(&bus->slots, ss->conns[i]);
-        if (s->fn == fn && s->ctx == ctx && s->sender == sender &&
-            __atomic_load_n(&s->live, __ATOMIC_ACQUIRE)) {
-            *out = (signet_conn){ss->conns[i], s->generation};
+    struct group *g = signet__state_group(ss, sender);
+    if (!g)
+        return SIGNET_ENOMEM;
+    for (uint32_t i = 0; i < g->n; i++) {
+        struct slot *s = g->v[i];
+        if (s->fn == fn && s->ctx == ctx && __atomic_load_n(&s->live, __ATOMIC_ACQUIRE)) {
+            *out = (signet_conn){s->index, s->generation};
             return SIGNET_EXISTING;
         }
     }
-    signet__state_drop_fired(bus, ss); /* fired run-once connections do not count */
-    if (ss->nconns >= bus->opts.max_receivers)
-        return SIGNET_ELIMIT;
-    int err = grow_conns(ss);
-    if (err)
+    signet__state_drop_fired(bus, ss, g); /* fired run-once connections do not count */
+    if (ss->ndirect + ss->nqueued >= bus->opts.max_receivers)
+        signet__state_drop_all_fired(bus, ss); /* nor those of other senders */
+    int err = 0;
+    uint32_t index = SIGNET__NONE;
+    if (ss->ndirect + ss->nqueued >= bus->opts.max_receivers)
+        err = SIGNET_ELIMIT;
+    else if ((index = signet__slot_alloc(&bus->slots)) == SIGNET__NONE)
+        err = SIGNET_ENOMEM;
+    if (err) {
+        if (g->n == 0 && sender)
+            signet__groups_drop(&ss->groups, g);
         return err;
-    uint32_t index = signet__slot_alloc(&bus->slots);
-    if (index == SIGNET__NONE)
-        return SIGNET_ENOMEM;
+    }
     struct slot *s = signet__slot_at(&bus->slots, index);
     s->used = true;
     s->sig = ss;
@@ -93,17 +96,20 @@ static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn
     s->flags = opts ? opts->flags : 0;
     s->order = bus->next_order++;
     __atomic_store_n(&s->live, live_state(s->flags), __ATOMIC_RELEASE);
-    ss->conns[ss->nconns++] = index;
-    if ((err = signet__state_rebuild(bus, ss)) != 0) {
-        /* Roll back: the slot was never published. The rebuild may have
-         * moved entries, so it is found by value. */
-        for (uint32_t i = 0; i < ss->nconns; i++) {
-            if (ss->conns[i] == index) {
-                ss->conns[i] = ss->conns[--ss->nconns];
+    if ((err = signet__state_add(ss, g, s)) == 0 && (err = rebuild(bus, ss, g)) != 0) {
+        /* Roll back: the slot was never published. */
+        for (uint32_t i = 0; i < g->n; i++) {
+            if (g->v[i] == s) {
+                signet__group_remove(g, i);
+                --*(s->queue ? &ss->nqueued : &ss->ndirect);
                 break;
             }
         }
+    }
+    if (err) {
         signet__slot_unalloc(&bus->slots, index);
+        if (g->n == 0 && sender)
+            signet__groups_drop(&ss->groups, g);
         return err;
     }
     *out = (signet_conn){index, s->generation};
@@ -189,18 +195,44 @@ int signet_disconnect(signet_bus *bus, signet_conn conn)
             /* A run-once receiver that already ran is disconnected already. */
             err = __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) ? 0 : SIGNET_ENOENT;
             struct sigstate *ss = s->sig;
-            for (uint32_t i = 0; i < ss->nconns; i++) {
-                if (ss->conns[i] == conn.index) {
-                    signet__state_release(bus, ss, i);
+            struct group *g = s->sender ? signet__groups_find(&ss->groups, s->sender) : &ss->any;
+            for (uint32_t i = 0; i < g->n; i++) {
+                if (g->v[i] == s) {
+                    signet__state_release(bus, ss, g, i);
                     break;
                 }
             }
-            (void)signet__state_rebuild(bus, ss); /* on failure, only memory waits */
+            (void)rebuild(bus, ss, g); /* on failure, only memory waits */
         }
     }
     pthread_mutex_unlock(&bus->lock);
     signet__after_write(bus, true);
     return err;
+}
+
+struct where {
+    signet_bus *bus;
+    struct sigstate *ss;
+    bool (*match)(const struct slot *, const void *);
+    const void *arg;
+    int count;                  /* live connections released */
+    bool changed;
+};
+
+static void release_where(struct group *g, void *arg)
+{
+    struct where *w = arg;
+
+    for (uint32_t i = 0; i < g->n;) {
+        struct slot *s = g->v[i];
+        if (!w->match(s, w->arg)) {
+            i++;
+            continue;
+        }
+        w->count += __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) != 0;
+        signet__state_release(w->bus, w->ss, g, i);
+        w->changed = true;
+    }
 }
 
 /* Disconnects every connection of the bus that match() picks (lock
@@ -209,24 +241,16 @@ static int disconnect_where(signet_bus *bus, bool (*match)(const struct slot *, 
                             const void *arg)
 {
     struct signet__state_iter it = {0};
-    int count = 0;
+    struct where w = {bus, NULL, match, arg, 0, false};
 
     for (struct sigstate *ss; (ss = signet__state_next(bus, &it)) != NULL;) {
-        bool changed = false;
-        for (uint32_t c = 0; c < ss->nconns;) {
-            struct slot *s = signet__slot_at(&bus->slots, ss->conns[c]);
-            if (!match(s, arg)) {
-                c++;
-                continue;
-            }
-            count += __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) != 0;
-            signet__state_release(bus, ss, c); /* moves the last entry into position c */
-            changed = true;
-        }
-        if (changed)
+        w.ss = ss;
+        w.changed = false;
+        signet__state_each_group(ss, release_where, &w);
+        if (w.changed)
             (void)signet__state_rebuild(bus, ss);
     }
-    return count;
+    return w.count;
 }
 
 static bool has_ctx(const struct slot *s, const void *ctx)

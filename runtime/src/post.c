@@ -193,11 +193,10 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
     size_t len = SIZE_MAX;
     int count = 0, first_err = 0;
     bool on_default = false;
-    const signet_recv *b, *e;
+    const struct snap *l = direct ? signet__list(direct, sender) : NULL;
 
-    if (direct && signet__snap_live(direct, sender)) {
-        int rc = enqueue(bus->queue, ss, rs, sender, payload, direct->order_end, true, unchanged,
-                         &len);
+    if (l && signet__list_live(l)) {
+        int rc = enqueue(bus->queue, ss, rs, sender, payload, l->order_end, true, unchanged, &len);
         if (rc < 0)
             first_err = rc;
         else
@@ -205,9 +204,10 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
         on_default = true;
     }
     if (queued) {
-        signet__receivers(queued, sender, &b, &e);
-        const struct qinfo *qi = queued->qi + (b - queued->recv);
-        for (size_t i = 0, n = (size_t)(e - b); i < n; i++) {
+        l = signet__list(queued, sender);
+        const signet_recv *b = l->recv;
+        const struct qinfo *qi = l->qi;
+        for (size_t i = 0, n = l->n; i < n; i++) {
             signet_queue *q = qi[i].queue;
             bool seen = on_default && q == bus->queue;
             for (size_t j = 0; j < i && !seen; j++)
@@ -220,7 +220,7 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
                 live = qi[j].queue == q && __atomic_load_n(b[j].state_, __ATOMIC_ACQUIRE) != 0;
             if (!live)
                 continue;
-            int rc = enqueue(q, ss, rs, sender, payload, queued->order_end, false, unchanged, &len);
+            int rc = enqueue(q, ss, rs, sender, payload, l->order_end, false, unchanged, &len);
             if (rc < 0) {
                 if (!first_err)
                     first_err = rc;

@@ -32,23 +32,22 @@ static size_t align_up(size_t n, size_t a)
 /* ------------------------------------------------------------------------ */
 /* Dispatch */
 
-/* r (of s) was connected after message m was queued, so it is not for m;
- * but it may be a twin that leaves out the same receiver connected the
- * other way (SIGNET_ANY or the sender) before m was queued: the receiver
- * then runs through that connection, at r's place, as it would have had r
- * not been connected. Returns that connection (its queue info in *at) or
- * NULL. */
-static const signet_recv *older_twin(const struct snap *s, const struct msg *m,
+/* r (of list l) was connected after message m was queued, so it is not
+ * for m; but it may be a twin that leaves out the same receiver connected
+ * the other way (SIGNET_ANY or the sender) before m was queued: the
+ * receiver then runs through that connection, at r's place, as it would
+ * have had r not been connected. Returns that connection (its queue info in
+ * *at) or NULL. */
+static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
                                      const signet_recv *r, const struct qinfo **at)
 {
-    const signet_recv *b, *e;
     const struct slot *rs = signet__slot_of(r);
 
     if (rs->flags & SIGNET__NO_TWIN)
         return NULL;
-    signet__hidden_twins(s, m->sender, &b, &e);
-    for (; b != e; b++) {
-        const struct qinfo *qi = s->qi + (b - s->recv);
+    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
+        const signet_recv *b = &l->recv[i];
+        const struct qinfo *qi = &l->qi[i];
         if (b->fn == r->fn && b->ctx == r->ctx && signet__slot_of(b)->sender != rs->sender &&
             qi->order < m->order_end) {
             *at = qi;
@@ -58,23 +57,21 @@ static const signet_recv *older_twin(const struct snap *s, const struct msg *m,
     return NULL;
 }
 
-/* Runs the receivers of s the message is for; true when one returned
+/* Runs the receivers of table s the message is for; true when one returned
  * SIGNET_STOP. Only queued connections (!direct) can be SIGNET_GENERIC;
  * claiming one has just read its slot. */
 static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
                      const struct msg *m, const void *payload, bool direct)
 {
-    const signet_recv *b, *e;
-
     if (!s)
         return false;
-    signet__receivers(s, m->sender, &b, &e);
-    const struct qinfo *qi = s->qi + (b - s->recv);
+    const struct snap *l = signet__list(s, m->sender);
+    const struct qinfo *qi = l->qi;
     signet_invoke_fn *invoke = m->rs->info->invoke;
-    for (const signet_recv *r = b; r != e; r++, qi++) {
+    for (const signet_recv *r = l->recv, *e = l->recv + l->n; r != e; r++, qi++) {
         const signet_recv *run = r;
         const struct qinfo *at = qi;
-        if (qi->order >= m->order_end && !(run = older_twin(s, m, r, &at)))
+        if (qi->order >= m->order_end && !(run = older_twin(l, m, r, &at)))
             continue;
         if (!direct && at->queue != q)
             continue;

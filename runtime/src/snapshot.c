@@ -1,6 +1,7 @@
-/* snapshot.c: the slot table and the building of receiver snapshots
- * (snapshot.h): ranking, the per-sender merge, twins, the sender table.
- * Uses the C library only; callers hold the bus lock.
+/* snapshot.c: the slot table, the groups of connections by sender, and
+ * the building of receiver lists and tables (snapshot.h): ranking, the
+ * per-sender merge, twins, the sender index and its buckets. Uses the C
+ * library only; callers hold the bus lock.
  */
 #include "snapshot.h"
 
@@ -93,41 +94,170 @@ static int rank_cmp(const struct slot *x, const struct slot *y)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int by_rank(const void *a, const void *b)
+/* ------------------------------------------------------------------------ */
+/* Groups */
+
+void signet__groups_init(struct groups *gs)
 {
-    return rank_cmp(*(struct slot *const *)a, *(struct slot *const *)b);
+    *gs = (struct groups){NULL, 0, 0, 64};
 }
 
-static int by_sender_rank(const void *a, const void *b)
+void signet__groups_free(struct groups *gs)
 {
-    const struct slot *x = *(struct slot *const *)a, *y = *(struct slot *const *)b;
-
-    if (x->sender != y->sender)
-        return (uintptr_t)x->sender < (uintptr_t)y->sender ? -1 : 1;
-    return rank_cmp(x, y);
+    for (uint32_t i = 0; i < gs->nbuckets; i++) {
+        if (gs->t[i]) {
+            free(gs->t[i]->v);
+            free(gs->t[i]);
+        }
+    }
+    free(gs->t);
+    signet__groups_init(gs);
 }
 
-/* Writes connection s as entry i of snap. */
-static void put_recv(struct snap *snap, uint32_t i, struct slot *s)
+struct group *signet__groups_find(const struct groups *gs, const void *sender)
 {
-    snap->recv[i] = (signet_recv){
+    if (!gs->nbuckets)
+        return NULL;
+    for (uint32_t h = signet__hash_sender(sender, gs->shift);; h = (h + 1) & (gs->nbuckets - 1)) {
+        struct group *g = gs->t[h];
+        if (!g || g->sender == sender)
+            return g;
+    }
+}
+
+static void groups_place(struct group **t, uint32_t nbuckets, uint32_t shift, struct group *g)
+{
+    uint32_t h = signet__hash_sender(g->sender, shift);
+
+    while (t[h])
+        h = (h + 1) & (nbuckets - 1);
+    t[h] = g;
+}
+
+struct group *signet__groups_add(struct groups *gs, const void *sender)
+{
+    struct group *g = signet__groups_find(gs, sender);
+
+    if (g)
+        return g;
+    if ((gs->n + 1) * 2 > gs->nbuckets) {
+        uint32_t nbuckets = gs->nbuckets ? gs->nbuckets * 2 : 8;
+        uint32_t shift = gs->nbuckets ? gs->shift - 1 : 61;
+        struct group **t = calloc(nbuckets, sizeof *t);
+        if (!t)
+            return NULL;
+        for (uint32_t i = 0; i < gs->nbuckets; i++)
+            if (gs->t[i])
+                groups_place(t, nbuckets, shift, gs->t[i]);
+        free(gs->t);
+        gs->t = t;
+        gs->nbuckets = nbuckets;
+        gs->shift = shift;
+    }
+    if (!(g = calloc(1, sizeof *g)))
+        return NULL;
+    g->sender = sender;
+    groups_place(gs->t, gs->nbuckets, gs->shift, g);
+    gs->n++;
+    return g;
+}
+
+void signet__groups_drop(struct groups *gs, struct group *g)
+{
+    uint32_t mask = gs->nbuckets - 1, i = signet__hash_sender(g->sender, gs->shift);
+
+    while (gs->t[i] != g)
+        i = (i + 1) & mask;
+    /* Backward-shift deletion: pull later entries of the probe run back
+     * over the hole, so lookups never need tombstones. */
+    for (uint32_t j = (i + 1) & mask; gs->t[j]; j = (j + 1) & mask) {
+        uint32_t home = signet__hash_sender(gs->t[j]->sender, gs->shift);
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            gs->t[i] = gs->t[j];
+            i = j;
+        }
+    }
+    gs->t[i] = NULL;
+    gs->n--;
+    free(g->v);
+    free(g);
+}
+
+void signet__groups_sweep(struct groups *gs)
+{
+    for (uint32_t i = 0; i < gs->nbuckets;) {
+        /* Dropping may pull a later group into bucket i: look again. */
+        if (gs->t[i] && gs->t[i]->n == 0)
+            signet__groups_drop(gs, gs->t[i]);
+        else
+            i++;
+    }
+}
+
+void signet__groups_each(const struct groups *gs, void (*fn)(struct group *, void *), void *arg)
+{
+    for (uint32_t i = 0; i < gs->nbuckets; i++)
+        if (gs->t[i])
+            fn(gs->t[i], arg);
+}
+
+int signet__group_insert(struct group *g, struct slot *s)
+{
+    if (g->n == g->cap) {
+        uint32_t cap = g->cap ? g->cap * 2 : 2;
+        struct slot **v = realloc(g->v, cap * sizeof *v);
+        if (!v)
+            return SIGNET_ENOMEM;
+        g->v = v;
+        g->cap = cap;
+    }
+    uint32_t at = g->n;
+    while (at > 0 && rank_cmp(g->v[at - 1], s) > 0)
+        at--;
+    memmove(&g->v[at + 1], &g->v[at], (g->n - at) * sizeof g->v[0]);
+    g->v[at] = s;
+    g->n++;
+    return 0;
+}
+
+void signet__group_remove(struct group *g, uint32_t i)
+{
+    memmove(&g->v[i], &g->v[i + 1], (g->n - i - 1) * sizeof g->v[0]);
+    g->n--;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lists and tables */
+
+/* Writes connection s as entry i of list l. */
+static void put_recv(struct snap *l, uint32_t i, struct slot *s)
+{
+    l->recv[i] = (signet_recv){
         .fn = s->fn,
         .ctx = s->ctx,
         .state_ = &s->live,
         .conn = {s->index, s->generation},
     };
-    snap->qi[i] = (struct qinfo){s->queue, s->order};
+    l->qi[i] = (struct qinfo){s->queue, s->order};
 }
 
-/* Does list[0, n) hold the same (fn, ctx) ranked before s? */
-static bool earlier_twin(struct slot *const *list, uint32_t n, const struct slot *s)
+static bool of_kind(const struct slot *s, bool queued)
+{
+    return (s->queue != NULL) == queued;
+}
+
+/* Does g hold a connection of the kind with s's fn and ctx ranked before
+ * s? */
+static bool earlier_twin(const struct group *g, bool queued, const struct slot *s)
 {
     if (s->flags & SIGNET__NO_TWIN)
         return false;
-    for (uint32_t i = 0; i < n; i++)
-        if (list[i]->fn == s->fn && list[i]->ctx == s->ctx &&
-            !(list[i]->flags & SIGNET__NO_TWIN) && rank_cmp(list[i], s) < 0)
+    for (uint32_t i = 0; i < g->n && rank_cmp(g->v[i], s) < 0; i++) {
+        const struct slot *t = g->v[i];
+        if (t->fn == s->fn && t->ctx == s->ctx && of_kind(t, queued) &&
+            !(t->flags & SIGNET__NO_TWIN))
             return true;
+    }
     return false;
 }
 
@@ -136,79 +266,126 @@ static size_t align_up(size_t n, size_t a)
     return (n + a - 1) & ~(a - 1);
 }
 
-int signet__snap_build(struct slot *const *list, uint32_t n, uint64_t order_end,
-                       struct snap **out)
+static uint32_t count_kind(const struct group *g, bool queued)
 {
-    struct snap *snap = NULL;
+    uint32_t n = 0;
 
+    for (uint32_t i = 0; g && i < g->n; i++)
+        n += of_kind(g->v[i], queued);
+    return n;
+}
+
+uint32_t signet__table_size(uint32_t keys)
+{
+    uint32_t nbuckets = 8;
+
+    while (nbuckets < keys * 4)
+        nbuckets <<= 1;
+    return nbuckets;
+}
+
+int signet__list_build(const struct group *any, const struct group *own, bool queued,
+                       uint64_t order_end, uint32_t nbuckets, struct snap **out)
+{
     *out = NULL;
-    if (n == 0)
+    uint32_t nown = count_kind(own, queued);
+    if (own && nown == 0)
         return 0;
-    struct slot **any = malloc(sizeof *any * n * 3);
-    if (!any)
-        return SIGNET_ENOMEM;
-    struct slot **exact = any + n, **hidden = any + 2 * n;
-    uint32_t nany = 0, nexact = 0, nsenders = 0;
-
-    for (uint32_t i = 0; i < n; i++) {
-        struct slot *s = list[i];
-        if (s->sender)
-            exact[nexact++] = s;
-        else
-            any[nany++] = s;
-    }
-    qsort(any, nany, sizeof *any, by_rank);
-    qsort(exact, nexact, sizeof *exact, by_sender_rank);
-    for (uint32_t i = 0; i < nexact; i++)
-        nsenders += i == 0 || exact[i]->sender != exact[i - 1]->sender;
-
-    uint32_t nbuckets = 0, shift = 64;
-    if (nsenders) {
-        for (nbuckets = 4, shift = 62; nbuckets < nsenders * 2; nbuckets <<= 1)
-            shift--;
-    }
-    size_t nrecv = nany + nexact + (size_t)nsenders * nany;
-    size_t qi_at = align_up(sizeof *snap + nrecv * sizeof(signet_recv), _Alignof(struct qinfo));
+    size_t nrecv = (size_t)count_kind(any, queued) + nown;
+    size_t qi_at = align_up(offsetof(struct snap, recv) + nrecv * sizeof(signet_recv),
+                            _Alignof(struct qinfo));
     size_t buckets_at = align_up(qi_at + nrecv * sizeof(struct qinfo), _Alignof(struct bucket));
-    snap = calloc(1, buckets_at + nbuckets * sizeof(struct bucket));
-    if (!snap) {
-        free(any);
+    size_t size = buckets_at + (size_t)nbuckets * sizeof(struct bucket);
+    struct slot **hidden = NULL;
+    if (nown && !(hidden = malloc(nrecv * sizeof *hidden)))
+        return SIGNET_ENOMEM;
+    size = align_up(size, _Alignof(struct snap));
+    struct snap *l = aligned_alloc(_Alignof(struct snap), size);
+    if (l)
+        memset(l, 0, size);
+    if (!l) {
+        free(hidden);
         return SIGNET_ENOMEM;
     }
-    snap->retired.size = buckets_at + nbuckets * sizeof(struct bucket);
-    snap->nany = nany;
-    snap->nbuckets = nbuckets;
-    snap->shift = shift;
-    snap->order_end = order_end;
-    snap->qi = (struct qinfo *)((char *)snap + qi_at);
-    snap->buckets = nbuckets ? (struct bucket *)((char *)snap + buckets_at) : NULL;
-
-    uint32_t out_n = 0;
-    for (uint32_t i = 0; i < nany; i++)
-        put_recv(snap, out_n++, any[i]);
-    for (uint32_t g = 0, end; g < nexact; g = end) {
-        const void *sender = exact[g]->sender;
-        for (end = g; end < nexact && exact[end]->sender == sender; end++)
-            ;
-        uint32_t off = out_n, a = 0, x = g, nhidden = 0;
-        while (a < nany || x < end) {
-            bool take_any = x == end || (a < nany && rank_cmp(any[a], exact[x]) < 0);
-            struct slot *s = take_any ? any[a++] : exact[x++];
-            bool twin = take_any ? earlier_twin(exact + g, end - g, s) : earlier_twin(any, nany, s);
-            if (twin)
-                hidden[nhidden++] = s;
-            else
-                put_recv(snap, out_n++, s);
-        }
-        uint32_t nvisible = out_n - off;
-        for (uint32_t i = 0; i < nhidden; i++)
-            put_recv(snap, out_n++, hidden[i]);
-        uint32_t h = signet__hash_sender(sender, shift);
-        while (snap->buckets[h].sender)
-            h = (h + 1) & (nbuckets - 1);
-        snap->buckets[h] = (struct bucket){sender, off, nvisible, nhidden};
+    l->retired.size = size;
+    l->order_end = order_end;
+    l->qi = (struct qinfo *)(void *)((char *)l + qi_at);
+    if (nbuckets) {
+        l->nbuckets = nbuckets;
+        l->shift = 64;
+        for (uint32_t b = nbuckets; b > 1; b >>= 1)
+            l->shift--;
+        l->buckets = (struct bucket *)(void *)((char *)l + buckets_at);
     }
-    free(any);
-    *out = snap;
+    /* Merge the two rank-ordered groups; an entry with an earlier twin in
+     * the other group is hidden after the visible ones. */
+    uint32_t a = 0, x = 0, na = any ? any->n : 0, nx = own ? own->n : 0, out_n = 0, nhidden = 0;
+    while (a < na || x < nx) {
+        bool take_any = x == nx || (a < na && rank_cmp(any->v[a], own->v[x]) < 0);
+        struct slot *s = take_any ? any->v[a++] : own->v[x++];
+        if (!of_kind(s, queued))
+            continue;
+        bool twin = own && earlier_twin(take_any ? own : any, queued, s);
+        if (twin)
+            hidden[nhidden++] = s;
+        else
+            put_recv(l, out_n++, s);
+    }
+    l->n = out_n;
+    l->nhidden = nhidden;
+    for (uint32_t i = 0; i < nhidden; i++)
+        put_recv(l, out_n++, hidden[i]);
+    free(hidden);
+    *out = l;
     return 0;
+}
+
+struct snap *signet__table_get(const struct snap *t, const void *sender)
+{
+    if (!t->nbuckets)
+        return NULL;
+    for (uint32_t h = signet__hash_sender(sender, t->shift);; h = (h + 1) & (t->nbuckets - 1)) {
+        const struct bucket *k = &t->buckets[h];
+        if (k->sender == sender)
+            return k->list;
+        if (!k->sender)
+            return NULL;
+    }
+}
+
+bool signet__table_put(struct snap *t, const void *sender, struct snap *list)
+{
+    if (!t->nbuckets)
+        return false;
+    uint32_t h = signet__hash_sender(sender, t->shift);
+    for (;; h = (h + 1) & (t->nbuckets - 1)) {
+        struct bucket *k = &t->buckets[h];
+        if (k->sender == sender) {
+            __atomic_store_n(&k->list, list, __ATOMIC_SEQ_CST);
+            return true;
+        }
+        if (!k->sender)
+            break;
+    }
+    /* A new sender: at most half the buckets keyed, so probes stay short. */
+    if ((t->nkeys + 1) * 2 > t->nbuckets)
+        return false;
+    __atomic_store_n(&t->buckets[h].list, list, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&t->buckets[h].sender, sender, __ATOMIC_SEQ_CST);
+    t->nkeys++;
+    return true;
+}
+
+bool signet__table_fits(const struct snap *t, const void *sender)
+{
+    if (!t->nbuckets)
+        return false;
+    if ((t->nkeys + 1) * 2 <= t->nbuckets)
+        return true;
+    for (uint32_t h = signet__hash_sender(sender, t->shift);; h = (h + 1) & (t->nbuckets - 1)) {
+        if (t->buckets[h].sender == sender)
+            return true;
+        if (!t->buckets[h].sender)
+            return false;
+    }
 }

@@ -1,17 +1,20 @@
-/* snapshot.h: connection slots and the immutable receiver snapshots built
- * from them (internal).
+/* snapshot.h: connection slots, the connections grouped by sender, and
+ * the immutable receiver lists built from them (internal).
  *
  * A slot is one connection. Slots live in fixed chunks and never move,
- * because snapshots point at their live flag; a slot's index and generation
- * make its handle. A snapshot is one signal's (or pattern's) receiver list
- * as emissions read it: the receivers for anonymous emissions first, then,
- * per exact sender, the pre-merged, de-duplicated list of that sender's and
- * the anonymous receivers in rank order (higher priority first, then
- * connection order), found through a small open-addressing table, followed
- * by the twins it left out (the same fn and ctx connected the other way,
- * ranked later). Emissions read snapshots inside RCU read sections
- * (rcu.h); writers build a new one and retire the old one.
- * Implemented in snapshot.c, on rcu.h's retired items and signet.h.
+ * because lists point at their live flag; a slot's index and generation
+ * make its handle. A group is one sender's connections (or SIGNET_ANY's)
+ * in rank order (higher priority first, then connection order), kept by
+ * the writer under the bus lock. A list is what one emission runs: the
+ * receivers in rank order, followed by the twins it left out (the same fn
+ * and ctx connected the other way, ranked later). A table is the list of
+ * anonymous emissions (the SIGNET_ANY receivers) with an open-addressing
+ * index of the senders that have receivers of their own, each with its
+ * own list, pre-merged with the SIGNET_ANY ones; a writer replaces one
+ * sender's list in its bucket in place (docs/design.md, "Receiver lists").
+ * Emissions read lists inside RCU read sections (rcu.h); writers build new
+ * ones and retire the old ones. Implemented in snapshot.c, on rcu.h's
+ * retired items and signet.h.
  */
 #ifndef SIGNET_SNAPSHOT_H
 #define SIGNET_SNAPSHOT_H
@@ -56,10 +59,29 @@ struct signet__slots {
     uint32_t pending_head;      /* released, waiting for a grace period */
 };
 
+/* A sender's connections, or SIGNET_ANY's, in rank order (higher priority
+ * first, then connection order), direct and queued ones together: what the
+ * lists of that sender are built from. Writer-side, under the bus lock. */
+struct group {
+    const void *sender;         /* NULL: the SIGNET_ANY connections */
+    struct slot **v;
+    uint32_t n, cap;
+};
+
+/* A state's groups of exact senders, found by hashing the sender pointer
+ * (open addressing, no tombstones). Writer-side, under the bus lock. */
+struct groups {
+    struct group **t;           /* nbuckets entries; NULL: empty */
+    uint32_t n, nbuckets, shift;
+};
+
+/* One entry of a table's sender index. sender is written once, after
+ * list; list is replaced in place when that sender's connections change
+ * (NULL: it has none of this kind any more, so its emissions run the
+ * anonymous list). Both are read and written with atomics. */
 struct bucket {
-    const void *sender;         /* NULL: empty bucket */
-    uint32_t off, n;            /* the sender's list: recv[off, off + n) */
-    uint32_t nhidden;           /* then the twins it hides (signet__hidden_twins) */
+    const void *sender;         /* NULL: an empty bucket */
+    struct snap *list;
 };
 
 /* What a queued message needs to know about recv[i] besides signet_recv. */
@@ -68,17 +90,30 @@ struct qinfo {
     uint64_t order;             /* the connection's sequence number */
 };
 
-/* Immutable once published. */
+/* A receiver list: the receivers one emission runs, in rank order, then the
+ * twins it leaves out (the same fn and ctx connected the other way, ranked
+ * later). Immutable once published. A state publishes one table per kind
+ * (direct, queued): the list of anonymous emissions (the SIGNET_ANY
+ * connections), carrying the index of the senders that have connections of
+ * their own, each with its own list, pre-merged with the SIGNET_ANY ones.
+ * The index's buckets are the one mutable part of a published table. */
 struct snap {
     struct signet__retired retired; /* first: freed through it */
-    uint32_t nany;              /* recv[0, nany): receivers for anonymous emissions */
-    uint32_t shift;             /* hash shift for the bucket table */
-    uint32_t nbuckets;          /* 0 when no receiver names a sender */
     uint64_t order_end;         /* every connection in it has order < order_end */
-    struct bucket *buckets;
     struct qinfo *qi;           /* parallel to recv[] */
+    /* A table only (the anonymous list): the sender index. */
+    struct bucket *buckets;
+    uint32_t shift;             /* hash shift for the buckets */
+    uint32_t nbuckets;          /* 0 when no sender has a list of its own */
+    uint32_t nkeys;             /* buckets with a sender (writer-side count) */
+    /* A list is 64-byte aligned and its header 72 bytes, so what a send
+     * reads of a sender's list, n and its first receivers, is one cache
+     * line. */
+    _Alignas(64) uint32_t n;    /* recv[0, n): the receivers, in rank order */
+    uint32_t nhidden;           /* recv[n, n + nhidden): the twins they hide */
     signet_recv recv[];
 };
+_Static_assert(offsetof(struct snap, recv) == 72 || sizeof(void *) != 8, "n shares recv's line");
 
 /* Flags that make a connection nobody's twin: a run-once connection, once
  * it has fired, must let the other run, and nothing rebuilds the snapshot
@@ -107,49 +142,91 @@ uint32_t signet__slots_take_pending(struct signet__slots *t);
  * again. */
 void signet__slots_reclaim(struct signet__slots *t, uint32_t pending, uint64_t safe);
 
-/* Builds the snapshot of the connections list[0, n) into *out (NULL when n
- * is 0); every connection in it has an order below order_end. Returns 0 or
+/* Groups (lock held). */
+void signet__groups_init(struct groups *gs);
+void signet__groups_free(struct groups *gs);   /* the groups, not their slots */
+struct group *signet__groups_find(const struct groups *gs, const void *sender);
+/* The group of sender, added empty when missing; NULL when memory ran out. */
+struct group *signet__groups_add(struct groups *gs, const void *sender);
+/* Takes an empty group out and frees it. */
+void signet__groups_drop(struct groups *gs, struct group *g);
+/* Drops every empty group. */
+void signet__groups_sweep(struct groups *gs);
+/* Calls fn on every group, SIGNET_ANY's excluded; fn must not add or drop
+ * groups. */
+void signet__groups_each(const struct groups *gs, void (*fn)(struct group *, void *), void *arg);
+/* Files s (its priority and order set; order above every other) at its
+ * rank. Returns 0 or SIGNET_ENOMEM. */
+int signet__group_insert(struct group *g, struct slot *s);
+/* Takes v[i] out, keeping the rank order. */
+void signet__group_remove(struct group *g, uint32_t i);
+
+/* Builds the list of emissions from own->sender (own NULL: anonymous
+ * emissions) out of the connections of one kind (queued or direct) of any
+ * (SIGNET_ANY's group) and own: merged in rank order, twins resolved. With
+ * nbuckets (a power of two), the list is a table with that many empty
+ * buckets. *out is NULL when own has no connection of the kind (the
+ * sender's emissions then run the table's list). Returns 0 or
  * SIGNET_ENOMEM. */
-int signet__snap_build(struct slot *const *list, uint32_t n, uint64_t order_end,
-                       struct snap **out);
+int signet__list_build(const struct group *any, const struct group *own, bool queued,
+                       uint64_t order_end, uint32_t nbuckets, struct snap **out);
+/* Files sender's list in table t, in the bucket it has or a free one; false
+ * when t has no free bucket to give (t needs more buckets). */
+bool signet__table_put(struct snap *t, const void *sender, struct snap *list);
+/* Would signet__table_put() of sender into t succeed? */
+bool signet__table_fits(const struct snap *t, const void *sender);
+/* The list of sender in table t (NULL: none), for the writer. */
+struct snap *signet__table_get(const struct snap *t, const void *sender);
+/* The buckets a table needs for keys senders, with room for as many more. */
+uint32_t signet__table_size(uint32_t keys);
 
 static inline uint32_t signet__hash_sender(const void *sender, uint32_t shift)
 {
     return (uint32_t)(((uint64_t)(uintptr_t)sender * 0x9E3779B97F4A7C15ull) >> shift);
 }
 
-/* The sender's bucket in s, or NULL when no receiver names it. */
-static inline const struct bucket *signet__bucket(const struct snap *s, const void *sender)
+/* The list an emission from sender runs, of table s: the sender's own,
+ * pre-merged list, or s itself when it has none (or the emission is
+ * anonymous). Every send and dispatch runs it. */
+static inline const struct snap *signet__list(const struct snap *s, const void *sender)
 {
-    if (!sender || !s->nbuckets)
-        return NULL;
-    for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
-        const struct bucket *k = &s->buckets[h];
-        if (k->sender == sender)
-            return k;
-        if (!k->sender)
-            return NULL;
+    if (sender && s->nbuckets) {
+        for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
+            const struct bucket *k = &s->buckets[h];
+            const void *key = __atomic_load_n(&k->sender, __ATOMIC_SEQ_CST);
+            if (key == sender) {
+                const struct snap *l = __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
+                return l ? l : s;
+            }
+            if (!key)
+                break;
+        }
     }
+    return s;
 }
 
-/* The receivers of an emission from sender: its pre-merged list, or the
- * anonymous list when no receiver names it. Written out rather than
- * through signet__bucket(): every send and dispatch runs it. */
+/* The receivers of an emission from sender in table s. Written out rather
+ * than through signet__list(): every send runs it, and this way a send
+ * without a sender index costs what it did with one list per signal. */
 static inline void signet__receivers(const struct snap *s, const void *sender,
                                      const signet_recv **begin, const signet_recv **end)
 {
     const signet_recv *b = s->recv;
-    uint32_t n = s->nany;
+    uint32_t n = s->n;
 
     if (sender && s->nbuckets) {
         for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
             const struct bucket *k = &s->buckets[h];
-            if (k->sender == sender) {
-                b = s->recv + k->off;
-                n = k->n;
+            const void *key = __atomic_load_n(&k->sender, __ATOMIC_SEQ_CST);
+            if (key == sender) {
+                const struct snap *l = __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
+                if (l) {
+                    b = l->recv;
+                    n = l->n;
+                }
                 break;
             }
-            if (!k->sender)
+            if (!key)
                 break;
         }
     }
@@ -157,32 +234,20 @@ static inline void signet__receivers(const struct snap *s, const void *sender,
     *end = b + n;
 }
 
-/* The connections that sender's list in s leaves out as twins. Emissions
- * never run them; a queued message runs one at its twin's place when the
- * twin was connected after the message was queued. Empty for an anonymous
- * emission. */
-static inline void signet__hidden_twins(const struct snap *s, const void *sender,
-                                        const signet_recv **begin, const signet_recv **end)
+/* Has list l a receiver still live (not disconnected since, nor a run-once
+ * that has run)? */
+static inline bool signet__list_live(const struct snap *l)
 {
-    const struct bucket *k = signet__bucket(s, sender);
-
-    *begin = k ? s->recv + k->off + k->n : s->recv;
-    *end = *begin + (k ? k->nhidden : 0);
-}
-
-/* Has s a receiver still live (not disconnected since, nor a run-once that
- * has run) for an emission from sender? */
-static inline bool signet__snap_live(const struct snap *s, const void *sender)
-{
-    const signet_recv *r, *end;
-
-    if (!s)
-        return false;
-    signet__receivers(s, sender, &r, &end);
-    for (; r != end; r++)
-        if (__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0)
+    for (uint32_t i = 0; i < l->n; i++)
+        if (__atomic_load_n(l->recv[i].state_, __ATOMIC_ACQUIRE) != 0)
             return true;
     return false;
+}
+
+/* Has table s a receiver still live for an emission from sender? */
+static inline bool signet__snap_live(const struct snap *s, const void *sender)
+{
+    return s && signet__list_live(signet__list(s, sender));
 }
 
 /* The connection a snapshot entry names (its state_ is the slot's first

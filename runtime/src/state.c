@@ -1,11 +1,12 @@
 /* state.c: the bus's per-schema and per-signal state (state.h): adding a
- * schema to a bus, publishing a state's snapshots after a change, telling
+ * schema to a bus, keeping a state's connections by sender, publishing its
+ * lists after a change (one sender's in place, or all of them), telling
  * signals when a pattern that can match them gains or loses its last
  * receiver, keeping the bus's filter and fast lists for generated sends
  * (signet.h's signet__bus_head) in step, the bus's queue list, and
- * collecting retired memory once grace periods have passed. Uses snapshot.c to build snapshots and keep
- * slots, rcu.c for grace periods and retired lists, payload.c to know which
- * payloads hold strings.
+ * collecting retired memory once grace periods have passed. Uses snapshot.c
+ * to build lists and keep slots and groups, rcu.c for grace periods and
+ * retired lists, payload.c to know which payloads hold strings.
  */
 #include "state.h"
 
@@ -21,6 +22,7 @@ void signet__state_init(struct sigstate *ss, const signet_signal_info *info, str
     ss->rt = rt;
     ss->deep = signet__payload_deep(info->payload);
     ss->zombies = SIGNET__NONE;
+    signet__groups_init(&ss->groups);
     atomic_init(&ss->snap, NULL);
     atomic_init(&ss->qsnap, NULL);
     atomic_init(&ss->active_patterns, 0);
@@ -85,31 +87,73 @@ struct sigstate *signet__state_next(const signet_bus *bus, struct signet__state_
     return NULL;
 }
 
-void signet__state_release(signet_bus *bus, struct sigstate *ss, uint32_t i)
+struct group *signet__state_group(struct sigstate *ss, const void *sender)
 {
-    uint32_t index = ss->conns[i];
-    struct slot *s = signet__slot_at(&bus->slots, index);
+    return sender ? signet__groups_add(&ss->groups, sender) : &ss->any;
+}
+
+int signet__state_add(struct sigstate *ss, struct group *g, struct slot *s)
+{
+    int err = signet__group_insert(g, s);
+
+    if (!err)
+        ++*(s->queue ? &ss->nqueued : &ss->ndirect);
+    return err;
+}
+
+void signet__state_release(signet_bus *bus, struct sigstate *ss, struct group *g, uint32_t i)
+{
+    struct slot *s = g->v[i];
 
     __atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
     s->used = false;
     if (++s->generation == 0)
         s->generation = 1;
-    /* The published snapshots still name it until the next rebuild of this
+    /* The published lists still name it until the next rebuild of this
      * signal succeeds; only then may it head for reuse. */
     s->next_free = ss->zombies;
-    ss->zombies = index;
-    ss->conns[i] = ss->conns[--ss->nconns];
+    ss->zombies = s->index;
+    --*(s->queue ? &ss->nqueued : &ss->ndirect);
+    signet__group_remove(g, i);
+    (void)bus;
 }
 
-void signet__state_drop_fired(signet_bus *bus, struct sigstate *ss)
+void signet__state_drop_fired(signet_bus *bus, struct sigstate *ss, struct group *g)
 {
-    for (uint32_t i = 0; i < ss->nconns;) {
-        struct slot *s = signet__slot_at(&bus->slots, ss->conns[i]);
-        if (__atomic_load_n(&s->live, __ATOMIC_ACQUIRE))
+    for (uint32_t i = 0; i < g->n;) {
+        if (__atomic_load_n(&g->v[i]->live, __ATOMIC_ACQUIRE))
             i++;
         else
-            signet__state_release(bus, ss, i);
+            signet__state_release(bus, ss, g, i);
     }
+}
+
+struct each_arg {
+    signet_bus *bus;
+    struct sigstate *ss;
+};
+
+static void drop_fired_in(struct group *g, void *arg)
+{
+    struct each_arg *a = arg;
+    uint32_t was = g->n;
+
+    signet__state_drop_fired(a->bus, a->ss, g);
+    if (g->n != was)
+        a->ss->stale = true; /* zombies of several groups: only a full rebuild pends them */
+}
+
+void signet__state_each_group(struct sigstate *ss, void (*fn)(struct group *, void *), void *arg)
+{
+    fn(&ss->any, arg);
+    signet__groups_each(&ss->groups, fn, arg);
+}
+
+void signet__state_drop_all_fired(signet_bus *bus, struct sigstate *ss)
+{
+    struct each_arg a = {bus, ss};
+
+    signet__state_each_group(ss, drop_fired_in, &a);
 }
 
 /* Publishes snap in *at; returns the snapshot it replaces. */
@@ -260,46 +304,221 @@ static void refresh_head(signet_bus *bus, struct sigstate *ss, bool pattern_chan
     }
 }
 
-int signet__state_rebuild(signet_bus *bus, struct sigstate *ss)
+/* Frees an unpublished table and the lists it names. */
+static void free_table(struct snap *t)
 {
-    signet__state_drop_fired(bus, ss);
-    uint32_t n = ss->nconns, ndirect = 0, nqueued = 0;
-    struct slot **list = NULL;
+    for (uint32_t i = 0; t && i < t->nbuckets; i++)
+        free(t->buckets[i].list);
+    free(t);
+}
 
-    if (n) {
-        list = malloc(sizeof *list * n);
-        if (!list)
-            return SIGNET_ENOMEM;
+/* Retires a table that was published, and, with lists, the lists it names. */
+static void retire_table(signet_bus *bus, struct snap *t, bool lists, uint64_t tag)
+{
+    if (!t)
+        return;
+    for (uint32_t i = 0; lists && i < t->nbuckets; i++)
+        if (t->buckets[i].list)
+            signet__retire(&bus->retired, &t->buckets[i].list->retired, tag);
+    signet__retire(&bus->retired, &t->retired, tag);
+}
+
+static bool has_kind(const struct group *g, bool queued)
+{
+    for (uint32_t i = 0; i < g->n; i++)
+        if ((g->v[i]->queue != NULL) == queued)
+            return true;
+    return false;
+}
+
+struct build_arg {
+    struct sigstate *ss;
+    bool queued;
+    uint64_t order_end;
+    uint32_t keys;
+    struct snap *table;
+    int err;
+};
+
+static void count_keys(struct group *g, void *arg)
+{
+    struct build_arg *b = arg;
+
+    b->keys += has_kind(g, b->queued);
+}
+
+static void build_into(struct group *g, void *arg)
+{
+    struct build_arg *b = arg;
+    struct snap *l;
+
+    if (b->err || (b->err = signet__list_build(&b->ss->any, g, b->queued, b->order_end, 0, &l)))
+        return;
+    if (l)
+        (void)signet__table_put(b->table, g->sender, l); /* sized for every key */
+}
+
+/* Builds the whole table of one kind: NULL when the state has no
+ * connection of that kind. */
+static int build_table(struct sigstate *ss, bool queued, uint64_t order_end, struct snap **out)
+{
+    struct build_arg b = {ss, queued, order_end, 0, NULL, 0};
+
+    *out = NULL;
+    if (!(queued ? ss->nqueued : ss->ndirect))
+        return 0;
+    signet__groups_each(&ss->groups, count_keys, &b);
+    b.err = signet__list_build(&ss->any, NULL, queued, order_end,
+                               b.keys ? signet__table_size(b.keys) : 0, &b.table);
+    if (!b.err && b.keys)
+        signet__groups_each(&ss->groups, build_into, &b);
+    if (b.err) {
+        free_table(b.table);
+        return b.err;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        struct slot *s = signet__slot_at(&bus->slots, ss->conns[i]);
-        if (s->queue)
-            list[n - ++nqueued] = s;
-        else
-            list[ndirect++] = s;
-    }
-    struct snap *snap, *qsnap = NULL;
-    int err = signet__snap_build(list, ndirect, bus->next_order, &snap);
-    /* list is NULL when the signal has no connection left: no offset on it. */
-    if (!err && (err = signet__snap_build(list ? list + ndirect : NULL, nqueued, bus->next_order,
-                                          &qsnap)) != 0)
-        free(snap);
-    free(list);
-    if (err)
-        return err; /* the old snapshots stay published, and so do the zombies */
-    struct snap *old = publish(&ss->snap, snap), *qold = publish(&ss->qsnap, qsnap);
-    bool changed = (ss->info->flags & SIGNET_SIGNAL_PATTERN) && note_pattern_active(ss, snap || qsnap);
-    refresh_head(bus, ss, changed);
-    uint64_t tag = signet__rcu_advance();
-    if (old)
-        signet__retire(&bus->retired, &old->retired, tag);
-    if (qold)
-        signet__retire(&bus->retired, &qold->retired, tag);
+    *out = b.table;
+    return 0;
+}
+
+/* After a publication: the released slots go pending under tag. */
+static void pend_zombies(signet_bus *bus, struct sigstate *ss, uint64_t tag)
+{
     while (ss->zombies != SIGNET__NONE) {
         uint32_t index = ss->zombies;
         ss->zombies = signet__slot_at(&bus->slots, index)->next_free;
         signet__slot_pend(&bus->slots, index, tag);
     }
+}
+
+int signet__state_rebuild(signet_bus *bus, struct sigstate *ss)
+{
+    signet__state_drop_all_fired(bus, ss);
+    struct snap *snap, *qsnap = NULL;
+    int err = build_table(ss, false, bus->next_order, &snap);
+    if (!err && (err = build_table(ss, true, bus->next_order, &qsnap)) != 0)
+        free_table(snap);
+    if (err) {
+        ss->stale = true;
+        return err; /* the old lists stay published, and so do the zombies */
+    }
+    struct snap *old = publish(&ss->snap, snap), *qold = publish(&ss->qsnap, qsnap);
+    bool changed = (ss->info->flags & SIGNET_SIGNAL_PATTERN) && note_pattern_active(ss, snap || qsnap);
+    refresh_head(bus, ss, changed);
+    uint64_t tag = signet__rcu_advance();
+    retire_table(bus, old, true, tag);
+    retire_table(bus, qold, true, tag);
+    pend_zombies(bus, ss, tag);
+    signet__groups_sweep(&ss->groups);
+    ss->stale = false;
+    return 0;
+}
+
+/* One kind's part of a sender's rebuild: what to publish. */
+struct change {
+    struct snap *cur;           /* the published table */
+    struct snap *table;         /* a new table to publish in its place (whole) */
+    bool replace;               /* publish table (possibly NULL) instead of cur */
+    bool grown;                 /* table reuses cur's lists */
+    struct snap *list, *old;    /* else: the sender's new list and the one it replaces */
+};
+
+/* A copy of table cur with room for one more sender, that sender's list
+ * filed in it. */
+static int grow_table(struct sigstate *ss, bool queued, const struct snap *cur,
+                      const void *sender, struct snap *list, struct snap **out)
+{
+    uint32_t keys = 1;
+
+    for (uint32_t i = 0; i < cur->nbuckets; i++)
+        keys += cur->buckets[i].list != NULL;
+    int err = signet__list_build(&ss->any, NULL, queued, cur->order_end,
+                                 signet__table_size(keys), out);
+    if (err)
+        return err;
+    for (uint32_t i = 0; i < cur->nbuckets; i++) {
+        const struct bucket *k = &cur->buckets[i];
+        if (k->list && k->sender != sender)
+            (void)signet__table_put(*out, k->sender, k->list);
+    }
+    (void)signet__table_put(*out, sender, list);
+    return 0;
+}
+
+static int plan(signet_bus *bus, struct sigstate *ss, struct group *g, bool queued,
+                struct change *c)
+{
+    *c = (struct change){0};
+    c->cur = atomic_load_explicit(queued ? &ss->qsnap : &ss->snap, memory_order_relaxed);
+    if (!c->cur || !(queued ? ss->nqueued : ss->ndirect)) {
+        /* The kind appears or disappears: its whole table. */
+        c->replace = c->cur || (queued ? ss->nqueued : ss->ndirect);
+        return c->replace ? build_table(ss, queued, bus->next_order, &c->table) : 0;
+    }
+    int err = signet__list_build(&ss->any, g, queued, bus->next_order, 0, &c->list);
+    if (err)
+        return err;
+    c->old = signet__table_get(c->cur, g->sender);
+    if (!c->list && !c->old)
+        return 0; /* no list of this kind, before or after */
+    if (!signet__table_fits(c->cur, g->sender)) {
+        c->replace = c->grown = true;
+        if ((err = grow_table(ss, queued, c->cur, g->sender, c->list, &c->table)) != 0) {
+            free(c->list);
+            c->list = NULL;
+        }
+    }
+    return err;
+}
+
+static void unplan(struct change *c)
+{
+    if (c->grown)
+        free(c->table); /* its lists are cur's */
+    else
+        free_table(c->table);
+    free(c->list);
+}
+
+static void commit(signet_bus *bus, struct sigstate *ss, struct group *g, bool queued,
+                   struct change *c, uint64_t tag)
+{
+    if (c->replace) {
+        publish(queued ? &ss->qsnap : &ss->snap, c->table);
+        retire_table(bus, c->cur, !c->grown, tag);
+        if (c->grown && c->old)
+            signet__retire(&bus->retired, &c->old->retired, tag);
+        return;
+    }
+    if (!c->list && !c->old)
+        return;
+    (void)signet__table_put(c->cur, g->sender, c->list);
+    if (c->old)
+        signet__retire(&bus->retired, &c->old->retired, tag);
+}
+
+int signet__state_rebuild_sender(signet_bus *bus, struct sigstate *ss, struct group *g)
+{
+    if (ss->stale)
+        return signet__state_rebuild(bus, ss);
+    signet__state_drop_fired(bus, ss, g);
+    struct change direct, queued;
+    int err = plan(bus, ss, g, false, &direct);
+    if (!err && (err = plan(bus, ss, g, true, &queued)) != 0)
+        unplan(&direct);
+    if (err) {
+        ss->stale = true;
+        return err;
+    }
+    uint64_t tag = signet__rcu_advance();
+    commit(bus, ss, g, false, &direct, tag);
+    commit(bus, ss, g, true, &queued, tag);
+    bool changed = (ss->info->flags & SIGNET_SIGNAL_PATTERN) &&
+                   note_pattern_active(ss, atomic_load_explicit(&ss->snap, memory_order_relaxed) ||
+                                           atomic_load_explicit(&ss->qsnap, memory_order_relaxed));
+    refresh_head(bus, ss, changed);
+    pend_zombies(bus, ss, tag);
+    if (g->n == 0)
+        signet__groups_drop(&ss->groups, g);
     return 0;
 }
 
@@ -384,9 +603,10 @@ void signet__after_write(signet_bus *bus, bool disconnected)
 
 static void free_state(struct sigstate *ss)
 {
-    free(atomic_load_explicit(&ss->snap, memory_order_relaxed));
-    free(atomic_load_explicit(&ss->qsnap, memory_order_relaxed));
-    free(ss->conns);
+    free_table(atomic_load_explicit(&ss->snap, memory_order_relaxed));
+    free_table(atomic_load_explicit(&ss->qsnap, memory_order_relaxed));
+    free(ss->any.v);
+    signet__groups_free(&ss->groups);
 }
 
 void signet__states_free(signet_bus *bus)

@@ -2,16 +2,17 @@
  *
  * A bus keeps, per schema used on it, one state per signal and per schema
  * pattern (signals first), and a set of the run-time patterns subscribed
- * for that schema. A state holds the authoritative connection list of its
- * signal or pattern, guarded by the bus mutex, and the two snapshots
- * emissions read (direct receivers; queued connections, so an emission
- * without queued receivers never looks at queues). Writers (connect,
- * disconnect, queue destroy) serialise on the bus mutex and republish a
- * snapshot after each change; emissions, posts and dispatches read inside
- * RCU read sections. The schema table is itself published like a snapshot.
+ * for that schema. A state holds the authoritative connections of its
+ * signal or pattern, grouped by sender and guarded by the bus mutex, and
+ * the two tables emissions read (direct receivers; queued connections, so
+ * an emission without queued receivers never looks at queues). Writers
+ * (connect, disconnect, queue destroy) serialise on the bus mutex and, after
+ * each change, republish the lists it touched: one sender's, in place, or
+ * every list; emissions, posts and dispatches read inside RCU read
+ * sections. The schema table is itself published like a list.
  * A bus also keeps, for generated sends, a filter of its signals that have
  * something to do and the receiver lists of signals in the common state
- * (signet.h's signet__bus_head), updated with each republished snapshot.
+ * (signet.h's signet__bus_head), updated with each republished list.
  * Implemented in state.c, on snapshot.h, rcu.h and payload.h.
  */
 #ifndef SIGNET_STATE_H
@@ -32,24 +33,34 @@ struct retained;
 #define SIGNET__SIGNAL_RUNTIME 0x100u
 
 /* The fields an emission reads (snap, qsnap, active_patterns) share the
- * first cache line. */
+ * first cache line. A state is 128 bytes, so finding one in its array
+ * costs a send one shift. */
 struct sigstate {
-    const signet_signal_info *info;
-    _Atomic(struct snap *) snap;    /* direct receivers */
-    _Atomic(struct snap *) qsnap;   /* queued connections, NULL when none */
-    /* A signal: how many of the patterns that can match it (info->links)
-     * and of its schema's run-time patterns have a published snapshot,
-     * direct or queued. A pattern: whether it has one (written under the
-     * bus mutex). */
-    _Atomic uint32_t active_patterns;
-    bool deep;                  /* the payload holds strings: posts copy them */
-    _Atomic uint64_t dropped;   /* messages of this signal refused or evicted */
-    uint32_t *conns;            /* slot indices, unordered; guarded by the bus mutex */
-    uint32_t nconns, cap;
-    uint32_t zombies;           /* released slots the published snapshots still name */
-    struct rtset *rt;           /* its schema's run-time patterns on this bus */
-    struct retained *retained;  /* `retain` signals (retain.c): guarded by retain_lock */
+    union {
+        struct {
+            const signet_signal_info *info;
+            _Atomic(struct snap *) snap;    /* direct receivers */
+            _Atomic(struct snap *) qsnap;   /* queued connections, NULL when none */
+            /* A signal: how many of the patterns that can match it (info->links)
+             * and of its schema's run-time patterns have a published snapshot,
+             * direct or queued. A pattern: whether it has one (written under the
+             * bus mutex). */
+            _Atomic uint32_t active_patterns;
+            bool deep;                  /* the payload holds strings: posts copy them */
+            _Atomic uint64_t dropped;   /* messages of this signal refused or evicted */
+            /* Guarded by the bus mutex: the connections, by sender. */
+            struct group any;           /* SIGNET_ANY's */
+            struct groups groups;       /* each exact sender's */
+            uint32_t ndirect, nqueued;  /* connections of each kind, fired run-once ones included */
+            uint32_t zombies;           /* released slots the published lists still name */
+            bool stale;                 /* a rebuild failed: the next one rebuilds every list */
+            struct rtset *rt;           /* its schema's run-time patterns on this bus */
+            struct retained *retained;  /* `retain` signals (retain.c): guarded by retain_lock */
+        };
+        unsigned char size_[128];
+    };
 };
+_Static_assert(sizeof(struct sigstate) == 128, "a state is 128 bytes");
 
 /* A pattern subscribed at run time (signet_subscribe_pattern): its own
  * receiver list. Created on the first subscription of its filter, kept
@@ -156,18 +167,35 @@ struct signet__state_iter {
 };
 struct sigstate *signet__state_next(const signet_bus *bus, struct signet__state_iter *it);
 
-/* Takes ss->conns[i] off its signal: the connection stops running at once,
- * its handle goes stale, and the slot is reused only once no snapshot names
- * it and a grace period has passed. Moves the last entry into position i. */
-void signet__state_release(signet_bus *bus, struct sigstate *ss, uint32_t i);
-/* Releases the run-once connections that have fired. */
-void signet__state_drop_fired(signet_bus *bus, struct sigstate *ss);
-/* Builds and publishes the state's two snapshots from its connection list
- * and retires the old ones together with the slots only they named. On
- * failure (SIGNET_ENOMEM) nothing changes: the old snapshots stay, their
- * released entries dead (live is 0) and skipped, their slots never reused
- * until a later rebuild succeeds. */
+/* The group of sender's connections, added empty when missing (NULL
+ * when memory ran out). */
+struct group *signet__state_group(struct sigstate *ss, const void *sender);
+/* Files the new connection s in group g of ss. Returns 0 or SIGNET_ENOMEM. */
+int signet__state_add(struct sigstate *ss, struct group *g, struct slot *s);
+/* Takes g->v[i] off its signal: the connection stops running at once, its
+ * handle goes stale, and the slot is reused only once no list names it and
+ * a grace period has passed. */
+void signet__state_release(signet_bus *bus, struct sigstate *ss, struct group *g, uint32_t i);
+/* Releases the run-once connections of g that have fired. */
+void signet__state_drop_fired(signet_bus *bus, struct sigstate *ss, struct group *g);
+/* Releases every fired run-once connection of ss (the next rebuild then
+ * rebuilds every list). */
+void signet__state_drop_all_fired(signet_bus *bus, struct sigstate *ss);
+/* Calls fn on each group of ss, SIGNET_ANY's first (fn may release
+ * connections, not add groups). */
+void signet__state_each_group(struct sigstate *ss, void (*fn)(struct group *, void *), void *arg);
+/* Builds and publishes the state's lists from its connections (every list
+ * of both kinds) and retires the old ones together with the slots only they
+ * named. On failure (SIGNET_ENOMEM) nothing is published: the old lists
+ * stay, their released entries dead (live is 0) and skipped, their slots
+ * never reused until a later rebuild succeeds. */
 int signet__state_rebuild(signet_bus *bus, struct sigstate *ss);
+/* The same after a change to g's connections only (g: an exact sender's
+ * group): rebuilds that sender's lists, O(SIGNET_ANY's + g's connections),
+ * and files them in the published tables in place; a table is rebuilt
+ * whole only when it appears, disappears or needs more buckets. Drops g
+ * when it is left empty. */
+int signet__state_rebuild_sender(signet_bus *bus, struct sigstate *ss, struct group *g);
 
 /* The bus's queues (the lock taken inside where the name says so). */
 int signet__bus_add_queue(signet_bus *bus, signet_queue *q);     /* takes the lock */

@@ -1,0 +1,326 @@
+/* bench_scale.c: what connecting and sending cost as the number of senders
+ * grows: signet against libsigc++ and GSignal with per-instance handlers
+ * (peers.h), and the growth table of a signal with A receivers for
+ * SIGNET_ANY and S receivers each connected for its own sender.
+ *
+ * For S = 10, 1000 and 10000 senders (instances), each with one receiver:
+ *   - connect + disconnect: connect a second receiver for sender
+ *     (i * 7) % S, then disconnect it (signet's disconnect waits for the
+ *     grace period it promises; libsigc++ and GSignal have none);
+ *   - send from sender (i * 7) % S, which runs its one receiver.
+ * The cases of one S run interleaved, round after round, like
+ * bench_emit's; time is the thread's CPU time.
+ *
+ *   bench_scale                  the table (9 rounds after a warm-up)
+ *   bench_scale --rounds R       R rounds
+ *   bench_scale --tsv [--rounds R]  the same rows, tab-separated, for
+ *                                scripts/bench (bench_emit's columns)
+ *   bench_scale --run CASE N     run only CASE, N operations (callgrind)
+ *   bench_scale --list           the case names, each with its callgrind N
+ *   bench_scale --growth [--tsv] A receivers for SIGNET_ANY, then S for a
+ *                                sender each, for the (A, S) of issue 15:
+ *                                the time to connect the S, per connect at
+ *                                the end, per send from one sender
+ *                                (cycling), and the heap the bus holds
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+#include "peers.h"
+#include "receivers.h"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NSIZES = 3, MAX_CASES = 32 };
+
+static const int sizes[NSIZES] = {10, 1000, 10000};
+static char senders[BENCH_SCALE_MAX];
+static char second_ctx;
+static signet_bus *bus;
+static int nsenders;
+
+static void check(int rc, const char *what)
+{
+    if (rc < 0) {
+        fprintf(stderr, "bench_scale: %s: %s\n", what, signet_strerror(rc));
+        exit(1);
+    }
+}
+
+static void scale_signet_setup(int s)
+{
+    signet_conn conn;
+
+    check(signet_bus_create(NULL, &bus), "signet_bus_create");
+    nsenders = s;
+    for (int i = 0; i < s; i++)
+        check(bench_tick_connect(bus, signet_rx, &senders[i], &senders[i], &conn), "connect");
+}
+
+static void scale_signet_teardown(void)
+{
+    signet_bus_destroy(bus);
+    bus = NULL;
+}
+
+static void scale_signet_connect(long n)
+{
+    for (long i = 0; i < n; i++) {
+        signet_conn conn;
+        check(bench_tick_connect(bus, signet_rx, &second_ctx, &senders[(i * 7) % nsenders], &conn),
+              "connect");
+        check(signet_disconnect(bus, conn), "disconnect");
+    }
+}
+
+static void scale_signet_emit(long n)
+{
+    for (long i = 0; i < n; i++)
+        bench_tick_send(bus, &senders[(i * 7) % nsenders], i);
+}
+
+static const struct bench_peer bench_peer_signet = {
+    "signet", "signet", NULL, NULL, NULL, NULL,
+    scale_signet_setup, scale_signet_teardown, scale_signet_connect, scale_signet_emit,
+};
+
+/* signet first: the other rows' ratios are to its. */
+static const struct bench_peer *const peers[] = {
+    &bench_peer_signet,
+#ifdef SIGNET_BENCH_SIGC
+    &bench_peer_sigc,
+#endif
+#ifdef SIGNET_BENCH_GSIGNAL
+    &bench_peer_gsignal,
+#endif
+    NULL,
+};
+
+struct bench_case {
+    char name[48], label[96], versus[48], target_versus[48];
+    double target;
+    const struct bench_peer *peer;
+    int s;
+    bool emit;
+    long ops, cg_n;
+    double ns[BENCH_MAX_ROUNDS];
+};
+
+static struct bench_case cases[MAX_CASES];
+static size_t ncases;
+
+static void add(const struct bench_peer *p, int s, bool emit)
+{
+    struct bench_case *c = &cases[ncases++];
+    const char *what = !emit ? "connect + disconnect" : p == &bench_peer_signet ? "send"
+                                                                                 : "emit";
+
+    c->peer = p;
+    c->s = s;
+    c->emit = emit;
+    c->cg_n = emit ? 100000 : 2000;
+    snprintf(c->name, sizeof c->name, "%s_%s_1of%d", p->name, emit ? "send" : "connect", s);
+    snprintf(c->label, sizeof c->label, "%s, %s, 1 of %d %s", p->label, what, s,
+             strcmp(p->name, "sigc") == 0 ? "signals"
+             : p == &bench_peer_signet    ? "senders"
+                                          : "instances");
+    if (p != &bench_peer_signet)
+        snprintf(c->versus, sizeof c->versus, "signet_%s_1of%d", emit ? "send" : "connect", s);
+    else if (s != sizes[0])
+        snprintf(c->versus, sizeof c->versus, "signet_%s_1of%d", emit ? "send" : "connect",
+                 sizes[0]);
+    if (p == &bench_peer_signet && s == sizes[NSIZES - 1]) {
+        memcpy(c->target_versus, c->versus, sizeof c->versus);
+        c->target = 2.0;
+    }
+}
+
+static void make_cases(void)
+{
+    for (int emit = 0; emit < 2; emit++)
+        for (int k = 0; k < NSIZES; k++)
+            for (size_t i = 0; peers[i]; i++)
+                add(peers[i], sizes[k], emit);
+}
+
+static void run_case(const struct bench_case *c, long n)
+{
+    (c->emit ? c->peer->scale_emit : c->peer->scale_connect)(n);
+}
+
+static struct bench_case *find(const char *name)
+{
+    for (size_t i = 0; i < ncases; i++)
+        if (strcmp(cases[i].name, name) == 0)
+            return &cases[i];
+    return NULL;
+}
+
+static void setup(int s)
+{
+    for (size_t i = 0; peers[i]; i++)
+        peers[i]->scale_setup(s);
+}
+
+static void teardown(void)
+{
+    for (size_t i = 0; peers[i]; i++)
+        peers[i]->scale_teardown();
+}
+
+/* Warm-up and calibration as bench_emit's: each case's rounds take about
+ * 30 ms. */
+static void measure(int s, int rounds)
+{
+    setup(s);
+    for (size_t i = 0; i < ncases; i++) {
+        if (cases[i].s != s)
+            continue;
+        long n = 100;
+        double t;
+        for (;;) {
+            double t0 = bench_cpu_ns();
+            run_case(&cases[i], n);
+            t = bench_cpu_ns() - t0;
+            if (t >= 3e6 || n >= 100000000)
+                break;
+            n *= 4;
+        }
+        cases[i].ops = (long)((double)n * 3e7 / t) + 1;
+    }
+    for (int r = 0; r < rounds; r++) {
+        for (size_t i = 0; i < ncases; i++) {
+            if (cases[i].s != s)
+                continue;
+            double t0 = bench_cpu_ns();
+            run_case(&cases[i], cases[i].ops);
+            cases[i].ns[r] = (bench_cpu_ns() - t0) / (double)cases[i].ops;
+        }
+    }
+    teardown();
+}
+
+static void print_table(int rounds, int tsv)
+{
+    if (!tsv)
+        printf("%-58s %10s %17s %-28s  %s\n", "case", "median", "min-max", "ratio", "target");
+    for (size_t i = 0; i < ncases; i++) {
+        const struct bench_case *c = &cases[i];
+        struct bench_summary m = bench_summarize(c->ns, rounds);
+        char target[96] = "";
+        if (c->target_versus[0]) {
+            double r = m.median / bench_median(find(c->target_versus)->ns, rounds);
+            snprintf(target, sizeof target, "<= %.1fx %s: %.2fx %s", c->target, c->target_versus,
+                     r, r <= c->target ? "met" : "MISSED");
+        }
+        if (tsv) {
+            printf("scale\t%s\t%s\tns\t%.3f\t%.3f\t%.3f\t%s\t%s\n", c->name, c->label, m.median,
+                   m.min, m.max, c->versus, target);
+        } else {
+            char ratio[64] = "";
+            if (c->versus[0])
+                snprintf(ratio, sizeof ratio, "%.2fx %s",
+                         m.median / bench_median(find(c->versus)->ns, rounds), c->versus);
+            printf("%-58s %8.1f ns %7.1f-%-9.1f %-28s  %s\n", c->label, m.median, m.min, m.max,
+                   ratio, target);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Growth: A receivers for SIGNET_ANY, then S for a sender each. */
+
+static size_t heap_in_use(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+
+    return mi.uordblks + mi.hblkhd;
+}
+
+static void growth_row(int a, int s, int tsv)
+{
+    static char any_ctx[100];
+    signet_bus *b;
+    signet_conn conn;
+
+    size_t heap0 = heap_in_use();
+    check(signet_bus_create(NULL, &b), "signet_bus_create");
+    for (int i = 0; i < a; i++)
+        check(bench_tick_connect(b, signet_rx, &any_ctx[i], SIGNET_ANY, &conn), "connect");
+    int last = s / 100 > 10 ? s / 100 : 10;
+    double t0 = bench_cpu_ns(), t_last = 0;
+    for (int i = 0; i < s; i++) {
+        if (i == s - last)
+            t_last = bench_cpu_ns();
+        check(bench_tick_connect(b, signet_rx, &senders[i], &senders[i], &conn), "connect");
+    }
+    double t1 = bench_cpu_ns();
+    /* A disconnect waits for a grace period and frees what was retired. */
+    check(bench_tick_connect(b, signet_rx, &second_ctx, &senders[0], &conn), "connect");
+    check(signet_disconnect(b, conn), "disconnect");
+    size_t heap = heap_in_use() - heap0;
+    long n = 200000;
+    double e0 = bench_cpu_ns();
+    for (long i = 0; i < n; i++)
+        bench_tick_send(b, &senders[(i * 7) % s], i);
+    double e1 = bench_cpu_ns();
+    signet_bus_destroy(b);
+    if (tsv)
+        printf("growth\t%d\t%d\t%.4f\t%.2f\t%.1f\t%zu\n", a, s, (t1 - t0) / 1e9,
+               (t1 - t_last) / last / 1e3, (e1 - e0) / (double)n, heap);
+    else
+        printf("| %d | %d | %.4f s | %.2f us | %.1f ns | %.1f MB (%.0f B per receiver) |\n", a, s,
+               (t1 - t0) / 1e9, (t1 - t_last) / last / 1e3, (e1 - e0) / (double)n, heap / 1e6,
+               (double)heap / (a + s));
+    fflush(stdout);
+}
+
+static void growth(int tsv)
+{
+    static const int rows[][2] = {{0, 1000}, {0, 10000}, {10, 1000}, {10, 10000}, {100, 1000}};
+
+    if (!tsv) {
+        printf("| A | S | connecting the S receivers | per connect at the end | send from one "
+               "sender (cycling) | heap the bus holds |\n");
+        printf("|---|---|---|---|---|---|\n");
+    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        growth_row(rows[i][0], rows[i][1], tsv);
+}
+
+int main(int argc, char **argv)
+{
+    make_cases();
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (size_t i = 0; i < ncases; i++)
+            printf("%s %ld\n", cases[i].name, cases[i].cg_n);
+        return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "--run") == 0) {
+        struct bench_case *c = find(argv[2]);
+        if (!c) {
+            fprintf(stderr, "bench_scale: no case %s (--list)\n", argv[2]);
+            return 2;
+        }
+        setup(c->s);
+        run_case(c, atol(argv[3]));
+        teardown();
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--growth") == 0) {
+        growth(argc == 3 && strcmp(argv[2], "--tsv") == 0);
+        return 0;
+    }
+    int rounds = 9, tsv = 0;
+    if (!bench_options(argc, argv, &rounds, &tsv)) {
+        fprintf(stderr, "usage: bench_scale [--tsv] [--rounds R] | --run CASE N | --list | "
+                        "--growth [--tsv]\n");
+        return 2;
+    }
+    for (int k = 0; k < NSIZES; k++)
+        measure(sizes[k], rounds);
+    print_table(rounds, tsv);
+    return 0;
+}

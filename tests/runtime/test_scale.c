@@ -1,0 +1,347 @@
+/* test_scale.c: many senders, each with receivers of its own, beside
+ * SIGNET_ANY receivers. A connect or disconnect for one sender rebuilds
+ * only that sender's list (docs/design.md, "Runtime semantics"): these
+ * cases prove that order, priority, the twin rule, run-once, queued
+ * connections and pattern subscriptions come out as they would with one
+ * list for everybody, that a change for one sender leaves what another
+ * sender's send runs untouched, and, under threads, that sends from many
+ * senders never see a half-built list while another thread connects and
+ * disconnects per-sender and SIGNET_ANY receivers. */
+#define _DEFAULT_SOURCE /* syscall(), in thread_state.h */
+#define _POSIX_C_SOURCE 200809L
+#include "fixture.h"
+#include "thread_state.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+
+enum { NSENDERS = 300 };
+
+static char senders[NSENDERS];
+static struct trace trace;
+
+struct rx {
+    char tag;
+    int calls;
+};
+
+static int rx_fn(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct rx *r = ctx;
+    (void)ev;
+    (void)msg;
+    r->calls++;
+    trace_add(&trace, r->tag);
+    return 0;
+}
+
+static int rx_generic(void *ctx, const signet_event *ev, const void *payload)
+{
+    (void)payload;
+    (void)ev;
+    struct rx *r = ctx;
+    r->calls++;
+    trace_add(&trace, r->tag);
+    return 0;
+}
+
+static signet_bus *new_bus(const signet_bus_options *opts)
+{
+    signet_bus *bus = NULL;
+    CHECK_OK(signet_bus_create(opts, &bus));
+    return bus;
+}
+
+static int conn_prio(signet_bus *bus, int sig, struct rx *r, const void *sender, int32_t prio,
+                     signet_conn *out)
+{
+    signet_connect_opts o = {.priority = prio};
+    return t_connect(bus, sig, rx_fn, r, sender, &o, out);
+}
+
+/* What a send from sender runs, as a string of tags. */
+static const char *run(signet_bus *bus, const void *sender)
+{
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    int n = t_send(bus, T_PING, sender, 1);
+    CHECK_EQ((size_t)n, trace.len);
+    return trace.buf;
+}
+
+#define CHECK_RUNS(bus, sender, want) CHECK(strcmp(run(bus, sender), want) == 0)
+
+static struct rx any_a = {'a', 0}, any_b = {'b', 0}, any_c = {'c', 0};
+static struct rx own_x[NSENDERS], own_y[NSENDERS];
+
+/* SIGNET_ANY receivers connected between the per-sender ones, at several
+ * priorities, and for the even senders a twin of an ANY receiver ranked
+ * before it: every sender's send runs the merge of both lists by rank,
+ * the twin once, at its first place. */
+static void scale_many_senders_keep_order_priority_and_twins(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c;
+    CHECK_OK(conn_prio(bus, T_PING, &any_a, SIGNET_ANY, 0, &c));
+    for (int i = 0; i < NSENDERS; i++) {
+        own_x[i] = (struct rx){'x', 0};
+        CHECK_OK(conn_prio(bus, T_PING, &own_x[i], &senders[i], 0, &c));
+    }
+    CHECK_OK(conn_prio(bus, T_PING, &any_b, SIGNET_ANY, 5, &c));
+    for (int i = 0; i < NSENDERS; i++) {
+        own_y[i] = (struct rx){'y', 0};
+        CHECK_OK(conn_prio(bus, T_PING, &own_y[i], &senders[i], 5, &c));
+    }
+    CHECK_OK(conn_prio(bus, T_PING, &any_c, SIGNET_ANY, -1, &c));
+    for (int i = 0; i < NSENDERS; i += 2)
+        CHECK_OK(conn_prio(bus, T_PING, &any_c, &senders[i], 10, &c));
+    for (int i = 0; i < NSENDERS; i++)
+        CHECK_RUNS(bus, &senders[i], i % 2 ? "byaxc" : "cbyax");
+    CHECK_RUNS(bus, NULL, "bac");
+    static const char stranger;
+    CHECK_RUNS(bus, &stranger, "bac");
+    /* One more SIGNET_ANY receiver reaches every sender, at its rank. */
+    struct rx any_d = {'d', 0};
+    CHECK_OK(conn_prio(bus, T_PING, &any_d, SIGNET_ANY, 5, &c));
+    for (int i = 0; i < NSENDERS; i++)
+        CHECK_RUNS(bus, &senders[i], i % 2 ? "bydaxc" : "cbydax");
+    CHECK_OK(signet_disconnect(bus, c));
+    for (int i = 0; i < NSENDERS; i++)
+        CHECK_RUNS(bus, &senders[i], i % 2 ? "byaxc" : "cbyax");
+    signet_bus_destroy(bus);
+}
+
+/* Connecting and disconnecting for one sender changes what that sender's
+ * send runs and nothing else; a sender left without receivers of its own
+ * runs the SIGNET_ANY list, and gets a list again when it connects again. */
+static void scale_sender_change_leaves_other_senders_alone(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c, xc[NSENDERS], extra;
+    CHECK_OK(conn_prio(bus, T_PING, &any_a, SIGNET_ANY, 0, &c));
+    for (int i = 0; i < NSENDERS; i++) {
+        own_x[i] = (struct rx){'x', 0};
+        CHECK_OK(conn_prio(bus, T_PING, &own_x[i], &senders[i], 0, &xc[i]));
+    }
+    struct rx e = {'e', 0}, f = {'f', 0};
+    for (int k = 0; k < NSENDERS; k += 7) {
+        CHECK_OK(conn_prio(bus, T_PING, &e, &senders[k], 3, &extra));
+        CHECK_RUNS(bus, &senders[k], "eax");
+        CHECK_OK(conn_prio(bus, T_PING, &f, &senders[k], -3, &c));
+        CHECK_RUNS(bus, &senders[k], "eaxf");
+        for (int i = 0; i < NSENDERS; i++)
+            if (i != k)
+                CHECK_RUNS(bus, &senders[i], "ax");
+        CHECK_OK(signet_disconnect(bus, extra));
+        CHECK_OK(signet_disconnect(bus, c));
+        CHECK_RUNS(bus, &senders[k], "ax");
+    }
+    /* Every sender loses its own receiver, then half get one back. */
+    for (int i = 0; i < NSENDERS; i++)
+        CHECK_OK(signet_disconnect(bus, xc[i]));
+    for (int i = 0; i < NSENDERS; i++)
+        CHECK_RUNS(bus, &senders[i], "a");
+    for (int i = 0; i < NSENDERS; i += 2)
+        CHECK_OK(conn_prio(bus, T_PING, &own_x[i], &senders[i], 0, &xc[i]));
+    for (int i = 0; i < NSENDERS; i++)
+        CHECK_RUNS(bus, &senders[i], i % 2 ? "a" : "ax");
+    CHECK(signet_has_receivers(bus, &t_signals[T_PING], &senders[0]));
+    signet_bus_destroy(bus);
+}
+
+/* Run-once connections of many senders: each fires once, for its own
+ * sender only, and a fired one leaves its twin free to run. */
+static void scale_run_once_per_sender(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_connect_opts once = {.flags = SIGNET_ONCE};
+    signet_conn c;
+    CHECK_OK(conn_prio(bus, T_PING, &any_a, SIGNET_ANY, 0, &c));
+    for (int i = 0; i < NSENDERS; i++) {
+        own_x[i] = (struct rx){'x', 0};
+        CHECK_OK(t_connect(bus, T_PING, rx_fn, &own_x[i], &senders[i], &once, &c));
+    }
+    for (int i = 0; i < NSENDERS; i++) {
+        CHECK_RUNS(bus, &senders[i], "ax");
+        CHECK_RUNS(bus, &senders[i], "a");
+    }
+    /* A run-once for ANY and the same receiver for good for one sender. */
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &any_b, SIGNET_ANY, &once, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &any_b, &senders[1], 0, &c));
+    CHECK_RUNS(bus, &senders[0], "ab");
+    CHECK_RUNS(bus, &senders[1], "ab");
+    CHECK_RUNS(bus, &senders[1], "ab");
+    for (int i = 0; i < NSENDERS; i++)
+        CHECK_EQ(own_x[i].calls, 1);
+    signet_bus_destroy(bus);
+}
+
+/* Queued connections of many senders use the same lists: a post from each
+ * sender runs, on dispatch, the merge of its own and the SIGNET_ANY queued
+ * receivers in rank order; a receiver connected for a sender after a
+ * message was queued does not run for it, and when it is a twin of a
+ * SIGNET_ANY receiver connected before, that one still runs, once. */
+static void scale_queued_connections_per_sender(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q = signet_bus_queue(bus);
+    signet_connect_opts qo = {.queue = q}, qhi = {.queue = q, .priority = 9};
+    signet_conn c;
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &any_a, SIGNET_ANY, &qo, &c));
+    for (int i = 0; i < NSENDERS; i++) {
+        own_x[i] = (struct rx){'x', 0};
+        CHECK_OK(t_connect(bus, T_PING, rx_fn, &own_x[i], &senders[i], &qo, &c));
+    }
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &any_b, SIGNET_ANY, &qhi, &c));
+    for (int i = 0; i < NSENDERS; i++) {
+        trace.len = 0;
+        CHECK_EQ(t_ping_post(bus, &senders[i], 1), 1);
+        CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+        CHECK(strcmp(trace.buf, "bax") == 0);
+    }
+    /* Queued before: a later receiver of that sender does not run, the
+     * twin of a SIGNET_ANY one runs in its place. */
+    trace.len = 0;
+    CHECK_EQ(t_ping_post(bus, &senders[3], 1), 1);
+    struct rx late = {'l', 0};
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &late, &senders[3], &qo, &c));
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &any_a, &senders[3], &qhi, &c));
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK(strcmp(trace.buf, "bax") == 0);
+    trace.len = 0;
+    CHECK_EQ(t_ping_post(bus, &senders[3], 1), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK(strcmp(trace.buf, "baxl") == 0);
+    CHECK_EQ(late.calls, 1);
+    signet_bus_destroy(bus);
+}
+
+/* Run-time pattern subscriptions for many senders: each sender's
+ * emissions reach its own subscribers and the SIGNET_ANY ones. */
+static void scale_pattern_subscriptions_per_sender(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c;
+    struct rx pa = {'p', 0};
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "rooms/+", rx_generic, &pa, SIGNET_ANY,
+                                      NULL, &c));
+    for (int i = 0; i < NSENDERS; i++) {
+        own_x[i] = (struct rx){'x', 0};
+        CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "rooms/+", rx_generic, &own_x[i],
+                                          &senders[i], NULL, &c));
+    }
+    for (int i = 0; i < NSENDERS; i++) {
+        trace.len = 0;
+        CHECK_EQ(t_reading_send(bus, &senders[i], "kitchen", i), 2);
+        CHECK(strcmp(trace.buf, "px") == 0);
+        CHECK_EQ(own_x[i].calls, 1);
+    }
+    CHECK_OK(signet_disconnect(bus, c));
+    trace.len = 0;
+    CHECK_EQ(t_reading_send(bus, &senders[NSENDERS - 1], "hall", 1), 1);
+    CHECK(strcmp(trace.buf, "p") == 0);
+    signet_bus_destroy(bus);
+}
+
+/* Threads: SENDERS_T threads send from NSENDERS senders, each with a
+ * permanent receiver of its own, beside a permanent SIGNET_ANY one, while
+ * another thread connects and disconnects per-sender receivers and, now and
+ * then, SIGNET_ANY ones. Every send runs both permanent receivers exactly
+ * once (a half-built or torn list would lose or repeat one), and no churned
+ * receiver runs after its disconnect returned. */
+enum { SENDERS_T = 2, SENDS_T = 20000, CHURN_T = 300 };
+
+struct counter {
+    atomic_long calls;
+    atomic_bool disconnected;
+    atomic_long late;
+};
+
+static struct counter permanent_own[NSENDERS], permanent_any, churned[16];
+static atomic_long sends_from[NSENDERS];
+static atomic_bool churn_done;
+static signet_bus *tbus;
+
+static int count_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct counter *c = ctx;
+    (void)ev;
+    (void)msg;
+    if (atomic_load(&c->disconnected))
+        atomic_fetch_add(&c->late, 1);
+    atomic_fetch_add(&c->calls, 1);
+    return 0;
+}
+
+static void *send_main(void *arg)
+{
+    long seed = (long)(intptr_t)arg;
+    for (long i = 0; i < SENDS_T || !atomic_load(&churn_done); i++) {
+        int k = (int)((i * 7 + seed * 131) % NSENDERS);
+        atomic_fetch_add(&sends_from[k], 1);
+        int n = t_send(tbus, T_PING, &senders[k], 1);
+        CHECK(n >= 2);
+    }
+    return NULL;
+}
+
+static void *churn_main(void *arg)
+{
+    (void)arg;
+    for (long i = 0; i < CHURN_T; i++) {
+        struct counter *c = &churned[i % 16];
+        const void *sender = i % 10 == 0 ? SIGNET_ANY : &senders[(i * 13) % NSENDERS];
+        signet_conn conn;
+        signet_connect_opts o = {.priority = (int32_t)(i % 3) - 1};
+        atomic_store(&c->disconnected, false);
+        CHECK_OK(t_connect(tbus, T_PING, count_rx, c, sender, &o, &conn));
+        sched_yield();
+        CHECK_OK(signet_disconnect(tbus, conn));
+        atomic_store(&c->disconnected, true);
+    }
+    atomic_store(&churn_done, true);
+    return NULL;
+}
+
+static void threads_many_senders_while_per_sender_receivers_churn(void)
+{
+    tbus = new_bus(NULL);
+    signet_conn c;
+    CHECK_OK(t_connect(tbus, T_PING, count_rx, &permanent_any, SIGNET_ANY, NULL, &c));
+    for (int i = 0; i < NSENDERS; i++)
+        CHECK_OK(t_connect(tbus, T_PING, count_rx, &permanent_own[i], &senders[i], NULL, &c));
+    pthread_t th[SENDERS_T], churner;
+    for (intptr_t i = 0; i < SENDERS_T; i++)
+        CHECK_EQ(pthread_create(&th[i], NULL, send_main, (void *)i), 0);
+    CHECK_EQ(pthread_create(&churner, NULL, churn_main, NULL), 0);
+    CHECK_EQ(pthread_join(churner, NULL), 0);
+    for (int i = 0; i < SENDERS_T; i++)
+        CHECK_EQ(pthread_join(th[i], NULL), 0);
+    long total = 0;
+    for (int i = 0; i < NSENDERS; i++) {
+        CHECK_EQ(atomic_load(&permanent_own[i].calls), atomic_load(&sends_from[i]));
+        total += atomic_load(&sends_from[i]);
+    }
+    CHECK_EQ(atomic_load(&permanent_any.calls), total);
+    for (int i = 0; i < 16; i++)
+        CHECK_EQ(atomic_load(&churned[i].late), 0);
+    signet_bus_destroy(tbus);
+}
+
+static const struct test_case cases[] = {
+    {"scale_many_senders_keep_order_priority_and_twins",
+     scale_many_senders_keep_order_priority_and_twins},
+    {"scale_sender_change_leaves_other_senders_alone",
+     scale_sender_change_leaves_other_senders_alone},
+    {"scale_run_once_per_sender", scale_run_once_per_sender},
+    {"scale_queued_connections_per_sender", scale_queued_connections_per_sender},
+    {"scale_pattern_subscriptions_per_sender", scale_pattern_subscriptions_per_sender},
+    {"threads_many_senders_while_per_sender_receivers_churn",
+     threads_many_senders_while_per_sender_receivers_churn},
+};
+
+int main(int argc, char **argv)
+{
+    return run_case(cases, sizeof cases / sizeof cases[0], argc, argv);
+}
