@@ -475,20 +475,13 @@ int signet_mqtt_start(signet_mqtt *m)
 
 /* ---- Waiting ---------------------------------------------------------- */
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Waits until done(m) gives something other than 1, stepping the bridge
  * or waiting for its thread, until deadline; then the result of done, or
  * timed_out. */
 static int wait_for(signet_mqtt *m, uint32_t timeout_ms, int (*done)(signet_mqtt *),
                     int (*timed_out)(signet_mqtt *))
 {
-    uint64_t deadline = now_ms() + timeout_ms;
+    uint64_t deadline = link_now_ms() + timeout_ms;
     int rc;
 
     if (!m->threaded) {
@@ -496,7 +489,7 @@ static int wait_for(signet_mqtt *m, uint32_t timeout_ms, int (*done)(signet_mqtt
         if (err)
             return err;
         while ((rc = done(m)) == 1) {
-            uint64_t now = now_ms();
+            uint64_t now = link_now_ms();
             if (now >= deadline)
                 return timed_out(m);
             uint64_t left = deadline - now;
@@ -508,7 +501,7 @@ static int wait_for(signet_mqtt *m, uint32_t timeout_ms, int (*done)(signet_mqtt
     link_wake(m->link); /* its next step sees the waiter */
     pthread_mutex_lock(&m->lock);
     while ((rc = done(m)) == 1) {
-        uint64_t now = now_ms();
+        uint64_t now = link_now_ms();
         if (now >= deadline) {
             rc = timed_out(m);
             break;

@@ -55,7 +55,7 @@ struct link {
     struct link_counters c;
 };
 
-static uint64_t now_ms(void)
+uint64_t link_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -106,7 +106,7 @@ static void went_down(struct link *l)
         return;
     l->state = DOWN;
     atomic_store_explicit(&l->c.ready, false, memory_order_release);
-    l->retry_at_ms = now_ms() + l->backoff_ms;
+    l->retry_at_ms = link_now_ms() + l->backoff_ms;
     arm(l, TIMER_RETRY, l->backoff_ms);
     l->backoff_ms = l->backoff_ms * 2 > l->o.reconnect_max_ms ? l->o.reconnect_max_ms
                                                               : l->backoff_ms * 2;
@@ -386,7 +386,7 @@ int link_step(struct link *l, int timeout_ms, bool *watched)
     bool readable = false, writable = false, tick = false;
 
     *watched = false;
-    if (l->state == DOWN && now_ms() >= l->retry_at_ms)
+    if (l->state == DOWN && link_now_ms() >= l->retry_at_ms)
         try_connect(l);
     sync_socket(l);
     int n = epoll_wait(l->ep, evs, 8, timeout_ms);
@@ -415,7 +415,7 @@ int link_step(struct link *l, int timeout_ms, bool *watched)
         mosquitto_loop_write(l->mosq, 1);
     if (l->state != DOWN && tick)
         mosquitto_loop_misc(l->mosq);
-    if (l->state == DOWN && now_ms() >= l->retry_at_ms)
+    if (l->state == DOWN && link_now_ms() >= l->retry_at_ms)
         try_connect(l);
     sync_socket(l);
     return 0;

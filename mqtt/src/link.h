@@ -63,6 +63,8 @@ void link_wake(struct link *l);
 int link_publish(struct link *l, const char *topic, const void *payload, size_t len, int qos,
                  bool retain);
 const struct link_counters *link_counters(const struct link *l);
+/* CLOCK_MONOTONIC in milliseconds: the clock of the link's timers. */
+uint64_t link_now_ms(void);
 /* Disconnects and frees; returns how many messages were still pending. */
 uint32_t link_destroy(struct link *l);
 

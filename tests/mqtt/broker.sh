@@ -229,7 +229,7 @@ broker_tls_conf() { # broker_tls_conf DIR USER PASS: prints the path of DIR/tls.
 distinguished_name = dn
 prompt = no
 [dn]
-CN = placeholder
+CN = signet test
 [ca]
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
