@@ -125,8 +125,8 @@ static inline size_t payload_size(const struct sigstate *ss, const void *payload
 
     if (!si)
         return 0;
-    return si->size + (__builtin_expect(ss->deep, 0) ? signet__payload_strings_bytes(si, payload)
-                                                     : 0);
+    return si->size +
+           (__builtin_expect(ss->deep, 0) ? signet__payload_strings_bytes(si, payload) : 0);
 }
 
 /* Copies a payload struct of n bytes into a cell. Most are a few words:
@@ -342,8 +342,8 @@ int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *send
     int rc = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
     if (ss) {
-        if (__builtin_expect(
-                atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) == 0, 1))
+        if (__builtin_expect(atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) == 0,
+                             1))
             rc = post_to(bus, ss, ss, sender, payload,
                          atomic_load_explicit(&ss->snap, memory_order_seq_cst),
                          atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), false);
