@@ -191,10 +191,10 @@ static inline __attribute__((always_inline)) bool dispatch_one(signet_queue *q)
     return true;
 }
 
-int signet_queue_dispatch(signet_queue *q, size_t max)
+/* signet_queue_dispatch() of a queue; written into both calls, so that a
+ * dispatch of the default queue makes no call of its own. */
+static inline __attribute__((always_inline)) int dispatch(signet_queue *q, size_t max)
 {
-    if (!q)
-        return SIGNET_EINVAL;
     if (max == 0)
         max = q->ring.capacity;
     size_t n = 0;
@@ -204,9 +204,14 @@ int signet_queue_dispatch(signet_queue *q, size_t max)
     return n > INT_MAX ? INT_MAX : (int)n;
 }
 
+int signet_queue_dispatch(signet_queue *q, size_t max)
+{
+    return q ? dispatch(q, max) : SIGNET_EINVAL;
+}
+
 int signet_bus_dispatch(signet_bus *bus, size_t max)
 {
-    return bus ? signet_queue_dispatch(bus->queue, max) : SIGNET_EINVAL;
+    return bus ? dispatch(bus->queue, max) : SIGNET_EINVAL;
 }
 
 int signet_queue_fd(signet_queue *q)
