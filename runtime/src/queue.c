@@ -22,7 +22,7 @@
 #include <string.h>
 
 #define RUN_BATCH 64
-#define RUN_STACK 1024 /* bytes of a message copied to the stack to run it */
+#define RUN_STACK 1024 /* bytes of a payload copied to the stack to run it */
 
 static size_t align_up(size_t n, size_t a)
 {
@@ -129,11 +129,10 @@ static inline __attribute__((always_inline)) void run_message(signet_queue *q, c
 
 /* Copies the payload of cell c, message m (m->len bytes, strings
  * included), to out, which has room for m->len rounded up to 16: inline,
- * 16 bytes at a time, rather than
- * calling memcpy. It reads the cell up to that multiple of 16, which its
- * stride (a multiple of 64 beyond the payload's place) holds. A copy's
- * strings are then copied again, from the cell, so that its pointers aim
- * at its own (payload.h). */
+ * 16 bytes at a time, rather than calling memcpy. It reads the cell up to
+ * that multiple of 16, which its stride (a multiple of 64 beyond the
+ * payload's place) holds. A copy's strings are then copied again, from the
+ * cell, so that its pointers aim at its own (payload.h). */
 static inline void copy_out(unsigned char *out, const struct qcell *c, const struct msg *m)
 {
     typedef unsigned char chunk __attribute__((vector_size(16), aligned(1), may_alias));
