@@ -28,15 +28,18 @@ m4_define(@{sig4_r_if_literals}@, @{sig4_if(sig4_matcher(@{literal_count}@), @{$
 m4_define(@{sig4_r_if_edges}@,
 @{m4_ifelse(sig4_matcher(@{kind}@), @{trie}@, @{$1}@, @{sig4_r_if_literals(@{$1}@)}@)}@)
 
+# sig4_r_step
+# -----------
+# In the lexing loop, after level n got atom a: the DFA's transition, or,
+# for the trie, the atom kept for the walk.
+m4_define(@{sig4_r_step}@, @{m4_ifelse(sig4_matcher(@{kind}@), @{dfa}@,
+@{        st = step(st, a);}@, @{        atom[n] = a;}@)}@)
+
 # sig4_r_walk_dfa
 # ---------------
-# The DFA walk of the match function: one transition per level.
+# After the last level: the DFA's accept lists of the state it ended in.
 m4_define(@{sig4_r_walk_dfa}@,
-@{    uint32_t st = 1;
-
-    for (uint32_t k = 0; k < n && st != 0; k++)
-        st = step(st, atom[k]);
-    out->patterns = accepted + accept_off[st];
+@{    out->patterns = accepted + accept_off[st];
     out->npatterns = accept_off[st + 1] - accept_off[st];
     signal = accept_signal[st];
 }@)
@@ -133,7 +136,10 @@ enum {
 enum { CLASS_U32, CLASS_DOLLAR, CLASS_OTHER, CLASS_EMPTY };
 
 /* Lexes the level at *p, which ends at '/' or NUL, and leaves *p there.
- * Returns its atom; a u32 level (class or literal) also sets *value. */
+ * Returns its atom; a u32 level (class or literal) also sets *value.
+ * re2c writes the byte tests as nested ifs (nested-ifs below), not as
+ * switches, which compilers turn into jump tables: their indirect jumps
+ * are mispredicted on most levels of varied topics. */
 static uint32_t lex(const char **p, uint32_t *value)
 {
     const char *YYCURSOR = *p, *YYMARKER = *p, *start = *p;
@@ -143,6 +149,7 @@ static uint32_t lex(const char **p, uint32_t *value)
     /*!re2c
         re2c:define:YYCTYPE = "unsigned char";
         re2c:yyfill:enable = 0;
+        re2c:flags:nested-ifs = 1;
 
 sig4_each(@{sig4_i}@, sig4_matcher(@{literal_count}@), @{sig4_r_rule(sig4_i)}@)m4_dnl
         "0" | [1-9] [0-9]{0,9} { goto number; }
@@ -292,6 +299,14 @@ sig4_r_if_literals(@{    if (atom < ATOM_LITERALS)
 }@)m4_dnl
     return atom - ATOM_LITERALS;
 }
+
+/* The code for a topic refused for `why` (a wildcard level, too many
+ * levels) before the lexer reached its end: TOPIC_NUL instead when it also
+ * holds a NUL byte, the fault reported first. */
+static int refused(const char *topic, size_t len, int why)
+{
+    return memchr(topic, '\0', len) != NULL ? sig4_MP@{}@TOPIC_NUL : why;
+}
 m4_ifelse(sig4_matcher(@{kind}@), @{dfa}@, @{
 /* The DFA's transition from state st on atom. */
 static uint32_t step(uint32_t st, uint32_t atom)
@@ -311,8 +326,8 @@ int sig4_mp@{}@match(const char *topic, size_t len, sig4_mp@{}@match_result *out
 {
     char buf[sig4_MP@{}@TOPIC_MAX_BYTES + 1];
     const char *level[sig4_MP@{}@TOPIC_MAX_LEVELS + 1];
-    uint32_t atom[sig4_MP@{}@TOPIC_MAX_LEVELS], value[sig4_MP@{}@TOPIC_MAX_LEVELS];
-    uint32_t n = 0;
+    uint32_t m4_ifelse(sig4_matcher(@{kind}@), @{trie}@, @{atom[sig4_MP@{}@TOPIC_MAX_LEVELS], }@)value[sig4_MP@{}@TOPIC_MAX_LEVELS];
+    uint32_t n = 0@{}@m4_ifelse(sig4_matcher(@{kind}@), @{dfa}@, @{, st = 1}@);
     int32_t signal = -1;
     const char *p = buf;
 
@@ -323,23 +338,29 @@ int sig4_mp@{}@match(const char *topic, size_t len, sig4_mp@{}@match_result *out
         return sig4_MP@{}@TOPIC_EMPTY;
     if (len > sig4_MP@{}@TOPIC_MAX_BYTES)
         return sig4_MP@{}@TOPIC_TOO_LONG;
-    if (memchr(topic, '\0', len) != NULL)
-        return sig4_MP@{}@TOPIC_NUL;
     memcpy(buf, topic, len);
     buf@{[}@len@{]}@ = '\0';
-    /* Level k is level[k] .. level[k + 1] - 1, its atom atom[k]. */
+    /* Level k is level[k] .. level[k + 1] - 1. The lexer stops at a NUL as
+     * at the end of buf, so a NUL inside the topic ends the loop early; a
+     * wildcard level or one level too many before it ends the loop first,
+     * and refused() then looks for the NUL. */
     for (;;) {
+        uint32_t a;
+
         if (n == sig4_MP@{}@TOPIC_MAX_LEVELS)
-            return sig4_MP@{}@TOPIC_TOO_DEEP;
+            return refused(topic, len, sig4_MP@{}@TOPIC_TOO_DEEP);
         level[n] = p;
         value[n] = 0;
-        atom[n] = lex(&p, &value[n]);
-        if (atom[n] == ATOM_WILDCARD)
-            return sig4_MP@{}@TOPIC_WILDCARD;
+        a = lex(&p, &value[n]);
+        if (a == ATOM_WILDCARD)
+            return refused(topic, len, sig4_MP@{}@TOPIC_WILDCARD);
+sig4_r_step()
         n++;
         if (*p++ == '\0')
             break;
     }
+    if (p != buf + len + 1)
+        return sig4_MP@{}@TOPIC_NUL;
     level[n] = p;
 
 m4_ifelse(sig4_matcher(@{kind}@), @{dfa}@, @{sig4_r_walk_dfa()}@, @{sig4_r_walk_trie()}@)m4_dnl

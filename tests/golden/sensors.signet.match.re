@@ -25,7 +25,10 @@ enum {
 enum { CLASS_U32, CLASS_DOLLAR, CLASS_OTHER, CLASS_EMPTY };
 
 /* Lexes the level at *p, which ends at '/' or NUL, and leaves *p there.
- * Returns its atom; a u32 level (class or literal) also sets *value. */
+ * Returns its atom; a u32 level (class or literal) also sets *value.
+ * re2c writes the byte tests as nested ifs (nested-ifs below), not as
+ * switches, which compilers turn into jump tables: their indirect jumps
+ * are mispredicted on most levels of varied topics. */
 static uint32_t lex(const char **p, uint32_t *value)
 {
     const char *YYCURSOR = *p, *YYMARKER = *p, *start = *p;
@@ -35,6 +38,7 @@ static uint32_t lex(const char **p, uint32_t *value)
     /*!re2c
         re2c:define:YYCTYPE = "unsigned char";
         re2c:yyfill:enable = 0;
+        re2c:flags:nested-ifs = 1;
 
         "sensors" { atom = 0; goto done; }
         "kitchen" { atom = 1; goto done; }
@@ -175,6 +179,14 @@ static uint32_t class_of(uint32_t atom)
     return atom - ATOM_LITERALS;
 }
 
+/* The code for a topic refused for `why` (a wildcard level, too many
+ * levels) before the lexer reached its end: TOPIC_NUL instead when it also
+ * holds a NUL byte, the fault reported first. */
+static int refused(const char *topic, size_t len, int why)
+{
+    return memchr(topic, '\0', len) != NULL ? SENSORS__TOPIC_NUL : why;
+}
+
 /* The DFA's transition from state st on atom. */
 static uint32_t step(uint32_t st, uint32_t atom)
 {
@@ -191,8 +203,8 @@ int sensors__match(const char *topic, size_t len, sensors__match_result *out)
 {
     char buf[SENSORS__TOPIC_MAX_BYTES + 1];
     const char *level[SENSORS__TOPIC_MAX_LEVELS + 1];
-    uint32_t atom[SENSORS__TOPIC_MAX_LEVELS], value[SENSORS__TOPIC_MAX_LEVELS];
-    uint32_t n = 0;
+    uint32_t value[SENSORS__TOPIC_MAX_LEVELS];
+    uint32_t n = 0, st = 1;
     int32_t signal = -1;
     const char *p = buf;
 
@@ -203,29 +215,31 @@ int sensors__match(const char *topic, size_t len, sensors__match_result *out)
         return SENSORS__TOPIC_EMPTY;
     if (len > SENSORS__TOPIC_MAX_BYTES)
         return SENSORS__TOPIC_TOO_LONG;
-    if (memchr(topic, '\0', len) != NULL)
-        return SENSORS__TOPIC_NUL;
     memcpy(buf, topic, len);
     buf[len] = '\0';
-    /* Level k is level[k] .. level[k + 1] - 1, its atom atom[k]. */
+    /* Level k is level[k] .. level[k + 1] - 1. The lexer stops at a NUL as
+     * at the end of buf, so a NUL inside the topic ends the loop early; a
+     * wildcard level or one level too many before it ends the loop first,
+     * and refused() then looks for the NUL. */
     for (;;) {
+        uint32_t a;
+
         if (n == SENSORS__TOPIC_MAX_LEVELS)
-            return SENSORS__TOPIC_TOO_DEEP;
+            return refused(topic, len, SENSORS__TOPIC_TOO_DEEP);
         level[n] = p;
         value[n] = 0;
-        atom[n] = lex(&p, &value[n]);
-        if (atom[n] == ATOM_WILDCARD)
-            return SENSORS__TOPIC_WILDCARD;
+        a = lex(&p, &value[n]);
+        if (a == ATOM_WILDCARD)
+            return refused(topic, len, SENSORS__TOPIC_WILDCARD);
+        st = step(st, a);
         n++;
         if (*p++ == '\0')
             break;
     }
+    if (p != buf + len + 1)
+        return SENSORS__TOPIC_NUL;
     level[n] = p;
 
-    uint32_t st = 1;
-
-    for (uint32_t k = 0; k < n && st != 0; k++)
-        st = step(st, atom[k]);
     out->patterns = accepted + accept_off[st];
     out->npatterns = accept_off[st + 1] - accept_off[st];
     signal = accept_signal[st];

@@ -197,6 +197,26 @@ static void topic_malformed_is_rejected_with_its_reason(void)
     CHECK(mqtt__match("sport/tennis", 5, &r) == MQTT_SIGNAL_SPORT);
 }
 
+/* A topic holding a NUL byte is refused as such wherever the NUL is, even
+ * when a level before it (a wildcard, one level too many) is wrong too. */
+static void topic_nul_comes_before_every_other_fault(void)
+{
+    mqtt__match_result r;
+    char deep[MQTT__TOPIC_MAX_LEVELS + 2];
+
+    CHECK(mqtt__match("\0", 1, &r) == MQTT__TOPIC_NUL && r.npatterns == 0);
+    CHECK(mqtt__match("sport\0", 6, &r) == MQTT__TOPIC_NUL);
+    CHECK(mqtt__match("sport/\0/x", 9, &r) == MQTT__TOPIC_NUL);
+    CHECK(mqtt__match("sport/tennis\0", 13, &r) == MQTT__TOPIC_NUL && r.npatterns == 0);
+    CHECK(mqtt__match("sport/+/\0", 9, &r) == MQTT__TOPIC_NUL);
+    CHECK(mqtt__match("#\0", 2, &r) == MQTT__TOPIC_NUL);
+    CHECK(mqtt__match("sport/+/x", 9, &r) == MQTT__TOPIC_WILDCARD); /* the same without it */
+    memset(deep, '/', sizeof deep);
+    deep[sizeof deep - 1] = '\0';
+    CHECK(mqtt__match(deep, sizeof deep, &r) == MQTT__TOPIC_NUL);
+    CHECK(mqtt__match(deep, sizeof deep - 1, &r) == MQTT__TOPIC_TOO_DEEP);
+}
+
 static void signal_without_captures_has_build_time_patterns(void)
 {
     uint32_t n;
@@ -252,6 +272,7 @@ static const struct test_case cases[] = {
     CASE(topic_captures_give_typed_values_and_spans),
     CASE(topic_u32_levels_are_canonical_decimals),
     CASE(topic_malformed_is_rejected_with_its_reason),
+    CASE(topic_nul_comes_before_every_other_fault),
     CASE(signal_without_captures_has_build_time_patterns),
     CASE(pattern_info_gives_signals_and_receiver_type),
 };
