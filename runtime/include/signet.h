@@ -955,6 +955,65 @@ int signet_bus_stats(const signet_bus *bus, signet_stats *out);
 /* Messages of sig refused or evicted on this bus, over all its queues. */
 uint64_t signet_signal_dropped(const signet_bus *bus, const signet_signal_info *sig);
 
+/* ---------------------------------------------------------------------------
+ * Watching a bus: taps and per-signal counters (docs/runtime.md, "Watching
+ * a bus"). A bus is watched while it has a tap or counts; only then do its
+ * sends leave the inline path of generated code, so a bus nobody watches
+ * pays nothing for either.
+ */
+
+/* What a tap is told about. */
+#define SIGNET_TAP_SEND 1u /* a send (or publish by topic), before its receivers run */
+#define SIGNET_TAP_POST 2u /* a post, before its messages are queued */
+
+/* A tap: called on the sending or posting thread for every send and post
+ * on the bus, of every signal, whether or not anything receives it. ev
+ * names the signal, the sender and the bus (ev->conn is {0, 0},
+ * ev->pattern NULL); signet_event_topic() gives the concrete topic and
+ * signet_format_json(ev->signal->payload, payload, ...) the payload as
+ * text. Valid only during the call. What the tap itself sends or posts is
+ * not tapped. A tap must not block: every send on the bus waits for it. */
+typedef void signet_tap_fn(void *ctx, const signet_event *ev, const void *payload,
+                           unsigned what);
+
+/* At most this many taps on one bus at a time. */
+#define SIGNET_TAPS_MAX 8
+
+/* Adds a tap; *id names it for signet_tap_remove() (never 0). Returns 0,
+ * SIGNET_EINVAL or SIGNET_ELIMIT (SIGNET_TAPS_MAX taps already). Sends
+ * and posts that began before the call may not be tapped. */
+SIGNET_NODISCARD int signet_tap_add(signet_bus *bus, signet_tap_fn *fn, void *ctx, uint32_t *id);
+
+/* Removes a tap. Called outside any receiver or tap, it returns once the
+ * tap is not running on any thread, so its ctx may be freed; from inside
+ * one it does not wait, as signet_disconnect(). Returns 0, SIGNET_EINVAL
+ * or SIGNET_ENOENT (no tap with that id). */
+int signet_tap_remove(signet_bus *bus, uint32_t id);
+
+/* A signal's counters on a bus. */
+typedef struct signet_signal_counters {
+    uint64_t sent;      /* sends of the signal (publishes included) */
+    uint64_t posted;    /* messages of it queued, by posts and by sends to queued receivers */
+    uint64_t delivered; /* receiver calls it made: direct receivers, pattern subscribers
+                           and the receivers of its dispatched messages */
+    uint64_t dropped;   /* messages refused or evicted (signet_signal_dropped()) */
+} signet_signal_counters;
+
+/* Starts (on) or stops counting sends, posts and deliveries on bus.
+ * Counts stay when counting stops and go on from there when it starts
+ * again; dropped messages are counted always. While counting, each send
+ * costs about what a send of a signal with a queued receiver costs, and
+ * each post, send and dispatch one atomic add per counter it changes.
+ * Returns 0 or SIGNET_EINVAL. */
+int signet_bus_counting(signet_bus *bus, bool on);
+
+/* sig's counters on bus, to *out (all 0 for a signal the bus has never
+ * seen). Any thread, at any time; each counter is read on its own, so a
+ * message being dispatched may be posted but not yet delivered. Returns 0
+ * or SIGNET_EINVAL. */
+int signet_signal_counts(const signet_bus *bus, const signet_signal_info *sig,
+                         signet_signal_counters *out);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -6,14 +6,15 @@
  * inside an RCU read section: no lock, no allocation, and a cost that
  * depends only on the receivers that will run. Uses state.h and
  * snapshot.h to find the receivers, event.h to run them, retain.c for
- * retained signals, patterns.c for the patterns an emission reaches and
- * post.c for its queued receivers.
+ * retained signals, patterns.c for the patterns an emission reaches,
+ * post.c for its queued receivers and watch.c on a watched bus.
  */
 #include "event.h"
 #include "patterns.h"
 #include "post.h"
 #include "retain.h"
 #include "state.h"
+#include "watch.h"
 
 #include <stdlib.h>
 
@@ -40,9 +41,14 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
 
     signet__emission_init(em, bus, sig, sender, NULL, payload);
     uint8_t flags = 0;
+    if (__builtin_expect(signet__watching(bus) != 0, 0)) {
+        ss = signet__watch_send(em, ss);
+        em->qerr_ = 0;
+        flags = SIGNET__EMIT_COLD;
+    }
     if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0)) {
         ss = signet__retain_emit(em, ss);
-        flags = SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED;
+        flags |= SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED;
     }
     if (ss) {
         if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
@@ -86,12 +92,21 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
 {
     if ((em->patterns_ & (SIGNET__EMIT_PATTERNS | SIGNET__EMIT_DONE)) == SIGNET__EMIT_PATTERNS)
         ran += signet_emit_patterns(em, NULL, 0); /* the run-time patterns */
+    int posted = 0;
     if (em->queued_ != NULL) {
         int rc = signet__post_emission(em);
         if (rc < 0)
             ran = rc;
+        else
+            posted = rc;
     }
     if (em->patterns_ & SIGNET__EMIT_COLD) {
+        if (signet__watching(em->ev.bus)) {
+            struct sigstate *ss = signet__sigstate(em->ev.bus, em->ev.signal);
+            signet__count(em->ev.bus, ss, SIGNET__SENT, 1);
+            signet__count(em->ev.bus, ss, SIGNET__DELIVERED, ran > 0 ? (uint64_t)ran : 0);
+            signet__count(em->ev.bus, ss, SIGNET__POSTED, (uint64_t)posted);
+        }
         if (em->qerr_ < 0)
             ran = em->qerr_;
         if (em->patterns_ & SIGNET__EMIT_RETAINED)
@@ -119,10 +134,12 @@ int signet_emit_end(signet_emission *em, int ran)
  * error only when none of its messages was queued, as signet_post(). */
 static void note_queued(signet_emission *em, int rc)
 {
-    if (rc > 0)
+    if (rc > 0) {
         em->qerr_ = 1;
-    else if (rc < 0 && !em->qerr_)
+        signet__count(em->ev.bus, em->ss_, SIGNET__POSTED, (uint64_t)rc);
+    } else if (rc < 0 && !em->qerr_) {
         em->qerr_ = rc;
+    }
 }
 
 /* Runs one pattern's subscribers (snapshot s) for the emission, each

@@ -6,8 +6,9 @@
  * through the signal's invoke, or signet_invoke_generic for a queued
  * SIGNET_GENERIC connection. Uses
  * ring.c for the cells and wake-ups, payload.c to copy a message out,
- * state.h and snapshot.h to find the receivers, event.h to run them, and
- * connect.c to disconnect a destroyed queue's connections.
+ * state.h and snapshot.h to find the receivers, event.h to run them,
+ * connect.c to disconnect a destroyed queue's connections and watch.c to
+ * count deliveries on a counting bus.
  */
 #include "queue.h"
 
@@ -15,6 +16,7 @@
 #include "event.h"
 #include "payload.h"
 #include "state.h"
+#include "watch.h"
 
 #include <limits.h>
 #include <sched.h>
@@ -58,8 +60,9 @@ static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
 }
 
 /* Runs the receivers of table s the message is for; true when one returned
- * SIGNET_STOP. Only queued connections (!direct) can be SIGNET_GENERIC;
- * claiming one has just read its slot. */
+ * SIGNET_STOP. Counts the receivers it ran in em->qerr_ (a dispatch's
+ * emission queues nothing). Only queued connections (!direct) can be
+ * SIGNET_GENERIC; claiming one has just read its slot. */
 static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
                      const struct msg *m, const void *payload, bool direct)
 {
@@ -77,6 +80,7 @@ static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
             continue;
         if (!signet_emit_claim(em, run))
             continue;
+        em->qerr_++;
         signet_invoke_fn *call = invoke;
         if (!direct && (signet__slot_of(run)->flags & SIGNET_GENERIC))
             call = signet_invoke_generic;
@@ -108,6 +112,8 @@ static void run_message(signet_queue *q, struct qcell *c)
     const struct snap *queued = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst);
     if (!stop && queued)
         run_list(q, &em, queued, m, payload, false);
+    if (__builtin_expect(signet__watching(q->bus) != 0, 0))
+        signet__count(q->bus, ss, SIGNET__DELIVERED, (uint64_t)em.qerr_);
     signet__rcu_unlock(em.outermost_);
 }
 
