@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 6
+#define SIGNET_ABI 7
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -539,6 +539,27 @@ typedef struct signet_recv {
     signet_conn conn;
 } signet_recv;
 
+/* One receiver's answer to an emission. */
+typedef struct signet_result {
+    signet_conn conn;   /* the connection that ran */
+    int rc;             /* what its receiver returned */
+} signet_result;
+
+/* What the receivers of one emission said (blinker's and Django's
+ * [(receiver, response)]): the generated <ns>_<signal>_send_summary()
+ * fills one. The caller sets results and results_cap (or leaves them 0);
+ * everything else is written. */
+typedef struct signet_summary {
+    uint32_t ran;            /* receivers and pattern subscribers that ran */
+    uint32_t failed;         /* of them, those that returned an error (not 0, not SIGNET_STOP) */
+    int first_error;         /* the first such error, 0 when none */
+    signet_conn stopped_by;  /* the connection that returned SIGNET_STOP; {0, 0}: none did */
+    uint32_t queued;         /* messages queued for the queued receivers */
+    signet_result *results;  /* optional: each one that ran, in the order they ran */
+    uint32_t results_cap;    /* entries results has room for */
+    uint32_t results_len;    /* entries written: the first min(ran, results_cap) */
+} signet_summary;
+
 typedef struct signet_emission {
     signet_event ev;              /* what receivers get */
     const signet_recv *begin;     /* the emission's receivers, in order */
@@ -551,6 +572,7 @@ typedef struct signet_emission {
                                      message was queued, else the first error */
     const void *queued_;          /* private: the signal's queued receivers */
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
+    signet_summary *summary_;     /* private: what signet_emit_summarize() asked for */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one.
@@ -565,6 +587,18 @@ SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
  * error code when none of its messages could be queued (see
  * signet_post()); the direct receivers have run either way. */
 int signet_emit_end(signet_emission *em, int ran);
+
+/* Makes the emission (just begun with signet_emit_begin()) record what
+ * its receivers return into *out, which it zeroes but for results and
+ * results_cap, then fills as they run, pattern subscribers included, and
+ * as end queues its messages. Run the receivers with signet_emit_run(). */
+void signet_emit_summarize(signet_emission *em, signet_summary *out);
+
+/* Runs the emission's receivers [begin, end) in order, each through its
+ * signal's invoke, as the loop above does, recording each answer when the
+ * emission summarizes. Returns how many ran. For generated and generic
+ * code that asks for a summary; the plain loop stays faster. */
+int signet_emit_run(signet_emission *em);
 
 /* True when a subscriber of a pattern that can match the emission's signal
  * may run: only then is signet_emit_patterns() worth calling (and, for a

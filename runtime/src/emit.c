@@ -1,5 +1,6 @@
 /* emit.c: synchronous emission (signet_emit_begin, signet_emit_patterns,
- * signet_emit_end; the generated send runs the receivers in between; the
+ * signet_emit_end; the generated send runs the receivers in between, or
+ * signet_emit_run() for an emission that records a signet_summary; the
  * inline path of signet.h comes here for every state but the common one)
  * and the questions senders ask first (signet_has_receivers,
  * signet_has_pattern_subscribers). An emission reads its signal's snapshot
@@ -99,6 +100,8 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
             ran = rc;
         else
             posted = rc;
+        if (em->summary_)
+            em->summary_->queued += (uint32_t)posted;
     }
     if (em->patterns_ & SIGNET__EMIT_COLD) {
         if (signet__watching(em->ev.bus)) {
@@ -124,8 +127,49 @@ int signet_emit_end(signet_emission *em, int ran)
         int rc = signet__post_emission(em);
         if (rc < 0)
             ran = rc;
+        else if (em->summary_)
+            em->summary_->queued += (uint32_t)rc;
     }
     signet__rcu_unlock(em->outermost_);
+    return ran;
+}
+
+void signet_emit_summarize(signet_emission *em, signet_summary *out)
+{
+    *out = (signet_summary){.results = out->results, .results_cap = out->results_cap};
+    em->summary_ = out;
+}
+
+/* Takes receiver r's return value rc as signet_emit_stop() does, first
+ * recording it when the emission summarizes. */
+static bool note(signet_emission *em, const signet_recv *r, int rc)
+{
+    signet_summary *s = em->summary_;
+
+    if (s) {
+        s->ran++;
+        if (s->results && s->results_len < s->results_cap)
+            s->results[s->results_len++] = (signet_result){r->conn, rc};
+        if (rc == SIGNET_STOP)
+            s->stopped_by = r->conn;
+        else if (rc != 0 && s->failed++ == 0)
+            s->first_error = rc;
+    }
+    return signet_emit_stop(em, rc);
+}
+
+int signet_emit_run(signet_emission *em)
+{
+    signet_invoke_fn *invoke = em->ev.signal->invoke;
+    int ran = 0;
+
+    for (const signet_recv *r = em->begin; r != em->end; r++) {
+        if (!signet_emit_claim(em, r))
+            continue;
+        ran++;
+        if (note(em, r, invoke(r, &em->ev, em->ev.payload_)))
+            break;
+    }
     return ran;
 }
 
@@ -137,6 +181,8 @@ static void note_queued(signet_emission *em, int rc)
     if (rc > 0) {
         em->qerr_ = 1;
         signet__count(em->ev.bus, em->ss_, SIGNET__POSTED, (uint64_t)rc);
+        if (em->summary_)
+            em->summary_->queued += (uint32_t)rc;
     } else if (rc < 0 && !em->qerr_) {
         em->qerr_ = rc;
     }
@@ -157,7 +203,7 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
         if (!signet_emit_claim(em, r))
             continue;
         ++*ran;
-        if (signet_emit_stop(em, pattern->invoke(r, &em->ev, em->ev.payload_))) {
+        if (note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
             stopped = true;
             break;
         }
