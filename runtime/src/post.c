@@ -28,7 +28,7 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int refuse(signet_queue *q, struct sigstate *ss, int err)
+static __attribute__((noinline, cold)) int refuse(signet_queue *q, struct sigstate *ss, int err)
 {
     atomic_fetch_add_explicit(&q->refused, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&ss->dropped, 1, memory_order_relaxed);
@@ -97,61 +97,76 @@ static struct signet__cell *wait_for_room(signet_queue *q, const struct sigstate
     }
 }
 
-/* Claims a cell when the queue is full, as the overflow policy says; a post
- * that waits for room is counted in signet_stats.blocked meanwhile. */
-static struct signet__cell *claim_full(signet_queue *q, const struct sigstate *ss, size_t *at,
-                                       int *err)
+/* Claims a cell when the queue is full, as the overflow policy says (a
+ * post that waits for room is counted in signet_stats.blocked meanwhile),
+ * or counts the refusal and returns NULL with *err set. */
+static __attribute__((noinline, cold)) struct signet__cell *
+claim_full(signet_queue *q, struct sigstate *ss, size_t *at, int *err)
 {
     const signet_signal_info *sig = ss->info;
     signet_overflow policy = sig->overflow != SIGNET_OVERFLOW_DEFAULT ? sig->overflow : q->overflow;
+    struct signet__cell *c = NULL;
 
     if (policy == SIGNET_OVERFLOW_DROP_NEWEST) {
         *err = SIGNET_EFULL;
-        return NULL;
+    } else {
+        atomic_fetch_add_explicit(&q->blocked, 1, memory_order_seq_cst);
+        c = wait_for_room(q, ss, policy, at, err);
+        atomic_fetch_sub_explicit(&q->blocked, 1, memory_order_seq_cst);
     }
-    atomic_fetch_add_explicit(&q->blocked, 1, memory_order_seq_cst);
-    struct signet__cell *c = wait_for_room(q, ss, policy, at, err);
-    atomic_fetch_sub_explicit(&q->blocked, 1, memory_order_seq_cst);
+    if (!c)
+        *err = refuse(q, ss, *err);
     return c;
 }
 
-/* Raises the high-water mark to the depth at the claim of pos (before pos
- * is published, so the head cannot have passed it). */
-static void note_depth(signet_queue *q, size_t pos)
-{
-    size_t d = pos + 1 - atomic_load_explicit(&q->ring.head, memory_order_relaxed);
-    uint32_t depth = d > q->ring.capacity ? q->ring.capacity : (uint32_t)d;
-    uint32_t hw = atomic_load_explicit(&q->high_water, memory_order_relaxed);
-
-    while (depth > hw &&
-           !atomic_compare_exchange_weak_explicit(&q->high_water, &hw, depth,
-                                                  memory_order_relaxed, memory_order_relaxed))
-        ;
-}
-
-/* A payload's size in a cell, strings included. */
-static size_t payload_size(const struct sigstate *ss, const void *payload)
+/* Measures the payload's size in a cell, strings included. */
+static inline size_t payload_size(const struct sigstate *ss, const void *payload)
 {
     const signet_struct_info *si = ss->info->payload;
 
     if (!si)
         return 0;
-    return si->size + (ss->deep ? signet__payload_strings_bytes(si, payload) : 0);
+    return si->size +
+           (__builtin_expect(ss->deep, 0) ? signet__payload_strings_bytes(si, payload) : 0);
 }
 
-/* Queues one message for q. *len is the payload's size, measured on first
- * use (SIZE_MAX: not yet). Inlined into its two call sites in
- * signet__post_to(), which saves every post a call and its register saves
- * and restores. */
+/* Copies a payload struct of n bytes into a cell. Most are a few words:
+ * two overlapping loads and stores each rather than a call to memcpy. */
+static inline void copy_in(unsigned char *dst, const unsigned char *src, size_t n)
+{
+    if (n > 16) {
+        memcpy(dst, src, n);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else if (n) {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
+/* Queues one message for q: sig's payload of len bytes in a cell (strings
+ * included), from sender for the receivers of rs connected before
+ * order_end. Inlined where it is used, which saves every post a call and
+ * its register saves and restores; what a full or closed queue needs is
+ * out of line. */
 static inline __attribute__((always_inline)) int
 enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *sender,
-        const void *payload, uint64_t order_end, bool direct, bool unchanged, size_t *len)
+        const void *payload, size_t len, uint64_t order_end, bool direct, bool unchanged)
 {
     if (__builtin_expect(atomic_load_explicit(&q->closed, memory_order_relaxed), 0))
         return refuse(q, ss, SIGNET_ECLOSED);
-    if (*len == SIZE_MAX)
-        *len = payload_size(ss, payload);
-    if (*len > q->slot_size)
+    if (__builtin_expect(len > q->slot_size, 0))
         return refuse(q, ss, SIGNET_ETOOBIG);
 
     size_t pos;
@@ -159,26 +174,98 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     if (__builtin_expect(cell == NULL, 0)) {
         int err = 0;
         if (!(cell = claim_full(q, ss, &pos, &err)))
-            return refuse(q, ss, err);
+            return err;
     }
     struct qcell *c = (struct qcell *)cell;
     c->m.ss = ss;
     c->m.rs = rs;
     c->m.sender = sender;
     c->m.order_end = order_end;
-    c->m.len = (uint32_t)*len;
+    c->m.len = (uint32_t)len;
     c->m.direct = direct;
     c->m.unchanged = unchanged;
-    if (*len) {
-        const signet_struct_info *si = ss->info->payload;
+    c->m.deep = ss->deep;
+    if (len) {
         unsigned char *dst = signet__payload_of(c);
-        memcpy(dst, payload, si->size);
-        if (ss->deep)
+        if (__builtin_expect(!c->m.deep, 1)) {
+            copy_in(dst, payload, len);
+        } else {
+            const signet_struct_info *si = ss->info->payload;
+            copy_in(dst, payload, si->size);
             signet__payload_copy_strings(si, dst);
+        }
     }
-    note_depth(q, pos);
     signet__ring_publish(&q->ring, cell, pos);
     return 0;
+}
+
+/* signet__post_to() when the state has queued connections: l is direct's
+ * list for sender (NULL: none), queued's list the queued connections'.
+ * One message on the default queue when l has a live receiver, and one for
+ * every other queue that the queued list has a live receiver bound to
+ * (the default queue's message runs its queued connections too). */
+static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstate *ss,
+                                                 struct sigstate *rs, const void *sender,
+                                                 const void *payload, const struct snap *l,
+                                                 const struct snap *queued, bool unchanged)
+{
+    size_t len = SIZE_MAX;
+    int count = 0, first_err = 0;
+    bool on_default = false;
+
+    if (l && signet__list_live(l)) {
+        len = payload_size(ss, payload);
+        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, l->order_end, true, unchanged);
+        if (rc < 0)
+            first_err = rc;
+        else
+            count++;
+        on_default = true;
+    }
+    l = signet__list(queued, sender);
+    const signet_recv *b = l->recv;
+    const struct qinfo *qi = l->qi;
+    for (size_t i = 0, n = l->n; i < n; i++) {
+        signet_queue *q = qi[i].queue;
+        bool seen = on_default && q == bus->queue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = qi[j].queue == q;
+        if (seen)
+            continue;
+        /* A message only for a receiver of q still connected. */
+        bool live = false;
+        for (size_t j = i; j < n && !live; j++)
+            live = qi[j].queue == q && __atomic_load_n(b[j].state_, __ATOMIC_ACQUIRE) != 0;
+        if (!live)
+            continue;
+        if (len == SIZE_MAX)
+            len = payload_size(ss, payload);
+        int rc = enqueue(q, ss, rs, sender, payload, len, l->order_end, false, unchanged);
+        if (rc < 0) {
+            if (!first_err)
+                first_err = rc;
+        } else {
+            count++;
+        }
+    }
+    return count ? count : first_err;
+}
+
+/* signet__post_to(), inline in signet_post(). Most states have no queued
+ * connections: their post is one message, on the default queue. */
+static inline __attribute__((always_inline)) int
+post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
+        const void *payload, const struct snap *direct, const struct snap *queued, bool unchanged)
+{
+    const struct snap *l = direct ? signet__list(direct, sender) : NULL;
+
+    if (__builtin_expect(queued != NULL, 0))
+        return post_queued(bus, ss, rs, sender, payload, l, queued, unchanged);
+    if (!l || !signet__list_live(l))
+        return 0;
+    int rc = enqueue(bus->queue, ss, rs, sender, payload, payload_size(ss, payload), l->order_end,
+                     true, unchanged);
+    return rc < 0 ? rc : 1;
 }
 
 /* One message on the default queue when direct has a live receiver for
@@ -191,46 +278,7 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
                     const void *payload, const struct snap *direct, const struct snap *queued,
                     bool unchanged)
 {
-    size_t len = SIZE_MAX;
-    int count = 0, first_err = 0;
-    bool on_default = false;
-    const struct snap *l = direct ? signet__list(direct, sender) : NULL;
-
-    if (l && signet__list_live(l)) {
-        int rc = enqueue(bus->queue, ss, rs, sender, payload, l->order_end, true, unchanged, &len);
-        if (rc < 0)
-            first_err = rc;
-        else
-            count++;
-        on_default = true;
-    }
-    if (queued) {
-        l = signet__list(queued, sender);
-        const signet_recv *b = l->recv;
-        const struct qinfo *qi = l->qi;
-        for (size_t i = 0, n = l->n; i < n; i++) {
-            signet_queue *q = qi[i].queue;
-            bool seen = on_default && q == bus->queue;
-            for (size_t j = 0; j < i && !seen; j++)
-                seen = qi[j].queue == q;
-            if (seen)
-                continue;
-            /* A message only for a receiver of q still connected. */
-            bool live = false;
-            for (size_t j = i; j < n && !live; j++)
-                live = qi[j].queue == q && __atomic_load_n(b[j].state_, __ATOMIC_ACQUIRE) != 0;
-            if (!live)
-                continue;
-            int rc = enqueue(q, ss, rs, sender, payload, l->order_end, false, unchanged, &len);
-            if (rc < 0) {
-                if (!first_err)
-                    first_err = rc;
-            } else {
-                count++;
-            }
-        }
-    }
-    return count ? count : first_err;
+    return post_to(bus, ss, rs, sender, payload, direct, queued, unchanged);
 }
 
 /* Adds one post's result to the running count and first error. */
@@ -251,7 +299,7 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
         return SIGNET_EINVAL;
     if (!sig->schema || sig->schema->abi != SIGNET_ABI)
         return SIGNET_EABI;
-    if (!sig->invoke || (sig->payload && !payload) || (sig->flags & SIGNET_SIGNAL_PATTERN))
+    if (!sig->invoke || (!payload && sig->payload) || (sig->flags & SIGNET_SIGNAL_PATTERN))
         return SIGNET_EINVAL;
     bool outermost = signet__rcu_enter();
     int count = 0, first_err = 0;
@@ -263,9 +311,9 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
     if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
         ss = signet__retain_post(bus, sig, payload, ss, &unchanged);
     if (ss) {
-        tally(signet__post_to(bus, ss, ss, sender, payload,
-                              atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                              atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), unchanged),
+        tally(post_to(bus, ss, ss, sender, payload,
+                      atomic_load_explicit(&ss->snap, memory_order_seq_cst),
+                      atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), unchanged),
               &count, &first_err);
         /* Then the patterns, as a send runs them. */
         if (__builtin_expect(atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0,
@@ -286,10 +334,32 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
     return count ? count : first_err;
 }
 
+/* The common case inline: a valid call for a signal that is not retained
+ * and has no pattern subscriber, on a bus nobody watches; anything else is
+ * signet_post_patterns(). */
 int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                 const void *payload)
 {
-    return signet_post_patterns(bus, sig, sender, payload, NULL, 0);
+    if (__builtin_expect(!bus || !sig || !sig->schema || sig->schema->abi != SIGNET_ABI ||
+                             !sig->invoke || (!payload && sig->payload) ||
+                             (sig->flags & (SIGNET_SIGNAL_PATTERN | SIGNET_SIGNAL_RETAIN)) ||
+                             signet__watching(bus),
+                         0))
+        return signet_post_patterns(bus, sig, sender, payload, NULL, 0);
+    bool outermost = signet__rcu_enter();
+    int rc = 0;
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    if (ss) {
+        if (__builtin_expect(atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) == 0,
+                             1))
+            rc = post_to(bus, ss, ss, sender, payload,
+                         atomic_load_explicit(&ss->snap, memory_order_seq_cst),
+                         atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), false);
+        else
+            rc = signet_post_patterns(bus, sig, sender, payload, NULL, 0);
+    }
+    signet__rcu_unlock(outermost);
+    return rc;
 }
 
 int signet__post_emission(signet_emission *em)

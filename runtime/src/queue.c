@@ -24,7 +24,7 @@
 #include <string.h>
 
 #define RUN_BATCH 64
-#define RUN_STACK 1024 /* bytes of a message copied to the stack to run it */
+#define RUN_STACK 1024 /* bytes of a payload copied to the stack to run it */
 
 static size_t align_up(size_t n, size_t a)
 {
@@ -59,19 +59,30 @@ static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
     return NULL;
 }
 
-/* Runs the receivers of table s the message is for; true when one returned
+/* Runs the receivers of list l the message is for; true when one returned
  * SIGNET_STOP. Counts the receivers it ran in em->qerr_ (a dispatch's
  * emission queues nothing). Only queued connections (!direct) can be
  * SIGNET_GENERIC; claiming one has just read its slot. */
-static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
-                     const struct msg *m, const void *payload, bool direct)
+static inline __attribute__((always_inline)) bool
+run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struct msg *m,
+         const void *payload, bool direct)
 {
-    if (!s)
-        return false;
-    const struct snap *l = signet__list(s, m->sender);
-    const struct qinfo *qi = l->qi;
     signet_invoke_fn *invoke = m->rs->info->invoke;
-    for (const signet_recv *r = l->recv, *e = l->recv + l->n; r != e; r++, qi++) {
+    const signet_recv *r = l->recv, *e = l->recv + l->n;
+
+    if (direct && l->order_end <= m->order_end) {
+        /* The list is the one the post saw, or one with fewer receivers:
+         * every receiver in it was connected before the message was queued. */
+        for (; r != e; r++) {
+            if (!signet_emit_claim(em, r))
+                continue;
+            em->qerr_++;
+            if (signet_emit_stop(em, invoke(r, &em->ev, payload)))
+                return true;
+        }
+        return false;
+    }
+    for (const struct qinfo *qi = l->qi; r != e; r++, qi++) {
         const signet_recv *run = r;
         const struct qinfo *at = qi;
         if (qi->order >= m->order_end && !(run = older_twin(l, m, r, &at)))
@@ -90,68 +101,96 @@ static bool run_list(signet_queue *q, signet_emission *em, const struct snap *s,
     return false;
 }
 
-static void run_message(signet_queue *q, struct qcell *c)
+/* The queued connections of rs bound to q, after the direct receivers. */
+static __attribute__((noinline)) void run_queued(signet_queue *q, signet_emission *em,
+                                                 const struct snap *s, const struct msg *m,
+                                                 const void *payload)
 {
-    const struct msg *m = &c->m;
+    run_list(q, em, signet__list(s, m->sender), m, payload, false);
+}
+
+/* Runs message m, its payload (or NULL) at payload. */
+static inline __attribute__((always_inline)) void run_message(signet_queue *q, const struct msg *m,
+                                                              const void *payload)
+{
     struct sigstate *ss = m->ss, *rs = m->rs;
-    const void *payload = ss->info->payload ? signet__payload_of(c) : NULL;
     signet_emission em;
 
+    /* Beyond the common fields, what signet_emit_claim() and _stop() and
+     * the event accessors read: the flags saying that unchanged_ and
+     * ev.previous_ are set (a queued message carries no previous value).
+     * ev.conn is set by each claim; qerr_ counts the receivers run (for
+     * a counting bus); the rest of a send's emission is for
+     * signet_emit_end(), which a dispatch does not call. */
     em.outermost_ = signet__rcu_enter();
     signet__emission_init(&em, q->bus, ss->info, m->sender, rs != ss ? rs->info : NULL, payload);
-    em.ev.conn = (signet_conn){0, 0};
-    em.ev.previous_ = NULL; /* queued messages carry no previous value */
+    em.ev.previous_ = NULL;
     em.unchanged_ = m->unchanged;
-    em.ss_ = NULL;
-    em.qerr_ = 0;
     em.patterns_ = SIGNET__EMIT_RETAINED;
-    bool stop = m->direct &&
-                run_list(q, &em, atomic_load_explicit(&rs->snap, memory_order_seq_cst), m,
-                         payload, true);
+    em.qerr_ = 0;
+    const struct snap *s;
+    bool stop = m->direct && (s = atomic_load_explicit(&rs->snap, memory_order_seq_cst)) &&
+                run_list(q, &em, signet__list(s, m->sender), m, payload, true);
     /* Most signals have no queued connection: no call for an empty list. */
-    const struct snap *queued = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst);
-    if (!stop && queued)
-        run_list(q, &em, queued, m, payload, false);
+    if (!stop && (s = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst)) != NULL)
+        run_queued(q, &em, s, m, payload);
     if (__builtin_expect(signet__watching(q->bus) != 0, 0))
         signet__count(q->bus, ss, SIGNET__DELIVERED, (uint64_t)em.qerr_);
     signet__rcu_unlock(em.outermost_);
 }
 
-/* Copies cell c, its message and payload (strings included), to out, which
- * has room for SIGNET__PAYLOAD_AT + c->m.len + 31 bytes (at least 64, and
- * the copy rounded up to 16): inline, 16 bytes
- * at a time (the first 64 always: the message and a small payload), rather
- * than calling memcpy. It reads the cell up to the next multiple of 16,
- * which its stride (a multiple of 64, at least that size) holds. A copy's
- * strings are then copied again so that its pointers aim at its own
- * (payload.h). */
-static inline void copy_out(struct qcell *out, const struct qcell *c)
+/* Copies the payload of cell c, message m (m->len bytes, strings
+ * included), to out, which has room for m->len rounded up to 16: inline,
+ * 16 bytes at a time, rather than calling memcpy. It reads the cell up to
+ * that multiple of 16, which its stride (a multiple of 64 beyond the
+ * payload's place) holds. A copy's strings are then copied again, from the
+ * cell, so that its pointers aim at its own (payload.h). */
+static inline void copy_out(unsigned char *out, const struct qcell *c, const struct msg *m)
 {
     typedef unsigned char chunk __attribute__((vector_size(16), aligned(1), may_alias));
-    const unsigned char *from = (const unsigned char *)c;
-    unsigned char *to = (unsigned char *)out;
-    size_t n = SIGNET__PAYLOAD_AT + c->m.len;
+    const unsigned char *from = (const unsigned char *)c + SIGNET__PAYLOAD_AT;
 
-    _Static_assert(SIGNET__PAYLOAD_AT <= 64 && SIGNET__CACHE_LINE == 64, "the head copy");
-    *(chunk *)(void *)to = *(const chunk *)(const void *)from;
-    *(chunk *)(void *)(to + 16) = *(const chunk *)(const void *)(from + 16);
-    *(chunk *)(void *)(to + 32) = *(const chunk *)(const void *)(from + 32);
-    *(chunk *)(void *)(to + 48) = *(const chunk *)(const void *)(from + 48);
-    for (size_t i = 64; i < n; i += 16) {
+    for (size_t i = 0; i < m->len; i += 16) {
         /* One chunk per turn: no loop that the compiler would make a memcpy call. */
         __asm__("" : : : "memory");
-        *(chunk *)(void *)(to + i) = *(const chunk *)(const void *)(from + i);
+        *(chunk *)(void *)(out + i) = *(const chunk *)(const void *)(from + i);
     }
-    const struct sigstate *ss = out->m.ss;
-    if (__builtin_expect(ss->deep, 0))
-        signet__payload_copy_strings(ss->info->payload, signet__payload_of(out));
+    if (__builtin_expect(m->deep, 0))
+        signet__payload_copy_strings(m->ss->info->payload, out);
 }
 
-/* Takes the oldest message and runs it from a copy: its cell goes back to
- * the producers before any receiver runs, so a running message never
- * holds a cell and the queue's capacity is all for waiting messages. The
- * copy is on the stack up to RUN_STACK bytes, on the heap beyond; only when
- * that allocation fails does the message run in its cell. */
+/* When a large message's copy cannot be allocated, it runs in its cell. */
+static __attribute__((noinline, cold)) void run_in_cell(signet_queue *q, struct qcell *c,
+                                                        size_t pos)
+{
+    run_message(q, &c->m, c->m.len ? signet__payload_of(c) : NULL);
+    signet__ring_give_back(&q->ring, &c->cell, pos);
+}
+
+/* Runs the message of cell c, taken at pos, from a copy: its cell goes
+ * back to the producers before any receiver runs, so a running message
+ * never holds a cell and the queue's capacity is all for waiting messages.
+ * The message is copied to a local, its payload to the stack up to
+ * RUN_STACK bytes, to the heap beyond; only when that allocation fails does
+ * the message run in its cell. Out of line, so that a dispatch's loop
+ * keeps its few values in registers across the receivers' calls. */
+static __attribute__((noinline)) void run_taken(signet_queue *q, struct qcell *c, size_t pos)
+{
+    struct msg m = c->m;
+    _Alignas(16) unsigned char local[RUN_STACK];
+    unsigned char *payload = local;
+    if (__builtin_expect(m.len > RUN_STACK - 15, 0) && !(payload = malloc(m.len + 15))) {
+        run_in_cell(q, c, pos);
+        return;
+    }
+    copy_out(payload, c, &m);
+    signet__ring_give_back(&q->ring, &c->cell, pos);
+    run_message(q, &m, m.len ? payload : NULL);
+    if (__builtin_expect(payload != local, 0))
+        free(payload);
+}
+
+/* Takes the oldest message, if any, and runs it (run_taken). */
 static inline __attribute__((always_inline)) bool dispatch_one(signet_queue *q)
 {
     size_t pos;
@@ -159,27 +198,14 @@ static inline __attribute__((always_inline)) bool dispatch_one(signet_queue *q)
 
     if (!cell)
         return false;
-    struct qcell *c = (struct qcell *)cell;
-    _Alignas(16) unsigned char local[RUN_STACK];
-    size_t need = SIGNET__PAYLOAD_AT + (size_t)c->m.len + 31; /* copy_out()'s room */
-    struct qcell *run = (struct qcell *)(void *)local;
-    if (__builtin_expect(need > sizeof local, 0) && !(run = malloc(need))) {
-        run_message(q, c);
-        signet__ring_give_back(&q->ring, cell, pos);
-        return true;
-    }
-    copy_out(run, c);
-    signet__ring_give_back(&q->ring, cell, pos);
-    run_message(q, run);
-    if (__builtin_expect(run != (struct qcell *)(void *)local, 0))
-        free(run);
+    run_taken(q, (struct qcell *)cell, pos);
     return true;
 }
 
-int signet_queue_dispatch(signet_queue *q, size_t max)
+/* signet_queue_dispatch() of a queue; written into both calls, so that a
+ * dispatch of the default queue makes no call of its own. */
+static inline __attribute__((always_inline)) int dispatch(signet_queue *q, size_t max)
 {
-    if (!q)
-        return SIGNET_EINVAL;
     if (max == 0)
         max = q->ring.capacity;
     size_t n = 0;
@@ -189,9 +215,14 @@ int signet_queue_dispatch(signet_queue *q, size_t max)
     return n > INT_MAX ? INT_MAX : (int)n;
 }
 
+int signet_queue_dispatch(signet_queue *q, size_t max)
+{
+    return q ? dispatch(q, max) : SIGNET_EINVAL;
+}
+
 int signet_bus_dispatch(signet_bus *bus, size_t max)
 {
-    return bus ? signet_queue_dispatch(bus->queue, max) : SIGNET_EINVAL;
+    return bus ? dispatch(bus->queue, max) : SIGNET_EINVAL;
 }
 
 int signet_queue_fd(signet_queue *q)
@@ -312,7 +343,6 @@ int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_
     q->block_timeout_ms = o.block_timeout_ms;
     atomic_init(&q->closed, false);
     atomic_init(&q->stopped, false);
-    atomic_init(&q->high_water, 0);
     atomic_init(&q->blocked, 0);
     atomic_init(&q->refused, 0);
     atomic_init(&q->evicted, 0);
@@ -419,7 +449,7 @@ int signet_queue_stats(const signet_queue *q, signet_stats *out)
     size_t head = atomic_load_explicit(&q->ring.head, memory_order_acquire);
     size_t tail = atomic_load_explicit(&q->ring.tail, memory_order_acquire);
     uint32_t depth = tail > head ? (uint32_t)(tail - head) : 0;
-    uint32_t hw = atomic_load_explicit(&q->high_water, memory_order_relaxed);
+    uint32_t hw = atomic_load_explicit(&q->ring.high, memory_order_relaxed);
 
     *out = (signet_stats){
         .posted = tail,

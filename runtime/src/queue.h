@@ -35,10 +35,10 @@ struct msg {
     uint32_t len;               /* payload bytes, strings included */
     bool direct;                /* also run the signal's direct receivers */
     bool unchanged;             /* retained payload equal to the previous one */
+    bool deep;                  /* the payload holds strings */
 };
 
-/* A ring cell of a queue (or a dispatcher's copy of one); the payload
- * follows at SIGNET__PAYLOAD_AT. */
+/* A ring cell of a queue; the payload follows at SIGNET__PAYLOAD_AT. */
 struct qcell {
     struct signet__cell cell;
     struct msg m;
@@ -64,7 +64,6 @@ struct signet_queue {
 
     _Alignas(SIGNET__CACHE_LINE) _Atomic bool closed;
     _Atomic bool stopped;
-    _Atomic uint32_t high_water;
     _Atomic uint32_t blocked;   /* posts waiting for room now */
     _Atomic uint64_t refused;
     _Atomic uint64_t evicted;

@@ -54,6 +54,7 @@ int signet__ring_init(struct signet__ring *r, uint32_t capacity, size_t stride)
         atomic_init(&signet__ring_cell(r, i)->seq, i);
     atomic_init(&r->tail, 0);
     atomic_init(&r->head, 0);
+    atomic_init(&r->high, 0);
     atomic_init(&r->armed, 0);
     atomic_init(&r->sleepers, 0);
     atomic_init(&r->fd_mode, false);

@@ -7,7 +7,10 @@
  * Producers claim a cell with one compare-and-swap on the tail and publish
  * it with one release store; consumers do the same on the head, and give
  * the cell back to the producers with another. What a cell carries after
- * its header is its owner's (queue.h).
+ * its header is its owner's (queue.h). Producers read only the tail and
+ * their cell (the head too when a post has a limit of its own), so they
+ * share no cache line with the consumers but the cells; the high-water
+ * mark is kept by the takes, which read the tail.
  *
  * Sleeping consumers set `armed` (a loop polling the fd) or count
  * themselves in `sleepers` (signet__ring_sleep), then look at the tail
@@ -47,6 +50,7 @@ struct signet__ring {
 
     _Alignas(SIGNET__CACHE_LINE) _Atomic size_t tail;   /* next position to claim */
     _Alignas(SIGNET__CACHE_LINE) _Atomic size_t head;   /* next position to take */
+    _Atomic uint32_t high;      /* the most positions a take saw waiting (its own included) */
     _Alignas(SIGNET__CACHE_LINE) _Atomic uint32_t armed; /* the fd's consumer is about to sleep */
     _Atomic uint32_t sleepers;  /* signet__ring_sleep() callers asleep or about to be */
     _Atomic bool fd_mode;       /* signet__ring_fd() was called */
@@ -102,9 +106,10 @@ static inline struct signet__cell *signet__ring_claim(struct signet__ring *r, si
         intptr_t dif = (intptr_t)seq - (intptr_t)pos;
         if (dif == 0) {
             /* pos may be stale (taken and consumed since): then the signed
-             * difference is negative and the CAS below fails and reloads. */
-            size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-            if (limit && (intptr_t)(pos - head) >= (intptr_t)limit)
+             * difference is negative and the CAS below fails and reloads.
+             * Only a limit makes a producer read the consumers' line. */
+            if (limit && (intptr_t)(pos - atomic_load_explicit(&r->head, memory_order_relaxed)) >=
+                             (intptr_t)limit)
                 return NULL;
             /* seq_cst: ordered before the producer's look at the sleepers. */
             if (atomic_compare_exchange_weak_explicit(&r->tail, &pos, pos + 1,
@@ -133,7 +138,24 @@ static inline void signet__ring_publish(struct signet__ring *r, struct signet__c
         signet__ring_wake(r);
 }
 
-/* Takes the oldest published cell, or returns NULL when there is none. */
+/* Raises the high-water mark to depth. */
+static inline void signet__ring_note(struct signet__ring *r, size_t depth)
+{
+    uint32_t high = atomic_load_explicit(&r->high, memory_order_relaxed);
+
+    while (depth > high &&
+           !atomic_compare_exchange_weak_explicit(&r->high, &high, (uint32_t)depth,
+                                                  memory_order_relaxed, memory_order_relaxed))
+        ;
+}
+
+/* Takes the oldest published cell, or returns NULL when there is none.
+ * Counts the depth it saw in the high-water mark: it reads the tail before
+ * it moves the head, so the count never exceeds a depth the ring really
+ * had (the head was at most pos then). With one consumer the mark is
+ * exact: the deepest moment is followed by a take, which sees at least
+ * that depth, or by a look at the depth itself (signet_queue_stats); with
+ * several, a take that read the tail early may miss a few messages. */
 static inline struct signet__cell *signet__ring_take(struct signet__ring *r, size_t *at)
 {
     size_t pos = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -143,10 +165,13 @@ static inline struct signet__cell *signet__ring_take(struct signet__ring *r, siz
         size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
         intptr_t dif = (intptr_t)seq - (intptr_t)(pos + 1);
         if (dif == 0) {
+            /* At least pos + 1: the acquire of seq follows the claim. */
+            size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
             if (atomic_compare_exchange_weak_explicit(&r->head, &pos, pos + 1,
                                                       memory_order_relaxed,
                                                       memory_order_relaxed)) {
                 *at = pos;
+                signet__ring_note(r, tail - pos);
                 return c;
             }
         } else if (dif < 0) {

@@ -3,12 +3,13 @@
  * a queue's capacity for waiting messages while receivers run, posts of
  * several messages of which some are refused, disconnect and destroy with
  * messages waiting, the fd and worker threads, generic (SIGNET_GENERIC)
- * queued connections.
+ * queued connections, the high-water mark, payloads of every small size.
  * The cases labelled "threads" in CMakeLists.txt run under ThreadSanitizer
  * too. No case sleeps to order its threads: each waits for what it needs
  * (signet_stats.blocked, a flag, a thread asleep in poll: thread_state.h).
  * Uses the schema of fixture.h plus, declared here, two signals with schema
- * overrides (queue N overflow P) and one with a string. */
+ * overrides (queue N overflow P) and one with a string, and a schema of
+ * signals whose payloads are byte arrays of one size each. */
 #define _DEFAULT_SOURCE /* syscall(), in thread_state.h */
 #define _POSIX_C_SOURCE 200809L
 #include "fixture.h"
@@ -497,6 +498,18 @@ static int repost_rx(void *ctx, const signet_event *ev, const t_ping *msg)
     return 0;
 }
 
+/* Message 0 posts 1 to 6 while it runs. */
+static int burst_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct log *l = ctx;
+    (void)ev;
+    l->values[l->n++] = msg->value;
+    if (msg->value == 0)
+        for (int32_t v = 1; v <= 6; v++)
+            CHECK_EQ(post_ping(reentrant_bus, NULL, v), 1);
+    return 0;
+}
+
 static void queue_post_from_inside_receiver(void)
 {
     signet_bus *bus = reentrant_bus = new_bus(NULL);
@@ -512,6 +525,111 @@ static void queue_post_from_inside_receiver(void)
     CHECK_EQ(total, 5);
     CHECK_EQ(a.n, 5);
     CHECK_EQ(a.values[4], 5);
+    signet_bus_destroy(bus);
+}
+
+/* The high-water mark counts what a receiver posts while its message runs:
+ * the deepest moment comes after the last take, so the takes that follow
+ * must see it. */
+static void queue_high_water_counts_what_a_running_receiver_posts(void)
+{
+    signet_bus *bus = reentrant_bus = new_bus(NULL);
+    struct log a = {0};
+    signet_conn c;
+    signet_stats st;
+
+    CHECK_OK(t_connect(bus, T_PING, burst_rx, &a, SIGNET_ANY, NULL, &c));
+    CHECK_EQ(post_ping(bus, NULL, 0), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 1), 1); /* message 0 posts 1..6 */
+    CHECK_EQ(signet_bus_dispatch(bus, 2), 2);
+    CHECK_EQ(post_ping(bus, NULL, 100), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 5);
+    stats_of(signet_bus_queue(bus), &st); /* the first look, once all is gone */
+    CHECK_EQ(st.depth, 0);
+    CHECK_EQ(st.high_water, 6);
+    CHECK_EQ(st.posted, 8);
+    CHECK_EQ(a.n, 8);
+    for (int i = 0; i < 7; i++)
+        CHECK_EQ(a.values[i], i);
+    CHECK_EQ(a.values[7], 100);
+    signet_bus_destroy(bus);
+}
+
+/* ---- payloads of every small size ---- */
+
+/* namespace w; one signal per size in w_sizes, its payload u8 b[size]. */
+/* clang-format off */
+#define W_SIGNAL(k, n)                                                                            \
+    {"s" #n, k, "s" #n, &w_struct[k], &w_schema, signet_invoke_generic, 0,                         \
+     SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0, NULL, NULL}
+#define W_STRUCT(k, n) {"w_s" #n, n, 1, 1, &w_field[k]}
+#define W_FIELD(n) {"b", SIGNET_TYPE_U8, 0, 1, n, NULL, NULL}
+enum { W_COUNT = 14 };
+static const uint32_t w_sizes[W_COUNT] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 33};
+static const signet_field_info w_field[W_COUNT] = {
+    W_FIELD(1),  W_FIELD(2),  W_FIELD(3),  W_FIELD(4),  W_FIELD(5),  W_FIELD(7),  W_FIELD(8),
+    W_FIELD(9),  W_FIELD(12), W_FIELD(15), W_FIELD(16), W_FIELD(17), W_FIELD(24), W_FIELD(33)};
+static const signet_struct_info w_struct[W_COUNT] = {
+    W_STRUCT(0, 1),  W_STRUCT(1, 2),   W_STRUCT(2, 3),   W_STRUCT(3, 4),   W_STRUCT(4, 5),
+    W_STRUCT(5, 7),  W_STRUCT(6, 8),   W_STRUCT(7, 9),   W_STRUCT(8, 12),  W_STRUCT(9, 15),
+    W_STRUCT(10, 16), W_STRUCT(11, 17), W_STRUCT(12, 24), W_STRUCT(13, 33)};
+extern const signet_schema_info w_schema;
+static const signet_signal_info w_signals[W_COUNT] = {
+    W_SIGNAL(0, 1),  W_SIGNAL(1, 2),   W_SIGNAL(2, 3),   W_SIGNAL(3, 4),   W_SIGNAL(4, 5),
+    W_SIGNAL(5, 7),  W_SIGNAL(6, 8),   W_SIGNAL(7, 9),   W_SIGNAL(8, 12),  W_SIGNAL(9, 15),
+    W_SIGNAL(10, 16), W_SIGNAL(11, 17), W_SIGNAL(12, 24), W_SIGNAL(13, 33)};
+const signet_schema_info w_schema = {SIGNET_ABI, "w", "w.signet", W_COUNT,
+                                     w_signals, 0, NULL, NULL, NULL};
+/* clang-format on */
+
+/* The byte at i of a size-n payload, for the n-th signal's round r. */
+static unsigned char w_byte(uint32_t n, uint32_t i, uint32_t r)
+{
+    return (unsigned char)(n * 31u + i * 7u + r);
+}
+
+static int sizes_seen, sizes_wrong;
+
+static int sizes_rx(void *ctx, const signet_event *ev, const void *payload)
+{
+    uint32_t r = *(const uint32_t *)ctx;
+    uint32_t n = ev->signal->payload->size;
+    const unsigned char *b = payload;
+    sizes_seen++;
+    for (uint32_t i = 0; i < n; i++)
+        if (b[i] != w_byte(n, i, r))
+            sizes_wrong++;
+    return 0;
+}
+
+/* Each payload arrives byte for byte, whatever its size, and a post reads
+ * no byte past the caller's struct (each is on the heap, so
+ * AddressSanitizer would see it). */
+static void queue_post_copies_payloads_of_every_small_size(void)
+{
+    signet_bus_options opts = {.queue_capacity = 64, .slot_size = 64};
+    signet_bus *bus = new_bus(&opts);
+    signet_conn c;
+    uint32_t round = 0;
+
+    for (int k = 0; k < W_COUNT; k++)
+        CHECK_OK(signet_connect(bus, &w_signals[k], (signet_fnptr *)sizes_rx, &round, SIGNET_ANY,
+                                NULL, &c));
+    for (round = 0; round < 3; round++) {
+        for (int k = 0; k < W_COUNT; k++) {
+            uint32_t n = w_sizes[k];
+            unsigned char *b = malloc(n);
+            CHECK(b != NULL);
+            for (uint32_t i = 0; i < n; i++)
+                b[i] = w_byte(n, i, round);
+            CHECK_EQ(signet_post(bus, &w_signals[k], NULL, b), 1);
+            memset(b, 0, n); /* the queue holds its own copy */
+            free(b);
+        }
+        CHECK_EQ(signet_bus_dispatch(bus, 0), W_COUNT);
+    }
+    CHECK_EQ(sizes_seen, 3 * W_COUNT);
+    CHECK_EQ(sizes_wrong, 0);
     signet_bus_destroy(bus);
 }
 
@@ -1282,6 +1400,10 @@ static const struct test_case cases[] = {
     {"queue_destroy_with_messages_reports_discarded",
      queue_destroy_with_messages_reports_discarded},
     {"queue_post_from_inside_receiver", queue_post_from_inside_receiver},
+    {"queue_high_water_counts_what_a_running_receiver_posts",
+     queue_high_water_counts_what_a_running_receiver_posts},
+    {"queue_post_copies_payloads_of_every_small_size",
+     queue_post_copies_payloads_of_every_small_size},
     {"queue_threads_4_producers_exactly_once_fifo", queue_threads_4_producers_exactly_once_fifo},
     {"queue_connection_runs_on_its_queue_thread", queue_connection_runs_on_its_queue_thread},
     {"queue_worker_pool_delivers_each_once", queue_worker_pool_delivers_each_once},
