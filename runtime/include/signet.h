@@ -378,6 +378,24 @@ const char *signet_event_topic(const signet_event *ev, char *buf, size_t size);
 const char *signet_topic(const signet_signal_info *sig, const void *payload, char *buf,
                          size_t size);
 
+/* The value a `retain` signal keeps for a concrete topic (NULL: the
+ * signal's topic, for a signal without captures), read without
+ * subscribing: deep-copied into buf[0..size), the payload struct at buf
+ * (aligned for it, as malloc's memory is), its strings after it. Sets *len
+ * (when not NULL) to the bytes the copy needs (0 for a signal without
+ * parameters). Returns 0, SIGNET_ENOENT (nothing retained on that topic),
+ * SIGNET_ENOSPC (size is less than *len: buf is not written) or
+ * SIGNET_EINVAL (a NULL bus or sig, a signal that is not `retain`, a NULL
+ * topic for a signal with captures). */
+int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, const char *topic,
+                         void *buf, size_t size, size_t *len);
+
+/* Forgets the value retained for a concrete topic (as MQTT's empty
+ * retained publish does): later replays do not give it, and the next
+ * payload on the topic has no previous one. Returns 0, SIGNET_ENOENT
+ * (nothing was retained there) or SIGNET_EINVAL (as above). */
+int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const char *topic);
+
 /* True when a pattern that can match sig (sig->links) has a subscriber on
  * this bus: the cheap test generated code makes before matching a topic. */
 bool signet_has_pattern_subscribers(const signet_bus *bus, const signet_signal_info *sig);
