@@ -104,6 +104,11 @@ sig4_call(SIGNET_NODISCARD int sig4_s@{}@_connect_opts, ;, signet_bus *bus, sig4
 sig4_call(int sig4_s@{}@_send, ;, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{/* sig4_s@{}@_send() with the payload in a struct. */
 sig4_call(int sig4_s@{}@_send_msg, ;, signet_bus *bus, const void *sender, const sig4_s *msg)
+/* sig4_s@{}@_send_msg(), writing what the receivers returned to *out. */
+sig4_call(int sig4_s@{}@_send_summary, ;, signet_bus *bus, const void *sender, const sig4_s *msg,
+          signet_summary *out)
+}@, @{/* sig4_s@{}@_send(), writing what the receivers returned to *out. */
+sig4_call(int sig4_s@{}@_send_summary, ;, signet_bus *bus, const void *sender, signet_summary *out)
 }@)m4_dnl
 
 sig4_h_post_doc(@{$1}@)
@@ -181,6 +186,8 @@ m4_define(@{sig4_h_checks_signal}@,
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{m4_dnl
 #define sig4_s@{}@_send_msg(bus, sender, msg) \
     sig4_s@{}@_send_msg(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s))
+#define sig4_s@{}@_send_summary(bus, sender, msg, out) \
+    sig4_s@{}@_send_summary(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s), out)
 #define sig4_s@{}@_post_msg(bus, sender, msg) \
     sig4_s@{}@_post_msg(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s))
 }@)m4_popdef(@{sig4_s}@)}@)
@@ -249,6 +256,10 @@ sig4_if(sig4_schema(@{signal_count}@), @{ * its types, its signals and the funct
  *   delivery"). Returns how many messages were queued, or a negative error
  *   code: see signet_post(). Allocates nothing.
  * _send_msg(), _post_msg(): the same with the payload in a struct.
+ * _send_summary(): _send_msg() (_send() for a signal without payload)
+ *   that also fills a signet_summary: how many ran, which failed with what,
+ *   which one stopped the emission, how many messages were queued, and
+ *   optionally each one's return value. Plain sends do not pay for it.
  * _has_receivers(): whether sending from sender would call a receiver.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;

@@ -231,6 +231,8 @@ sig4_c_post(@{$1}@, @{NULL}@)m4_dnl
 }
 }@)m4_dnl
 
+sig4_c_send_summary(@{$1}@)m4_dnl
+
 sig4_call(bool sig4_s@{}@_has_receivers, @{}@, const signet_bus *bus, const void *sender)
 {
 sig4_call(@{    if (bus == NULL || signet__idle}@, @{)}@, bus, sig4_c_busy(@{$1}@))
@@ -459,6 +461,33 @@ sig4_if(sig4_signal(@{$1}@, @{retain}@), @{    return signet_emit_end(&em, ran);
 }@, @{    return signet__emit_finish(&em, ran);
 }@)m4_dnl
 }@)
+
+# sig4_c_send_summary(I)
+# ----------------------
+# Signal I's _send_summary(): the emission of the send functions, its
+# receivers run by signet_emit_run(), which records what each returned.
+m4_define(@{sig4_c_send_summary}@,
+@{m4_pushdef(@{sig4_m}@, sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{msg}@, @{NULL}@))m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{m4_dnl
+sig4_call(int (sig4_s@{}@_send_summary), @{}@, signet_bus *bus, const void *sender, const sig4_s *msg,
+          signet_summary *out)
+}@, @{m4_dnl
+sig4_call(int sig4_s@{}@_send_summary, @{}@, signet_bus *bus, const void *sender, signet_summary *out)
+}@)m4_dnl
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, sig4_m)
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+sig4_c_patterns(@{$1}@)m4_dnl
+    return signet_emit_end(&em, ran);
+}
+m4_popdef(@{sig4_m}@)}@)
 
 # sig4_c_patterns(I)
 # ------------------

@@ -135,6 +135,14 @@ static void import_message(void *ctx, const char *topic, const void *payload, si
         return;
     }
     const signet_signal_info *sig = &sc->signals[id];
+    /* An empty message clears a retained topic (MQTT's empty retained
+     * publish); no wire message is empty, not even {} of a signal without
+     * parameters. */
+    if (len == 0 && (sig->flags & SIGNET_SIGNAL_RETAIN)) {
+        int rc = signet_retained_clear(m->bus, sig, topic);
+        count(rc == 0 || rc == SIGNET_ENOENT ? &m->received : &m->dropped_local);
+        return;
+    }
     /* Each string takes at least one byte of the message and one NUL. */
     if (grow((void **)&m->strings, &m->strings_size, 2 * len + 1)) {
         count(&m->dropped_local);

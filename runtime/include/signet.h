@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 6
+#define SIGNET_ABI 7
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -378,6 +378,24 @@ const char *signet_event_topic(const signet_event *ev, char *buf, size_t size);
 const char *signet_topic(const signet_signal_info *sig, const void *payload, char *buf,
                          size_t size);
 
+/* The value a `retain` signal keeps for a concrete topic (NULL: the
+ * signal's topic, for a signal without captures), read without
+ * subscribing: deep-copied into buf[0..size), the payload struct at buf
+ * (aligned for it, as malloc's memory is), its strings after it. Sets *len
+ * (when not NULL) to the bytes the copy needs (0 for a signal without
+ * parameters). Returns 0, SIGNET_ENOENT (nothing retained on that topic),
+ * SIGNET_ENOSPC (size is less than *len: buf is not written) or
+ * SIGNET_EINVAL (a NULL bus or sig, a signal that is not `retain`, a NULL
+ * topic for a signal with captures). */
+int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, const char *topic,
+                         void *buf, size_t size, size_t *len);
+
+/* Forgets the value retained for a concrete topic (as MQTT's empty
+ * retained publish does): later replays do not give it, and the next
+ * payload on the topic has no previous one. Returns 0, SIGNET_ENOENT
+ * (nothing was retained there) or SIGNET_EINVAL (as above). */
+int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const char *topic);
+
 /* True when a pattern that can match sig (sig->links) has a subscriber on
  * this bus: the cheap test generated code makes before matching a topic. */
 bool signet_has_pattern_subscribers(const signet_bus *bus, const signet_signal_info *sig);
@@ -539,6 +557,27 @@ typedef struct signet_recv {
     signet_conn conn;
 } signet_recv;
 
+/* One receiver's answer to an emission. */
+typedef struct signet_result {
+    signet_conn conn;   /* the connection that ran */
+    int rc;             /* what its receiver returned */
+} signet_result;
+
+/* What the receivers of one emission said (blinker's and Django's
+ * [(receiver, response)]): the generated <ns>_<signal>_send_summary()
+ * fills one. The caller sets results and results_cap (or leaves them 0);
+ * everything else is written. */
+typedef struct signet_summary {
+    uint32_t ran;            /* receivers and pattern subscribers that ran */
+    uint32_t failed;         /* of them, those that returned an error (not 0, not SIGNET_STOP) */
+    int first_error;         /* the first such error, 0 when none */
+    signet_conn stopped_by;  /* the connection that returned SIGNET_STOP; {0, 0}: none did */
+    uint32_t queued;         /* messages queued for the queued receivers */
+    signet_result *results;  /* optional: each one that ran, in the order they ran */
+    uint32_t results_cap;    /* entries results has room for */
+    uint32_t results_len;    /* entries written: the first min(ran, results_cap) */
+} signet_summary;
+
 typedef struct signet_emission {
     signet_event ev;              /* what receivers get */
     const signet_recv *begin;     /* the emission's receivers, in order */
@@ -551,6 +590,7 @@ typedef struct signet_emission {
                                      message was queued, else the first error */
     const void *queued_;          /* private: the signal's queued receivers */
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
+    signet_summary *summary_;     /* private: what signet_emit_summarize() asked for */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one.
@@ -565,6 +605,18 @@ SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
  * error code when none of its messages could be queued (see
  * signet_post()); the direct receivers have run either way. */
 int signet_emit_end(signet_emission *em, int ran);
+
+/* Makes the emission (just begun with signet_emit_begin()) record what
+ * its receivers return into *out, which it zeroes but for results and
+ * results_cap, then fills as they run, pattern subscribers included, and
+ * as end queues its messages. Run the receivers with signet_emit_run(). */
+void signet_emit_summarize(signet_emission *em, signet_summary *out);
+
+/* Runs the emission's receivers [begin, end) in order, each through its
+ * signal's invoke, as the loop above does, recording each answer when the
+ * emission summarizes. Returns how many ran. For generated and generic
+ * code that asks for a summary; the plain loop stays faster. */
+int signet_emit_run(signet_emission *em);
 
 /* True when a subscriber of a pattern that can match the emission's signal
  * may run: only then is signet_emit_patterns() worth calling (and, for a
@@ -954,6 +1006,65 @@ int signet_bus_stats(const signet_bus *bus, signet_stats *out);
 
 /* Messages of sig refused or evicted on this bus, over all its queues. */
 uint64_t signet_signal_dropped(const signet_bus *bus, const signet_signal_info *sig);
+
+/* ---------------------------------------------------------------------------
+ * Watching a bus: taps and per-signal counters (docs/runtime.md, "Watching
+ * a bus"). A bus is watched while it has a tap or counts; only then do its
+ * sends leave the inline path of generated code, so a bus nobody watches
+ * pays nothing for either.
+ */
+
+/* What a tap is told about. */
+#define SIGNET_TAP_SEND 1u /* a send (or publish by topic), before its receivers run */
+#define SIGNET_TAP_POST 2u /* a post, before its messages are queued */
+
+/* A tap: called on the sending or posting thread for every send and post
+ * on the bus, of every signal, whether or not anything receives it. ev
+ * names the signal, the sender and the bus (ev->conn is {0, 0},
+ * ev->pattern NULL); signet_event_topic() gives the concrete topic and
+ * signet_format_json(ev->signal->payload, payload, ...) the payload as
+ * text. Valid only during the call. What the tap itself sends or posts is
+ * not tapped. A tap must not block: every send on the bus waits for it. */
+typedef void signet_tap_fn(void *ctx, const signet_event *ev, const void *payload,
+                           unsigned what);
+
+/* At most this many taps on one bus at a time. */
+#define SIGNET_TAPS_MAX 8
+
+/* Adds a tap; *id names it for signet_tap_remove() (never 0). Returns 0,
+ * SIGNET_EINVAL or SIGNET_ELIMIT (SIGNET_TAPS_MAX taps already). Sends
+ * and posts that began before the call may not be tapped. */
+SIGNET_NODISCARD int signet_tap_add(signet_bus *bus, signet_tap_fn *fn, void *ctx, uint32_t *id);
+
+/* Removes a tap. Called outside any receiver or tap, it returns once the
+ * tap is not running on any thread, so its ctx may be freed; from inside
+ * one it does not wait, as signet_disconnect(). Returns 0, SIGNET_EINVAL
+ * or SIGNET_ENOENT (no tap with that id). */
+int signet_tap_remove(signet_bus *bus, uint32_t id);
+
+/* A signal's counters on a bus. */
+typedef struct signet_signal_counters {
+    uint64_t sent;      /* sends of the signal (publishes included) */
+    uint64_t posted;    /* messages of it queued, by posts and by sends to queued receivers */
+    uint64_t delivered; /* receiver calls it made: direct receivers, pattern subscribers
+                           and the receivers of its dispatched messages */
+    uint64_t dropped;   /* messages refused or evicted (signet_signal_dropped()) */
+} signet_signal_counters;
+
+/* Starts (on) or stops counting sends, posts and deliveries on bus.
+ * Counts stay when counting stops and go on from there when it starts
+ * again; dropped messages are counted always. While counting, each send
+ * costs about what a send of a signal with a queued receiver costs, and
+ * each post, send and dispatch one atomic add per counter it changes.
+ * Returns 0 or SIGNET_EINVAL. */
+int signet_bus_counting(signet_bus *bus, bool on);
+
+/* sig's counters on bus, to *out (all 0 for a signal the bus has never
+ * seen). Any thread, at any time; each counter is read on its own, so a
+ * message being dispatched may be posted but not yet delivered. Returns 0
+ * or SIGNET_EINVAL. */
+int signet_signal_counts(const signet_bus *bus, const signet_signal_info *sig,
+                         signet_signal_counters *out);
 
 #pragma GCC visibility pop
 

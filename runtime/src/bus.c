@@ -3,11 +3,12 @@
  * signet_signal_dropped). The top of the runtime: creating a bus sets up
  * its state and its default queue; destroying it stops the queues' workers,
  * waits for every read section, then frees the queues, the retained values
- * and the states. Uses queue.c, retain.c, state.c and rcu.c.
+ * and the states. Uses queue.c, retain.c, state.c, watch.c and rcu.c.
  */
 #include "queue.h"
 #include "retain.h"
 #include "state.h"
+#include "watch.h"
 
 #include <stdlib.h>
 
@@ -44,6 +45,8 @@ int signet_bus_create(const signet_bus_options *opts, signet_bus **out)
         return SIGNET_ENOMEM;
     }
     atomic_init(&bus->schemas, NULL);
+    atomic_init(&bus->watch, 0);
+    atomic_init(&bus->taps, NULL);
     signet__slots_init(&bus->slots);
     signet__retired_init(&bus->retired);
     int err = signet__queue_new(bus, NULL, &bus->queue);
@@ -78,6 +81,7 @@ int signet_bus_destroy(signet_bus *bus)
     for (struct sigstate *ss; (ss = signet__state_next(bus, &it)) != NULL;)
         signet__retain_free(ss);
     signet__states_free(bus);
+    signet__watch_free(bus);
     pthread_mutex_destroy(&bus->retain_lock);
     pthread_mutex_destroy(&bus->lock);
     free(bus);

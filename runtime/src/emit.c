@@ -1,19 +1,21 @@
 /* emit.c: synchronous emission (signet_emit_begin, signet_emit_patterns,
- * signet_emit_end; the generated send runs the receivers in between; the
+ * signet_emit_end; the generated send runs the receivers in between, or
+ * signet_emit_run() for an emission that records a signet_summary; the
  * inline path of signet.h comes here for every state but the common one)
  * and the questions senders ask first (signet_has_receivers,
  * signet_has_pattern_subscribers). An emission reads its signal's snapshot
  * inside an RCU read section: no lock, no allocation, and a cost that
  * depends only on the receivers that will run. Uses state.h and
  * snapshot.h to find the receivers, event.h to run them, retain.c for
- * retained signals, patterns.c for the patterns an emission reaches and
- * post.c for its queued receivers.
+ * retained signals, patterns.c for the patterns an emission reaches,
+ * post.c for its queued receivers and watch.c on a watched bus.
  */
 #include "event.h"
 #include "patterns.h"
 #include "post.h"
 #include "retain.h"
 #include "state.h"
+#include "watch.h"
 
 #include <stdlib.h>
 
@@ -40,9 +42,14 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
 
     signet__emission_init(em, bus, sig, sender, NULL, payload);
     uint8_t flags = 0;
+    if (__builtin_expect(signet__watching(bus) != 0, 0)) {
+        ss = signet__watch_send(em, ss);
+        em->qerr_ = 0;
+        flags = SIGNET__EMIT_COLD;
+    }
     if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0)) {
         ss = signet__retain_emit(em, ss);
-        flags = SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED;
+        flags |= SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED;
     }
     if (ss) {
         if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
@@ -86,12 +93,23 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
 {
     if ((em->patterns_ & (SIGNET__EMIT_PATTERNS | SIGNET__EMIT_DONE)) == SIGNET__EMIT_PATTERNS)
         ran += signet_emit_patterns(em, NULL, 0); /* the run-time patterns */
+    int posted = 0;
     if (em->queued_ != NULL) {
         int rc = signet__post_emission(em);
         if (rc < 0)
             ran = rc;
+        else
+            posted = rc;
+        if (em->summary_)
+            em->summary_->queued += (uint32_t)posted;
     }
     if (em->patterns_ & SIGNET__EMIT_COLD) {
+        if (signet__watching(em->ev.bus)) {
+            struct sigstate *ss = signet__sigstate(em->ev.bus, em->ev.signal);
+            signet__count(em->ev.bus, ss, SIGNET__SENT, 1);
+            signet__count(em->ev.bus, ss, SIGNET__DELIVERED, ran > 0 ? (uint64_t)ran : 0);
+            signet__count(em->ev.bus, ss, SIGNET__POSTED, (uint64_t)posted);
+        }
         if (em->qerr_ < 0)
             ran = em->qerr_;
         if (em->patterns_ & SIGNET__EMIT_RETAINED)
@@ -109,8 +127,49 @@ int signet_emit_end(signet_emission *em, int ran)
         int rc = signet__post_emission(em);
         if (rc < 0)
             ran = rc;
+        else if (em->summary_)
+            em->summary_->queued += (uint32_t)rc;
     }
     signet__rcu_unlock(em->outermost_);
+    return ran;
+}
+
+void signet_emit_summarize(signet_emission *em, signet_summary *out)
+{
+    *out = (signet_summary){.results = out->results, .results_cap = out->results_cap};
+    em->summary_ = out;
+}
+
+/* Takes receiver r's return value rc as signet_emit_stop() does, first
+ * recording it when the emission summarizes. */
+static bool note(signet_emission *em, const signet_recv *r, int rc)
+{
+    signet_summary *s = em->summary_;
+
+    if (s) {
+        s->ran++;
+        if (s->results && s->results_len < s->results_cap)
+            s->results[s->results_len++] = (signet_result){r->conn, rc};
+        if (rc == SIGNET_STOP)
+            s->stopped_by = r->conn;
+        else if (rc != 0 && s->failed++ == 0)
+            s->first_error = rc;
+    }
+    return signet_emit_stop(em, rc);
+}
+
+int signet_emit_run(signet_emission *em)
+{
+    signet_invoke_fn *invoke = em->ev.signal->invoke;
+    int ran = 0;
+
+    for (const signet_recv *r = em->begin; r != em->end; r++) {
+        if (!signet_emit_claim(em, r))
+            continue;
+        ran++;
+        if (note(em, r, invoke(r, &em->ev, em->ev.payload_)))
+            break;
+    }
     return ran;
 }
 
@@ -119,10 +178,14 @@ int signet_emit_end(signet_emission *em, int ran)
  * error only when none of its messages was queued, as signet_post(). */
 static void note_queued(signet_emission *em, int rc)
 {
-    if (rc > 0)
+    if (rc > 0) {
         em->qerr_ = 1;
-    else if (rc < 0 && !em->qerr_)
+        signet__count(em->ev.bus, em->ss_, SIGNET__POSTED, (uint64_t)rc);
+        if (em->summary_)
+            em->summary_->queued += (uint32_t)rc;
+    } else if (rc < 0 && !em->qerr_) {
         em->qerr_ = rc;
+    }
 }
 
 /* Runs one pattern's subscribers (snapshot s) for the emission, each
@@ -140,7 +203,7 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
         if (!signet_emit_claim(em, r))
             continue;
         ++*ran;
-        if (signet_emit_stop(em, pattern->invoke(r, &em->ev, em->ev.payload_))) {
+        if (note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
             stopped = true;
             break;
         }

@@ -4,8 +4,8 @@
  * and its payload in, and publishes it; a full queue refuses, evicts its
  * oldest message or waits, as the overflow policy says. Uses ring.h for
  * the cells, payload.c for the copies, state.h and snapshot.h to find the
- * receivers, patterns.c for the patterns a post reaches and retain.c for
- * retained signals.
+ * receivers, patterns.c for the patterns a post reaches, retain.c for
+ * retained signals and watch.c on a watched bus.
  */
 #include "post.h"
 
@@ -15,6 +15,7 @@
 #include "queue.h"
 #include "retain.h"
 #include "state.h"
+#include "watch.h"
 
 #include <string.h>
 #include <time.h>
@@ -304,6 +305,9 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
     int count = 0, first_err = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
     bool unchanged = false;
+    uint32_t watch = signet__watching(bus);
+    if (__builtin_expect(watch != 0, 0))
+        signet__watch_post(bus, sig, sender, payload);
     if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
         ss = signet__retain_post(bus, sig, payload, ss, &unchanged);
     if (ss) {
@@ -324,18 +328,22 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
                       &count, &first_err);
         }
     }
+    if (__builtin_expect(watch != 0, 0))
+        signet__count(bus, ss, SIGNET__POSTED, (uint64_t)count);
     signet__rcu_unlock(outermost);
     return count ? count : first_err;
 }
 
 /* The common case inline: a valid call for a signal that is not retained
- * and has no pattern subscriber; anything else is signet_post_patterns(). */
+ * and has no pattern subscriber, on a bus nobody watches; anything else is
+ * signet_post_patterns(). */
 int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                 const void *payload)
 {
     if (__builtin_expect(!bus || !sig || !sig->schema || sig->schema->abi != SIGNET_ABI ||
                              !sig->invoke || (!payload && sig->payload) ||
-                             (sig->flags & (SIGNET_SIGNAL_PATTERN | SIGNET_SIGNAL_RETAIN)),
+                             (sig->flags & (SIGNET_SIGNAL_PATTERN | SIGNET_SIGNAL_RETAIN)) ||
+                             signet__watching(bus),
                          0))
         return signet_post_patterns(bus, sig, sender, payload, NULL, 0);
     bool outermost = signet__rcu_enter();

@@ -6,8 +6,9 @@
  * through the signal's invoke, or signet_invoke_generic for a queued
  * SIGNET_GENERIC connection. Uses
  * ring.c for the cells and wake-ups, payload.c to copy a message out,
- * state.h and snapshot.h to find the receivers, event.h to run them, and
- * connect.c to disconnect a destroyed queue's connections.
+ * state.h and snapshot.h to find the receivers, event.h to run them,
+ * connect.c to disconnect a destroyed queue's connections and watch.c to
+ * count deliveries on a counting bus.
  */
 #include "queue.h"
 
@@ -15,6 +16,7 @@
 #include "event.h"
 #include "payload.h"
 #include "state.h"
+#include "watch.h"
 
 #include <limits.h>
 #include <sched.h>
@@ -58,8 +60,9 @@ static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
 }
 
 /* Runs the receivers of list l the message is for; true when one returned
- * SIGNET_STOP. Only queued connections (!direct) can be SIGNET_GENERIC;
- * claiming one has just read its slot. */
+ * SIGNET_STOP. Counts the receivers it ran in em->qerr_ (a dispatch's
+ * emission queues nothing). Only queued connections (!direct) can be
+ * SIGNET_GENERIC; claiming one has just read its slot. */
 static inline __attribute__((always_inline)) bool
 run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struct msg *m,
          const void *payload, bool direct)
@@ -70,9 +73,13 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
     if (direct && l->order_end <= m->order_end) {
         /* The list is the one the post saw, or one with fewer receivers:
          * every receiver in it was connected before the message was queued. */
-        for (; r != e; r++)
-            if (signet_emit_claim(em, r) && signet_emit_stop(em, invoke(r, &em->ev, payload)))
+        for (; r != e; r++) {
+            if (!signet_emit_claim(em, r))
+                continue;
+            em->qerr_++;
+            if (signet_emit_stop(em, invoke(r, &em->ev, payload)))
                 return true;
+        }
         return false;
     }
     for (const struct qinfo *qi = l->qi; r != e; r++, qi++) {
@@ -84,6 +91,7 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
             continue;
         if (!signet_emit_claim(em, run))
             continue;
+        em->qerr_++;
         signet_invoke_fn *call = invoke;
         if (!direct && (signet__slot_of(run)->flags & SIGNET_GENERIC))
             call = signet_invoke_generic;
@@ -111,19 +119,23 @@ static inline __attribute__((always_inline)) void run_message(signet_queue *q, c
     /* Beyond the common fields, what signet_emit_claim() and _stop() and
      * the event accessors read: the flags saying that unchanged_ and
      * ev.previous_ are set (a queued message carries no previous value).
-     * ev.conn is set by each claim; the rest of a send's emission is for
+     * ev.conn is set by each claim; qerr_ counts the receivers run (for
+     * a counting bus); the rest of a send's emission is for
      * signet_emit_end(), which a dispatch does not call. */
     em.outermost_ = signet__rcu_enter();
     signet__emission_init(&em, q->bus, ss->info, m->sender, rs != ss ? rs->info : NULL, payload);
     em.ev.previous_ = NULL;
     em.unchanged_ = m->unchanged;
     em.patterns_ = SIGNET__EMIT_RETAINED;
+    em.qerr_ = 0;
     const struct snap *s;
     bool stop = m->direct && (s = atomic_load_explicit(&rs->snap, memory_order_seq_cst)) &&
                 run_list(q, &em, signet__list(s, m->sender), m, payload, true);
     /* Most signals have no queued connection: no call for an empty list. */
     if (!stop && (s = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst)) != NULL)
         run_queued(q, &em, s, m, payload);
+    if (__builtin_expect(signet__watching(q->bus) != 0, 0))
+        signet__count(q->bus, ss, SIGNET__DELIVERED, (uint64_t)em.qerr_);
     signet__rcu_unlock(em.outermost_);
 }
 

@@ -1,5 +1,6 @@
-/* retain.c: retained values (retain.h) and signet_event_previous(). Uses
- * topic.c to build and match concrete topics, payload.c for the deep
+/* retain.c: retained values (retain.h), signet_event_previous(), and
+ * reading and clearing them (signet_retained_copy, signet_retained_clear).
+ * Uses topic.c to build and match concrete topics, payload.c for the deep
  * copies, state.c for a signal's state, event.h to run a replayed receiver
  * (through the signal's or pattern's invoke, or signet_invoke_generic for
  * a SIGNET_GENERIC connection), and the bus's retain_lock.
@@ -54,6 +55,17 @@ static void *copy_payload(const signet_struct_info *si, const void *payload, boo
     return copy;
 }
 
+/* The index of topic's entry in r, or r->n when there is none (retain_lock
+ * held). */
+static uint32_t find_topic(const struct retained *r, const char *topic)
+{
+    uint32_t i = 0;
+
+    while (i < r->n && strcmp(r->e[i].topic, topic) != 0)
+        i++;
+    return i;
+}
+
 /* Records payload as the last one on its concrete topic. *prev gets the
  * previous payload on that topic (the caller frees it; NULL if none or for
  * a signal without parameters); returns whether the payload equals it.
@@ -78,18 +90,11 @@ static bool retain_update(signet_bus *bus, struct sigstate *ss, const void *send
         else
             keep = false;
     }
-    bool found = false, unchanged = false;
+    bool unchanged = false;
     pthread_mutex_lock(&bus->retain_lock);
     struct retained *r = ss->retained;
-    uint32_t at = r ? r->n : 0;
-    for (uint32_t i = 0; topic && r && i < r->n; i++) {
-        if (strcmp(r->e[i].topic, topic) == 0) {
-            at = i;
-            found = true;
-            break;
-        }
-    }
-    if (found) {
+    uint32_t at = r && topic ? find_topic(r, topic) : 0;
+    if (r && topic && at < r->n) {
         *prev = r->e[at].payload;
         unchanged = keep && (!sig->payload || (*prev && sig->equal && sig->equal(*prev, copy)));
         if (keep) {
@@ -263,4 +268,72 @@ void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn con
     for (size_t i = 0; i < n; i++)
         free(list[i].payload);
     free(list);
+}
+
+/* The concrete topic a caller names for sig: topic, or the signal's own
+ * when it has no captures; NULL when there is none. */
+static const char *named_topic(const signet_signal_info *sig, const char *topic)
+{
+    if (topic)
+        return topic;
+    return strchr(sig->topic, '{') ? NULL : sig->topic;
+}
+
+int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, const char *topic,
+                         void *buf, size_t size, size_t *len)
+{
+    if (len)
+        *len = 0;
+    if (!bus || !sig || !(sig->flags & SIGNET_SIGNAL_RETAIN) || !(topic = named_topic(sig, topic)))
+        return SIGNET_EINVAL;
+    signet_bus *b = (signet_bus *)bus; /* the lock only */
+    bool outermost = signet__rcu_enter();
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    int rc = SIGNET_ENOENT;
+    if (ss) {
+        pthread_mutex_lock(&b->retain_lock);
+        const struct retained *r = ss->retained;
+        uint32_t at = r ? find_topic(r, topic) : 0;
+        if (r && at < r->n) {
+            const void *payload = r->e[at].payload;
+            size_t need = sig->payload && payload ? signet__payload_bytes(sig->payload, payload) : 0;
+            if (len)
+                *len = need;
+            rc = 0;
+            if (need > size || (need && !buf))
+                rc = SIGNET_ENOSPC;
+            else if (need)
+                signet__payload_copy(sig->payload, buf, payload);
+        }
+        pthread_mutex_unlock(&b->retain_lock);
+    }
+    signet__rcu_unlock(outermost);
+    return rc;
+}
+
+int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const char *topic)
+{
+    if (!bus || !sig || !(sig->flags & SIGNET_SIGNAL_RETAIN) || !(topic = named_topic(sig, topic)))
+        return SIGNET_EINVAL;
+    bool outermost = signet__rcu_enter();
+    struct sigstate *ss = signet__sigstate(bus, sig);
+    int rc = SIGNET_ENOENT;
+    void *payload = NULL;
+    char *name = NULL;
+    if (ss) {
+        pthread_mutex_lock(&bus->retain_lock);
+        struct retained *r = ss->retained;
+        uint32_t at = r ? find_topic(r, topic) : 0;
+        if (r && at < r->n) {
+            payload = r->e[at].payload;
+            name = r->e[at].topic;
+            r->e[at] = r->e[--r->n];
+            rc = 0;
+        }
+        pthread_mutex_unlock(&bus->retain_lock);
+    }
+    signet__rcu_unlock(outermost);
+    free(payload);
+    free(name);
+    return rc;
 }

@@ -44,10 +44,12 @@ struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *si
     uint32_t nstates = signet__nstates(schema);
     struct sigstate *sigs = calloc(nstates, sizeof *sigs);
     struct rtset *rt = calloc(1, sizeof *rt);
-    if (!grown || !sigs || !rt) {
+    struct signet__tally *tallies = calloc(schema->signal_count + 1, sizeof *tallies);
+    if (!grown || !sigs || !rt || !tallies) {
         free(grown);
         free(sigs);
         free(rt);
+        free(tallies);
         *err = SIGNET_ENOMEM;
         return NULL;
     }
@@ -55,6 +57,8 @@ struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *si
         uint32_t nsig = schema->signal_count;
         signet__state_init(&sigs[k], k < nsig ? &schema->signals[k] : &schema->patterns[k - nsig],
                            rt);
+        if (k < nsig)
+            sigs[k].tally = &tallies[k];
     }
     atomic_init(&rt->n, 0);
     atomic_init(&rt->active, 0);
@@ -64,7 +68,7 @@ struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *si
     grown->n = n + 1;
     if (n)
         memcpy(grown->e, sc->e, n * sizeof sc->e[0]);
-    grown->e[n] = (struct schema_entry){schema, sigs, rt};
+    grown->e[n] = (struct schema_entry){schema, sigs, rt, tallies};
     atomic_store_explicit(&bus->schemas, grown, memory_order_seq_cst);
     if (sc)
         signet__retire(&bus->retired, &sc->retired, signet__rcu_advance());
@@ -250,7 +254,11 @@ static void refresh_word(signet_bus *bus, uint32_t w)
     const signet_recv *pb = NULL, *pe = NULL;
     uint32_t word = 0;
 
-    for (uint32_t i = 0; sc && i < sc->n; i++) {
+    /* A watched bus sends everything through signet_emit_begin(). */
+    bool watched = atomic_load_explicit(&bus->watch, memory_order_relaxed) != 0;
+    if (watched)
+        word = ~0u;
+    for (uint32_t i = 0; sc && !watched && i < sc->n; i++) {
         const signet_schema_info *schema = sc->e[i].schema;
         uint32_t h = signet__schema_hash(schema->ns);
         uint32_t id = (w + SIGNET__BUSY_WORDS - SIGNET__BUSY_WORD(h, 0)) % SIGNET__BUSY_WORDS;
@@ -285,6 +293,12 @@ static void refresh_word(signet_bus *bus, uint32_t w)
     __atomic_store_n(&bus->head.busy_[w], word, __ATOMIC_SEQ_CST);
 }
 
+void signet__head_refresh(signet_bus *bus)
+{
+    for (uint32_t w = 0; w < SIGNET__BUSY_WORDS; w++)
+        refresh_word(bus, w);
+}
+
 /* After ss's snapshots were republished: the words of the signals whose
  * state may have changed (ss, or the signals a pattern can match). */
 static void refresh_head(signet_bus *bus, struct sigstate *ss, bool pattern_changed)
@@ -295,8 +309,7 @@ static void refresh_head(signet_bus *bus, struct sigstate *ss, bool pattern_chan
         uint32_t h = signet__schema_hash(info->schema->ns);
         refresh_word(bus, SIGNET__BUSY_WORD(h, info->id));
     } else if (pattern_changed && (info->flags & SIGNET__SIGNAL_RUNTIME)) {
-        for (uint32_t w = 0; w < SIGNET__BUSY_WORDS; w++)
-            refresh_word(bus, w);
+        signet__head_refresh(bus);
     } else if (pattern_changed) {
         uint32_t h = signet__schema_hash(info->schema->ns);
         for (uint32_t i = 0; i < info->nlinks; i++)
@@ -626,6 +639,7 @@ void signet__states_free(signet_bus *bus)
         free(e->rt->p);
         free(e->rt);
         free(e->sigs);
+        free(e->tallies);
     }
     free(sc);
     atomic_store_explicit(&bus->schemas, NULL, memory_order_relaxed);

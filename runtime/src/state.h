@@ -12,7 +12,8 @@
  * sections. The schema table is itself published like a list.
  * A bus also keeps, for generated sends, a filter of its signals that have
  * something to do and the receiver lists of signals in the common state
- * (signet.h's signet__bus_head), updated with each republished list.
+ * (signet.h's signet__bus_head), updated with each republished list; a
+ * watched bus (watch.h) has every bit of the filter set and no fast list.
  * Implemented in state.c, on snapshot.h, rcu.h and payload.h.
  */
 #ifndef SIGNET_STATE_H
@@ -28,6 +29,13 @@
 
 struct rtset;
 struct retained;
+struct signet__taps;
+
+/* A signal's counters while its bus counts (watch.h; dropped is the
+ * state's own). */
+struct signet__tally {
+    _Atomic uint64_t sent, posted, delivered;
+};
 
 /* signet_signal_info.flags of a run-time pattern (never in generated code). */
 #define SIGNET__SIGNAL_RUNTIME 0x100u
@@ -56,6 +64,7 @@ struct sigstate {
             bool stale;                 /* a rebuild failed: the next one rebuilds every list */
             struct rtset *rt;           /* its schema's run-time patterns on this bus */
             struct retained *retained;  /* `retain` signals (retain.c): guarded by retain_lock */
+            struct signet__tally *tally; /* a signal's counters (watch.h); NULL for a pattern */
         };
         unsigned char size_[128];
     };
@@ -91,6 +100,7 @@ struct schema_entry {
     const signet_schema_info *schema;
     struct sigstate *sigs;      /* signet__nstates(schema) entries */
     struct rtset *rt;
+    struct signet__tally *tallies; /* one per signal (watch.h) */
 };
 
 /* Immutable once published, like struct snap. */
@@ -117,6 +127,9 @@ struct signet_bus {
     _Atomic uint64_t errors;
     pthread_mutex_t retain_lock; /* guards every signal's retained values */
     uint64_t retain_seq;         /* update order of retained values */
+    _Atomic uint32_t watch;      /* SIGNET__WATCH_*: taps, counting (watch.h) */
+    _Atomic(struct signet__taps *) taps; /* published like a list; NULL: none */
+    uint32_t last_tap;           /* the last tap id given */
 };
 
 /* The signal's state on this bus, or NULL when nothing was ever connected
@@ -211,6 +224,10 @@ void signet__bus_collect(signet_bus *bus, bool wait);
  * receiver waits for the grace period it promises; otherwise memory is
  * collected when enough has piled up, without waiting inside a receiver. */
 void signet__after_write(signet_bus *bus, bool disconnected);
+
+/* Recomputes the whole bus head (signet.h's filter and fast lists), as
+ * after a change to what the bus watches (bus->watch). */
+void signet__head_refresh(signet_bus *bus);
 
 /* Frees every state, snapshot and schema table of a bus no reader can
  * reach (retained values are retain.c's: free them first). */

@@ -185,6 +185,21 @@ int (app_server_start_post_msg)(signet_bus *bus, const void *sender, const app_s
     return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
 }
 
+int (app_server_start_send_summary)(signet_bus *bus, const void *sender,
+                                    const app_server_start *msg, signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    return signet_emit_end(&em, ran);
+}
+
 bool app_server_start_has_receivers(const signet_bus *bus, const void *sender)
 {
     if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START),
@@ -279,6 +294,21 @@ int app_server_stop_post(signet_bus *bus, const void *sender, const char *value)
 int (app_server_stop_post_msg)(signet_bus *bus, const void *sender, const app_server_stop *msg)
 {
     return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
+}
+
+int (app_server_stop_send_summary)(signet_bus *bus, const void *sender, const app_server_stop *msg,
+                                   signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    return signet_emit_end(&em, ran);
 }
 
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender)

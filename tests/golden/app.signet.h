@@ -27,6 +27,10 @@
  *   delivery"). Returns how many messages were queued, or a negative error
  *   code: see signet_post(). Allocates nothing.
  * _send_msg(), _post_msg(): the same with the payload in a struct.
+ * _send_summary(): _send_msg() (_send() for a signal without payload)
+ *   that also fills a signet_summary: how many ran, which failed with what,
+ *   which one stopped the emission, how many messages were queued, and
+ *   optionally each one's return value. Plain sends do not pay for it.
  * _has_receivers(): whether sending from sender would call a receiver.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
@@ -39,8 +43,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 6
-#error "app.signet.h was generated for signet ABI 6; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 7
+#error "app.signet.h was generated for signet ABI 7; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -83,6 +87,9 @@ SIGNET_NODISCARD int app_server_start_connect_opts(signet_bus *bus, app_server_s
 int app_server_start_send(signet_bus *bus, const void *sender, const char *value);
 /* app_server_start_send() with the payload in a struct. */
 int app_server_start_send_msg(signet_bus *bus, const void *sender, const app_server_start *msg);
+/* app_server_start_send_msg(), writing what the receivers returned to *out. */
+int app_server_start_send_summary(signet_bus *bus, const void *sender, const app_server_start *msg,
+                                  signet_summary *out);
 
 /* Posts server_start: copies the payload into queue messages. */
 int app_server_start_post(signet_bus *bus, const void *sender, const char *value);
@@ -123,6 +130,9 @@ SIGNET_NODISCARD int app_server_stop_connect_opts(signet_bus *bus, app_server_st
 int app_server_stop_send(signet_bus *bus, const void *sender, const char *value);
 /* app_server_stop_send() with the payload in a struct. */
 int app_server_stop_send_msg(signet_bus *bus, const void *sender, const app_server_stop *msg);
+/* app_server_stop_send_msg(), writing what the receivers returned to *out. */
+int app_server_stop_send_summary(signet_bus *bus, const void *sender, const app_server_stop *msg,
+                                 signet_summary *out);
 
 /* Posts server_stop: copies the payload into queue messages. */
 int app_server_stop_post(signet_bus *bus, const void *sender, const char *value);
@@ -184,6 +194,8 @@ int app_publish_post(signet_bus *bus, const void *sender, const char *topic, siz
     app_server_start_connect_opts(bus, APP__TYPED(fn, app_server_start_fn *), __VA_ARGS__)
 #define app_server_start_send_msg(bus, sender, msg) \
     app_server_start_send_msg(bus, sender, APP__TYPED_MSG(msg, app_server_start))
+#define app_server_start_send_summary(bus, sender, msg, out) \
+    app_server_start_send_summary(bus, sender, APP__TYPED_MSG(msg, app_server_start), out)
 #define app_server_start_post_msg(bus, sender, msg) \
     app_server_start_post_msg(bus, sender, APP__TYPED_MSG(msg, app_server_start))
 #define app_server_stop_connect(bus, fn, ...) \
@@ -192,6 +204,8 @@ int app_publish_post(signet_bus *bus, const void *sender, const char *topic, siz
     app_server_stop_connect_opts(bus, APP__TYPED(fn, app_server_stop_fn *), __VA_ARGS__)
 #define app_server_stop_send_msg(bus, sender, msg) \
     app_server_stop_send_msg(bus, sender, APP__TYPED_MSG(msg, app_server_stop))
+#define app_server_stop_send_summary(bus, sender, msg, out) \
+    app_server_stop_send_summary(bus, sender, APP__TYPED_MSG(msg, app_server_stop), out)
 #define app_server_stop_post_msg(bus, sender, msg) \
     app_server_stop_post_msg(bus, sender, APP__TYPED_MSG(msg, app_server_stop))
 #endif

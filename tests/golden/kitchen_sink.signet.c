@@ -843,6 +843,20 @@ int ks_ping_post(signet_bus *bus, const void *sender)
     return signet_post(bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
 }
 
+int ks_ping_send_summary(signet_bus *bus, const void *sender, signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    return signet_emit_end(&em, ran);
+}
+
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender)
 {
     if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_PING),
@@ -968,6 +982,21 @@ int (ks_every_post_msg)(signet_bus *bus, const void *sender, const ks_every *msg
     return signet_post(bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
 }
 
+int (ks_every_send_summary)(signet_bus *bus, const void *sender, const ks_every *msg,
+                            signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    return signet_emit_end(&em, ran);
+}
+
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender)
 {
     if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY),
@@ -1076,6 +1105,21 @@ int (ks_shapes_post_msg)(signet_bus *bus, const void *sender, const ks_shapes *m
     return signet_post(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
 }
 
+int (ks_shapes_send_summary)(signet_bus *bus, const void *sender, const ks_shapes *msg,
+                             signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    return signet_emit_end(&em, ran);
+}
+
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender)
 {
     if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES),
@@ -1146,6 +1190,23 @@ int ks_odd_post(signet_bus *bus, const void *sender, const char *room, uint32_t 
 int (ks_odd_post_msg)(signet_bus *bus, const void *sender, const ks_odd *msg)
 {
     return ks__post_matched(bus, sender, msg, KS_SIGNAL_ODD);
+}
+
+int (ks_odd_send_summary)(signet_bus *bus, const void *sender, const ks_odd *msg,
+                          signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_ODD], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += ks__emit_matched(&em, KS_SIGNAL_ODD);
+    return signet_emit_end(&em, ran);
 }
 
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender)
@@ -1237,6 +1298,21 @@ int ks_last_post(signet_bus *bus, const void *sender, ks_sign g)
 int (ks_last_post_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
 {
     return signet_post(bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
+}
+
+int (ks_last_send_summary)(signet_bus *bus, const void *sender, const ks_last *msg,
+                           signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    return signet_emit_end(&em, ran);
 }
 
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender)

@@ -27,6 +27,10 @@
  *   delivery"). Returns how many messages were queued, or a negative error
  *   code: see signet_post(). Allocates nothing.
  * _send_msg(), _post_msg(): the same with the payload in a struct.
+ * _send_summary(): _send_msg() (_send() for a signal without payload)
+ *   that also fills a signet_summary: how many ran, which failed with what,
+ *   which one stopped the emission, how many messages were queued, and
+ *   optionally each one's return value. Plain sends do not pay for it.
  * _has_receivers(): whether sending from sender would call a receiver.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
@@ -45,8 +49,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 6
-#error "kitchen_sink.signet.h was generated for signet ABI 6; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 7
+#error "kitchen_sink.signet.h was generated for signet ABI 7; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -147,6 +151,8 @@ SIGNET_NODISCARD int ks_ping_connect_opts(signet_bus *bus, ks_ping_fn *fn, void 
 
 /* Sends ping: runs its receivers now, on this thread. */
 int ks_ping_send(signet_bus *bus, const void *sender);
+/* ks_ping_send(), writing what the receivers returned to *out. */
+int ks_ping_send_summary(signet_bus *bus, const void *sender, signet_summary *out);
 
 /* Posts ping: queues it (no payload: nothing is copied). */
 int ks_ping_post(signet_bus *bus, const void *sender);
@@ -202,6 +208,9 @@ int ks_every_send(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_
                   double d, const char *s, ks_color c, ks_sign g);
 /* ks_every_send() with the payload in a struct. */
 int ks_every_send_msg(signet_bus *bus, const void *sender, const ks_every *msg);
+/* ks_every_send_msg(), writing what the receivers returned to *out. */
+int ks_every_send_summary(signet_bus *bus, const void *sender, const ks_every *msg,
+                          signet_summary *out);
 
 /* Posts every: copies the payload into queue messages. */
 int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
@@ -258,6 +267,9 @@ int ks_shapes_send(signet_bus *bus, const void *sender, const ks_point *p, const
                    const ks_color hues[2]);
 /* ks_shapes_send() with the payload in a struct. */
 int ks_shapes_send_msg(signet_bus *bus, const void *sender, const ks_shapes *msg);
+/* ks_shapes_send_msg(), writing what the receivers returned to *out. */
+int ks_shapes_send_summary(signet_bus *bus, const void *sender, const ks_shapes *msg,
+                           signet_summary *out);
 
 /* Posts shapes: copies the payload into queue messages; waits while a queue is full. */
 int ks_shapes_post(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
@@ -308,6 +320,8 @@ SIGNET_NODISCARD int ks_odd_connect_opts(signet_bus *bus, ks_odd_fn *fn, void *c
 int ks_odd_send(signet_bus *bus, const void *sender, const char *room, uint32_t id);
 /* ks_odd_send() with the payload in a struct. */
 int ks_odd_send_msg(signet_bus *bus, const void *sender, const ks_odd *msg);
+/* ks_odd_send_msg(), writing what the receivers returned to *out. */
+int ks_odd_send_summary(signet_bus *bus, const void *sender, const ks_odd *msg, signet_summary *out);
 
 /* Posts odd: copies the payload into queue messages. */
 int ks_odd_post(signet_bus *bus, const void *sender, const char *room, uint32_t id);
@@ -354,6 +368,9 @@ SIGNET_NODISCARD int ks_last_connect_opts(signet_bus *bus, ks_last_fn *fn, void 
 int ks_last_send(signet_bus *bus, const void *sender, ks_sign g);
 /* ks_last_send() with the payload in a struct. */
 int ks_last_send_msg(signet_bus *bus, const void *sender, const ks_last *msg);
+/* ks_last_send_msg(), writing what the receivers returned to *out. */
+int ks_last_send_summary(signet_bus *bus, const void *sender, const ks_last *msg,
+                         signet_summary *out);
 
 /* Posts last: copies the payload into queue messages; a full queue refuses it. */
 int ks_last_post(signet_bus *bus, const void *sender, ks_sign g);
@@ -441,6 +458,8 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_every_connect_opts(bus, KS__TYPED(fn, ks_every_fn *), __VA_ARGS__)
 #define ks_every_send_msg(bus, sender, msg) \
     ks_every_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_every))
+#define ks_every_send_summary(bus, sender, msg, out) \
+    ks_every_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_every), out)
 #define ks_every_post_msg(bus, sender, msg) \
     ks_every_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_every))
 #define ks_shapes_connect(bus, fn, ...) \
@@ -449,6 +468,8 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_shapes_connect_opts(bus, KS__TYPED(fn, ks_shapes_fn *), __VA_ARGS__)
 #define ks_shapes_send_msg(bus, sender, msg) \
     ks_shapes_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_shapes))
+#define ks_shapes_send_summary(bus, sender, msg, out) \
+    ks_shapes_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_shapes), out)
 #define ks_shapes_post_msg(bus, sender, msg) \
     ks_shapes_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_shapes))
 #define ks_odd_connect(bus, fn, ...) \
@@ -457,6 +478,8 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_odd_connect_opts(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
 #define ks_odd_send_msg(bus, sender, msg) \
     ks_odd_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_odd))
+#define ks_odd_send_summary(bus, sender, msg, out) \
+    ks_odd_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_odd), out)
 #define ks_odd_post_msg(bus, sender, msg) \
     ks_odd_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_odd))
 #define ks_last_connect(bus, fn, ...) \
@@ -465,6 +488,8 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_last_connect_opts(bus, KS__TYPED(fn, ks_last_fn *), __VA_ARGS__)
 #define ks_last_send_msg(bus, sender, msg) \
     ks_last_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_last))
+#define ks_last_send_summary(bus, sender, msg, out) \
+    ks_last_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_last), out)
 #define ks_last_post_msg(bus, sender, msg) \
     ks_last_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_last))
 #define ks_odd_all_subscribe(bus, fn, ...) \

@@ -551,6 +551,22 @@ int sensors_started_post(signet_bus *bus, const void *sender)
                                 sensors__links + 0, 1);
 }
 
+int sensors_started_send_summary(signet_bus *bus, const void *sender, signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 0, 1);
+    return signet_emit_end(&em, ran);
+}
+
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender)
 {
     if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_STARTED),
@@ -652,6 +668,23 @@ int (sensors_stopped_post_msg)(signet_bus *bus, const void *sender, const sensor
 {
     return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg,
                                 sensors__links + 1, 1);
+}
+
+int (sensors_stopped_send_summary)(signet_bus *bus, const void *sender, const sensors_stopped *msg,
+                                   signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 1, 1);
+    return signet_emit_end(&em, ran);
 }
 
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender)
@@ -756,6 +789,24 @@ int (sensors_reading_taken_post_msg)(signet_bus *bus, const void *sender,
 {
     return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, msg,
                                 sensors__links + 2, 1);
+}
+
+int (sensors_reading_taken_send_summary)(signet_bus *bus, const void *sender,
+                                         const sensors_reading_taken *msg, signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender,
+                               msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 2, 1);
+    return signet_emit_end(&em, ran);
 }
 
 bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *sender)
@@ -864,6 +915,23 @@ int (sensors_door_changed_post_msg)(signet_bus *bus, const void *sender,
     return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_DOOR_CHANGED);
 }
 
+int (sensors_door_changed_send_summary)(signet_bus *bus, const void *sender,
+                                        const sensors_door_changed *msg, signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_DOOR_CHANGED);
+    return signet_emit_end(&em, ran);
+}
+
 bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sender)
 {
     if (bus == NULL || signet__idle(bus,
@@ -968,6 +1036,23 @@ int (sensors_temp_post_msg)(signet_bus *bus, const void *sender, const sensors_t
     return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_TEMP);
 }
 
+int (sensors_temp_send_summary)(signet_bus *bus, const void *sender, const sensors_temp *msg,
+                                signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_TEMP);
+    return signet_emit_end(&em, ran);
+}
+
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender)
 {
     if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(SENSORS__HASH, SENSORS_SIGNAL_TEMP),
@@ -1045,6 +1130,23 @@ int (sensors_battery_low_post_msg)(signet_bus *bus, const void *sender,
 {
     return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg,
                                 sensors__links + 8, 1);
+}
+
+int (sensors_battery_low_send_summary)(signet_bus *bus, const void *sender,
+                                       const sensors_battery_low *msg, signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 8, 1);
+    return signet_emit_end(&em, ran);
 }
 
 bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender)
@@ -1165,6 +1267,23 @@ int (sensors_alarm_post_msg)(signet_bus *bus, const void *sender, const sensors_
 {
     return signet_post_patterns(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg,
                                 sensors__links + 9, 1);
+}
+
+int (sensors_alarm_send_summary)(signet_bus *bus, const void *sender, const sensors_alarm *msg,
+                                 signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 9, 1);
+    return signet_emit_end(&em, ran);
 }
 
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender)

@@ -27,6 +27,10 @@
  *   delivery"). Returns how many messages were queued, or a negative error
  *   code: see signet_post(). Allocates nothing.
  * _send_msg(), _post_msg(): the same with the payload in a struct.
+ * _send_summary(): _send_msg() (_send() for a signal without payload)
+ *   that also fills a signet_summary: how many ran, which failed with what,
+ *   which one stopped the emission, how many messages were queued, and
+ *   optionally each one's return value. Plain sends do not pay for it.
  * _has_receivers(): whether sending from sender would call a receiver.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
@@ -45,8 +49,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 6
-#error "sensors.signet.h was generated for signet ABI 6; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 7
+#error "sensors.signet.h was generated for signet ABI 7; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -102,6 +106,8 @@ SIGNET_NODISCARD int sensors_started_connect_opts(signet_bus *bus, sensors_start
 
 /* Sends started: runs its receivers now, on this thread. */
 int sensors_started_send(signet_bus *bus, const void *sender);
+/* sensors_started_send(), writing what the receivers returned to *out. */
+int sensors_started_send_summary(signet_bus *bus, const void *sender, signet_summary *out);
 
 /* Posts started: queues it (no payload: nothing is copied). */
 int sensors_started_post(signet_bus *bus, const void *sender);
@@ -138,6 +144,9 @@ SIGNET_NODISCARD int sensors_stopped_connect_opts(signet_bus *bus, sensors_stopp
 int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, const char *reason);
 /* sensors_stopped_send() with the payload in a struct. */
 int sensors_stopped_send_msg(signet_bus *bus, const void *sender, const sensors_stopped *msg);
+/* sensors_stopped_send_msg(), writing what the receivers returned to *out. */
+int sensors_stopped_send_summary(signet_bus *bus, const void *sender, const sensors_stopped *msg,
+                                 signet_summary *out);
 
 /* Posts stopped: copies the payload into queue messages. */
 int sensors_stopped_post(signet_bus *bus, const void *sender, int32_t code, const char *reason);
@@ -181,6 +190,9 @@ int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensor
 /* sensors_reading_taken_send() with the payload in a struct. */
 int sensors_reading_taken_send_msg(signet_bus *bus, const void *sender,
                                    const sensors_reading_taken *msg);
+/* sensors_reading_taken_send_msg(), writing what the receivers returned to *out. */
+int sensors_reading_taken_send_summary(signet_bus *bus, const void *sender,
+                                       const sensors_reading_taken *msg, signet_summary *out);
 
 /* Posts reading_taken: copies the payload into queue messages. */
 int sensors_reading_taken_post(signet_bus *bus, const void *sender, const sensors_reading *r);
@@ -227,6 +239,9 @@ int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *r
 /* sensors_door_changed_send() with the payload in a struct. */
 int sensors_door_changed_send_msg(signet_bus *bus, const void *sender,
                                   const sensors_door_changed *msg);
+/* sensors_door_changed_send_msg(), writing what the receivers returned to *out. */
+int sensors_door_changed_send_summary(signet_bus *bus, const void *sender,
+                                      const sensors_door_changed *msg, signet_summary *out);
 
 /* Posts door_changed: copies the payload into queue messages. */
 int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *room,
@@ -272,6 +287,9 @@ int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uin
                       double celsius);
 /* sensors_temp_send() with the payload in a struct. */
 int sensors_temp_send_msg(signet_bus *bus, const void *sender, const sensors_temp *msg);
+/* sensors_temp_send_msg(), writing what the receivers returned to *out. */
+int sensors_temp_send_summary(signet_bus *bus, const void *sender, const sensors_temp *msg,
+                              signet_summary *out);
 
 /* Posts temp: copies the payload into queue messages. */
 int sensors_temp_post(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
@@ -316,6 +334,9 @@ int sensors_battery_low_send(signet_bus *bus, const void *sender, uint32_t senso
 /* sensors_battery_low_send() with the payload in a struct. */
 int sensors_battery_low_send_msg(signet_bus *bus, const void *sender,
                                  const sensors_battery_low *msg);
+/* sensors_battery_low_send_msg(), writing what the receivers returned to *out. */
+int sensors_battery_low_send_summary(signet_bus *bus, const void *sender,
+                                     const sensors_battery_low *msg, signet_summary *out);
 
 /* Posts battery_low: copies the payload into queue messages. */
 int sensors_battery_low_post(signet_bus *bus, const void *sender, uint32_t sensor, uint8_t percent);
@@ -365,6 +386,9 @@ int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t 
                        uint16_t zone, int8_t offset, int16_t delta, uint64_t code, const char *note);
 /* sensors_alarm_send() with the payload in a struct. */
 int sensors_alarm_send_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg);
+/* sensors_alarm_send_msg(), writing what the receivers returned to *out. */
+int sensors_alarm_send_summary(signet_bus *bus, const void *sender, const sensors_alarm *msg,
+                               signet_summary *out);
 
 /* Posts alarm: copies the payload into queue messages; a full queue drops its oldest. */
 int sensors_alarm_post(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
@@ -479,6 +503,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_stopped_connect_opts(bus, SENSORS__TYPED(fn, sensors_stopped_fn *), __VA_ARGS__)
 #define sensors_stopped_send_msg(bus, sender, msg) \
     sensors_stopped_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped))
+#define sensors_stopped_send_summary(bus, sender, msg, out) \
+    sensors_stopped_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped), out)
 #define sensors_stopped_post_msg(bus, sender, msg) \
     sensors_stopped_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped))
 #define sensors_reading_taken_connect(bus, fn, ...) \
@@ -487,6 +513,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_reading_taken_connect_opts(bus, SENSORS__TYPED(fn, sensors_reading_taken_fn *), __VA_ARGS__)
 #define sensors_reading_taken_send_msg(bus, sender, msg) \
     sensors_reading_taken_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken))
+#define sensors_reading_taken_send_summary(bus, sender, msg, out) \
+    sensors_reading_taken_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken), out)
 #define sensors_reading_taken_post_msg(bus, sender, msg) \
     sensors_reading_taken_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken))
 #define sensors_door_changed_connect(bus, fn, ...) \
@@ -495,6 +523,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_door_changed_connect_opts(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
 #define sensors_door_changed_send_msg(bus, sender, msg) \
     sensors_door_changed_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed))
+#define sensors_door_changed_send_summary(bus, sender, msg, out) \
+    sensors_door_changed_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed), out)
 #define sensors_door_changed_post_msg(bus, sender, msg) \
     sensors_door_changed_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed))
 #define sensors_temp_connect(bus, fn, ...) \
@@ -503,6 +533,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_temp_connect_opts(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
 #define sensors_temp_send_msg(bus, sender, msg) \
     sensors_temp_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp))
+#define sensors_temp_send_summary(bus, sender, msg, out) \
+    sensors_temp_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp), out)
 #define sensors_temp_post_msg(bus, sender, msg) \
     sensors_temp_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp))
 #define sensors_battery_low_connect(bus, fn, ...) \
@@ -511,6 +543,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_battery_low_connect_opts(bus, SENSORS__TYPED(fn, sensors_battery_low_fn *), __VA_ARGS__)
 #define sensors_battery_low_send_msg(bus, sender, msg) \
     sensors_battery_low_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low))
+#define sensors_battery_low_send_summary(bus, sender, msg, out) \
+    sensors_battery_low_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low), out)
 #define sensors_battery_low_post_msg(bus, sender, msg) \
     sensors_battery_low_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low))
 #define sensors_alarm_connect(bus, fn, ...) \
@@ -519,6 +553,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_alarm_connect_opts(bus, SENSORS__TYPED(fn, sensors_alarm_fn *), __VA_ARGS__)
 #define sensors_alarm_send_msg(bus, sender, msg) \
     sensors_alarm_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm))
+#define sensors_alarm_send_summary(bus, sender, msg, out) \
+    sensors_alarm_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm), out)
 #define sensors_alarm_post_msg(bus, sender, msg) \
     sensors_alarm_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm))
 #define sensors_kitchen_subscribe(bus, fn, ...) \

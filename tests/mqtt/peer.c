@@ -8,6 +8,8 @@
  *   recv    prints what the bridge posts, until --count messages; the
  *           bridge runs on its own thread (signet_mqtt_start)
  *   retain-send, retain-recv   the retained signal, before and after
+ *   retain-clear               keeps a retained value until an empty
+ *                              retained message from the broker clears it
  *   connect                    connects, reports how
  *   bad-exports                exports whose topics MQTT cannot carry,
  *                              then one it can
@@ -49,7 +51,8 @@ static void usage(void)
             "                 [--flush-ms MS] [--ready FIFO] [--stats FILE] [--unique]\n"
             "                 [--pause-at K --pause-out FIFO --pause-in FIFO]\n"
             "                 [--decode N --unknown M]\n"
-            "ROLE: send, recv, retain-send, retain-recv, connect, expect-errors, bad-exports\n");
+            "ROLE: send, recv, retain-send, retain-recv, retain-clear, connect, expect-errors,\n"
+            "      bad-exports\n");
     exit(64);
 }
 
@@ -404,6 +407,37 @@ static int run_retain_send(const struct args *a, signet_bus *bus, signet_mqtt *m
     return signet_mqtt_flush(m, a->flush_ms) ? 1 : 0;
 }
 
+/* Sends a retained value, says --ready once the broker has it, then runs
+ * the bridge until the value is gone from the bus (an empty retained
+ * message from another client cleared it) or the timeout passes. */
+static int run_retain_clear(const struct args *a, signet_bus *bus, signet_mqtt *m)
+{
+    int rc = signet_mqtt_start(m);
+    if (rc || (rc = signet_mqtt_wait_ready(m, a->timeout_ms)) != 0)
+        die("connecting", rc);
+    mq_status here = {"here"};
+    if (mq_status_send_msg(bus, NULL, &here) < 0 || signet_mqtt_flush(m, a->flush_ms) != 0)
+        die("send", SIGNET_EINVAL);
+    /* Present: the copy needs more room than 0 bytes. */
+    if (signet_retained_copy(bus, &mq_signals[MQ_SIGNAL_STATUS], NULL, NULL, 0, NULL) ==
+        SIGNET_ENOENT)
+        die("retained before", SIGNET_ENOENT);
+    say_ready(a);
+    uint64_t deadline = now_ms() + a->timeout_ms;
+    struct pollfd p = {.fd = signet_bus_fd(bus), .events = POLLIN};
+    while (now_ms() < deadline) {
+        if (signet_retained_copy(bus, &mq_signals[MQ_SIGNAL_STATUS], NULL, NULL, 0, NULL) ==
+            SIGNET_ENOENT) {
+            puts("cleared");
+            return 0;
+        }
+        poll(&p, 1, 20);
+        signet_bus_dispatch(bus, 0);
+    }
+    fprintf(stderr, "mqtt_peer: the retained value was not cleared before the timeout\n");
+    return 1;
+}
+
 /* Captured rooms no MQTT topic may hold (invalid UTF-8, a control
  * character, wildcards) or that would be read back as another topic (a
  * '/'): each is counted and never sent, and the connection stays up for
@@ -504,6 +538,8 @@ int main(int argc, char **argv)
         rc = run_recv(&a, bus, m, a.count);
     else if (!strcmp(a.role, "retain-send"))
         rc = run_retain_send(&a, bus, m);
+    else if (!strcmp(a.role, "retain-clear"))
+        rc = run_retain_clear(&a, bus, m);
     else if (!strcmp(a.role, "retain-recv"))
         rc = run_recv(&a, bus, m, 1);
     else if (!strcmp(a.role, "connect"))

@@ -277,6 +277,23 @@ scenario_retain_reaches_a_later_process() {
         fail "retain-recv did not print the retained value: see diff.txt"
 }
 
+scenario_empty_retained_message_clears_the_value() {
+    # A broker of its own, as above. retain-clear sends a retained value
+    # and says ready once the broker has it; an empty retained publish by
+    # another client then clears it on the broker and, through the bridge,
+    # on retain-clear's bus.
+    own_broker "$work/broker"
+    local port
+    port=$(broker_port "$work/broker")
+    fifo ready
+    start_peer clear retain-clear --port "$port" --qos 1 --timeout-ms 20000 --ready "$work/ready"
+    # shellcheck disable=SC2154
+    await "$fd_ready" ready clear
+    mosquitto_pub -p "$port" -q 1 -r -n -t status/last || fail "mosquitto_pub exited $?"
+    wait_peer clear || fail "retain-clear exited $?: see clear.err"
+    grep -qx cleared "$work/clear.out" || fail "retain-clear did not print \"cleared\""
+}
+
 scenario_broker_restart_reconnects_and_counts_losses() {
     own_broker "$work/broker"
     local port count=400 pause=200 distinct dropped reconnects
