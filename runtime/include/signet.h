@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 6
+#define SIGNET_ABI 7
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -225,10 +225,12 @@ struct signet_schema_info {
     const signet_signal_info *signals;
     uint32_t pattern_count;
     const signet_signal_info *patterns; /* pattern p has id signal_count + p */
-    /* A schema with signals: its <ns>_resolve() and <ns>_publish_post(), so a
-     * bridge can route a topic string of any schema. NULL without signals. */
+    /* A schema with signals: its <ns>_resolve(), <ns>_publish_post() and
+     * <ns>_publish(), so a bridge can route a topic string of any schema.
+     * NULL without signals. */
     int (*resolve)(const char *topic, size_t len);   /* <ns>_resolve() */
     signet_publish_fn *publish_post;                 /* <ns>_publish_post() */
+    signet_publish_fn *publish;                      /* <ns>_publish() */
 };
 
 /* ---------------------------------------------------------------------------

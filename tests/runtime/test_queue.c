@@ -49,7 +49,7 @@ static const signet_signal_info u_signals[U_COUNT] = {
      0, NULL, 0, NULL, NULL},
 };
 const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT,
-                                     u_signals, 0, NULL, NULL, NULL};
+                                     u_signals, 0, NULL, NULL, NULL, NULL};
 
 static int post(signet_bus *bus, const signet_signal_info *sig, const void *sender, int32_t v)
 {
