@@ -143,6 +143,8 @@ static struct sigstate *retain_state(signet_bus *bus, const signet_signal_info *
     pthread_mutex_lock(&bus->lock);
     ss = signet__state_for(bus, sig, &err);
     pthread_mutex_unlock(&bus->lock);
+    if (err == SIGNET_EOVERLAP)
+        signet__diag_flush(bus);
     return ss;
 }
 
