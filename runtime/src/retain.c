@@ -1,6 +1,7 @@
 /* retain.c: retained values (retain.h) and signet_event_previous(). Uses
  * topic.c to build and match concrete topics, payload.c for the deep
- * copies, state.c for a signal's state, event.h to run a replayed receiver
+ * copies, state.c for a signal's state, space.c for the signals of other
+ * schemas a pattern reaches, event.h to run a replayed receiver
  * (through the signal's or pattern's invoke, or signet_invoke_generic for
  * a SIGNET_GENERIC connection), and the bus's retain_lock.
  */
@@ -8,6 +9,7 @@
 
 #include "event.h"
 #include "payload.h"
+#include "space.h"
 #include "topic.h"
 
 #include <stdlib.h>
@@ -237,6 +239,9 @@ void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn con
     const void *sender = slot->sender;
     struct replayed *list = NULL;
     size_t n = 0, cap = 0;
+    /* A pattern also replays the signals of other schemas it reaches. */
+    struct sigstate **foreign = NULL;
+    size_t nforeign = filter ? signet__space_reached_by(bus, ss, &foreign) : 0;
 
     pthread_mutex_lock(&bus->retain_lock);
     if (!filter)
@@ -247,7 +252,10 @@ void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn con
     else
         for (uint32_t i = 0; i < info->nlinks; i++)
             collect_retained(&sigs[info->links[i]], filter, sender, &list, &n, &cap);
+    for (size_t i = 0; i < nforeign; i++)
+        collect_retained(foreign[i], filter, sender, &list, &n, &cap);
     pthread_mutex_unlock(&bus->retain_lock);
+    free(foreign);
     if (n)
         qsort(list, n, sizeof *list, by_seq);
 

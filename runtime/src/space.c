@@ -320,6 +320,41 @@ bool signet__space_count(signet_bus *bus, const struct sigstate *ps, bool active
     return any;
 }
 
+size_t signet__space_reached_by(signet_bus *bus, const struct sigstate *ps,
+                                struct sigstate ***out)
+{
+    size_t n = 0, cap = 0;
+
+    *out = NULL;
+    pthread_mutex_lock(&bus->lock);
+    const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+    for (uint32_t i = 0; sc && sc->n > 1 && i < sc->n; i++) {
+        const struct schema_entry *e = &sc->e[i];
+        const struct reach *r = atomic_load_explicit(&e->rt->reach, memory_order_relaxed);
+        for (uint32_t k = 0; r && k < e->schema->signal_count; k++) {
+            for (uint32_t j = r->first[k]; j < r->first[k + 1]; j++) {
+                if (r->v[j] != ps)
+                    continue;
+                if (n == cap) {
+                    size_t grown = cap ? cap * 2 : 8;
+                    struct sigstate **v = realloc(*out, grown * sizeof *v);
+                    if (!v) {
+                        pthread_mutex_unlock(&bus->lock);
+                        free(*out);
+                        *out = NULL;
+                        return 0;
+                    }
+                    *out = v;
+                    cap = grown;
+                }
+                (*out)[n++] = &e->sigs[k];
+            }
+        }
+    }
+    pthread_mutex_unlock(&bus->lock);
+    return n;
+}
+
 bool signet__space_may_match(signet_bus *bus, const signet_schema_info *schema,
                              const char *filter)
 {

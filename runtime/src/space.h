@@ -47,6 +47,12 @@ int signet__space_link(signet_bus *bus, const struct schemas *sc, bool *counted)
  * any. Lock held. */
 bool signet__space_count(signet_bus *bus, const struct sigstate *ps, bool active);
 
+/* The states of the signals of other schemas whose reach names pattern
+ * ps, in a new array *out for the caller to free: how many (0 when none,
+ * or when memory ran out). Takes the bus lock. */
+size_t signet__space_reached_by(signet_bus *bus, const struct sigstate *ps,
+                                struct sigstate ***out);
+
 /* Can filter match some topic of a signal of schema, or of another schema
  * on the bus now? Takes the bus lock. */
 bool signet__space_may_match(signet_bus *bus, const signet_schema_info *schema,

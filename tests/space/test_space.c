@@ -3,8 +3,8 @@
  * of home's) and clash.signet (one that overlaps home's temp): a schema
  * that overlaps is refused with SIGNET_EOVERLAP and a message; patterns of
  * one schema, schema and run-time, get the signals of another, sent or
- * posted, whichever was added first; a typed pattern only those with its
- * parameters; the bus-wide publish and resolve; and a signal no pattern on
+ * posted, whichever was added first, and replayed; a typed pattern only
+ * those with its parameters; the bus-wide publish and resolve; and a signal no pattern on
  * the bus can match keeps no pattern work. One case per CTest test (see
  * CMakeLists.txt). */
 #include "clash.signet.h"
@@ -262,6 +262,21 @@ static void post_reaches_patterns_of_another_schema(void)
     signet_bus_destroy(bus);
 }
 
+static void replay_includes_signals_of_other_schemas(void)
+{
+    signet_bus *bus = two_schemas();
+    struct seen house = {0};
+    signet_conn c;
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY};
+
+    CHECK_EQ(garden_pump_send(bus, NULL, true), 0); /* retained, nobody listens yet */
+    CHECK_EQ(home_all_house_subscribe_opts(bus, on_generic, &house, SIGNET_ANY, &replay, &c), 0);
+    CHECK_EQ(house.calls, 1);
+    CHECK(house.signal == &garden_signals[GARDEN_SIGNAL_PUMP]);
+    CHECK(house.on);
+    signet_bus_destroy(bus);
+}
+
 static void signal_no_pattern_matches_keeps_no_pattern_work(void)
 {
     signet_bus *bus = two_schemas();
@@ -364,6 +379,7 @@ static const struct test_case cases[] = {
     CASE(runtime_pattern_gets_signals_of_another_schema),
     CASE(schema_added_after_the_subscription_is_reached),
     CASE(post_reaches_patterns_of_another_schema),
+    CASE(replay_includes_signals_of_other_schemas),
     CASE(signal_no_pattern_matches_keeps_no_pattern_work),
     CASE(bus_publish_resolves_across_schemas),
     CASE(add_schema_refuses_bad_arguments),
