@@ -382,8 +382,10 @@ const char *signet_event_topic(const signet_event *ev, char *buf, size_t size);
 const char *signet_topic(const signet_signal_info *sig, const void *payload, char *buf,
                          size_t size);
 
-/* True when a pattern that can match sig (sig->links) has a subscriber on
- * this bus: the cheap test generated code makes before matching a topic. */
+/* True when a pattern that can match sig (sig->links, a run-time pattern
+ * of its schema, or a pattern of another schema on the bus) has a
+ * subscriber on this bus: the cheap test generated code makes before
+ * matching a topic. */
 bool signet_has_pattern_subscribers(const signet_bus *bus, const signet_signal_info *sig);
 
 /* Called when a receiver returns an error (a value that is neither 0 nor
