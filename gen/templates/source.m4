@@ -752,6 +752,7 @@ sig4_if(sig4_schema(@{pattern_count}@), @{    .patterns = sig4_ns@{__}@pattern_i
 }@)m4_dnl
 sig4_if(sig4_schema(@{signal_count}@), @{    .resolve = sig4_ns@{_}@resolve,
     .publish_post = sig4_ns@{_}@publish_post,
+    .publish = sig4_ns@{_}@publish,
 }@)m4_dnl
 };
 /* clang-format on */

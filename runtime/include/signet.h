@@ -51,9 +51,9 @@ extern "C" {
 /* ---------------------------------------------------------------------------
  * Error codes
  *
- * One table makes the constants and signet_strerror(). The last three,
- * EREFUSED, ENOTCONN and ETLS, come from the MQTT bridge (signet::mqtt);
- * libsignet itself never returns them.
+ * One table makes the constants and signet_strerror(). EREFUSED, ENOTCONN
+ * and ETLS come from the MQTT bridge (signet::mqtt); libsignet itself never
+ * returns them.
  */
 /* clang-format off */
 #define SIGNET_ERRNO_MAP(X)                                                     \
@@ -82,7 +82,8 @@ extern "C" {
     X(ENOSPC, -23, "buffer too small for the encoded message or the decoded strings") \
     X(EREFUSED, -24, "refused by the broker (bad credentials or not authorised)") \
     X(ENOTCONN, -25, "not connected to the broker")                             \
-    X(ETLS,   -26, "TLS setup failed (CA, certificate or key file)")
+    X(ETLS,   -26, "TLS setup failed (CA, certificate or key file)")            \
+    X(EOVERLAP, -27, "a signal topic of this schema overlaps one of another schema on the bus")
 /* clang-format on */
 
 enum {
@@ -100,8 +101,9 @@ enum {
 #define SIGNET_EXISTING 1
 
 /* signet_subscribe_pattern() returns this when the filter can match no
- * topic of any signal of the schema: the subscription is made (*out is
- * its handle) but its receiver can never run, most likely a misspelt
+ * topic of any signal of the schema, nor of the other schemas on the bus:
+ * the subscription is made (*out is its handle) but its receiver cannot
+ * run unless a schema it matches is added later, most likely a misspelt
  * filter. Not an error, so a caller that checks for < 0 carries on. */
 #define SIGNET_NOMATCH 2
 
@@ -225,10 +227,12 @@ struct signet_schema_info {
     const signet_signal_info *signals;
     uint32_t pattern_count;
     const signet_signal_info *patterns; /* pattern p has id signal_count + p */
-    /* A schema with signals: its <ns>_resolve() and <ns>_publish_post(), so a
-     * bridge can route a topic string of any schema. NULL without signals. */
+    /* A schema with signals: its <ns>_resolve(), <ns>_publish_post() and
+     * <ns>_publish(), so a bridge, or signet_bus_publish(), can route a topic
+     * string of any schema. NULL without signals. */
     int (*resolve)(const char *topic, size_t len);   /* <ns>_resolve() */
     signet_publish_fn *publish_post;                 /* <ns>_publish_post() */
+    signet_publish_fn *publish;                      /* <ns>_publish() */
 };
 
 /* ---------------------------------------------------------------------------
@@ -396,13 +400,22 @@ int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, c
  * (nothing was retained there) or SIGNET_EINVAL (as above). */
 int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const char *topic);
 
-/* True when a pattern that can match sig (sig->links) has a subscriber on
- * this bus: the cheap test generated code makes before matching a topic. */
+/* True when a pattern that can match sig (sig->links, a run-time pattern
+ * of its schema, or a pattern of another schema on the bus) has a
+ * subscriber on this bus: the cheap test generated code makes before
+ * matching a topic. */
 bool signet_has_pattern_subscribers(const signet_bus *bus, const signet_signal_info *sig);
 
 /* Called when a receiver returns an error (a value that is neither 0 nor
  * SIGNET_STOP). Runs on the emitting thread, inside the emission. */
 typedef void signet_error_fn(void *ctx, const signet_event *ev, int err);
+
+/* Called when the bus refuses a call for a reason a code alone does not
+ * explain: today SIGNET_EOVERLAP, with a message naming the two signals
+ * whose topics overlap and a topic both match. Runs on the refused call's
+ * thread, after the bus lock was released; message is valid during the
+ * call only. */
+typedef void signet_diag_fn(void *ctx, int err, const char *message);
 
 typedef struct signet_bus_options {
     signet_error_fn *on_error;   /* NULL: errors are counted only */
@@ -418,6 +431,8 @@ typedef struct signet_bus_options {
      * 0 means SIGNET_DEFAULT_RETAIN_TOPICS. A payload (strings included)
      * over slot_size bytes is not retained. */
     uint32_t retain_topics;
+    signet_diag_fn *on_diagnostic; /* NULL: refusals are told by their codes only;
+                                      called with error_ctx */
 } signet_bus_options;
 
 #define SIGNET_DEFAULT_MAX_RECEIVERS 65536u
@@ -446,6 +461,46 @@ int signet_bus_destroy(signet_bus *bus);
 
 /* Number of receiver errors seen on this bus since it was created. */
 uint64_t signet_bus_error_count(const signet_bus *bus);
+
+/* ---------------------------------------------------------------------------
+ * One topic space per bus (docs/topics.md, "Several schemas on one bus")
+ *
+ * The schemas used on a bus share one topic namespace: a pattern of any of
+ * them, schema or run-time, gets every matching signal of all of them, and
+ * a topic string names at most one signal of all of them. A schema is on
+ * the bus from its first connect, subscribe, retained send or
+ * signet_bus_add_schema() there; a schema whose signal topics overlap one
+ * of a schema already on the bus is refused then (SIGNET_EOVERLAP, and the
+ * bus's on_diagnostic hook gets a message naming both signals and a topic
+ * both match). Sends of a schema never used on the bus reach nobody, other
+ * schemas' patterns included: a module that only sends adds its schema
+ * first.
+ */
+
+/* Puts schema on the bus (nothing to do when it is there already). Returns
+ * 0, SIGNET_EOVERLAP (nothing changed), SIGNET_EABI, SIGNET_EINVAL or
+ * SIGNET_ENOMEM. May allocate; takes the bus lock. */
+SIGNET_NODISCARD int signet_bus_add_schema(signet_bus *bus, const signet_schema_info *schema);
+
+/* The signal whose topic is topic[0, len), among every schema on the bus,
+ * with each schema's generated resolve (one matcher pass per schema until
+ * one knows the topic). Returns 0 with *out set, or SIGNET_ENOTOPIC (no
+ * signal on the bus has the topic), SIGNET_EBADTOPIC, SIGNET_ETOPICLEN,
+ * SIGNET_ENUL (see <ns>_resolve()) or SIGNET_EINVAL. Allocates nothing,
+ * takes no lock. */
+int signet_bus_resolve(const signet_bus *bus, const char *topic, size_t len,
+                       const signet_signal_info **out);
+
+/* Sends (or posts) the signal whose topic is topic[0, len), among every
+ * schema on the bus, like that schema's <ns>_publish() (<ns>_publish_post()):
+ * the captured parameters filled from the topic, the others from payload,
+ * whose layout type must be the signal's (signet_bus_resolve() tells which
+ * it is). Returns what the schema's call returns, or the errors of
+ * signet_bus_resolve(); on an error nothing is sent. */
+int signet_bus_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                       const signet_struct_info *type, const void *payload);
+int signet_bus_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                            const signet_struct_info *type, const void *payload);
 
 /* Connection flags. */
 #define SIGNET_ONCE 0x1u    /* run at most once, then disconnect */
@@ -478,8 +533,10 @@ typedef int signet_fn(void *ctx, const signet_event *ev, const void *payload);
  * A receiver connected during an emission is not called by that emission.
  * Connecting an identical (fn, ctx, sender) again returns SIGNET_EXISTING and
  * writes the existing handle; opts of the second call are ignored.
- * Returns 0, SIGNET_EXISTING, SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT or
- * SIGNET_ENOMEM. May allocate. Generated <ns>_<signal>_connect() wraps this. */
+ * Returns 0, SIGNET_EXISTING, SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT,
+ * SIGNET_ENOMEM or SIGNET_EOVERLAP (the first use of sig's schema on the
+ * bus, refused: "One topic space per bus" below). May allocate. Generated
+ * <ns>_<signal>_connect() wraps this. */
 SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *sig,
                                     signet_fnptr *fn, void *ctx, const void *sender,
                                     const signet_connect_opts *opts, signet_conn *out);
@@ -490,14 +547,17 @@ SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *s
  * it reads payloads with the generated <ns>_<signal>_of() accessors, and
  * ev->pattern->topic is the filter. Delivery follows the rules of schema
  * patterns; run-time patterns run after them, in the order their filters
- * were first subscribed. Cost: while a run-time pattern of the schema has
- * subscribers, every send or post of a signal of the schema builds its
- * concrete topic and compares it with each run-time pattern, level by
- * level. A filter's entry lives until the bus is destroyed; subscribing the
+ * were first subscribed. Like every pattern, it also gets the matching
+ * signals of the other schemas on the bus ("One topic space per bus"
+ * below). Cost: while a run-time pattern of the schema has subscribers,
+ * every send or post of a signal of the schema (and of a signal of another
+ * schema it can match) builds its concrete topic and compares it with each
+ * run-time pattern, level by level. A filter's entry lives until the bus is destroyed; subscribing the
  * same filter again reuses it (at most SIGNET_RUNTIME_PATTERNS_MAX distinct
  * filters per schema and bus: SIGNET_ELIMIT). Returns as signet_connect(),
- * or SIGNET_NOMATCH (subscribed, but the filter matches no topic template
- * of the schema, new connection or SIGNET_EXISTING alike), SIGNET_EPATTERN
+ * SIGNET_EOVERLAP (the schema's first use on the bus, refused), or
+ * SIGNET_NOMATCH (subscribed, but the filter matches no topic template of
+ * the schemas on the bus, new connection or SIGNET_EXISTING alike), SIGNET_EPATTERN
  * (a wildcard that is not a whole level, '#' not last, the empty pattern)
  * or SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
  * SIGNET_TOPIC_MAX_LEVELS levels). */

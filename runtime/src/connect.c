@@ -6,13 +6,15 @@
  * of the state for SIGNET_ANY), and after unlocking collects retired
  * memory (a disconnect waits for the grace period it promises). Uses
  * state.c and snapshot.c for the connections and lists,
- * patterns.c for run-time pattern states, topic.c to check filters and
+ * patterns.c for run-time pattern states, topic.c to check filters,
+ * space.c to tell whether a filter can match any signal on the bus and
  * retain.c to replay retained values.
  */
 #include "connect.h"
 
 #include "patterns.h"
 #include "retain.h"
+#include "space.h"
 #include "state.h"
 #include "topic.h"
 
@@ -175,12 +177,9 @@ int signet_subscribe_pattern(signet_bus *bus, const signet_schema_info *schema,
                             opts, out);
     if (rc < 0)
         return rc;
-    /* Subscribed either way; a filter no topic template of the schema can
-     * match is told apart, since its subscriber can never run. */
-    for (uint32_t i = 0; i < schema->signal_count; i++)
-        if (signet__filter_may_match(pattern, schema->signals[i].topic))
-            return rc;
-    return SIGNET_NOMATCH;
+    /* Subscribed either way; a filter no topic template of the bus's
+     * schemas can match is told apart, since its subscriber cannot run. */
+    return signet__space_may_match(bus, schema, pattern) ? rc : SIGNET_NOMATCH;
 }
 
 int signet_disconnect(signet_bus *bus, signet_conn conn)

@@ -1,9 +1,11 @@
 /* patterns.c: run-time patterns and the walk over the pattern states an
  * emission reaches (patterns.h). Uses state.c for a schema's states on
- * the bus and topic.c to build concrete topics and match filters.
+ * the bus, space.c to link a new run-time pattern to the other schemas'
+ * signals, and topic.c to build concrete topics and match filters.
  */
 #include "patterns.h"
 
+#include "space.h"
 #include "topic.h"
 
 #include <stdlib.h>
@@ -21,30 +23,66 @@ void signet__patterns_begin(struct signet__pattern_iter *it, struct sigstate *ss
     it->rt = ss->rt;
     it->j = 0;
     it->nrt = UINT32_MAX; /* not looked at yet */
+    it->reach = NULL;
+    it->f = it->fend = 0;
+    it->reach_loaded = false;
+    it->built = 0;
     it->topic = NULL;
+}
+
+/* The emission's concrete topic, built on first use; NULL when no filter
+ * can match it. */
+static const char *concrete_topic(struct signet__pattern_iter *it)
+{
+    if (it->built == 0) {
+        it->topic = signet__topic_for_filters(it->ss->info, it->payload, it->buf, sizeof it->buf);
+        it->built = it->topic ? 1 : -1;
+    }
+    return it->topic;
+}
+
+/* Does filter (a pattern reaching the signal) match this emission? */
+static bool reached(struct signet__pattern_iter *it, const char *filter)
+{
+    if (it->templ)
+        return signet__filter_may_match(filter, it->ss->info->topic);
+    const char *topic = concrete_topic(it);
+    return topic && signet__filter_matches(filter, topic);
 }
 
 /* The first run-time pattern from rt->p[j] on that the emission reaches. */
 static struct sigstate *next_runtime(struct signet__pattern_iter *it)
 {
-    const signet_signal_info *sig = it->ss->info;
-
     if (it->nrt == UINT32_MAX) {
         it->nrt = 0;
         if (!atomic_load_explicit(&it->rt->active, memory_order_seq_cst))
-            return NULL;
-        if (!it->templ &&
-            !(it->topic = signet__topic_for_filters(sig, it->payload, it->buf, sizeof it->buf)))
             return NULL;
         it->nrt = atomic_load_explicit(&it->rt->n, memory_order_acquire);
     }
     while (it->j < it->nrt) {
         struct rtpattern *rp = it->rt->p[it->j++];
-        if (!signet__state_published(&rp->ss))
-            continue;
-        if (it->templ ? signet__filter_may_match(rp->filter, sig->topic)
-                      : signet__filter_matches(rp->filter, it->topic))
+        if (signet__state_published(&rp->ss) && reached(it, rp->filter))
             return &rp->ss;
+    }
+    return NULL;
+}
+
+/* The first pattern of another schema from reach->v[f] on that the
+ * emission reaches. */
+static struct sigstate *next_foreign(struct signet__pattern_iter *it)
+{
+    if (!it->reach_loaded) {
+        it->reach_loaded = true;
+        it->reach = atomic_load_explicit(&it->rt->reach, memory_order_seq_cst);
+        if (it->reach) {
+            it->f = it->reach->first[it->ss->info->id];
+            it->fend = it->reach->first[it->ss->info->id + 1];
+        }
+    }
+    while (it->f < it->fend) {
+        struct sigstate *ps = it->reach->v[it->f++];
+        if (signet__state_published(ps) && reached(it, ps->info->topic))
+            return ps;
     }
     return NULL;
 }
@@ -61,7 +99,25 @@ struct sigstate *signet__patterns_next(struct signet__pattern_iter *it)
         if (signet__state_published(ps))
             return ps;
     }
-    return next_runtime(it);
+    struct sigstate *ps = next_runtime(it);
+    return ps ? ps : next_foreign(it);
+}
+
+/* Makes sure the other schemas' signals reach run-time pattern rp (lock
+ * held): its state, or NULL with *err when memory ran out, in which case
+ * the next subscription to its filter tries again. It has no subscriber
+ * yet when it is new, so its link changes no count. */
+static struct sigstate *link_runtime(signet_bus *bus, struct rtpattern *rp, int *err)
+{
+    bool counted;
+
+    if (rp->linked)
+        return &rp->ss;
+    if ((*err = signet__space_link(bus, atomic_load_explicit(&bus->schemas, memory_order_relaxed),
+                                   &counted)) != 0)
+        return NULL;
+    rp->linked = true;
+    return &rp->ss;
 }
 
 struct sigstate *signet__rt_state_for(signet_bus *bus, const signet_signal_info *first,
@@ -74,7 +130,7 @@ struct sigstate *signet__rt_state_for(signet_bus *bus, const signet_signal_info 
     uint32_t n = atomic_load_explicit(&set->n, memory_order_relaxed);
     for (uint32_t i = 0; i < n; i++)
         if (strlen(set->p[i]->filter) == len && memcmp(set->p[i]->filter, filter, len) == 0)
-            return &set->p[i]->ss;
+            return link_runtime(bus, set->p[i], err);
     if (n == SIGNET_RUNTIME_PATTERNS_MAX) {
         *err = SIGNET_ELIMIT;
         return NULL;
@@ -105,5 +161,5 @@ struct sigstate *signet__rt_state_for(signet_bus *bus, const signet_signal_info 
     signet__state_init(&rp->ss, &rp->info, set);
     set->p[n] = rp;
     atomic_store_explicit(&set->n, n + 1, memory_order_release);
-    return &rp->ss;
+    return link_runtime(bus, rp, err);
 }

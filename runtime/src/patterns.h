@@ -3,11 +3,13 @@
  *
  * A signal's emission also reaches the subscribers of the schema patterns
  * that match its topic (the generated matcher names them by id, or the
- * signal's links list the ones that can match some topic of it) and of the
- * run-time patterns of its schema whose filter matches its concrete topic.
- * One iterator walks them, in that order, for sends, posts and
- * signet_has_receivers(); it yields only patterns with a published
- * snapshot. Implemented in patterns.c, on state.h and topic.h.
+ * signal's links list the ones that can match some topic of it), of the
+ * run-time patterns of its schema whose filter matches its concrete topic,
+ * and of the patterns of other schemas on the bus (its reach, space.h)
+ * whose filter matches it. One iterator walks them, in that order, for
+ * sends, posts and signet_has_receivers(); it yields only patterns with a
+ * published snapshot. Implemented in patterns.c, on state.h, space.h and
+ * topic.h.
  */
 #ifndef SIGNET_PATTERNS_H
 #define SIGNET_PATTERNS_H
@@ -22,6 +24,10 @@ struct signet__pattern_iter {
     uint32_t nids, i;
     struct rtset *rt;           /* then the run-time patterns: rt->p[j, nrt) */
     uint32_t j, nrt;
+    const struct reach *reach;  /* then the other schemas': reach->v[f, fend) */
+    uint32_t f, fend;
+    bool reach_loaded;
+    signed char built;          /* the concrete topic: 0 not built yet, 1 built, -1 none */
     const char *topic;          /* the concrete topic, once built */
     char buf[SIGNET_TOPIC_MAX_BYTES + 1];
 };

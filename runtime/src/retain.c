@@ -1,7 +1,8 @@
 /* retain.c: retained values (retain.h), signet_event_previous(), and
  * reading and clearing them (signet_retained_copy, signet_retained_clear).
  * Uses topic.c to build and match concrete topics, payload.c for the deep
- * copies, state.c for a signal's state, event.h to run a replayed receiver
+ * copies, state.c for a signal's state, space.c for the signals of other
+ * schemas a pattern reaches, event.h to run a replayed receiver
  * (through the signal's or pattern's invoke, or signet_invoke_generic for
  * a SIGNET_GENERIC connection), and the bus's retain_lock.
  */
@@ -9,6 +10,7 @@
 
 #include "event.h"
 #include "payload.h"
+#include "space.h"
 #include "topic.h"
 
 #include <stdlib.h>
@@ -148,6 +150,8 @@ static struct sigstate *retain_state(signet_bus *bus, const signet_signal_info *
     pthread_mutex_lock(&bus->lock);
     ss = signet__state_for(bus, sig, &err);
     pthread_mutex_unlock(&bus->lock);
+    if (err == SIGNET_EOVERLAP)
+        signet__diag_flush(bus);
     return ss;
 }
 
@@ -240,6 +244,9 @@ void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn con
     const void *sender = slot->sender;
     struct replayed *list = NULL;
     size_t n = 0, cap = 0;
+    /* A pattern also replays the signals of other schemas it reaches. */
+    struct sigstate **foreign = NULL;
+    size_t nforeign = filter ? signet__space_reached_by(bus, ss, &foreign) : 0;
 
     pthread_mutex_lock(&bus->retain_lock);
     if (!filter)
@@ -250,7 +257,10 @@ void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn con
     else
         for (uint32_t i = 0; i < info->nlinks; i++)
             collect_retained(&sigs[info->links[i]], filter, sender, &list, &n, &cap);
+    for (size_t i = 0; i < nforeign; i++)
+        collect_retained(foreign[i], filter, sender, &list, &n, &cap);
     pthread_mutex_unlock(&bus->retain_lock);
+    free(foreign);
     if (n)
         qsort(list, n, sizeof *list, by_seq);
 

@@ -6,11 +6,13 @@
  * (signet.h's signet__bus_head) in step, the bus's queue list, and
  * collecting retired memory once grace periods have passed. Uses snapshot.c
  * to build lists and keep slots and groups, rcu.c for grace periods and
- * retired lists, payload.c to know which payloads hold strings.
+ * retired lists, payload.c to know which payloads hold strings, space.c to
+ * check and link a schema added to a bus that has others.
  */
 #include "state.h"
 
 #include "payload.h"
+#include "space.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,23 @@ void signet__state_init(struct sigstate *ss, const signet_signal_info *info, str
     atomic_init(&ss->dropped, 0);
 }
 
+static void refresh_word(signet_bus *bus, uint32_t w);
+
+/* Refuses schema when it overlaps a schema of sc, its message kept for
+ * signet__diag_flush(). */
+static int check_overlap(signet_bus *bus, const struct schemas *sc,
+                         const signet_schema_info *schema)
+{
+    char *msg = NULL;
+    int err = signet__space_check(sc, schema, &msg);
+
+    if (err) {
+        bus->diag_err = err;
+        free(__atomic_exchange_n(&bus->diag, msg, __ATOMIC_ACQ_REL));
+    }
+    return err;
+}
+
 struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *sig, int *err)
 {
     struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
@@ -39,6 +58,8 @@ struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *si
             return &sc->e[i].sigs[sig->id];
 
     const signet_schema_info *schema = sig->schema;
+    if ((*err = check_overlap(bus, sc, schema)) != 0)
+        return NULL;
     size_t size = sizeof(struct schemas) + (n + 1) * sizeof sc->e[0];
     struct schemas *grown = malloc(size);
     uint32_t nstates = signet__nstates(schema);
@@ -62,6 +83,7 @@ struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *si
     }
     atomic_init(&rt->n, 0);
     atomic_init(&rt->active, 0);
+    atomic_init(&rt->reach, NULL);
     rt->sigs = sigs;
     rt->nsignals = schema->signal_count;
     grown->retired = (struct signet__retired){NULL, 0, size};
@@ -69,9 +91,21 @@ struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *si
     if (n)
         memcpy(grown->e, sc->e, n * sizeof sc->e[0]);
     grown->e[n] = (struct schema_entry){schema, sigs, rt, tallies};
+    /* The patterns each schema's signals reach in the others, published
+     * before the table that makes the new schema's states reachable. */
+    bool counted;
+    if ((*err = signet__space_link(bus, grown, &counted)) != 0) {
+        free(grown);
+        free(sigs);
+        free(rt);
+        free(tallies);
+        return NULL;
+    }
     atomic_store_explicit(&bus->schemas, grown, memory_order_seq_cst);
     if (sc)
         signet__retire(&bus->retired, &sc->retired, signet__rcu_advance());
+    if (counted)
+        signet__head_refresh(bus);
     return &sigs[sig->id];
 }
 
@@ -180,9 +214,10 @@ static void count(_Atomic uint32_t *n, bool up)
 /* A pattern's list became active (it has a published snapshot) or
  * inactive: tells the signals it can match. A schema pattern can match the
  * signals info->links names; a run-time one any signal of its schema, and
- * its set counts it too. The snapshot is published before the counts go
- * up, so an emission that sees a count sees the snapshot. */
-static bool note_pattern_active(struct sigstate *ps, bool active)
+ * its set counts it too; either, the signals of other schemas whose reach
+ * names it (*foreign is then true). The snapshot is published before the
+ * counts go up, so an emission that sees a count sees the snapshot. */
+static bool note_pattern_active(signet_bus *bus, struct sigstate *ps, bool active, bool *foreign)
 {
     uint32_t was = atomic_load_explicit(&ps->active_patterns, memory_order_relaxed);
 
@@ -198,6 +233,7 @@ static bool note_pattern_active(struct sigstate *ps, bool active)
         for (uint32_t i = 0; i < ps->info->nlinks; i++)
             count(&set->sigs[ps->info->links[i]].active_patterns, active);
     }
+    *foreign = signet__space_count(bus, ps, active);
     return true;
 }
 
@@ -300,15 +336,16 @@ void signet__head_refresh(signet_bus *bus)
 }
 
 /* After ss's snapshots were republished: the words of the signals whose
- * state may have changed (ss, or the signals a pattern can match). */
-static void refresh_head(signet_bus *bus, struct sigstate *ss, bool pattern_changed)
+ * state may have changed (ss, or the signals a pattern can match: with
+ * foreign, signals of other schemas too). */
+static void refresh_head(signet_bus *bus, struct sigstate *ss, bool pattern_changed, bool foreign)
 {
     const signet_signal_info *info = ss->info;
 
     if (!(info->flags & SIGNET_SIGNAL_PATTERN)) {
         uint32_t h = signet__schema_hash(info->schema->ns);
         refresh_word(bus, SIGNET__BUSY_WORD(h, info->id));
-    } else if (pattern_changed && (info->flags & SIGNET__SIGNAL_RUNTIME)) {
+    } else if (pattern_changed && (foreign || (info->flags & SIGNET__SIGNAL_RUNTIME))) {
         signet__head_refresh(bus);
     } else if (pattern_changed) {
         uint32_t h = signet__schema_hash(info->schema->ns);
@@ -415,8 +452,10 @@ int signet__state_rebuild(signet_bus *bus, struct sigstate *ss)
         return err; /* the old lists stay published, and so do the zombies */
     }
     struct snap *old = publish(&ss->snap, snap), *qold = publish(&ss->qsnap, qsnap);
-    bool changed = (ss->info->flags & SIGNET_SIGNAL_PATTERN) && note_pattern_active(ss, snap || qsnap);
-    refresh_head(bus, ss, changed);
+    bool foreign = false;
+    bool changed = (ss->info->flags & SIGNET_SIGNAL_PATTERN) &&
+                   note_pattern_active(bus, ss, snap || qsnap, &foreign);
+    refresh_head(bus, ss, changed, foreign);
     uint64_t tag = signet__rcu_advance();
     retire_table(bus, old, true, tag);
     retire_table(bus, qold, true, tag);
@@ -525,10 +564,13 @@ int signet__state_rebuild_sender(signet_bus *bus, struct sigstate *ss, struct gr
     uint64_t tag = signet__rcu_advance();
     commit(bus, ss, g, false, &direct, tag);
     commit(bus, ss, g, true, &queued, tag);
+    bool foreign = false;
     bool changed = (ss->info->flags & SIGNET_SIGNAL_PATTERN) &&
-                   note_pattern_active(ss, atomic_load_explicit(&ss->snap, memory_order_relaxed) ||
-                                           atomic_load_explicit(&ss->qsnap, memory_order_relaxed));
-    refresh_head(bus, ss, changed);
+                   note_pattern_active(bus, ss,
+                                       atomic_load_explicit(&ss->snap, memory_order_relaxed) ||
+                                           atomic_load_explicit(&ss->qsnap, memory_order_relaxed),
+                                       &foreign);
+    refresh_head(bus, ss, changed, foreign);
     pend_zombies(bus, ss, tag);
     if (g->n == 0)
         signet__groups_drop(&ss->groups, g);
@@ -599,10 +641,23 @@ void signet__bus_collect(signet_bus *bus, bool wait)
     pthread_mutex_unlock(&bus->lock);
 }
 
+void signet__diag_flush(signet_bus *bus)
+{
+    char *msg = __atomic_exchange_n(&bus->diag, NULL, __ATOMIC_ACQ_REL);
+    pthread_mutex_lock(&bus->lock);
+    int err = bus->diag_err;
+    pthread_mutex_unlock(&bus->lock);
+    if (msg && bus->opts.on_diagnostic)
+        bus->opts.on_diagnostic(bus->opts.error_ctx, err, msg);
+    free(msg);
+}
+
 void signet__after_write(signet_bus *bus, bool disconnected)
 {
     bool nested = signet__rcu_nested();
 
+    if (__atomic_load_n(&bus->diag, __ATOMIC_RELAXED))
+        signet__diag_flush(bus);
     if (disconnected && !nested) {
         signet__bus_collect(bus, true);
         return;
@@ -637,6 +692,7 @@ void signet__states_free(signet_bus *bus)
             free(e->rt->p[k]);
         }
         free(e->rt->p);
+        free(atomic_load_explicit(&e->rt->reach, memory_order_relaxed));
         free(e->rt);
         free(e->sigs);
         free(e->tallies);
@@ -648,4 +704,5 @@ void signet__states_free(signet_bus *bus)
             free(fastrec_of(bus->head.fast_[w]));
     signet__retired_free_all(&bus->retired);
     signet__slots_free(&bus->slots);
+    free(bus->diag);
 }

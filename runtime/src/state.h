@@ -14,7 +14,8 @@
  * something to do and the receiver lists of signals in the common state
  * (signet.h's signet__bus_head), updated with each republished list; a
  * watched bus (watch.h) has every bit of the filter set and no fast list.
- * Implemented in state.c, on snapshot.h, rcu.h and payload.h.
+ * Implemented in state.c, on snapshot.h, rcu.h, payload.h and space.h
+ * (the topic space several schemas share on a bus).
  */
 #ifndef SIGNET_STATE_H
 #define SIGNET_STATE_H
@@ -36,6 +37,7 @@ struct signet__taps;
 struct signet__tally {
     _Atomic uint64_t sent, posted, delivered;
 };
+struct reach;
 
 /* signet_signal_info.flags of a run-time pattern (never in generated code). */
 #define SIGNET__SIGNAL_RUNTIME 0x100u
@@ -78,6 +80,7 @@ struct rtpattern {
     signet_signal_info info;    /* name and topic: the filter; flags PATTERN | RUNTIME */
     struct sigstate ss;
     char *filter;
+    bool linked;                /* other schemas' signals reach it (space.h) */
 };
 
 /* A schema's run-time patterns on a bus. p[0, n) is append-only: a reader
@@ -88,6 +91,9 @@ struct rtset {
     _Atomic uint32_t active;    /* how many have a published snapshot */
     struct sigstate *sigs;      /* the schema's states */
     uint32_t nsignals;
+    /* What the schema's signals reach in the bus's other schemas (space.h);
+     * NULL while they reach nothing. */
+    _Atomic(struct reach *) reach;
 };
 
 /* Signals first, then patterns: a schema's states on a bus. */
@@ -130,6 +136,9 @@ struct signet_bus {
     _Atomic uint32_t watch;      /* SIGNET__WATCH_*: taps, counting (watch.h) */
     _Atomic(struct signet__taps *) taps; /* published like a list; NULL: none */
     uint32_t last_tap;           /* the last tap id given */
+    char *diag;                  /* a refusal's message for on_diagnostic, not yet told
+                                    (__atomic exchanges) */
+    int diag_err;                /* its code (guarded by lock) */
 };
 
 /* The signal's state on this bus, or NULL when nothing was ever connected
@@ -168,7 +177,9 @@ static inline bool signet__state_published(struct sigstate *ss)
  * signet__bus_collect() and signet__after_write(). */
 
 /* The signal's state, adding its schema to the bus on first use; NULL
- * with *err set when memory ran out. */
+ * with *err set when memory ran out (SIGNET_ENOMEM) or the schema's topics
+ * overlap those of a schema on the bus (SIGNET_EOVERLAP: its message waits
+ * in bus->diag for signet__diag_flush()). */
 struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *sig, int *err);
 /* Initialises a state for info in the run-time pattern set rt. */
 void signet__state_init(struct sigstate *ss, const signet_signal_info *info, struct rtset *rt);
@@ -224,6 +235,9 @@ void signet__bus_collect(signet_bus *bus, bool wait);
  * receiver waits for the grace period it promises; otherwise memory is
  * collected when enough has piled up, without waiting inside a receiver. */
 void signet__after_write(signet_bus *bus, bool disconnected);
+/* Tells the bus's on_diagnostic hook the refusal waiting in bus->diag, if
+ * any. Call without the bus lock (signet__after_write() does). */
+void signet__diag_flush(signet_bus *bus);
 
 /* Recomputes the whole bus head (signet.h's filter and fast lists), as
  * after a change to what the bus watches (bus->watch). */

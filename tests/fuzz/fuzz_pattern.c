@@ -15,7 +15,12 @@
  *    topics derived from the filter (wildcards filled in, '#' dropped or
  *    extended, a '$' first level).
  * Schema: tests/fuzz/pattern.signet, one all-captures signal per level
- * count 1..8, so the topic of a send is any text of up to 8 levels.
+ * count 1..8, so the topic of a send is any text of up to 8 levels; and
+ * tests/fuzz/pattern_other.signet, a second schema on the same bus (one
+ * topic space: docs/topics.md, "Several schemas on one bus"). A filter of
+ * odd length is subscribed through the second schema, so the deliveries
+ * above then cross schemas; either way the second schema's signal is
+ * checked too, and SIGNET_NOMATCH means no template of either matches.
  *
  * Input: the first line (up to '\n') is the filter, as a C string (a NUL
  * ends it, as it does for the API); each further line is a topic to send
@@ -27,6 +32,7 @@
 #include <string.h>
 
 #include "pattern.signet.h"
+#include "pattern_other.signet.h"
 #include "reference.h"
 
 #define MAX_LEVELS 8 /* the schema's deepest all-captures signal */
@@ -83,7 +89,8 @@ static bool may_match_schema(const char *f)
     if (len > 0 && f[len - 1] == '#')
         levels--;
     return levels <= MAX_LEVELS || ref_matches(f, fzp_schema.signals[8].topic) ||
-           ref_matches(f, fzp_schema.signals[9].topic);
+           ref_matches(f, fzp_schema.signals[9].topic) ||
+           ref_matches(f, fzo_schema.signals[0].topic);
 }
 
 static long delivered;
@@ -206,14 +213,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     signet_bus *bus;
     signet_bus_options opts = {.slot_size = 4 * SIGNET_TOPIC_MAX_BYTES};
-    if (signet_bus_create(&opts, &bus) != 0)
+    if (signet_bus_create(&opts, &bus) != 0 || signet_bus_add_schema(bus, &fzp_schema) != 0 ||
+        signet_bus_add_schema(bus, &fzo_schema) != 0)
         abort();
     signet_conn conn;
     int alt, want = validate(filter, &alt);
     if (want == 0 && !may_match_schema(filter))
         want = SIGNET_NOMATCH;
-    int rc = signet_subscribe_pattern(bus, &fzp_schema, filter, count, NULL, SIGNET_ANY, NULL,
-                                      &conn);
+    const signet_schema_info *through = strlen(filter) % 2 ? &fzo_schema : &fzp_schema;
+    int rc = signet_subscribe_pattern(bus, through, filter, count, NULL, SIGNET_ANY, NULL, &conn);
     if (rc != want && !(alt && rc == alt))
         fail("subscribe", filter, NULL, rc, want);
     if (rc == 0 || rc == SIGNET_NOMATCH) {
@@ -228,10 +236,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 1; i < nlines; i++)
             check_topic(bus, filter, line[i]);
         long before = delivered;
-        if (fzp_deep_send(bus, NULL) < 0 || fzp_deep_sys_send(bus, NULL) < 0)
+        if (fzp_deep_send(bus, NULL) < 0 || fzp_deep_sys_send(bus, NULL) < 0 ||
+            fzo_far_send(bus, NULL) < 0)
             abort();
         long want_deep = ref_matches(filter, fzp_schema.signals[8].topic) +
-                         ref_matches(filter, fzp_schema.signals[9].topic);
+                         ref_matches(filter, fzp_schema.signals[9].topic) +
+                         ref_matches(filter, fzo_schema.signals[0].topic);
         if (delivered - before != want_deep)
             fail("deliveries of the constant topics", filter, NULL, delivered - before,
                  want_deep);

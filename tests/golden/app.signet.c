@@ -94,6 +94,7 @@ const signet_schema_info app_schema = {
     .pattern_count = APP__NPATTERNS,
     .resolve = app_resolve,
     .publish_post = app_publish_post,
+    .publish = app_publish,
 };
 /* clang-format on */
 

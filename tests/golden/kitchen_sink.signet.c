@@ -761,6 +761,7 @@ const signet_schema_info ks_schema = {
     .patterns = ks__pattern_infos,
     .resolve = ks_resolve,
     .publish_post = ks_publish_post,
+    .publish = ks_publish,
 };
 /* clang-format on */
 

@@ -463,6 +463,7 @@ const signet_schema_info sensors_schema = {
     .patterns = sensors__pattern_infos,
     .resolve = sensors_resolve,
     .publish_post = sensors_publish_post,
+    .publish = sensors_publish,
 };
 /* clang-format on */
 

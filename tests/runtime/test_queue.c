@@ -50,7 +50,7 @@ static const signet_signal_info u_signals[U_COUNT] = {
      0, NULL, 0, NULL, NULL},
 };
 const signet_schema_info u_schema = {SIGNET_ABI, "u", "u.signet", U_COUNT,
-                                     u_signals, 0, NULL, NULL, NULL};
+                                     u_signals, 0, NULL, NULL, NULL, NULL};
 
 static int post(signet_bus *bus, const signet_signal_info *sig, const void *sender, int32_t v)
 {
@@ -579,7 +579,7 @@ static const signet_signal_info w_signals[W_COUNT] = {
     W_SIGNAL(5, 7),  W_SIGNAL(6, 8),   W_SIGNAL(7, 9),   W_SIGNAL(8, 12),  W_SIGNAL(9, 15),
     W_SIGNAL(10, 16), W_SIGNAL(11, 17), W_SIGNAL(12, 24), W_SIGNAL(13, 33)};
 const signet_schema_info w_schema = {SIGNET_ABI, "w", "w.signet", W_COUNT,
-                                     w_signals, 0, NULL, NULL, NULL};
+                                     w_signals, 0, NULL, NULL, NULL, NULL};
 /* clang-format on */
 
 /* The byte at i of a size-n payload, for the n-th signal's round r. */

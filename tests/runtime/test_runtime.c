@@ -427,7 +427,7 @@ static void invalid_arguments_are_rejected(void)
     CHECK_EQ(signet_disconnect_ctx(NULL, &a), SIGNET_EINVAL);
     /* A signal table from another ABI, and a signal not in its schema. */
     static const signet_schema_info old_schema = {SIGNET_ABI + 1, "t", "t.signet", T_COUNT,
-                                                  t_signals, 0, NULL, NULL, NULL};
+                                                  t_signals, 0, NULL, NULL, NULL, NULL};
     static const signet_signal_info old_sig = {"ping", 0, "ping", &t_ping_info, &old_schema,
                                                NULL, 0, SIGNET_OVERFLOW_DEFAULT, 0, NULL, 0, NULL, NULL};
     CHECK_EQ(signet_connect(bus, &old_sig, (signet_fnptr *)rx_fn, &a, NULL, NULL, &c),

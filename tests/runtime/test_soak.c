@@ -36,7 +36,7 @@ static const signet_signal_info s_signals[S_COUNT] = {
 };
 #undef S_SIGNAL
 const signet_schema_info s_schema = {SIGNET_ABI, "s", "s.signet", S_COUNT,
-                                     s_signals, 0, NULL, NULL, NULL};
+                                     s_signals, 0, NULL, NULL, NULL, NULL};
 
 enum {
     NQUEUED = 4,              /* newest, oldest, block, default: index = signal - S_NEWEST */
