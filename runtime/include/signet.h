@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 6
+#define SIGNET_ABI 7
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -91,13 +91,25 @@ enum {
 #undef SIGNET__ERRNO_ENUM
 };
 
+/* The positive results. Each has a value of its own, so one int can be
+ * told apart whatever returned it; every one of them is a success, so a
+ * caller that checks for < 0 carries on. */
+
 /* What a receiver returns to end the current emission: receivers after it
  * are not called. Not an error: the error hook is not told. */
 #define SIGNET_STOP 1
 
 /* signet_connect() returns this (with the existing handle in *out) when the
- * same (receiver, ctx, sender) is already connected to the signal. */
-#define SIGNET_EXISTING 1
+ * same (receiver, ctx, sender) is already connected to the signal with the
+ * same options: nothing changes. */
+#define SIGNET_EXISTING 3
+
+/* signet_connect() returns this (with the existing handle in *out) when the
+ * same (receiver, ctx, sender) is already connected to the signal with
+ * other options (priority, flags, queue or filter): the connection keeps
+ * its own, the new ones are not applied. To change them, disconnect and
+ * connect again. */
+#define SIGNET_EXISTING_OPTS 4
 
 /* signet_subscribe_pattern() returns this when the filter can match no
  * topic of any signal of the schema: the subscription is made (*out is
@@ -458,10 +470,11 @@ typedef int signet_fn(void *ctx, const signet_event *ev, const void *payload);
  * SIGNET_GENERIC (and a queue: else SIGNET_EINVAL) it is a signet_fn of any
  * signal or pattern, called with ev->signal and the payload struct.
  * A receiver connected during an emission is not called by that emission.
- * Connecting an identical (fn, ctx, sender) again returns SIGNET_EXISTING and
- * writes the existing handle; opts of the second call are ignored.
- * Returns 0, SIGNET_EXISTING, SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT or
- * SIGNET_ENOMEM. May allocate. Generated <ns>_<signal>_connect() wraps this. */
+ * Connecting an identical (fn, ctx, sender) again writes the existing
+ * handle and changes nothing: it returns SIGNET_EXISTING when opts are the
+ * connection's, SIGNET_EXISTING_OPTS when they differ (they are not
+ * applied). Returns 0, SIGNET_EXISTING, SIGNET_EXISTING_OPTS,
+ * SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT or SIGNET_ENOMEM. May allocate. Generated <ns>_<signal>_connect() wraps this. */
 SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *sig,
                                     signet_fnptr *fn, void *ctx, const void *sender,
                                     const signet_connect_opts *opts, signet_conn *out);
@@ -479,7 +492,7 @@ SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *s
  * same filter again reuses it (at most SIGNET_RUNTIME_PATTERNS_MAX distinct
  * filters per schema and bus: SIGNET_ELIMIT). Returns as signet_connect(),
  * or SIGNET_NOMATCH (subscribed, but the filter matches no topic template
- * of the schema, new connection or SIGNET_EXISTING alike), SIGNET_EPATTERN
+ * of the schema, new connection or duplicate alike), SIGNET_EPATTERN
  * (a wildcard that is not a whole level, '#' not last, the empty pattern)
  * or SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
  * SIGNET_TOPIC_MAX_LEVELS levels). */

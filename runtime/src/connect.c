@@ -50,6 +50,17 @@ static uint32_t live_state(uint32_t flags)
     return (flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE : SIGNET__LIVE;
 }
 
+/* Does connection s have the options opts (NULL: the defaults) would give
+ * a new one? */
+static bool same_options(const struct slot *s, const signet_connect_opts *opts)
+{
+    static const signet_connect_opts defaults = {0};
+
+    if (!opts)
+        opts = &defaults;
+    return s->priority == opts->priority && s->flags == opts->flags && s->queue == opts->queue;
+}
+
 /* Republishes the lists that g's connections are in: every list for a
  * SIGNET_ANY change, only g's sender's otherwise. */
 static int rebuild(signet_bus *bus, struct sigstate *ss, struct group *g)
@@ -68,7 +79,7 @@ static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn
         struct slot *s = g->v[i];
         if (s->fn == fn && s->ctx == ctx && __atomic_load_n(&s->live, __ATOMIC_ACQUIRE)) {
             *out = (signet_conn){s->index, s->generation};
-            return SIGNET_EXISTING;
+            return same_options(s, opts) ? SIGNET_EXISTING : SIGNET_EXISTING_OPTS;
         }
     }
     signet__state_drop_fired(bus, ss, g); /* fired run-once connections do not count */

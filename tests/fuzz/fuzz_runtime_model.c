@@ -758,8 +758,14 @@ static void op_connect(void)
         if (c->live && c->sig == sig && c->fn == fn && c->ctx == cx && c->sender == sender)
             existing = i;
     }
+    /* Connected again: SIGNET_EXISTING with the same options, else
+     * SIGNET_EXISTING_OPTS; the connection keeps its own either way. */
+    const struct mconn *e = existing >= 0 ? &m.conns[existing] : NULL;
+    bool same = e && e->prio == opts.priority && e->once == ((o & 8) != 0) &&
+                e->changed == changed && e->queue == queue;
     int want = changed && sig != RM_SIGNAL_LEVEL              ? SIGNET_EINVAL
-               : existing >= 0                              ? SIGNET_EXISTING
+               : e                                          ? (same ? SIGNET_EXISTING
+                                                                    : SIGNET_EXISTING_OPTS)
                : live_count(sig) >= (int)m.max_receivers ? SIGNET_ELIMIT
                                                           : 0;
     if (want == 0 && m.nconns == MAX_CONNS)
@@ -772,9 +778,9 @@ static void op_connect(void)
     if (rc != want)
         fail("connect %s fn %d ctx %d sender %d returned %d, expected %d", sig_names[sig], fn,
              cx, sender, rc, want);
-    if (rc == SIGNET_EXISTING) {
+    if (rc == SIGNET_EXISTING || rc == SIGNET_EXISTING_OPTS) {
         if (!same_conn(h, m.conns[existing].h))
-            fail("connect returned SIGNET_EXISTING with handle {%u,%u}, not {%u,%u}", h.index,
+            fail("connect returned %d with handle {%u,%u}, not {%u,%u}", rc, h.index,
                  h.generation, m.conns[existing].h.index, m.conns[existing].h.generation);
         add_handle(h, existing);
     } else if (rc == 0) {

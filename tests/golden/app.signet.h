@@ -12,7 +12,8 @@
  * _connect(): connects fn(ctx, ...) and writes the handle to *out. fn runs
  *   for emissions from sender only, or from every sender when sender is
  *   SIGNET_ANY. Returns 0, SIGNET_EXISTING when the same (fn, ctx, sender)
- *   is already connected (*out gets that handle), or a negative error
+ *   is already connected (*out gets that handle), SIGNET_EXISTING_OPTS
+ *   when it is, with other options (not applied), or a negative error
  *   code: see signet_connect(). _connect_opts() also takes options: a
  *   priority, flags and a queue.
  * _send(): sends the signal from sender (NULL: anonymously). Its receivers
@@ -39,8 +40,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 6
-#error "app.signet.h was generated for signet ABI 6; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 7
+#error "app.signet.h was generated for signet ABI 7; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
