@@ -516,6 +516,29 @@ int signet_disconnect(signet_bus *bus, signet_conn conn);
  * is NULL). Same guarantees as signet_disconnect(). */
 int signet_disconnect_ctx(signet_bus *bus, const void *ctx);
 
+/* Blocks a connection (GLib's g_signal_handler_block()): until it is
+ * unblocked as many times as it was blocked, its receiver is not called,
+ * by sends, by messages already queued for it when they are dispatched,
+ * nor by a replay of retained values. It keeps its place, handle and
+ * options, and still counts as a receiver (signet_has_receivers(), the
+ * receiver limit; posts still queue messages for it, which skip it while
+ * it is blocked when they are dispatched). A receiver connected for
+ * SIGNET_ANY and for a sender, whose earlier connection is blocked, runs
+ * through neither for that sender: the earlier one keeps its place. A
+ * call already running on another thread finishes; every claim of the
+ * receiver that starts after signet_block() returns skips it. Returns how
+ * many times the connection is now blocked (1 or more), SIGNET_ENOENT
+ * (stale, unknown or disconnected handle, or a run-once receiver that has
+ * run), SIGNET_ELIMIT (blocked 65535 times already) or SIGNET_EINVAL (bus
+ * is NULL). Takes the bus lock briefly; any thread, receivers included.
+ * Costs nothing to connections never blocked. */
+int signet_block(signet_bus *bus, signet_conn conn);
+
+/* Takes back one signet_block(). Returns how many blocks are left (0: the
+ * receiver runs again), SIGNET_EINVAL (the connection is not blocked, or
+ * bus is NULL) or SIGNET_ENOENT. Any thread. */
+int signet_unblock(signet_bus *bus, signet_conn conn);
+
 /* True when an emission of sig from sender would call (or queue for) at
  * least one receiver. */
 bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,

@@ -30,12 +30,22 @@
 
 struct sigstate;
 
+/* A slot's live word: 0 once disconnected (or fired, for run-once), else
+ * one of signet.h's kinds (SIGNET__LIVE...) in the low bits, with the bits
+ * below beside it. Anything but plain SIGNET__LIVE sends the claim of an
+ * emission to signet__claim_slow(), so a connection without a filter and
+ * never blocked costs nothing for either. */
+#define SIGNET__LIVE_KIND 7u             /* the kind */
+#define SIGNET__LIVE_BLOCK_ONE (1u << 16) /* the block count, bits 16 to 31 */
+#define SIGNET__LIVE_BLOCKS(live) ((live) >> 16)
+#define SIGNET__BLOCK_MAX 0xFFFFu
+
 /* One connection. Invariant: a used slot is on its signal's connection
  * list; a released one is on its signal's zombie list (still in the
  * published snapshot), then on the pending list (no longer published;
  * waiting for a grace period), then on the free list. */
 struct slot {
-    uint32_t live;              /* SIGNET__LIVE* or 0; read by emissions */
+    uint32_t live;              /* the live word (above); read by emissions */
     uint32_t generation;        /* bumped on disconnect; never 0 */
     bool used;
     struct sigstate *sig;       /* the signal or pattern it is connected to */

@@ -3,8 +3,9 @@
  * (ping with a payload, bare without, note with a string, level retained):
  * connect (a sender or SIGNET_ANY, a priority, run-once, only-when-changed,
  * direct or bound to a queue), disconnect (live, stale, twice, a handle
- * that never existed), disconnect_ctx, send, post, dispatch, has_receivers
- * and queue destroy (or create).
+ * that never existed), disconnect_ctx, block and unblock (nested counts,
+ * stale handles), send, post, dispatch, has_receivers and queue destroy
+ * (or create).
  * Receivers read their behaviour from the same input when they are called:
  * what to do inside the call (any operation above, emissions nested to a
  * bounded depth) and what to return (0, SIGNET_STOP or an error).
@@ -18,7 +19,9 @@
  * for the sender runs once, at the earlier place, unless one of the two is
  * run-once or only-when-changed; one connected during an emission is not
  * called by it; one disconnected during an emission is skipped if it has
- * not run yet; SIGNET_STOP ends the emission (or the one message); run-once
+ * not run yet; a blocked one is skipped wherever it would run (sends,
+ * dispatch) but keeps its place, its twin rule and its queued messages;
+ * SIGNET_STOP ends the emission (or the one message); run-once
  * runs once; only-when-changed runs only when the retained payload
  * changed, and a send's receivers see the previous payload; a queued
  * message runs the receivers connected when it was queued and still
@@ -98,6 +101,7 @@ struct mconn {
     int32_t prio;
     bool once, changed;
     bool live;          /* connected and, for run-once, not fired */
+    int blocks;         /* signet_block() count: runs only at 0 */
     uint64_t order;     /* connection sequence */
     signet_conn h;
 };
@@ -548,7 +552,7 @@ static int next_expected(struct frame *f)
     for (;;) {
         while (!f->stopped && f->cur < f->n) {
             const struct mconn *c = &m.conns[f->list[f->cur]];
-            if (c->live && !(c->changed && f->unchanged))
+            if (c->live && c->blocks == 0 && !(c->changed && f->unchanged))
                 return f->list[f->cur];
             f->cur++;
         }
@@ -791,7 +795,7 @@ static void op_connect(void)
                 fail("connect returned {%u,%u}, the handle of live connection %d", h.index,
                      h.generation, i);
         m.conns[m.nconns] = (struct mconn){sig, fn, cx, sender, queue, opts.priority,
-                                           (o & 8) != 0, changed, true, m.next_order++, h};
+                                           (o & 8) != 0, changed, true, 0, m.next_order++, h};
         add_handle(h, m.nconns);
         m.nconns++;
     }
@@ -819,6 +823,34 @@ static void op_disconnect(void)
              h.generation, conn, rc, want);
     if (conn >= 0)
         m.conns[conn].live = false;
+}
+
+/* Blocks or unblocks a live, stale or unknown handle. A blocked connection
+ * keeps its place in every list (and so still hides its twin), still gets
+ * messages queued, and is skipped wherever it would run. */
+static void op_block(bool block)
+{
+    unsigned k = byte() % (unsigned)(m.nhandles + 2);
+    signet_conn h;
+    int want = SIGNET_ENOENT;
+    int conn = -1;
+
+    if (k < (unsigned)m.nhandles) {
+        h = m.handles[k];
+        conn = m.handle_conn[k];
+        const struct mconn *c = &m.conns[conn];
+        if (c->live)
+            want = block ? c->blocks + 1 : c->blocks > 0 ? c->blocks - 1 : SIGNET_EINVAL;
+    } else {
+        h = k == (unsigned)m.nhandles ? (signet_conn){0, 0} : (signet_conn){777, 3};
+    }
+    trace("%s handle %u (connection %d): expect %d", block ? "block" : "unblock", k, conn, want);
+    int rc = block ? signet_block(m.bus, h) : signet_unblock(m.bus, h);
+    if (rc != want)
+        fail("%s {%u,%u} (connection %d) returned %d, expected %d",
+             block ? "signet_block" : "signet_unblock", h.index, h.generation, conn, rc, want);
+    if (rc >= 0)
+        m.conns[conn].blocks = rc;
 }
 
 static void op_disconnect_ctx(void)
@@ -1101,12 +1133,16 @@ static void run_program_op(void)
     case 5:
         op_dispatch();
         break;
-    case 6:
-        if (byte() & 1)
+    case 6: {
+        unsigned b = byte();
+        if (b & 1)
             op_disconnect_ctx();
+        else if ((b & 6) == 2)
+            op_block((b & 8) != 0);
         else
             op_has_receivers();
         break;
+    }
     default:
         op_queue();
         break;

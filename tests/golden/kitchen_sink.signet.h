@@ -15,7 +15,9 @@
  *   is already connected (*out gets that handle), SIGNET_EXISTING_OPTS
  *   when it is, with other options (not applied), or a negative error
  *   code: see signet_connect(). _connect_opts() also takes options: a
- *   priority, flags and a queue.
+ *   priority, flags and a queue. The handle disconnects
+ *   (signet_disconnect()) and blocks: signet_block() keeps the receiver
+ *   from running, in its place, until as many signet_unblock() calls.
  * _send(): sends the signal from sender (NULL: anonymously). Its receivers
  *   run on this thread, in order, before it returns; queued connections
  *   get it through their queues. Returns how many receivers ran, or a

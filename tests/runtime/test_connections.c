@@ -28,6 +28,12 @@ static int rx_fn(void *ctx, const signet_event *ev, const t_ping *msg)
     return rx->ret;
 }
 
+static void reset_trace(void)
+{
+    trace.len = 0;
+    trace.buf[0] = '\0';
+}
+
 static signet_bus *new_bus(void)
 {
     signet_bus *bus = NULL;
@@ -88,10 +94,263 @@ static void connect_again_with_other_options_is_existing_opts(void)
     signet_bus_destroy(bus);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Blocking */
+
+static signet_conn connect_rx(signet_bus *bus, struct rx *rx, const signet_connect_opts *opts)
+{
+    signet_conn c = {0, 0};
+    CHECK_OK(t_ping_connect_opts(bus, rx_fn, rx, SIGNET_ANY, opts, &c));
+    return c;
+}
+
+/* A blocked receiver does not run, and when unblocked runs at its place. */
+static void blocked_receiver_keeps_its_place(void)
+{
+    signet_bus *bus = new_bus();
+    struct rx a = {.tag = 'a'}, b = {.tag = 'b'}, c = {.tag = 'c'};
+    connect_rx(bus, &a, NULL);
+    signet_conn cb = connect_rx(bus, &b, &(signet_connect_opts){.priority = 3});
+    connect_rx(bus, &c, NULL);
+    CHECK_EQ(signet_block(bus, cb), 1);
+    CHECK_EQ(t_ping_send(bus, NULL, 1), 2); /* not counted as ran */
+    CHECK(strcmp(trace.buf, "ac") == 0);
+    CHECK(t_ping_has_receivers(bus, NULL));
+    CHECK_EQ(signet_unblock(bus, cb), 0);
+    reset_trace();
+    CHECK_EQ(t_ping_send(bus, NULL, 2), 3);
+    CHECK(strcmp(trace.buf, "bac") == 0);
+    /* The handle is the same connection all along. */
+    CHECK_OK(signet_disconnect(bus, cb));
+    signet_bus_destroy(bus);
+}
+
+/* Blocks nest: blocked twice, it runs again only after two unblocks; one
+ * more unblock is an error and changes nothing. */
+static void blocks_nest_like_glib(void)
+{
+    signet_bus *bus = new_bus();
+    struct rx a = {.tag = 'a'};
+    signet_conn ca = connect_rx(bus, &a, NULL);
+    CHECK_EQ(signet_block(bus, ca), 1);
+    CHECK_EQ(signet_block(bus, ca), 2);
+    CHECK_EQ(signet_unblock(bus, ca), 1);
+    CHECK_EQ(t_ping_send(bus, NULL, 1), 0);
+    CHECK_EQ(signet_unblock(bus, ca), 0);
+    CHECK_EQ(t_ping_send(bus, NULL, 2), 1);
+    CHECK_EQ(signet_unblock(bus, ca), SIGNET_EINVAL);
+    CHECK_EQ(t_ping_send(bus, NULL, 3), 1);
+    CHECK_EQ(a.calls, 2);
+    signet_bus_destroy(bus);
+}
+
+/* A blocked run-once receiver does not fire; unblocked, it fires once. */
+static void blocked_run_once_waits_until_unblocked(void)
+{
+    signet_bus *bus = new_bus();
+    struct rx a = {.tag = 'a'};
+    signet_conn ca = connect_rx(bus, &a, &(signet_connect_opts){.flags = SIGNET_ONCE});
+    CHECK_EQ(signet_block(bus, ca), 1);
+    CHECK_EQ(t_ping_send(bus, NULL, 1), 0);
+    CHECK_EQ(signet_unblock(bus, ca), 0);
+    CHECK_EQ(t_ping_send(bus, NULL, 2), 1);
+    CHECK_EQ(t_ping_send(bus, NULL, 3), 0);
+    CHECK_EQ(a.calls, 1);
+    CHECK_EQ(a.last_value, 2);
+    /* Fired: it is gone, for block as for disconnect. */
+    CHECK_EQ(signet_block(bus, ca), SIGNET_ENOENT);
+    signet_bus_destroy(bus);
+}
+
+/* Stale, unknown and disconnected handles, and a NULL bus. */
+static void block_of_a_stale_handle_is_enoent(void)
+{
+    signet_bus *bus = new_bus();
+    struct rx a = {.tag = 'a'};
+    signet_conn ca = connect_rx(bus, &a, NULL);
+    CHECK_EQ(signet_block(bus, (signet_conn){0, 0}), SIGNET_ENOENT);
+    CHECK_EQ(signet_block(bus, (signet_conn){12345, 1}), SIGNET_ENOENT);
+    CHECK_EQ(signet_block(NULL, ca), SIGNET_EINVAL);
+    CHECK_EQ(signet_unblock(NULL, ca), SIGNET_EINVAL);
+    CHECK_EQ(signet_block(bus, ca), 1);
+    CHECK_OK(signet_disconnect(bus, ca)); /* a blocked connection disconnects */
+    CHECK_EQ(signet_block(bus, ca), SIGNET_ENOENT);
+    CHECK_EQ(signet_unblock(bus, ca), SIGNET_ENOENT);
+    /* The slot's next connection is not blocked by the old handle's count. */
+    signet_conn again = connect_rx(bus, &a, NULL);
+    CHECK_EQ(t_ping_send(bus, NULL, 1), 1);
+    CHECK_EQ(signet_unblock(bus, again), SIGNET_EINVAL);
+    signet_bus_destroy(bus);
+}
+
+/* Messages queued before the block skip the receiver when dispatched,
+ * direct receivers on the default queue and queued connections alike. */
+static void block_skips_messages_already_queued(void)
+{
+    signet_bus *bus = new_bus();
+    signet_queue *q = NULL;
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    struct rx a = {.tag = 'a'}, b = {.tag = 'b'}, c = {.tag = 'c'};
+    signet_conn ca = connect_rx(bus, &a, NULL);
+    connect_rx(bus, &b, NULL);
+    signet_conn cc = connect_rx(bus, &c, &(signet_connect_opts){.queue = q});
+    CHECK_EQ(t_ping_post(bus, NULL, 1), 2); /* the default queue and q */
+    CHECK_EQ(signet_block(bus, ca), 1);
+    CHECK_EQ(signet_block(bus, cc), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK(strcmp(trace.buf, "b") == 0);
+    /* A post while blocked still queues; the receiver is skipped as long
+     * as it is blocked when the message is dispatched. */
+    CHECK_EQ(t_ping_post(bus, NULL, 2), 2);
+    CHECK_EQ(signet_unblock(bus, cc), 0);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK(strcmp(trace.buf, "bbc") == 0);
+    CHECK_EQ(a.calls, 0);
+    signet_bus_destroy(bus);
+}
+
+/* A receiver blocks a later one during an emission: skipped at once. */
+struct blocker {
+    signet_bus *bus;
+    signet_conn target;
+    int calls;
+};
+
+static int block_target(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct blocker *k = ctx;
+
+    (void)ev;
+    (void)msg;
+    k->calls++;
+    trace_add(&trace, 'k');
+    CHECK_EQ(signet_block(k->bus, k->target), 1);
+    return 0;
+}
+
+static void block_inside_receiver_skips_a_later_one(void)
+{
+    signet_bus *bus = new_bus();
+    struct blocker k = {.bus = bus};
+    struct rx a = {.tag = 'a'};
+    signet_conn ck;
+    CHECK_OK(t_ping_connect(bus, block_target, &k, SIGNET_ANY, &ck));
+    k.target = connect_rx(bus, &a, NULL);
+    CHECK_EQ(t_ping_send(bus, NULL, 1), 1);
+    CHECK(strcmp(trace.buf, "k") == 0);
+    CHECK_EQ(a.calls, 0);
+    signet_bus_destroy(bus);
+}
+
+/* A SIGNET_REPLAY receiver that blocks itself gets no more replayed
+ * values. */
+struct replayer {
+    signet_bus *bus;
+    signet_conn self;
+    int calls;
+};
+
+static int block_self_on_reading(void *ctx, const signet_event *ev, const t_reading *msg)
+{
+    struct replayer *p = ctx;
+
+    (void)msg;
+    p->calls++;
+    CHECK_EQ(signet_block(p->bus, ev->conn), 1);
+    return 0;
+}
+
+static void block_skips_the_rest_of_a_replay(void)
+{
+    signet_bus *bus = new_bus();
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 1), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "hall", 2), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "attic", 3), 0);
+    struct replayer p = {.bus = bus};
+    CHECK_OK(t_reading_connect_opts(bus, block_self_on_reading, &p, SIGNET_ANY,
+                                    &(signet_connect_opts){.flags = SIGNET_REPLAY}, &p.self));
+    CHECK_EQ(p.calls, 1);
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 4), 0);
+    CHECK_EQ(signet_unblock(bus, p.self), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 5), 1);
+    CHECK_EQ(p.calls, 2);
+    CHECK_EQ(signet_unblock(bus, p.self), 0); /* it blocked itself again in that call */
+    signet_bus_destroy(bus);
+}
+
+/* Senders run while another thread blocks and unblocks the receiver: every
+ * call the sends count is a call the receiver counts, and a send made while
+ * it is blocked (by this thread, so ordered) runs nobody. */
+enum { THREAD_SENDS = 20000, THREAD_SENDERS = 3 };
+
+struct counted {
+    atomic_int calls;
+};
+
+static int count_call(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ev;
+    (void)msg;
+    atomic_fetch_add_explicit(&((struct counted *)ctx)->calls, 1, memory_order_relaxed);
+    return 0;
+}
+
+struct sender_arg {
+    signet_bus *bus;
+    atomic_int *ran;
+};
+
+static void *send_many(void *arg)
+{
+    struct sender_arg *s = arg;
+    for (int i = 0; i < THREAD_SENDS; i++) {
+        int rc = t_ping_send(s->bus, NULL, i);
+        CHECK(rc == 0 || rc == 1);
+        atomic_fetch_add_explicit(s->ran, rc, memory_order_relaxed);
+    }
+    return NULL;
+}
+
+static void threads_block_unblock_while_sending_counts_exact(void)
+{
+    signet_bus *bus = new_bus();
+    struct counted c = {0};
+    atomic_int ran = 0;
+    signet_conn h;
+    CHECK_OK(t_ping_connect(bus, count_call, &c, SIGNET_ANY, &h));
+    pthread_t t[THREAD_SENDERS];
+    struct sender_arg arg = {bus, &ran};
+    for (int i = 0; i < THREAD_SENDERS; i++)
+        CHECK_OK(pthread_create(&t[i], NULL, send_many, &arg));
+    for (int i = 0; i < 2000; i++) {
+        CHECK_EQ(signet_block(bus, h), 1);
+        CHECK_EQ(signet_block(bus, h), 2);
+        CHECK_EQ(signet_unblock(bus, h), 1);
+        CHECK_EQ(t_ping_send(bus, NULL, -1), 0); /* blocked: nobody runs */
+        CHECK_EQ(signet_unblock(bus, h), 0);
+    }
+    for (int i = 0; i < THREAD_SENDERS; i++)
+        CHECK_OK(pthread_join(t[i], NULL));
+    CHECK_EQ(atomic_load(&c.calls), atomic_load(&ran));
+    CHECK_EQ(t_ping_send(bus, NULL, 0), 1);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"positive_results_are_distinct", positive_results_are_distinct},
     {"connect_again_with_other_options_is_existing_opts",
      connect_again_with_other_options_is_existing_opts},
+    {"blocked_receiver_keeps_its_place", blocked_receiver_keeps_its_place},
+    {"blocks_nest_like_glib", blocks_nest_like_glib},
+    {"blocked_run_once_waits_until_unblocked", blocked_run_once_waits_until_unblocked},
+    {"block_of_a_stale_handle_is_enoent", block_of_a_stale_handle_is_enoent},
+    {"block_skips_messages_already_queued", block_skips_messages_already_queued},
+    {"block_inside_receiver_skips_a_later_one", block_inside_receiver_skips_a_later_one},
+    {"block_skips_the_rest_of_a_replay", block_skips_the_rest_of_a_replay},
+    {"threads_block_unblock_while_sending_counts_exact",
+     threads_block_unblock_while_sending_counts_exact},
 };
 
 int main(int argc, char **argv)
