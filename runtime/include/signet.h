@@ -452,10 +452,33 @@ uint64_t signet_bus_error_count(const signet_bus *bus);
 
 typedef struct signet_queue signet_queue;
 
+/* A connection's filter (sigx's filter(sub_id, publisher, msg)): called
+ * with the receiver's ctx, the event (ev->conn is the connection,
+ * ev->sender the sender) and the payload, just before the receiver would
+ * run, on the thread that would run it: the sending thread, or for a
+ * queued connection the one dispatching its queue when the message is
+ * dispatched. false skips the receiver for this emission: it does not run
+ * and is not counted as ran (a run-once receiver stays armed). It runs
+ * after the checks that skip a receiver anyway (disconnected, blocked, a
+ * `changed` receiver whose payload did not change) and may call any
+ * function a receiver may. This is the generic form, for patterns and
+ * SIGNET_GENERIC connections (payload is the emitted signal's payload
+ * struct); a signal's typed form is the generated <ns>_<signal>_filter_fn,
+ * given with <ns>_<signal>_filter(). */
+typedef bool signet_filter_fn(void *ctx, const signet_event *ev, const void *payload);
+
+/* Calls a typed filter, stored in signet_connect_opts.filter as a
+ * signet_filter_fn, through its own type (generated per signal). */
+typedef bool signet_filter_call_fn(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                   const void *payload);
+
 typedef struct signet_connect_opts {
     int32_t priority;   /* higher runs earlier; ties keep connection order */
     uint32_t flags;     /* SIGNET_ONCE, SIGNET_REPLAY, SIGNET_CHANGED, SIGNET_GENERIC */
     signet_queue *queue; /* non-NULL: a queued connection, run by this queue */
+    signet_filter_fn *filter; /* NULL: none; see signet_filter_fn */
+    signet_filter_call_fn *filter_call; /* NULL: filter is a signet_filter_fn, called as
+                                           it is; else the generated caller of a typed one */
 } signet_connect_opts;
 
 /* Every receiver is stored as this type and converted back to its own

@@ -41,11 +41,23 @@ int signet_invoke_generic(const signet_recv *r, const signet_event *ev, const vo
     return ((signet_fn *)r->fn)(r->ctx, ev, payload);
 }
 
+/* Asks r's filter whether r is to run for this emission. */
+static bool filter_passes(signet_emission *em, const signet_recv *r)
+{
+    const struct slot *s = signet__slot_of(r);
+
+    em->ev.conn = r->conn; /* the filter's sub_id */
+    if (s->filter_call)
+        return s->filter_call(s->filter, r->ctx, &em->ev, em->ev.payload_);
+    return s->filter(r->ctx, &em->ev, em->ev.payload_);
+}
+
 /* Claims r, whose live word is not plain SIGNET__LIVE: disconnected (0),
- * blocked, run-once or `changed`. */
+ * blocked, filtered, run-once or `changed`. */
 bool signet__claim_slow(signet_emission *em, const signet_recv *r)
 {
     uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
+    bool asked = false;
 
     for (;;) {
         uint32_t kind = state & SIGNET__LIVE_KIND;
@@ -54,6 +66,14 @@ bool signet__claim_slow(signet_emission *em, const signet_recv *r)
         if ((kind == SIGNET__LIVE_CHANGED || kind == SIGNET__LIVE_ONCE_CHANGED) &&
             signet__unchanged(em))
             return false;
+        if ((state & SIGNET__LIVE_FILTER) && !asked) {
+            if (!filter_passes(em, r))
+                return false;
+            /* The filter may have blocked or disconnected it: look again. */
+            asked = true;
+            state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
+            continue;
+        }
         if (kind != SIGNET__LIVE_ONCE && kind != SIGNET__LIVE_ONCE_CHANGED)
             return true;
         /* Run-once: this emission runs it if it is the one that clears the

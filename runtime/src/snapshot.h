@@ -36,6 +36,7 @@ struct sigstate;
  * emission to signet__claim_slow(), so a connection without a filter and
  * never blocked costs nothing for either. */
 #define SIGNET__LIVE_KIND 7u             /* the kind */
+#define SIGNET__LIVE_FILTER 8u           /* the connection has a filter */
 #define SIGNET__LIVE_BLOCK_ONE (1u << 16) /* the block count, bits 16 to 31 */
 #define SIGNET__LIVE_BLOCKS(live) ((live) >> 16)
 #define SIGNET__BLOCK_MAX 0xFFFFu
@@ -53,8 +54,10 @@ struct slot {
     void *ctx;
     const void *sender;
     signet_queue *queue;        /* NULL: a direct connection */
+    signet_filter_fn *filter;   /* with filter_call: as in signet_connect_opts */
+    signet_filter_call_fn *filter_call;
     int32_t priority;
-    uint32_t flags;
+    uint32_t flags;             /* SIGNET_* connect flags, | SIGNET__FILTERED */
     uint64_t order;             /* connection sequence, for stable ties */
     uint32_t index;             /* this slot's own index */
     uint32_t next_free;         /* zombie, pending or free list link */
@@ -127,8 +130,10 @@ _Static_assert(offsetof(struct snap, recv) == 72 || sizeof(void *) != 8, "n shar
 
 /* Flags that make a connection nobody's twin: a run-once connection, once
  * it has fired, must let the other run, and nothing rebuilds the snapshot
- * when it fires; a `changed` one runs on other emissions than its twin. */
-#define SIGNET__NO_TWIN (SIGNET_ONCE | SIGNET_CHANGED)
+ * when it fires; a `changed` or filtered one runs on other emissions than
+ * its twin. */
+#define SIGNET__FILTERED 0x80000000u /* in struct slot.flags: it has a filter */
+#define SIGNET__NO_TWIN (SIGNET_ONCE | SIGNET_CHANGED | SIGNET__FILTERED)
 
 #define SIGNET__CHUNK_BITS 8
 #define SIGNET__CHUNK_SIZE (1u << SIGNET__CHUNK_BITS)

@@ -2,7 +2,7 @@
  * program of operations on one bus with the schema runtime_model.signet
  * (ping with a payload, bare without, note with a string, level retained):
  * connect (a sender or SIGNET_ANY, a priority, run-once, only-when-changed,
- * direct or bound to a queue), disconnect (live, stale, twice, a handle
+ * a filter, direct or bound to a queue), disconnect (live, stale, twice, a handle
  * that never existed), disconnect_ctx, block and unblock (nested counts,
  * stale handles), send, post, dispatch, has_receivers and queue destroy
  * (or create).
@@ -21,6 +21,9 @@
  * called by it; one disconnected during an emission is skipped if it has
  * not run yet; a blocked one is skipped wherever it would run (sends,
  * dispatch) but keeps its place, its twin rule and its queued messages;
+ * a filtered one is asked just before it would run (after those checks;
+ * at dispatch for a queued message), is skipped and not counted when its
+ * filter says no, and never stands in for its twin;
  * SIGNET_STOP ends the emission (or the one message); run-once
  * runs once; only-when-changed runs only when the retained payload
  * changed, and a send's receivers see the previous payload; a queued
@@ -104,7 +107,11 @@ struct mconn {
     int blocks;         /* signet_block() count: runs only at 0 */
     uint64_t order;     /* connection sequence */
     signet_conn h;
+    int filter;         /* 0: none; F_INPUT: its answers come from the input;
+                           F_EVEN: passes even values (and bare) */
 };
+
+enum { F_NONE, F_INPUT, F_EVEN };
 
 struct payload {
     int32_t value;
@@ -140,6 +147,7 @@ struct frame {
     int list[MAX_CONNS], n, cur;
     bool stopped;
     int ran;
+    int passed;         /* list[passed]'s filter said yes: its call is due */
     int sig, sender;
     struct payload p;
     bool unchanged, has_prev; /* level: the payload before this one, when there was one */
@@ -222,8 +230,8 @@ static bool ranks_before(const struct mconn *a, const struct mconn *b)
 /* The receivers of sig an emission from sender must run, in rank order:
  * live connections, direct or queued, for SIGNET_ANY or for this sender,
  * each (fn, ctx) once at its earlier place unless one of the two
- * connections is run-once or only-when-changed (they may skip an emission,
- * so they never stand in for the other). */
+ * connections is run-once, only-when-changed or filtered (they may skip an
+ * emission, so they never stand in for the other). */
 static int receivers(int sig, int sender, bool queued, int *out)
 {
     int n = 0;
@@ -245,9 +253,9 @@ static int receivers(int sig, int sender, bool queued, int *out)
     for (int i = 0; i < n; i++) {
         const struct mconn *c = &m.conns[out[i]];
         bool twin = false;
-        for (int j = 0; j < i && !c->once && !c->changed && !twin; j++) {
+        for (int j = 0; j < i && !c->once && !c->changed && !c->filter && !twin; j++) {
             const struct mconn *d = &m.conns[out[j]];
-            twin = !d->once && !d->changed && d->fn == c->fn && d->ctx == c->ctx &&
+            twin = !d->once && !d->changed && !d->filter && d->fn == c->fn && d->ctx == c->ctx &&
                    d->sender != c->sender;
         }
         if (!twin)
@@ -272,10 +280,10 @@ static int message_receivers(int sig, int sender, bool queued, uint64_t order_en
             out[k++] = now[i];
             continue;
         }
-        for (int j = 0; j < m.nconns && !c->once && !c->changed; j++) {
+        for (int j = 0; j < m.nconns && !c->once && !c->changed && !c->filter; j++) {
             const struct mconn *t = &m.conns[j];
             if (t->live && t->sig == sig && (t->queue != DIRECT) == queued && !t->once &&
-                !t->changed &&
+                !t->changed && !t->filter &&
                 t->fn == c->fn && t->ctx == c->ctx && t->sender != c->sender &&
                 (t->sender == ANY || t->sender == sender) && t->order < order_end) {
                 out[k++] = j;
@@ -577,6 +585,38 @@ static bool payload_matches(int sig, const struct payload *want, const void *got
     }
 }
 
+/* A filter's call: the connection next_expected() names must be asked
+ * now (for its payload, on this emission); its answer comes from the
+ * input or from the value. */
+static bool on_filter(int sig, void *ctx, const signet_event *ev, const void *payload, int kind)
+{
+    int cx = (int)((const char *)ctx - ctx_objs);
+
+    if (m.depth == 0)
+        fail("%s filter ctx %d called outside any emission", sig_names[sig], cx);
+    struct frame *f = &m.frames[m.depth - 1];
+    int want = next_expected(f);
+    if (want < 0 || f->passed == f->cur)
+        fail("%s filter ctx %d (connection {%u,%u}) called; the model expects %s",
+             sig_names[sig], cx, ev->conn.index, ev->conn.generation,
+             want < 0 ? "no call" : "the receiver's call");
+    const struct mconn *c = &m.conns[want];
+    if (c->sig != sig || c->ctx != cx || c->filter != kind || !same_conn(c->h, ev->conn))
+        fail("%s filter ctx %d kind %d called via {%u,%u}; expected connection %d's (ctx %d, "
+             "kind %d, {%u,%u})",
+             sig_names[sig], cx, kind, ev->conn.index, ev->conn.generation, want, c->ctx,
+             c->filter, c->h.index, c->h.generation);
+    if (ev->sender != sender_ptr(f->sender) || !payload_matches(sig, &f->p, payload))
+        fail("%s filter got the wrong sender or payload", sig_names[sig]);
+    bool yes = kind == F_INPUT ? (byte() & 1) != 0 : sig == RM_SIGNAL_BARE || f->p.value % 2 == 0;
+    trace("filter of connection %d says %s", want, yes ? "yes" : "no");
+    if (yes)
+        f->passed = f->cur;
+    else
+        f->cur++;
+    return yes;
+}
+
 static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const void *payload)
 {
     int cx = (int)((const char *)ctx - ctx_objs);
@@ -612,6 +652,10 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
         fail("%s receiver: signet_event_previous() gave %s%d, expected %s%d", sig_names[sig],
              prev ? "" : "NULL ", prev ? (int)prev->value : 0, want_prev ? "" : "NULL ",
              want_prev ? (int)f->prev : 0);
+    if (c->filter && f->passed != f->cur)
+        fail("%s receiver of connection %d called without asking its filter", sig_names[sig],
+             want);
+    f->passed = -1;
     f->cur++;
     f->ran++;
     if (c->once)
@@ -642,6 +686,67 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
     }
     default:
         return 0;
+    }
+}
+
+static bool ping_input(void *ctx, const signet_event *ev, const rm_ping *msg)
+{
+    return on_filter(RM_SIGNAL_PING, ctx, ev, msg, F_INPUT);
+}
+
+static bool ping_even(void *ctx, const signet_event *ev, const rm_ping *msg)
+{
+    return on_filter(RM_SIGNAL_PING, ctx, ev, msg, F_EVEN);
+}
+
+static bool level_input(void *ctx, const signet_event *ev, const rm_level *msg)
+{
+    return on_filter(RM_SIGNAL_LEVEL, ctx, ev, msg, F_INPUT);
+}
+
+static bool level_even(void *ctx, const signet_event *ev, const rm_level *msg)
+{
+    return on_filter(RM_SIGNAL_LEVEL, ctx, ev, msg, F_EVEN);
+}
+
+static bool bare_input(void *ctx, const signet_event *ev)
+{
+    return on_filter(RM_SIGNAL_BARE, ctx, ev, NULL, F_INPUT);
+}
+
+static bool bare_even(void *ctx, const signet_event *ev)
+{
+    return on_filter(RM_SIGNAL_BARE, ctx, ev, NULL, F_EVEN);
+}
+
+static bool note_input(void *ctx, const signet_event *ev, const rm_note *msg)
+{
+    return on_filter(RM_SIGNAL_NOTE, ctx, ev, msg, F_INPUT);
+}
+
+static bool note_even(void *ctx, const signet_event *ev, const rm_note *msg)
+{
+    return on_filter(RM_SIGNAL_NOTE, ctx, ev, msg, F_EVEN);
+}
+
+/* Puts filter kind (F_*) of sig in opts. */
+static void set_filter(int sig, int kind, signet_connect_opts *opts)
+{
+    if (kind == F_NONE)
+        return;
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        rm_ping_filter(opts, kind == F_INPUT ? ping_input : ping_even);
+        break;
+    case RM_SIGNAL_BARE:
+        rm_bare_filter(opts, kind == F_INPUT ? bare_input : bare_even);
+        break;
+    case RM_SIGNAL_LEVEL:
+        rm_level_filter(opts, kind == F_INPUT ? level_input : level_even);
+        break;
+    default:
+        rm_note_filter(opts, kind == F_INPUT ? note_input : note_even);
+        break;
     }
 }
 
@@ -695,6 +800,7 @@ static struct frame *push(int kind)
     struct frame *f = &m.frames[m.depth++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
+    f->passed = -1;
     return f;
 }
 
@@ -750,11 +856,13 @@ static void op_connect(void)
     if (queue < 0 || !m.queues[queue].exists)
         queue = DIRECT;
     bool changed = (o >> 4) >= 8;
+    int filter = (int)((b >> 5) & 3) % 3; /* F_NONE, F_INPUT, F_EVEN */
     signet_connect_opts opts = {
         .priority = prios[o & 7],
         .flags = ((o & 8) ? SIGNET_ONCE : 0) | (changed ? SIGNET_CHANGED : 0),
         .queue = queue == DIRECT ? NULL : m.queues[queue].q,
     };
+    set_filter(sig, filter, &opts);
 
     int existing = -1;
     for (int i = 0; i < m.nconns && existing < 0; i++) {
@@ -766,7 +874,7 @@ static void op_connect(void)
      * SIGNET_EXISTING_OPTS; the connection keeps its own either way. */
     const struct mconn *e = existing >= 0 ? &m.conns[existing] : NULL;
     bool same = e && e->prio == opts.priority && e->once == ((o & 8) != 0) &&
-                e->changed == changed && e->queue == queue;
+                e->changed == changed && e->queue == queue && e->filter == filter;
     int want = changed && sig != RM_SIGNAL_LEVEL              ? SIGNET_EINVAL
                : e                                          ? (same ? SIGNET_EXISTING
                                                                     : SIGNET_EXISTING_OPTS)
@@ -774,9 +882,9 @@ static void op_connect(void)
                                                           : 0;
     if (want == 0 && m.nconns == MAX_CONNS)
         return; /* the model is full: skip */
-    trace("connect %s fn %d ctx %d sender %d priority %d%s%s queue %d: expect %d",
+    trace("connect %s fn %d ctx %d sender %d priority %d%s%s queue %d filter %d: expect %d",
           sig_names[sig], fn, cx, sender, (int)opts.priority, (o & 8) ? " once" : "",
-          changed ? " changed" : "", queue, want);
+          changed ? " changed" : "", queue, filter, want);
     signet_conn h = {0, 0};
     int rc = do_connect(sig, fn, cx, sender, &opts, &h);
     if (rc != want)
@@ -794,8 +902,9 @@ static void op_connect(void)
             if (m.conns[i].live && same_conn(m.conns[i].h, h))
                 fail("connect returned {%u,%u}, the handle of live connection %d", h.index,
                      h.generation, i);
-        m.conns[m.nconns] = (struct mconn){sig, fn, cx, sender, queue, opts.priority,
-                                           (o & 8) != 0, changed, true, 0, m.next_order++, h};
+        m.conns[m.nconns] = (struct mconn){sig,  fn,   cx, sender, queue, opts.priority,
+                                           (o & 8) != 0, changed, true, 0, m.next_order++,
+                                           h,    filter};
         add_handle(h, m.nconns);
         m.nconns++;
     }
@@ -986,6 +1095,7 @@ static void take_message(struct frame *f)
     f->unchanged = msg->unchanged;
     f->stopped = false;
     f->cur = 0;
+    f->passed = -1;
     f->n = 0;
     if (msg->direct)
         f->n = message_receivers(msg->sig, msg->sender, false, msg->order_end, f->list);

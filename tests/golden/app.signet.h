@@ -15,7 +15,15 @@
  *   is already connected (*out gets that handle), SIGNET_EXISTING_OPTS
  *   when it is, with other options (not applied), or a negative error
  *   code: see signet_connect(). _connect_opts() also takes options: a
- *   priority, flags and a queue. The handle disconnects
+ *   priority, flags, a queue and a filter.
+ * _filter_fn, _filter(): a connection's filter (sigx's filter(sub_id,
+ *   publisher, msg)) and the call that puts a typed one in
+ *   signet_connect_opts. The filter gets the receiver's ctx, the event
+ *   (ev->conn: the connection, ev->sender) and the payload; it runs just
+ *   before the receiver would, on the thread that would run it (for a
+ *   queued connection, the one dispatching its queue), and false skips
+ *   the receiver for that emission, which does not count it as ran.
+ *   Connections without a filter pay nothing for it. The handle disconnects
  *   (signet_disconnect()) and blocks: signet_block() keeps the receiver
  *   from running, in its place, until as many signet_unblock() calls.
  * _send(): sends the signal from sender (NULL: anonymously). Its receivers
@@ -72,6 +80,9 @@ typedef struct app_server_start {
 
 /* A receiver of server_start. */
 typedef int app_server_start_fn(void *ctx, const signet_event *ev, const app_server_start *msg);
+/* A filter of a connection to server_start: false skips its receiver. */
+typedef bool app_server_start_filter_fn(void *ctx, const signet_event *ev,
+                                        const app_server_start *msg);
 
 /* Connects fn to server_start, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int app_server_start_connect(signet_bus *bus, app_server_start_fn *fn, void *ctx,
@@ -81,6 +92,8 @@ SIGNET_NODISCARD int app_server_start_connect_opts(signet_bus *bus, app_server_s
                                                    void *ctx, const void *sender,
                                                    const signet_connect_opts *opts,
                                                    signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for app_server_start_connect_opts(). */
+void app_server_start_filter(signet_connect_opts *opts, app_server_start_filter_fn *filter);
 
 /* Sends server_start: runs its receivers now, on this thread. */
 int app_server_start_send(signet_bus *bus, const void *sender, const char *value);
@@ -113,6 +126,9 @@ typedef struct app_server_stop {
 
 /* A receiver of server_stop. */
 typedef int app_server_stop_fn(void *ctx, const signet_event *ev, const app_server_stop *msg);
+/* A filter of a connection to server_stop: false skips its receiver. */
+typedef bool app_server_stop_filter_fn(void *ctx, const signet_event *ev,
+                                       const app_server_stop *msg);
 
 /* Connects fn to server_stop, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int app_server_stop_connect(signet_bus *bus, app_server_stop_fn *fn, void *ctx,
@@ -121,6 +137,8 @@ SIGNET_NODISCARD int app_server_stop_connect(signet_bus *bus, app_server_stop_fn
 SIGNET_NODISCARD int app_server_stop_connect_opts(signet_bus *bus, app_server_stop_fn *fn,
                                                   void *ctx, const void *sender,
                                                   const signet_connect_opts *opts, signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for app_server_stop_connect_opts(). */
+void app_server_stop_filter(signet_connect_opts *opts, app_server_stop_filter_fn *filter);
 
 /* Sends server_stop: runs its receivers now, on this thread. */
 int app_server_stop_send(signet_bus *bus, const void *sender, const char *value);
@@ -185,6 +203,8 @@ int app_publish_post(signet_bus *bus, const void *sender, const char *topic, siz
     app_server_start_connect(bus, APP__TYPED(fn, app_server_start_fn *), __VA_ARGS__)
 #define app_server_start_connect_opts(bus, fn, ...) \
     app_server_start_connect_opts(bus, APP__TYPED(fn, app_server_start_fn *), __VA_ARGS__)
+#define app_server_start_filter(opts, filter) \
+    app_server_start_filter(opts, APP__TYPED(filter, app_server_start_filter_fn *))
 #define app_server_start_send_msg(bus, sender, msg) \
     app_server_start_send_msg(bus, sender, APP__TYPED_MSG(msg, app_server_start))
 #define app_server_start_post_msg(bus, sender, msg) \
@@ -193,6 +213,8 @@ int app_publish_post(signet_bus *bus, const void *sender, const char *topic, siz
     app_server_stop_connect(bus, APP__TYPED(fn, app_server_stop_fn *), __VA_ARGS__)
 #define app_server_stop_connect_opts(bus, fn, ...) \
     app_server_stop_connect_opts(bus, APP__TYPED(fn, app_server_stop_fn *), __VA_ARGS__)
+#define app_server_stop_filter(opts, filter) \
+    app_server_stop_filter(opts, APP__TYPED(filter, app_server_stop_filter_fn *))
 #define app_server_stop_send_msg(bus, sender, msg) \
     app_server_stop_send_msg(bus, sender, APP__TYPED_MSG(msg, app_server_stop))
 #define app_server_stop_post_msg(bus, sender, msg) \

@@ -15,7 +15,15 @@
  *   is already connected (*out gets that handle), SIGNET_EXISTING_OPTS
  *   when it is, with other options (not applied), or a negative error
  *   code: see signet_connect(). _connect_opts() also takes options: a
- *   priority, flags and a queue. The handle disconnects
+ *   priority, flags, a queue and a filter.
+ * _filter_fn, _filter(): a connection's filter (sigx's filter(sub_id,
+ *   publisher, msg)) and the call that puts a typed one in
+ *   signet_connect_opts. The filter gets the receiver's ctx, the event
+ *   (ev->conn: the connection, ev->sender) and the payload; it runs just
+ *   before the receiver would, on the thread that would run it (for a
+ *   queued connection, the one dispatching its queue), and false skips
+ *   the receiver for that emission, which does not count it as ran.
+ *   Connections without a filter pay nothing for it. The handle disconnects
  *   (signet_disconnect()) and blocks: signet_block() keeps the receiver
  *   from running, in its place, until as many signet_unblock() calls.
  * _send(): sends the signal from sender (NULL: anonymously). Its receivers
@@ -94,6 +102,8 @@ extern const signet_signal_info sensors_signals[SENSORS_SIGNAL_COUNT];
 
 /* A receiver of started, which has no payload. */
 typedef int sensors_started_fn(void *ctx, const signet_event *ev);
+/* A filter of a connection to started: false skips its receiver. */
+typedef bool sensors_started_filter_fn(void *ctx, const signet_event *ev);
 
 /* Connects fn to started, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_started_connect(signet_bus *bus, sensors_started_fn *fn, void *ctx,
@@ -102,6 +112,8 @@ SIGNET_NODISCARD int sensors_started_connect(signet_bus *bus, sensors_started_fn
 SIGNET_NODISCARD int sensors_started_connect_opts(signet_bus *bus, sensors_started_fn *fn,
                                                   void *ctx, const void *sender,
                                                   const signet_connect_opts *opts, signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_started_connect_opts(). */
+void sensors_started_filter(signet_connect_opts *opts, sensors_started_filter_fn *filter);
 
 /* Sends started: runs its receivers now, on this thread. */
 int sensors_started_send(signet_bus *bus, const void *sender);
@@ -128,6 +140,9 @@ typedef struct sensors_stopped {
 
 /* A receiver of stopped. */
 typedef int sensors_stopped_fn(void *ctx, const signet_event *ev, const sensors_stopped *msg);
+/* A filter of a connection to stopped: false skips its receiver. */
+typedef bool sensors_stopped_filter_fn(void *ctx, const signet_event *ev,
+                                       const sensors_stopped *msg);
 
 /* Connects fn to stopped, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_stopped_connect(signet_bus *bus, sensors_stopped_fn *fn, void *ctx,
@@ -136,6 +151,8 @@ SIGNET_NODISCARD int sensors_stopped_connect(signet_bus *bus, sensors_stopped_fn
 SIGNET_NODISCARD int sensors_stopped_connect_opts(signet_bus *bus, sensors_stopped_fn *fn,
                                                   void *ctx, const void *sender,
                                                   const signet_connect_opts *opts, signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_stopped_connect_opts(). */
+void sensors_stopped_filter(signet_connect_opts *opts, sensors_stopped_filter_fn *filter);
 
 /* Sends stopped: runs its receivers now, on this thread. */
 int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, const char *reason);
@@ -168,6 +185,9 @@ typedef struct sensors_reading_taken {
 /* A receiver of reading_taken. */
 typedef int sensors_reading_taken_fn(void *ctx, const signet_event *ev,
                                      const sensors_reading_taken *msg);
+/* A filter of a connection to reading_taken: false skips its receiver. */
+typedef bool sensors_reading_taken_filter_fn(void *ctx, const signet_event *ev,
+                                             const sensors_reading_taken *msg);
 
 /* Connects fn to reading_taken, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_reading_taken_connect(signet_bus *bus, sensors_reading_taken_fn *fn,
@@ -178,6 +198,9 @@ SIGNET_NODISCARD int sensors_reading_taken_connect_opts(signet_bus *bus,
                                                         const void *sender,
                                                         const signet_connect_opts *opts,
                                                         signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_reading_taken_connect_opts(). */
+void sensors_reading_taken_filter(signet_connect_opts *opts,
+                                  sensors_reading_taken_filter_fn *filter);
 
 /* Sends reading_taken: runs its receivers now, on this thread. */
 int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensors_reading *r);
@@ -214,6 +237,9 @@ typedef struct sensors_door_changed {
 /* A receiver of door_changed. */
 typedef int sensors_door_changed_fn(void *ctx, const signet_event *ev,
                                     const sensors_door_changed *msg);
+/* A filter of a connection to door_changed: false skips its receiver. */
+typedef bool sensors_door_changed_filter_fn(void *ctx, const signet_event *ev,
+                                            const sensors_door_changed *msg);
 
 /* Connects fn to door_changed, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_door_changed_connect(signet_bus *bus, sensors_door_changed_fn *fn,
@@ -223,6 +249,8 @@ SIGNET_NODISCARD int sensors_door_changed_connect_opts(signet_bus *bus, sensors_
                                                        void *ctx, const void *sender,
                                                        const signet_connect_opts *opts,
                                                        signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_door_changed_connect_opts(). */
+void sensors_door_changed_filter(signet_connect_opts *opts, sensors_door_changed_filter_fn *filter);
 
 /* Sends door_changed: runs its receivers now, on this thread. */
 int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *room,
@@ -261,6 +289,8 @@ typedef struct sensors_temp {
 
 /* A receiver of temp. */
 typedef int sensors_temp_fn(void *ctx, const signet_event *ev, const sensors_temp *msg);
+/* A filter of a connection to temp: false skips its receiver. */
+typedef bool sensors_temp_filter_fn(void *ctx, const signet_event *ev, const sensors_temp *msg);
 
 /* Connects fn to temp, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_temp_connect(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
@@ -269,6 +299,8 @@ SIGNET_NODISCARD int sensors_temp_connect(signet_bus *bus, sensors_temp_fn *fn, 
 SIGNET_NODISCARD int sensors_temp_connect_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
                                                const void *sender, const signet_connect_opts *opts,
                                                signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_temp_connect_opts(). */
+void sensors_temp_filter(signet_connect_opts *opts, sensors_temp_filter_fn *filter);
 
 /* Sends temp: runs its receivers now, on this thread. */
 int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
@@ -304,6 +336,9 @@ typedef struct sensors_battery_low {
 /* A receiver of battery_low. */
 typedef int sensors_battery_low_fn(void *ctx, const signet_event *ev,
                                    const sensors_battery_low *msg);
+/* A filter of a connection to battery_low: false skips its receiver. */
+typedef bool sensors_battery_low_filter_fn(void *ctx, const signet_event *ev,
+                                           const sensors_battery_low *msg);
 
 /* Connects fn to battery_low, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_battery_low_connect(signet_bus *bus, sensors_battery_low_fn *fn,
@@ -313,6 +348,8 @@ SIGNET_NODISCARD int sensors_battery_low_connect_opts(signet_bus *bus, sensors_b
                                                       void *ctx, const void *sender,
                                                       const signet_connect_opts *opts,
                                                       signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_battery_low_connect_opts(). */
+void sensors_battery_low_filter(signet_connect_opts *opts, sensors_battery_low_filter_fn *filter);
 
 /* Sends battery_low: runs its receivers now, on this thread. */
 int sensors_battery_low_send(signet_bus *bus, const void *sender, uint32_t sensor, uint8_t percent);
@@ -354,6 +391,8 @@ typedef struct sensors_alarm {
 
 /* A receiver of alarm. */
 typedef int sensors_alarm_fn(void *ctx, const signet_event *ev, const sensors_alarm *msg);
+/* A filter of a connection to alarm: false skips its receiver. */
+typedef bool sensors_alarm_filter_fn(void *ctx, const signet_event *ev, const sensors_alarm *msg);
 
 /* Connects fn to alarm, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_alarm_connect(signet_bus *bus, sensors_alarm_fn *fn, void *ctx,
@@ -362,6 +401,8 @@ SIGNET_NODISCARD int sensors_alarm_connect(signet_bus *bus, sensors_alarm_fn *fn
 SIGNET_NODISCARD int sensors_alarm_connect_opts(signet_bus *bus, sensors_alarm_fn *fn, void *ctx,
                                                 const void *sender, const signet_connect_opts *opts,
                                                 signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_alarm_connect_opts(). */
+void sensors_alarm_filter(signet_connect_opts *opts, sensors_alarm_filter_fn *filter);
 
 /* Sends alarm: runs its receivers now, on this thread. */
 int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
@@ -476,10 +517,14 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_started_connect(bus, SENSORS__TYPED(fn, sensors_started_fn *), __VA_ARGS__)
 #define sensors_started_connect_opts(bus, fn, ...) \
     sensors_started_connect_opts(bus, SENSORS__TYPED(fn, sensors_started_fn *), __VA_ARGS__)
+#define sensors_started_filter(opts, filter) \
+    sensors_started_filter(opts, SENSORS__TYPED(filter, sensors_started_filter_fn *))
 #define sensors_stopped_connect(bus, fn, ...) \
     sensors_stopped_connect(bus, SENSORS__TYPED(fn, sensors_stopped_fn *), __VA_ARGS__)
 #define sensors_stopped_connect_opts(bus, fn, ...) \
     sensors_stopped_connect_opts(bus, SENSORS__TYPED(fn, sensors_stopped_fn *), __VA_ARGS__)
+#define sensors_stopped_filter(opts, filter) \
+    sensors_stopped_filter(opts, SENSORS__TYPED(filter, sensors_stopped_filter_fn *))
 #define sensors_stopped_send_msg(bus, sender, msg) \
     sensors_stopped_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped))
 #define sensors_stopped_post_msg(bus, sender, msg) \
@@ -488,6 +533,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_reading_taken_connect(bus, SENSORS__TYPED(fn, sensors_reading_taken_fn *), __VA_ARGS__)
 #define sensors_reading_taken_connect_opts(bus, fn, ...) \
     sensors_reading_taken_connect_opts(bus, SENSORS__TYPED(fn, sensors_reading_taken_fn *), __VA_ARGS__)
+#define sensors_reading_taken_filter(opts, filter) \
+    sensors_reading_taken_filter(opts, SENSORS__TYPED(filter, sensors_reading_taken_filter_fn *))
 #define sensors_reading_taken_send_msg(bus, sender, msg) \
     sensors_reading_taken_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken))
 #define sensors_reading_taken_post_msg(bus, sender, msg) \
@@ -496,6 +543,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_door_changed_connect(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
 #define sensors_door_changed_connect_opts(bus, fn, ...) \
     sensors_door_changed_connect_opts(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
+#define sensors_door_changed_filter(opts, filter) \
+    sensors_door_changed_filter(opts, SENSORS__TYPED(filter, sensors_door_changed_filter_fn *))
 #define sensors_door_changed_send_msg(bus, sender, msg) \
     sensors_door_changed_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed))
 #define sensors_door_changed_post_msg(bus, sender, msg) \
@@ -504,6 +553,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_temp_connect(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
 #define sensors_temp_connect_opts(bus, fn, ...) \
     sensors_temp_connect_opts(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
+#define sensors_temp_filter(opts, filter) \
+    sensors_temp_filter(opts, SENSORS__TYPED(filter, sensors_temp_filter_fn *))
 #define sensors_temp_send_msg(bus, sender, msg) \
     sensors_temp_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp))
 #define sensors_temp_post_msg(bus, sender, msg) \
@@ -512,6 +563,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_battery_low_connect(bus, SENSORS__TYPED(fn, sensors_battery_low_fn *), __VA_ARGS__)
 #define sensors_battery_low_connect_opts(bus, fn, ...) \
     sensors_battery_low_connect_opts(bus, SENSORS__TYPED(fn, sensors_battery_low_fn *), __VA_ARGS__)
+#define sensors_battery_low_filter(opts, filter) \
+    sensors_battery_low_filter(opts, SENSORS__TYPED(filter, sensors_battery_low_filter_fn *))
 #define sensors_battery_low_send_msg(bus, sender, msg) \
     sensors_battery_low_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low))
 #define sensors_battery_low_post_msg(bus, sender, msg) \
@@ -520,6 +573,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_alarm_connect(bus, SENSORS__TYPED(fn, sensors_alarm_fn *), __VA_ARGS__)
 #define sensors_alarm_connect_opts(bus, fn, ...) \
     sensors_alarm_connect_opts(bus, SENSORS__TYPED(fn, sensors_alarm_fn *), __VA_ARGS__)
+#define sensors_alarm_filter(opts, filter) \
+    sensors_alarm_filter(opts, SENSORS__TYPED(filter, sensors_alarm_filter_fn *))
 #define sensors_alarm_send_msg(bus, sender, msg) \
     sensors_alarm_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm))
 #define sensors_alarm_post_msg(bus, sender, msg) \

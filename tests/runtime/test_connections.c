@@ -338,6 +338,236 @@ static void threads_block_unblock_while_sending_counts_exact(void)
     signet_bus_destroy(bus);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Filters */
+
+/* What a filter saw, and what it answers: even values only. */
+struct sieve {
+    struct rx rx;            /* first: the receiver's ctx is the filter's */
+    int asked;
+    signet_conn last_conn;
+    const void *last_sender;
+    bool inside_dispatch;    /* set by the test around a dispatch */
+    bool asked_outside;      /* asked while inside_dispatch was false */
+    signet_bus *bus;
+    bool disconnect;         /* disconnect its own connection, then pass */
+};
+
+static bool even_only(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct sieve *v = ctx;
+
+    v->asked++;
+    v->last_conn = ev->conn;
+    v->last_sender = ev->sender;
+    if (!v->inside_dispatch)
+        v->asked_outside = true;
+    if (v->disconnect)
+        CHECK_OK(signet_disconnect(v->bus, ev->conn));
+    return msg->value % 2 == 0;
+}
+
+static int sieve_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    return rx_fn(&((struct sieve *)ctx)->rx, ev, msg);
+}
+
+static signet_conn connect_sieve(signet_bus *bus, struct sieve *v, const void *sender,
+                                 uint32_t flags, signet_queue *q)
+{
+    signet_connect_opts opts = {.flags = flags, .queue = q};
+    signet_conn c = {0, 0};
+    t_ping_filter(&opts, even_only);
+    CHECK_OK(t_ping_connect_opts(bus, sieve_rx, v, sender, &opts, &c));
+    return c;
+}
+
+/* false skips the receiver, which is not counted as ran; the filter gets
+ * the receiver's ctx, the connection and the sender. */
+static void filter_false_skips_the_receiver_uncounted(void)
+{
+    signet_bus *bus = new_bus();
+    struct sieve v = {.rx = {.tag = 'v'}};
+    struct rx a = {.tag = 'a'};
+    signet_conn cv = connect_sieve(bus, &v, SIGNET_ANY, 0, NULL);
+    connect_rx(bus, &a, NULL);
+    CHECK_EQ(t_ping_send(bus, &trace, 1), 1);
+    CHECK_EQ(v.asked, 1);
+    CHECK(v.last_conn.index == cv.index && v.last_conn.generation == cv.generation);
+    CHECK(v.last_sender == &trace);
+    CHECK_EQ(t_ping_send(bus, NULL, 2), 2);
+    CHECK(strcmp(trace.buf, "ava") == 0);
+    CHECK_EQ(v.rx.last_value, 2);
+    /* Another filter, or none, on a duplicate: SIGNET_EXISTING_OPTS. */
+    signet_conn again;
+    CHECK_EQ(t_ping_connect(bus, sieve_rx, &v, SIGNET_ANY, &again), SIGNET_EXISTING_OPTS);
+    signet_connect_opts same = {0};
+    t_ping_filter(&same, even_only);
+    CHECK_EQ(t_ping_connect_opts(bus, sieve_rx, &v, SIGNET_ANY, &same, &again), SIGNET_EXISTING);
+    signet_bus_destroy(bus);
+}
+
+/* A run-once receiver its filter refuses stays armed for a later one. */
+static void filtered_run_once_stays_armed(void)
+{
+    signet_bus *bus = new_bus();
+    struct sieve v = {.rx = {.tag = 'v'}};
+    connect_sieve(bus, &v, SIGNET_ANY, SIGNET_ONCE, NULL);
+    CHECK_EQ(t_ping_send(bus, NULL, 1), 0);
+    CHECK_EQ(t_ping_send(bus, NULL, 3), 0);
+    CHECK_EQ(t_ping_send(bus, NULL, 4), 1);
+    CHECK_EQ(t_ping_send(bus, NULL, 6), 0);
+    CHECK_EQ(v.rx.calls, 1);
+    CHECK_EQ(v.asked, 3);
+    signet_bus_destroy(bus);
+}
+
+/* A queued connection's filter runs when the message is dispatched, not
+ * when it is posted or sent. */
+static void queued_filter_runs_at_dispatch(void)
+{
+    signet_bus *bus = new_bus();
+    signet_queue *q = NULL;
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    struct sieve v = {.rx = {.tag = 'v'}};
+    connect_sieve(bus, &v, SIGNET_ANY, 0, q);
+    CHECK_EQ(t_ping_post(bus, NULL, 1), 1);
+    CHECK_EQ(t_ping_send(bus, NULL, 2), 0);
+    CHECK_EQ(v.asked, 0);
+    v.inside_dispatch = true;
+    CHECK_EQ(signet_queue_dispatch(q, 0), 2);
+    v.inside_dispatch = false;
+    CHECK_EQ(v.asked, 2);
+    CHECK(!v.asked_outside);
+    CHECK(strcmp(trace.buf, "v") == 0);
+    CHECK_EQ(v.rx.last_value, 2);
+    signet_bus_destroy(bus);
+}
+
+/* A filtered connection never stands in for its twin: the same receiver
+ * connected for SIGNET_ANY with a filter and for the sender without one
+ * runs through the second when the filter says no. */
+static void filtered_connection_does_not_hide_its_twin(void)
+{
+    signet_bus *bus = new_bus();
+    struct sieve v = {.rx = {.tag = 'v'}};
+    signet_conn exact;
+    connect_sieve(bus, &v, SIGNET_ANY, 0, NULL);
+    CHECK_OK(t_ping_connect(bus, sieve_rx, &v, &trace, &exact));
+    CHECK_EQ(t_ping_send(bus, &trace, 1), 1); /* refused through one, run through the other */
+    CHECK_EQ(v.rx.calls, 1);
+    signet_bus_destroy(bus);
+}
+
+/* A filter that disconnects its own connection and says yes: the
+ * receiver does not run. */
+static void filter_that_disconnects_its_connection_skips_it(void)
+{
+    signet_bus *bus = new_bus();
+    struct sieve v = {.rx = {.tag = 'v'}, .bus = bus, .disconnect = true};
+    signet_conn cv = connect_sieve(bus, &v, SIGNET_ANY, 0, NULL);
+    CHECK_EQ(t_ping_send(bus, NULL, 2), 0);
+    CHECK_EQ(v.asked, 1);
+    CHECK_EQ(v.rx.calls, 0);
+    CHECK_EQ(signet_disconnect(bus, cv), SIGNET_ENOENT);
+    signet_bus_destroy(bus);
+}
+
+/* Patterns take the generic signet_filter_fn; so does a replay. */
+struct warm {
+    int asked, calls;
+    int32_t last;
+};
+
+static bool warm_rooms(void *ctx, const signet_event *ev, const void *payload)
+{
+    const t_reading *r = t_reading_of(ev, payload);
+
+    ((struct warm *)ctx)->asked++;
+    return r && r->value >= 20;
+}
+
+static int on_room(void *ctx, const signet_event *ev, const void *payload)
+{
+    const t_reading *r = t_reading_of(ev, payload);
+    struct warm *w = ctx;
+
+    CHECK(r != NULL && r->value >= 20);
+    w->calls++;
+    w->last = r ? r->value : -1;
+    return 0;
+}
+
+static void generic_filter_on_pattern_and_replay(void)
+{
+    signet_bus *bus = new_bus();
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 21), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "cellar", 12), 0);
+    struct warm w = {0};
+    signet_conn c;
+    signet_connect_opts opts = {.flags = SIGNET_REPLAY, .filter = warm_rooms};
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "rooms/+", on_room, &w, SIGNET_ANY, &opts,
+                                      &c));
+    CHECK_EQ(w.asked, 2); /* the replay: kitchen runs, cellar does not */
+    CHECK_EQ(w.calls, 1);
+    CHECK_EQ(t_reading_send(bus, NULL, "hall", 19), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "hall", 22), 1);
+    CHECK_EQ(w.calls, 2);
+    CHECK_EQ(w.last, 22);
+    signet_bus_destroy(bus);
+}
+
+/* The filter runs on the thread that dispatches the queue. */
+struct thread_sieve {
+    pthread_t dispatcher;
+    atomic_int asked, elsewhere;
+};
+
+static bool on_dispatcher(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct thread_sieve *t = ctx;
+
+    (void)ev;
+    (void)msg;
+    atomic_fetch_add(&t->asked, 1);
+    if (!pthread_equal(pthread_self(), t->dispatcher))
+        atomic_fetch_add(&t->elsewhere, 1);
+    return true;
+}
+
+static int count_sieve(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    (void)msg;
+    return 0;
+}
+
+static void *dispatch_all(void *arg)
+{
+    CHECK_EQ(signet_queue_dispatch(arg, 0), 3);
+    return NULL;
+}
+
+static void threads_queued_filter_runs_on_the_dispatching_thread(void)
+{
+    signet_bus *bus = new_bus();
+    signet_queue *q = NULL;
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    struct thread_sieve t = {0};
+    signet_connect_opts opts = {.queue = q};
+    signet_conn c;
+    t_ping_filter(&opts, on_dispatcher);
+    CHECK_OK(t_ping_connect_opts(bus, count_sieve, &t, SIGNET_ANY, &opts, &c));
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(t_ping_post(bus, NULL, i), 1);
+    CHECK_OK(pthread_create(&t.dispatcher, NULL, dispatch_all, q));
+    CHECK_OK(pthread_join(t.dispatcher, NULL));
+    CHECK_EQ(atomic_load(&t.asked), 3);
+    CHECK_EQ(atomic_load(&t.elsewhere), 0);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"positive_results_are_distinct", positive_results_are_distinct},
     {"connect_again_with_other_options_is_existing_opts",
@@ -351,6 +581,15 @@ static const struct test_case cases[] = {
     {"block_skips_the_rest_of_a_replay", block_skips_the_rest_of_a_replay},
     {"threads_block_unblock_while_sending_counts_exact",
      threads_block_unblock_while_sending_counts_exact},
+    {"filter_false_skips_the_receiver_uncounted", filter_false_skips_the_receiver_uncounted},
+    {"filtered_run_once_stays_armed", filtered_run_once_stays_armed},
+    {"queued_filter_runs_at_dispatch", queued_filter_runs_at_dispatch},
+    {"filtered_connection_does_not_hide_its_twin", filtered_connection_does_not_hide_its_twin},
+    {"filter_that_disconnects_its_connection_skips_it",
+     filter_that_disconnects_its_connection_skips_it},
+    {"generic_filter_on_pattern_and_replay", generic_filter_on_pattern_and_replay},
+    {"threads_queued_filter_runs_on_the_dispatching_thread",
+     threads_queued_filter_runs_on_the_dispatching_thread},
 };
 
 int main(int argc, char **argv)
