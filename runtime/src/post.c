@@ -196,7 +196,13 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
     const struct snap *l = direct ? signet__list(direct, sender) : NULL;
 
     if (l && signet__list_live(l)) {
-        int rc = enqueue(bus->queue, ss, rs, sender, payload, l->order_end, true, unchanged, &len);
+        /* The message also runs the queued connections bound to the
+         * default queue, whose list may have been rebuilt (for this sender
+         * only) after the direct one: it is for every connection of both. */
+        uint64_t end = l->order_end;
+        if (queued && signet__list(queued, sender)->order_end > end)
+            end = signet__list(queued, sender)->order_end;
+        int rc = enqueue(bus->queue, ss, rs, sender, payload, end, true, unchanged, &len);
         if (rc < 0)
             first_err = rc;
         else
