@@ -120,6 +120,11 @@ sig4_call(int sig4_s@{}@_post_msg, ;, signet_bus *bus, const void *sender, const
 
 /* True when sending sig4_n from sender would call a receiver. */
 sig4_call(bool sig4_s@{}@_has_receivers, ;, const signet_bus *bus, const void *sender)
+/* The connections of sig4_n, in rank order: see signet_connections(). */
+sig4_call(static inline int sig4_s@{}@_connections, @{}@, signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, sig4_info, out, cap);
+}
 sig4_if(sig4_signal(@{$1}@, @{wire}@), @{sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
 /* The payload as a wire message (docs/wire.md) in buf[0..size), its length
  * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
@@ -269,6 +274,9 @@ sig4_if(sig4_schema(@{signal_count}@), @{ * its types, its signals and the funct
  *   code: see signet_post(). Allocates nothing.
  * _send_msg(), _post_msg(): the same with the payload in a struct.
  * _has_receivers(): whether sending from sender would call a receiver.
+ * _connections(): a copy of the signal's connections (handle, fn, ctx,
+ *   sender, priority, flags, queue, blocks, filter) into the caller's
+ *   array, in rank order, taken under the bus lock: any thread.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
  *   for a signal without payload, whether the event is the signal.

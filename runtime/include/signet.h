@@ -562,6 +562,36 @@ int signet_block(signet_bus *bus, signet_conn conn);
  * bus is NULL) or SIGNET_ENOENT. Any thread. */
 int signet_unblock(signet_bus *bus, signet_conn conn);
 
+/* What signet_connections() tells about one connection. */
+typedef struct signet_conn_info {
+    signet_conn conn;            /* its handle */
+    signet_fnptr *fn;            /* the receiver, as given to signet_connect() */
+    void *ctx;
+    const void *sender;          /* SIGNET_ANY or the one sender */
+    signet_queue *queue;         /* NULL: a direct connection */
+    int32_t priority;
+    uint32_t flags;              /* SIGNET_ONCE, SIGNET_REPLAY, ... as connected */
+    uint32_t blocked;            /* signet_block() count; 0: it runs */
+    bool filtered;               /* it has a filter (signet_connect_opts.filter) */
+} signet_conn_info;
+
+/* Copies the connections of sig (a signal, or a pattern of its schema's
+ * table) into out[0, cap), in rank order (higher priority first, then
+ * connection order, every sender's and SIGNET_ANY's together), and
+ * returns how many it has: more than cap means only the first cap were
+ * written (call again with a larger array). Counts only live connections:
+ * not a run-once receiver that has run. A snapshot taken under the bus
+ * lock: other threads may connect, disconnect or block at the same time,
+ * and what it copied may be stale when it returns (a handle it gave may
+ * then be SIGNET_ENOENT). Any thread, receivers included; allocates
+ * nothing and calls no user code; costs O(connections of sig x cap).
+ * Returns SIGNET_EINVAL for a NULL bus or sig, or out NULL with cap > 0;
+ * 0 for a signal nothing was ever connected to. Run-time patterns
+ * (signet_subscribe_pattern()) are not listed. Generated
+ * <ns>_<signal>_connections() wraps it. */
+int signet_connections(signet_bus *bus, const signet_signal_info *sig, signet_conn_info *out,
+                       size_t cap);
+
 /* True when an emission of sig from sender would call (or queue for) at
  * least one receiver. */
 bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,

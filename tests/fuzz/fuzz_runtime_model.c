@@ -4,7 +4,7 @@
  * connect (a sender or SIGNET_ANY, a priority, run-once, only-when-changed,
  * a filter, direct or bound to a queue), disconnect (live, stale, twice, a handle
  * that never existed), disconnect_ctx, block and unblock (nested counts,
- * stale handles), send, post, dispatch, has_receivers and queue destroy
+ * stale handles), the list of a signal's connections, send, post, dispatch, has_receivers and queue destroy
  * (or create).
  * Receivers read their behaviour from the same input when they are called:
  * what to do inside the call (any operation above, emissions nested to a
@@ -962,6 +962,47 @@ static void op_block(bool block)
         m.conns[conn].blocks = rc;
 }
 
+/* Lists a signal's connections into an array of 0 to 4 entries: the live
+ * ones, in rank order, each as the model has it. */
+static void op_connections(void)
+{
+    int sig = (int)(byte() % NSIG);
+    size_t cap = byte() % 5;
+    int want[MAX_CONNS], n = 0;
+
+    for (int i = 0; i < m.nconns; i++) {
+        const struct mconn *c = &m.conns[i];
+        if (!c->live || c->sig != sig)
+            continue;
+        int at = n++;
+        while (at > 0 && ranks_before(c, &m.conns[want[at - 1]])) {
+            want[at] = want[at - 1];
+            at--;
+        }
+        want[at] = i;
+    }
+    signet_conn_info info[4];
+    memset(info, 0xa5, sizeof info);
+    int rc = signet_connections(m.bus, &rm_signals[sig], cap ? info : NULL, cap);
+    trace("connections of %s into %zu: expect %d", sig_names[sig], cap, n);
+    if (rc != n)
+        fail("signet_connections(%s) returned %d, expected %d", sig_names[sig], rc, n);
+    for (int i = 0; i < n && i < (int)cap; i++) {
+        const struct mconn *c = &m.conns[want[i]];
+        const signet_conn_info *got = &info[i];
+        uint32_t flags = (c->once ? SIGNET_ONCE : 0) | (c->changed ? SIGNET_CHANGED : 0);
+        if (!same_conn(got->conn, c->h) || got->ctx != ctx_ptr(c->ctx) ||
+            got->sender != sender_ptr(c->sender) || got->priority != c->prio ||
+            got->flags != flags ||
+            got->queue != (c->queue == DIRECT ? NULL : m.queues[c->queue].q) ||
+            got->blocked != (uint32_t)c->blocks || got->filtered != (c->filter != F_NONE))
+            fail("signet_connections(%s)[%d] is {%u,%u} ctx %p priority %d flags %u blocked %u "
+                 "filtered %d; expected connection %d",
+                 sig_names[sig], i, got->conn.index, got->conn.generation, got->ctx,
+                 (int)got->priority, got->flags, got->blocked, got->filtered, want[i]);
+    }
+}
+
 static void op_disconnect_ctx(void)
 {
     int cx = (int)(byte() % (NCTX + 1));
@@ -1249,6 +1290,8 @@ static void run_program_op(void)
             op_disconnect_ctx();
         else if ((b & 6) == 2)
             op_block((b & 8) != 0);
+        else if ((b & 6) == 4)
+            op_connections();
         else
             op_has_receivers();
         break;

@@ -39,6 +39,9 @@
  *   code: see signet_post(). Allocates nothing.
  * _send_msg(), _post_msg(): the same with the payload in a struct.
  * _has_receivers(): whether sending from sender would call a receiver.
+ * _connections(): a copy of the signal's connections (handle, fn, ctx,
+ *   sender, priority, flags, queue, blocks, filter) into the caller's
+ *   array, in rank order, taken under the bus lock: any thread.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
  *   for a signal without payload, whether the event is the signal.
@@ -107,6 +110,11 @@ int app_server_start_post_msg(signet_bus *bus, const void *sender, const app_ser
 
 /* True when sending server_start from sender would call a receiver. */
 bool app_server_start_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of server_start, in rank order: see signet_connections(). */
+static inline int app_server_start_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &app_signals[APP_SIGNAL_SERVER_START], out, cap);
+}
 
 /* The payload of ev when ev is an emission of server_start, else NULL. */
 static inline const app_server_start *app_server_start_of(const signet_event *ev,
@@ -152,6 +160,11 @@ int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_serv
 
 /* True when sending server_stop from sender would call a receiver. */
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of server_stop, in rank order: see signet_connections(). */
+static inline int app_server_stop_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &app_signals[APP_SIGNAL_SERVER_STOP], out, cap);
+}
 
 /* The payload of ev when ev is an emission of server_stop, else NULL. */
 static inline const app_server_stop *app_server_stop_of(const signet_event *ev, const void *payload)

@@ -39,6 +39,9 @@
  *   code: see signet_post(). Allocates nothing.
  * _send_msg(), _post_msg(): the same with the payload in a struct.
  * _has_receivers(): whether sending from sender would call a receiver.
+ * _connections(): a copy of the signal's connections (handle, fn, ctx,
+ *   sender, priority, flags, queue, blocks, filter) into the caller's
+ *   array, in rank order, taken under the bus lock: any thread.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
  *   for a signal without payload, whether the event is the signal.
@@ -168,6 +171,11 @@ int ks_ping_post(signet_bus *bus, const void *sender);
 
 /* True when sending ping from sender would call a receiver. */
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of ping, in rank order: see signet_connections(). */
+static inline int ks_ping_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_PING], out, cap);
+}
 
 /* The (empty) wire message of ping (docs/wire.md): an empty map. */
 int ks_ping_encode(uint8_t *buf, size_t size, size_t *len);
@@ -231,6 +239,11 @@ int ks_every_post_msg(signet_bus *bus, const void *sender, const ks_every *msg);
 
 /* True when sending every from sender would call a receiver. */
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of every, in rank order: see signet_connections(). */
+static inline int ks_every_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_EVERY], out, cap);
+}
 
 /* The payload as a wire message (docs/wire.md) in buf[0..size), its length
  * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
@@ -291,6 +304,11 @@ int ks_shapes_post_msg(signet_bus *bus, const void *sender, const ks_shapes *msg
 
 /* True when sending shapes from sender would call a receiver. */
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of shapes, in rank order: see signet_connections(). */
+static inline int ks_shapes_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_SHAPES], out, cap);
+}
 
 /* The payload as a wire message (docs/wire.md) in buf[0..size), its length
  * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
@@ -343,6 +361,11 @@ int ks_odd_post_msg(signet_bus *bus, const void *sender, const ks_odd *msg);
 
 /* True when sending odd from sender would call a receiver. */
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of odd, in rank order: see signet_connections(). */
+static inline int ks_odd_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_ODD], out, cap);
+}
 
 /* The payload as a wire message (docs/wire.md) in buf[0..size), its length
  * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
@@ -393,6 +416,11 @@ int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg);
 
 /* True when sending last from sender would call a receiver. */
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of last, in rank order: see signet_connections(). */
+static inline int ks_last_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_LAST], out, cap);
+}
 
 /* The payload of ev when ev is an emission of last, else NULL. */
 static inline const ks_last *ks_last_of(const signet_event *ev, const void *payload)

@@ -39,6 +39,9 @@
  *   code: see signet_post(). Allocates nothing.
  * _send_msg(), _post_msg(): the same with the payload in a struct.
  * _has_receivers(): whether sending from sender would call a receiver.
+ * _connections(): a copy of the signal's connections (handle, fn, ctx,
+ *   sender, priority, flags, queue, blocks, filter) into the caller's
+ *   array, in rank order, taken under the bus lock: any thread.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
  *   for a signal without payload, whether the event is the signal.
@@ -123,6 +126,11 @@ int sensors_started_post(signet_bus *bus, const void *sender);
 
 /* True when sending started from sender would call a receiver. */
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of started, in rank order: see signet_connections(). */
+static inline int sensors_started_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], out, cap);
+}
 
 /* True when ev is an emission of started. */
 static inline bool sensors_started_is(const signet_event *ev)
@@ -166,6 +174,11 @@ int sensors_stopped_post_msg(signet_bus *bus, const void *sender, const sensors_
 
 /* True when sending stopped from sender would call a receiver. */
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of stopped, in rank order: see signet_connections(). */
+static inline int sensors_stopped_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], out, cap);
+}
 
 /* The payload of ev when ev is an emission of stopped, else NULL. */
 static inline const sensors_stopped *sensors_stopped_of(const signet_event *ev, const void *payload)
@@ -216,6 +229,12 @@ int sensors_reading_taken_post_msg(signet_bus *bus, const void *sender,
 
 /* True when sending reading_taken from sender would call a receiver. */
 bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of reading_taken, in rank order: see signet_connections(). */
+static inline int sensors_reading_taken_connections(signet_bus *bus, signet_conn_info *out,
+                                                    size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], out, cap);
+}
 
 /* The payload of ev when ev is an emission of reading_taken, else NULL. */
 static inline const sensors_reading_taken *sensors_reading_taken_of(const signet_event *ev,
@@ -268,6 +287,12 @@ int sensors_door_changed_post_msg(signet_bus *bus, const void *sender,
 
 /* True when sending door_changed from sender would call a receiver. */
 bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of door_changed, in rank order: see signet_connections(). */
+static inline int sensors_door_changed_connections(signet_bus *bus, signet_conn_info *out,
+                                                   size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], out, cap);
+}
 
 /* The payload of ev when ev is an emission of door_changed, else NULL. */
 static inline const sensors_door_changed *sensors_door_changed_of(const signet_event *ev,
@@ -316,6 +341,11 @@ int sensors_temp_post_msg(signet_bus *bus, const void *sender, const sensors_tem
 
 /* True when sending temp from sender would call a receiver. */
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of temp, in rank order: see signet_connections(). */
+static inline int sensors_temp_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], out, cap);
+}
 
 /* The payload of ev when ev is an emission of temp, else NULL. */
 static inline const sensors_temp *sensors_temp_of(const signet_event *ev, const void *payload)
@@ -365,6 +395,11 @@ int sensors_battery_low_post_msg(signet_bus *bus, const void *sender,
 
 /* True when sending battery_low from sender would call a receiver. */
 bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of battery_low, in rank order: see signet_connections(). */
+static inline int sensors_battery_low_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], out, cap);
+}
 
 /* The payload of ev when ev is an emission of battery_low, else NULL. */
 static inline const sensors_battery_low *sensors_battery_low_of(const signet_event *ev,
@@ -418,6 +453,11 @@ int sensors_alarm_post_msg(signet_bus *bus, const void *sender, const sensors_al
 
 /* True when sending alarm from sender would call a receiver. */
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of alarm, in rank order: see signet_connections(). */
+static inline int sensors_alarm_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], out, cap);
+}
 
 /* The payload of ev when ev is an emission of alarm, else NULL. */
 static inline const sensors_alarm *sensors_alarm_of(const signet_event *ev, const void *payload)

@@ -568,6 +568,131 @@ static void threads_queued_filter_runs_on_the_dispatching_thread(void)
     signet_bus_destroy(bus);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Looking at the connections */
+
+/* Every connection, direct and queued, for SIGNET_ANY and for senders, in
+ * rank order, with what it is. */
+static void connections_list_every_connection_in_rank_order(void)
+{
+    signet_bus *bus = new_bus();
+    struct rx a = {.tag = 'a'}, b = {.tag = 'b'}, c = {.tag = 'c'};
+    struct sieve v = {.rx = {.tag = 'v'}};
+    signet_conn ca, cb, cc;
+    CHECK_OK(t_ping_connect(bus, rx_fn, &a, SIGNET_ANY, &ca));
+    CHECK_OK(t_ping_connect_opts(bus, rx_fn, &b, &trace,
+                                 &(signet_connect_opts){.priority = 5, .flags = SIGNET_ONCE}, &cb));
+    CHECK_OK(t_ping_connect_opts(bus, rx_fn, &c, SIGNET_ANY,
+                                 &(signet_connect_opts){.queue = signet_bus_queue(bus)}, &cc));
+    signet_conn cv = connect_sieve(bus, &v, SIGNET_ANY, 0, NULL);
+    CHECK_EQ(signet_block(bus, cc), 1);
+    CHECK_EQ(signet_block(bus, cc), 2);
+    signet_conn_info info[8];
+    CHECK_EQ(t_ping_connections(bus, info, 8), 4);
+    CHECK(info[0].conn.index == cb.index && info[0].ctx == &b && info[0].sender == &trace &&
+          info[0].priority == 5 && info[0].flags == SIGNET_ONCE && info[0].queue == NULL);
+    CHECK(info[1].conn.index == ca.index && info[1].fn == (signet_fnptr *)rx_fn &&
+          info[1].ctx == &a && info[1].sender == SIGNET_ANY && info[1].blocked == 0 &&
+          !info[1].filtered);
+    CHECK(info[2].conn.index == cc.index && info[2].queue == signet_bus_queue(bus) &&
+          info[2].blocked == 2);
+    CHECK(info[3].conn.index == cv.index && info[3].filtered && info[3].flags == 0);
+    /* Other signals are apart; one nothing was connected to has none. */
+    CHECK_EQ(t_pong_connections(bus, info, 8), 0);
+    CHECK_EQ(t_bare_connections(bus, NULL, 0), 0);
+    CHECK_EQ(signet_connections(NULL, &t_signals[T_PING], info, 8), SIGNET_EINVAL);
+    CHECK_EQ(signet_connections(bus, NULL, info, 8), SIGNET_EINVAL);
+    CHECK_EQ(signet_connections(bus, &t_signals[T_PING], NULL, 1), SIGNET_EINVAL);
+    signet_bus_destroy(bus);
+}
+
+/* A short array gets the first in rank order; the result is the count. */
+static void connections_into_a_short_array_give_the_first(void)
+{
+    signet_bus *bus = new_bus();
+    struct rx r[6];
+    signet_conn h[6];
+    for (int i = 0; i < 6; i++) {
+        r[i] = (struct rx){.tag = (char)('0' + i)};
+        CHECK_OK(t_ping_connect_opts(bus, rx_fn, &r[i], i % 2 ? &trace : SIGNET_ANY,
+                                     &(signet_connect_opts){.priority = i % 3}, &h[i]));
+    }
+    signet_conn_info info[3] = {0};
+    CHECK_EQ(t_ping_connections(bus, NULL, 0), 6);
+    CHECK_EQ(t_ping_connections(bus, info, 3), 6);
+    /* priorities 0 1 2 0 1 2: rank order 2 5 1 4 0 3 */
+    CHECK(info[0].ctx == &r[2] && info[1].ctx == &r[5] && info[2].ctx == &r[1]);
+    signet_bus_destroy(bus);
+}
+
+/* Disconnected connections and run-once receivers that have run are gone. */
+static void connections_leave_out_disconnected_and_fired(void)
+{
+    signet_bus *bus = new_bus();
+    struct rx a = {.tag = 'a'}, b = {.tag = 'b'}, c = {.tag = 'c'};
+    signet_conn ca = connect_rx(bus, &a, NULL);
+    connect_rx(bus, &b, &(signet_connect_opts){.flags = SIGNET_ONCE});
+    connect_rx(bus, &c, NULL);
+    CHECK_OK(signet_disconnect(bus, ca));
+    CHECK_EQ(t_ping_send(bus, NULL, 1), 2);
+    signet_conn_info info[4];
+    CHECK_EQ(t_ping_connections(bus, info, 4), 1);
+    CHECK(info[0].ctx == &c);
+    signet_bus_destroy(bus);
+}
+
+/* One thread connects and disconnects while another lists: every list
+ * holds only connections that exist, in rank order, without duplicates. */
+enum { CHURN_ROUNDS = 3000, CHURN_CTX = 8 };
+
+static struct rx churn_rx[CHURN_CTX];
+
+struct churn {
+    signet_bus *bus;
+    atomic_bool done;
+};
+
+static void *churn_connections(void *arg)
+{
+    struct churn *c = arg;
+    signet_conn h[CHURN_CTX];
+    for (int round = 0; round < CHURN_ROUNDS; round++) {
+        for (int i = 0; i < CHURN_CTX; i++)
+            CHECK_OK(t_ping_connect_opts(c->bus, rx_fn, &churn_rx[i], i % 2 ? &trace : SIGNET_ANY,
+                                         &(signet_connect_opts){.priority = i % 3}, &h[i]));
+        for (int i = 0; i < CHURN_CTX; i++)
+            CHECK_OK(signet_disconnect(c->bus, h[i]));
+    }
+    atomic_store(&c->done, true);
+    return NULL;
+}
+
+static void threads_connections_while_others_connect_and_disconnect(void)
+{
+    signet_bus *bus = new_bus();
+    struct churn c = {bus, false};
+    pthread_t t;
+    CHECK_OK(pthread_create(&t, NULL, churn_connections, &c));
+    int lists = 0;
+    while (!atomic_load(&c.done) || lists == 0) {
+        signet_conn_info info[CHURN_CTX + 1];
+        int n = t_ping_connections(bus, info, CHURN_CTX + 1);
+        CHECK(n >= 0 && n <= CHURN_CTX);
+        for (int i = 0; i < n && i <= CHURN_CTX; i++) {
+            int k = (int)((struct rx *)info[i].ctx - churn_rx);
+            CHECK(k >= 0 && k < CHURN_CTX);
+            CHECK(info[i].priority == k % 3);
+            CHECK(info[i].sender == (k % 2 ? (const void *)&trace : SIGNET_ANY));
+            for (int j = 0; j < i; j++)
+                CHECK(info[j].ctx != info[i].ctx && info[j].priority >= info[i].priority);
+        }
+        lists++;
+    }
+    CHECK_OK(pthread_join(t, NULL));
+    CHECK_EQ(t_ping_connections(bus, NULL, 0), 0);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"positive_results_are_distinct", positive_results_are_distinct},
     {"connect_again_with_other_options_is_existing_opts",
@@ -590,6 +715,13 @@ static const struct test_case cases[] = {
     {"generic_filter_on_pattern_and_replay", generic_filter_on_pattern_and_replay},
     {"threads_queued_filter_runs_on_the_dispatching_thread",
      threads_queued_filter_runs_on_the_dispatching_thread},
+    {"connections_list_every_connection_in_rank_order",
+     connections_list_every_connection_in_rank_order},
+    {"connections_into_a_short_array_give_the_first",
+     connections_into_a_short_array_give_the_first},
+    {"connections_leave_out_disconnected_and_fired", connections_leave_out_disconnected_and_fired},
+    {"threads_connections_while_others_connect_and_disconnect",
+     threads_connections_while_others_connect_and_disconnect},
 };
 
 int main(int argc, char **argv)
