@@ -88,9 +88,13 @@ sig4_h_fields(@{signal}@, @{$1}@)m4_dnl
 
 /* A receiver of sig4_n. */
 sig4_call(typedef int sig4_s@{}@_fn, ;, void *ctx, const signet_event *ev, const sig4_s *msg)
+/* A filter of a connection to sig4_n: false skips its receiver. */
+sig4_call(typedef bool sig4_s@{}@_filter_fn, ;, void *ctx, const signet_event *ev, const sig4_s *msg)
 }@, @{
 /* A receiver of sig4_n, which has no payload. */
 sig4_call(typedef int sig4_s@{}@_fn, ;, void *ctx, const signet_event *ev)
+/* A filter of a connection to sig4_n: false skips its receiver. */
+sig4_call(typedef bool sig4_s@{}@_filter_fn, ;, void *ctx, const signet_event *ev)
 }@)m4_dnl
 
 /* Connects fn to sig4_n, for sender or SIGNET_ANY. */
@@ -99,6 +103,8 @@ sig4_call(SIGNET_NODISCARD int sig4_s@{}@_connect, ;, signet_bus *bus, sig4_s@{}
 /* sig4_s@{}@_connect() with options (may be NULL). */
 sig4_call(SIGNET_NODISCARD int sig4_s@{}@_connect_opts, ;, signet_bus *bus, sig4_s@{}@_fn *fn,
           void *ctx, const void *sender, const signet_connect_opts *opts, signet_conn *out)
+/* Puts a typed filter in opts (NULL: none), for sig4_s@{}@_connect_opts(). */
+sig4_call(void sig4_s@{}@_filter, ;, signet_connect_opts *opts, sig4_s@{}@_filter_fn *filter)
 
 /* Sends sig4_n: runs its receivers now, on this thread. */
 sig4_call(int sig4_s@{}@_send, ;, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
@@ -119,6 +125,11 @@ sig4_call(int sig4_s@{}@_post_msg, ;, signet_bus *bus, const void *sender, const
 
 /* True when sending sig4_n from sender would call a receiver. */
 sig4_call(bool sig4_s@{}@_has_receivers, ;, const signet_bus *bus, const void *sender)
+/* The connections of sig4_n, in rank order: see signet_connections(). */
+sig4_call(static inline int sig4_s@{}@_connections, @{}@, signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, sig4_info, out, cap);
+}
 sig4_if(sig4_signal(@{$1}@, @{wire}@), @{sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
 /* The payload as a wire message (docs/wire.md) in buf[0..size), its length
  * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
@@ -183,6 +194,8 @@ m4_define(@{sig4_h_checks_signal}@,
     sig4_s@{}@_connect(bus, sig4_NS@{__}@TYPED(fn, sig4_s@{}@_fn *), __VA_ARGS__)
 #define sig4_s@{}@_connect_opts(bus, fn, ...) \
     sig4_s@{}@_connect_opts(bus, sig4_NS@{__}@TYPED(fn, sig4_s@{}@_fn *), __VA_ARGS__)
+#define sig4_s@{}@_filter(opts, filter) \
+    sig4_s@{}@_filter(opts, sig4_NS@{__}@TYPED(filter, sig4_s@{}@_filter_fn *))
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{m4_dnl
 #define sig4_s@{}@_send_msg(bus, sender, msg) \
     sig4_s@{}@_send_msg(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s))
@@ -241,9 +254,20 @@ sig4_if(sig4_schema(@{signal_count}@), @{ * its types, its signals and the funct
  * _connect(): connects fn(ctx, ...) and writes the handle to *out. fn runs
  *   for emissions from sender only, or from every sender when sender is
  *   SIGNET_ANY. Returns 0, SIGNET_EXISTING when the same (fn, ctx, sender)
- *   is already connected (*out gets that handle), or a negative error
+ *   is already connected (*out gets that handle), SIGNET_EXISTING_OPTS
+ *   when it is, with other options (not applied), or a negative error
  *   code: see signet_connect(). _connect_opts() also takes options: a
- *   priority, flags and a queue.
+ *   priority, flags, a queue and a filter.
+ * _filter_fn, _filter(): a connection's filter (sigx's filter(sub_id,
+ *   publisher, msg)) and the call that puts a typed one in
+ *   signet_connect_opts. The filter gets the receiver's ctx, the event
+ *   (ev->conn: the connection, ev->sender) and the payload; it runs just
+ *   before the receiver would, on the thread that would run it (for a
+ *   queued connection, the one dispatching its queue), and false skips
+ *   the receiver for that emission, which does not count it as ran.
+ *   Connections without a filter pay nothing for it. The handle disconnects
+ *   (signet_disconnect()) and blocks: signet_block() keeps the receiver
+ *   from running, in its place, until as many signet_unblock() calls.
  * _send(): sends the signal from sender (NULL: anonymously). Its receivers
  *   run on this thread, in order, before it returns; queued connections
  *   get it through their queues. Returns how many receivers ran, or a
@@ -261,6 +285,9 @@ sig4_if(sig4_schema(@{signal_count}@), @{ * its types, its signals and the funct
  *   which one stopped the emission, how many messages were queued, and
  *   optionally each one's return value. Plain sends do not pay for it.
  * _has_receivers(): whether sending from sender would call a receiver.
+ * _connections(): a copy of the signal's connections (handle, fn, ctx,
+ *   sender, priority, flags, queue, blocks, filter) into the caller's
+ *   array, in rank order, taken under the bus lock: any thread.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
  *   for a signal without payload, whether the event is the signal.

@@ -101,7 +101,8 @@ static const signet_struct_info sig4_c_info(@{$1}@, @{$2}@)_info = {
 # sig4_c_invoke(I)
 # ----------------
 # The invoker of signal I (signet_signal_info.invoke): calls a receiver
-# with a payload taken from a queue, through the receiver's own type.
+# with a payload taken from a queue, through the receiver's own type; and
+# the caller of its typed filters (signet_connect_opts.filter_call).
 m4_define(@{sig4_c_invoke}@,
 @{m4_pushdef(@{sig4_s}@, sig4_ns@{_}@sig4_signal(@{$1}@, @{name}@))m4_dnl
 
@@ -110,6 +111,17 @@ sig4_call(static int sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_invoke, @{}@, co
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{    return ((sig4_s@{}@_fn *)r->fn)(r->ctx, ev, (const sig4_s *)payload);
 }@, @{    (void)payload;
     return ((sig4_s@{}@_fn *)r->fn)(r->ctx, ev);
+}@)m4_dnl
+}
+
+sig4_call(static bool sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_filter_call, @{}@, signet_filter_fn *filter, void *ctx, const signet_event *ev,
+          const void *payload)
+{
+    sig4_s@{}@_filter_fn *typed = (sig4_s@{}@_filter_fn *)(signet_fnptr *)filter;
+
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{    return typed(ctx, ev, (const sig4_s *)payload);
+}@, @{    (void)payload;
+    return typed(ctx, ev);
 }@)m4_dnl
 }
 m4_popdef(@{sig4_s}@)}@)
@@ -133,6 +145,14 @@ sig4_call(int (sig4_s@{}@_connect_opts), @{}@, signet_bus *bus, sig4_s@{}@_fn *f
           const void *sender, const signet_connect_opts *opts, signet_conn *out)
 {
 sig4_call(@{    }@return signet_connect, ;, bus, sig4_info, (signet_fnptr *)fn, ctx, sender, opts, out)
+}
+
+sig4_call(void (sig4_s@{}@_filter), @{}@, signet_connect_opts *opts, sig4_s@{}@_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? sig4_ns@{__}@sig4_signal(@{$1}@, @{name}@)_filter_call : NULL;
 }
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{
 /* The emission loop (see signet.h), shared by the two send functions. */

@@ -92,13 +92,25 @@ enum {
 #undef SIGNET__ERRNO_ENUM
 };
 
+/* The positive results. Each has a value of its own, so one int can be
+ * told apart whatever returned it; every one of them is a success, so a
+ * caller that checks for < 0 carries on. */
+
 /* What a receiver returns to end the current emission: receivers after it
  * are not called. Not an error: the error hook is not told. */
 #define SIGNET_STOP 1
 
 /* signet_connect() returns this (with the existing handle in *out) when the
- * same (receiver, ctx, sender) is already connected to the signal. */
-#define SIGNET_EXISTING 1
+ * same (receiver, ctx, sender) is already connected to the signal with the
+ * same options: nothing changes. */
+#define SIGNET_EXISTING 3
+
+/* signet_connect() returns this (with the existing handle in *out) when the
+ * same (receiver, ctx, sender) is already connected to the signal with
+ * other options (priority, flags, queue or filter): the connection keeps
+ * its own, the new ones are not applied. To change them, disconnect and
+ * connect again. */
+#define SIGNET_EXISTING_OPTS 4
 
 /* signet_subscribe_pattern() returns this when the filter can match no
  * topic of any signal of the schema, nor of the other schemas on the bus:
@@ -513,10 +525,33 @@ int signet_bus_publish_post(signet_bus *bus, const void *sender, const char *top
 
 typedef struct signet_queue signet_queue;
 
+/* A connection's filter (sigx's filter(sub_id, publisher, msg)): called
+ * with the receiver's ctx, the event (ev->conn is the connection,
+ * ev->sender the sender) and the payload, just before the receiver would
+ * run, on the thread that would run it: the sending thread, or for a
+ * queued connection the one dispatching its queue when the message is
+ * dispatched. false skips the receiver for this emission: it does not run
+ * and is not counted as ran (a run-once receiver stays armed). It runs
+ * after the checks that skip a receiver anyway (disconnected, blocked, a
+ * `changed` receiver whose payload did not change) and may call any
+ * function a receiver may. This is the generic form, for patterns and
+ * SIGNET_GENERIC connections (payload is the emitted signal's payload
+ * struct); a signal's typed form is the generated <ns>_<signal>_filter_fn,
+ * given with <ns>_<signal>_filter(). */
+typedef bool signet_filter_fn(void *ctx, const signet_event *ev, const void *payload);
+
+/* Calls a typed filter, stored in signet_connect_opts.filter as a
+ * signet_filter_fn, through its own type (generated per signal). */
+typedef bool signet_filter_call_fn(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                   const void *payload);
+
 typedef struct signet_connect_opts {
     int32_t priority;   /* higher runs earlier; ties keep connection order */
     uint32_t flags;     /* SIGNET_ONCE, SIGNET_REPLAY, SIGNET_CHANGED, SIGNET_GENERIC */
     signet_queue *queue; /* non-NULL: a queued connection, run by this queue */
+    signet_filter_fn *filter; /* NULL: none; see signet_filter_fn */
+    signet_filter_call_fn *filter_call; /* NULL: filter is a signet_filter_fn, called as
+                                           it is; else the generated caller of a typed one */
 } signet_connect_opts;
 
 /* Every receiver is stored as this type and converted back to its own
@@ -531,11 +566,13 @@ typedef int signet_fn(void *ctx, const signet_event *ev, const void *payload);
  * SIGNET_GENERIC (and a queue: else SIGNET_EINVAL) it is a signet_fn of any
  * signal or pattern, called with ev->signal and the payload struct.
  * A receiver connected during an emission is not called by that emission.
- * Connecting an identical (fn, ctx, sender) again returns SIGNET_EXISTING and
- * writes the existing handle; opts of the second call are ignored.
- * Returns 0, SIGNET_EXISTING, SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT,
- * SIGNET_ENOMEM or SIGNET_EOVERLAP (the first use of sig's schema on the
- * bus, refused: "One topic space per bus" below). May allocate. Generated
+ * Connecting an identical (fn, ctx, sender) again writes the existing
+ * handle and changes nothing: it returns SIGNET_EXISTING when opts are the
+ * connection's, SIGNET_EXISTING_OPTS when they differ (they are not
+ * applied). Returns 0, SIGNET_EXISTING, SIGNET_EXISTING_OPTS,
+ * SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT, SIGNET_ENOMEM or
+ * SIGNET_EOVERLAP (the first use of sig's schema on the bus, refused: "One
+ * topic space per bus" below). May allocate. Generated
  * <ns>_<signal>_connect() wraps this. */
 SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *sig,
                                     signet_fnptr *fn, void *ctx, const void *sender,
@@ -557,7 +594,7 @@ SIGNET_NODISCARD int signet_connect(signet_bus *bus, const signet_signal_info *s
  * filters per schema and bus: SIGNET_ELIMIT). Returns as signet_connect(),
  * SIGNET_EOVERLAP (the schema's first use on the bus, refused), or
  * SIGNET_NOMATCH (subscribed, but the filter matches no topic template of
- * the schemas on the bus, new connection or SIGNET_EXISTING alike), SIGNET_EPATTERN
+ * the schemas on the bus, new connection or duplicate alike), SIGNET_EPATTERN
  * (a wildcard that is not a whole level, '#' not last, the empty pattern)
  * or SIGNET_ETOPICLEN (over SIGNET_TOPIC_MAX_BYTES bytes or
  * SIGNET_TOPIC_MAX_LEVELS levels). */
@@ -580,6 +617,59 @@ int signet_disconnect(signet_bus *bus, signet_conn conn);
  * any sender). Returns how many were disconnected, or SIGNET_EINVAL (bus
  * is NULL). Same guarantees as signet_disconnect(). */
 int signet_disconnect_ctx(signet_bus *bus, const void *ctx);
+
+/* Blocks a connection (GLib's g_signal_handler_block()): until it is
+ * unblocked as many times as it was blocked, its receiver is not called,
+ * by sends, by messages already queued for it when they are dispatched,
+ * nor by a replay of retained values. It keeps its place, handle and
+ * options, and still counts as a receiver (signet_has_receivers(), the
+ * receiver limit; posts still queue messages for it, which skip it while
+ * it is blocked when they are dispatched). A receiver connected for
+ * SIGNET_ANY and for a sender, whose earlier connection is blocked, runs
+ * through neither for that sender: the earlier one keeps its place. A
+ * call already running on another thread finishes; every claim of the
+ * receiver that starts after signet_block() returns skips it. Returns how
+ * many times the connection is now blocked (1 or more), SIGNET_ENOENT
+ * (stale, unknown or disconnected handle, or a run-once receiver that has
+ * run), SIGNET_ELIMIT (blocked 65535 times already) or SIGNET_EINVAL (bus
+ * is NULL). Takes the bus lock briefly; any thread, receivers included.
+ * Costs nothing to connections never blocked. */
+int signet_block(signet_bus *bus, signet_conn conn);
+
+/* Takes back one signet_block(). Returns how many blocks are left (0: the
+ * receiver runs again), SIGNET_EINVAL (the connection is not blocked, or
+ * bus is NULL) or SIGNET_ENOENT. Any thread. */
+int signet_unblock(signet_bus *bus, signet_conn conn);
+
+/* What signet_connections() tells about one connection. */
+typedef struct signet_conn_info {
+    signet_conn conn;            /* its handle */
+    signet_fnptr *fn;            /* the receiver, as given to signet_connect() */
+    void *ctx;
+    const void *sender;          /* SIGNET_ANY or the one sender */
+    signet_queue *queue;         /* NULL: a direct connection */
+    int32_t priority;
+    uint32_t flags;              /* SIGNET_ONCE, SIGNET_REPLAY, ... as connected */
+    uint32_t blocked;            /* signet_block() count; 0: it runs */
+    bool filtered;               /* it has a filter (signet_connect_opts.filter) */
+} signet_conn_info;
+
+/* Copies the connections of sig (a signal, or a pattern of its schema's
+ * table) into out[0, cap), in rank order (higher priority first, then
+ * connection order, every sender's and SIGNET_ANY's together), and
+ * returns how many it has: more than cap means only the first cap were
+ * written (call again with a larger array). Counts only live connections:
+ * not a run-once receiver that has run. A snapshot taken under the bus
+ * lock: other threads may connect, disconnect or block at the same time,
+ * and what it copied may be stale when it returns (a handle it gave may
+ * then be SIGNET_ENOENT). Any thread, receivers included; allocates
+ * nothing and calls no user code; costs O(connections of sig x cap).
+ * Returns SIGNET_EINVAL for a NULL bus or sig, or out NULL with cap > 0;
+ * 0 for a signal nothing was ever connected to. Run-time patterns
+ * (signet_subscribe_pattern()) are not listed. Generated
+ * <ns>_<signal>_connections() wraps it. */
+int signet_connections(signet_bus *bus, const signet_signal_info *sig, signet_conn_info *out,
+                       size_t cap);
 
 /* True when an emission of sig from sender would call (or queue for) at
  * least one receiver. */

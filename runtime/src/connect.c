@@ -44,12 +44,33 @@ static bool valid_signal(const signet_signal_info *sig)
            &sc->patterns[sig->id - sc->signal_count] == sig;
 }
 
-/* The live state a new connection's flags give it. */
+/* The live word a new connection's flags give it. */
 static uint32_t live_state(uint32_t flags)
 {
+    uint32_t filter = (flags & SIGNET__FILTERED) ? SIGNET__LIVE_FILTER : 0;
+
     if (flags & SIGNET_CHANGED)
-        return (flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE_CHANGED : SIGNET__LIVE_CHANGED;
-    return (flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE : SIGNET__LIVE;
+        return filter | ((flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE_CHANGED : SIGNET__LIVE_CHANGED);
+    return filter | ((flags & SIGNET_ONCE) ? SIGNET__LIVE_ONCE : SIGNET__LIVE);
+}
+
+/* The flags a connection made with opts has. */
+static uint32_t slot_flags(const signet_connect_opts *opts)
+{
+    return opts ? opts->flags | (opts->filter ? SIGNET__FILTERED : 0) : 0;
+}
+
+/* Does connection s have the options opts (NULL: the defaults) would give
+ * a new one? */
+static bool same_options(const struct slot *s, const signet_connect_opts *opts)
+{
+    static const signet_connect_opts defaults = {0};
+
+    if (!opts)
+        opts = &defaults;
+    return s->priority == opts->priority && s->flags == slot_flags(opts) &&
+           s->queue == opts->queue && s->filter == opts->filter &&
+           (!opts->filter || s->filter_call == opts->filter_call);
 }
 
 /* Republishes the lists that g's connections are in: every list for a
@@ -70,7 +91,7 @@ static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn
         struct slot *s = g->v[i];
         if (s->fn == fn && s->ctx == ctx && __atomic_load_n(&s->live, __ATOMIC_ACQUIRE)) {
             *out = (signet_conn){s->index, s->generation};
-            return SIGNET_EXISTING;
+            return same_options(s, opts) ? SIGNET_EXISTING : SIGNET_EXISTING_OPTS;
         }
     }
     signet__state_drop_fired(bus, ss, g); /* fired run-once connections do not count */
@@ -94,8 +115,10 @@ static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn
     s->ctx = ctx;
     s->sender = sender;
     s->queue = opts ? opts->queue : NULL;
+    s->filter = opts ? opts->filter : NULL;
+    s->filter_call = s->filter ? opts->filter_call : NULL;
     s->priority = opts ? opts->priority : 0;
-    s->flags = opts ? opts->flags : 0;
+    s->flags = slot_flags(opts);
     s->order = bus->next_order++;
     __atomic_store_n(&s->live, live_state(s->flags), __ATOMIC_RELEASE);
     if ((err = signet__state_add(ss, g, s)) == 0 && (err = rebuild(bus, ss, g)) != 0) {

@@ -41,20 +41,48 @@ int signet_invoke_generic(const signet_recv *r, const signet_event *ev, const vo
     return ((signet_fn *)r->fn)(r->ctx, ev, payload);
 }
 
+/* Asks r's filter whether r is to run for this emission. */
+static bool filter_passes(signet_emission *em, const signet_recv *r)
+{
+    const struct slot *s = signet__slot_of(r);
+
+    em->ev.conn = r->conn; /* the filter's sub_id */
+    if (s->filter_call)
+        return s->filter_call(s->filter, r->ctx, &em->ev, em->ev.payload_);
+    return s->filter(r->ctx, &em->ev, em->ev.payload_);
+}
+
+/* Claims r, whose live word is not plain SIGNET__LIVE: disconnected (0),
+ * blocked, filtered, run-once or `changed`. */
 bool signet__claim_slow(signet_emission *em, const signet_recv *r)
 {
     uint32_t state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
+    bool asked = false;
 
-    if (state == SIGNET__LIVE_CHANGED || state == SIGNET__LIVE_ONCE_CHANGED) {
-        if (signet__unchanged(em))
+    for (;;) {
+        uint32_t kind = state & SIGNET__LIVE_KIND;
+        if (kind == 0 || SIGNET__LIVE_BLOCKS(state) != 0)
             return false;
-        if (state == SIGNET__LIVE_CHANGED)
+        if ((kind == SIGNET__LIVE_CHANGED || kind == SIGNET__LIVE_ONCE_CHANGED) &&
+            signet__unchanged(em))
+            return false;
+        if ((state & SIGNET__LIVE_FILTER) && !asked) {
+            if (!filter_passes(em, r))
+                return false;
+            /* The filter may have blocked or disconnected it: look again. */
+            asked = true;
+            state = __atomic_load_n(r->state_, __ATOMIC_ACQUIRE);
+            continue;
+        }
+        if (kind != SIGNET__LIVE_ONCE && kind != SIGNET__LIVE_ONCE_CHANGED)
             return true;
-    } else if (state != SIGNET__LIVE_ONCE) {
-        return state == SIGNET__LIVE;
+        /* Run-once: this emission runs it if it is the one that clears the
+         * word. A failed exchange reloads it: another emission fired it,
+         * or it was blocked, unblocked or disconnected meanwhile. */
+        if (__atomic_compare_exchange_n(r->state_, &state, 0, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            return true;
     }
-    return __atomic_compare_exchange_n(r->state_, &state, 0, false, __ATOMIC_ACQ_REL,
-                                       __ATOMIC_ACQUIRE);
 }
 
 bool signet__emit_status(signet_emission *em, int rc)

@@ -214,8 +214,14 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
     bool on_default = false;
 
     if (l && signet__list_live(l)) {
+        /* The message also runs the queued connections bound to the
+         * default queue, whose list may have been rebuilt (for this sender
+         * only) after the direct one: it is for every connection of both. */
+        uint64_t end = l->order_end;
+        if (signet__list(queued, sender)->order_end > end)
+            end = signet__list(queued, sender)->order_end;
         len = payload_size(ss, payload);
-        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, l->order_end, true, unchanged);
+        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, end, true, unchanged);
         if (rc < 0)
             first_err = rc;
         else

@@ -270,8 +270,10 @@ void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn con
         signet_emission em = {0};
         signet__emission_init(&em, bus, list[i].sig, list[i].sender, filter ? info : NULL,
                               list[i].payload);
-        if (slot->generation != conn.generation || !signet_emit_claim(&em, &r))
+        if (slot->generation != conn.generation)
             break;
+        if (!signet_emit_claim(&em, &r))
+            continue; /* blocked, filtered out, or a run-once that has run */
         if (signet_emit_stop(&em, invoke(&r, &em.ev, list[i].payload)))
             break;
     }

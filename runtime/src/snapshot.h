@@ -30,12 +30,23 @@
 
 struct sigstate;
 
+/* A slot's live word: 0 once disconnected (or fired, for run-once), else
+ * one of signet.h's kinds (SIGNET__LIVE...) in the low bits, with the bits
+ * below beside it. Anything but plain SIGNET__LIVE sends the claim of an
+ * emission to signet__claim_slow(), so a connection without a filter and
+ * never blocked costs nothing for either. */
+#define SIGNET__LIVE_KIND 7u             /* the kind */
+#define SIGNET__LIVE_FILTER 8u           /* the connection has a filter */
+#define SIGNET__LIVE_BLOCK_ONE (1u << 16) /* the block count, bits 16 to 31 */
+#define SIGNET__LIVE_BLOCKS(live) ((live) >> 16)
+#define SIGNET__BLOCK_MAX 0xFFFFu
+
 /* One connection. Invariant: a used slot is on its signal's connection
  * list; a released one is on its signal's zombie list (still in the
  * published snapshot), then on the pending list (no longer published;
  * waiting for a grace period), then on the free list. */
 struct slot {
-    uint32_t live;              /* SIGNET__LIVE* or 0; read by emissions */
+    uint32_t live;              /* the live word (above); read by emissions */
     uint32_t generation;        /* bumped on disconnect; never 0 */
     bool used;
     struct sigstate *sig;       /* the signal or pattern it is connected to */
@@ -43,8 +54,10 @@ struct slot {
     void *ctx;
     const void *sender;
     signet_queue *queue;        /* NULL: a direct connection */
+    signet_filter_fn *filter;   /* with filter_call: as in signet_connect_opts */
+    signet_filter_call_fn *filter_call;
     int32_t priority;
-    uint32_t flags;
+    uint32_t flags;             /* SIGNET_* connect flags, | SIGNET__FILTERED */
     uint64_t order;             /* connection sequence, for stable ties */
     uint32_t index;             /* this slot's own index */
     uint32_t next_free;         /* zombie, pending or free list link */
@@ -117,8 +130,10 @@ _Static_assert(offsetof(struct snap, recv) == 72 || sizeof(void *) != 8, "n shar
 
 /* Flags that make a connection nobody's twin: a run-once connection, once
  * it has fired, must let the other run, and nothing rebuilds the snapshot
- * when it fires; a `changed` one runs on other emissions than its twin. */
-#define SIGNET__NO_TWIN (SIGNET_ONCE | SIGNET_CHANGED)
+ * when it fires; a `changed` or filtered one runs on other emissions than
+ * its twin. */
+#define SIGNET__FILTERED 0x80000000u /* in struct slot.flags: it has a filter */
+#define SIGNET__NO_TWIN (SIGNET_ONCE | SIGNET_CHANGED | SIGNET__FILTERED)
 
 #define SIGNET__CHUNK_BITS 8
 #define SIGNET__CHUNK_SIZE (1u << SIGNET__CHUNK_BITS)

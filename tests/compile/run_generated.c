@@ -284,7 +284,7 @@ static void generated_connect_opts_orders_by_priority(void)
     signet_bus *bus = new_bus();
     struct seen s = { 0 };
     signet_conn c;
-    signet_connect_opts high = { 10, 0, NULL };
+    signet_connect_opts high = {.priority = 10};
 
     CHECK_OK(ks_ping_connect(bus, on_ping_a, &s, SIGNET_ANY, &c));
     CHECK_OK(ks_ping_connect_opts(bus, on_ping_b, &s, SIGNET_ANY, &high, &c));

@@ -2,9 +2,10 @@
  * program of operations on one bus with the schema runtime_model.signet
  * (ping with a payload, bare without, note with a string, level retained):
  * connect (a sender or SIGNET_ANY, a priority, run-once, only-when-changed,
- * direct or bound to a queue), disconnect (live, stale, twice, a handle
- * that never existed), disconnect_ctx, send, post, dispatch, has_receivers
- * and queue destroy (or create).
+ * a filter, direct or bound to a queue), disconnect (live, stale, twice, a handle
+ * that never existed), disconnect_ctx, block and unblock (nested counts,
+ * stale handles), the list of a signal's connections, send, post, dispatch, has_receivers and queue destroy
+ * (or create).
  * Receivers read their behaviour from the same input when they are called:
  * what to do inside the call (any operation above, emissions nested to a
  * bounded depth) and what to return (0, SIGNET_STOP or an error).
@@ -18,7 +19,12 @@
  * for the sender runs once, at the earlier place, unless one of the two is
  * run-once or only-when-changed; one connected during an emission is not
  * called by it; one disconnected during an emission is skipped if it has
- * not run yet; SIGNET_STOP ends the emission (or the one message); run-once
+ * not run yet; a blocked one is skipped wherever it would run (sends,
+ * dispatch) but keeps its place, its twin rule and its queued messages;
+ * a filtered one is asked just before it would run (after those checks;
+ * at dispatch for a queued message), is skipped and not counted when its
+ * filter says no, and never stands in for its twin;
+ * SIGNET_STOP ends the emission (or the one message); run-once
  * runs once; only-when-changed runs only when the retained payload
  * changed, and a send's receivers see the previous payload; a queued
  * message runs the receivers connected when it was queued and still
@@ -98,9 +104,14 @@ struct mconn {
     int32_t prio;
     bool once, changed;
     bool live;          /* connected and, for run-once, not fired */
+    int blocks;         /* signet_block() count: runs only at 0 */
     uint64_t order;     /* connection sequence */
     signet_conn h;
+    int filter;         /* 0: none; F_INPUT: its answers come from the input;
+                           F_EVEN: passes even values (and bare) */
 };
+
+enum { F_NONE, F_INPUT, F_EVEN };
 
 struct payload {
     int32_t value;
@@ -136,6 +147,7 @@ struct frame {
     int list[MAX_CONNS], n, cur;
     bool stopped;
     int ran;
+    int passed;         /* list[passed]'s filter said yes: its call is due */
     int sig, sender;
     struct payload p;
     bool unchanged, has_prev; /* level: the payload before this one, when there was one */
@@ -218,8 +230,8 @@ static bool ranks_before(const struct mconn *a, const struct mconn *b)
 /* The receivers of sig an emission from sender must run, in rank order:
  * live connections, direct or queued, for SIGNET_ANY or for this sender,
  * each (fn, ctx) once at its earlier place unless one of the two
- * connections is run-once or only-when-changed (they may skip an emission,
- * so they never stand in for the other). */
+ * connections is run-once, only-when-changed or filtered (they may skip an
+ * emission, so they never stand in for the other). */
 static int receivers(int sig, int sender, bool queued, int *out)
 {
     int n = 0;
@@ -241,9 +253,9 @@ static int receivers(int sig, int sender, bool queued, int *out)
     for (int i = 0; i < n; i++) {
         const struct mconn *c = &m.conns[out[i]];
         bool twin = false;
-        for (int j = 0; j < i && !c->once && !c->changed && !twin; j++) {
+        for (int j = 0; j < i && !c->once && !c->changed && !c->filter && !twin; j++) {
             const struct mconn *d = &m.conns[out[j]];
-            twin = !d->once && !d->changed && d->fn == c->fn && d->ctx == c->ctx &&
+            twin = !d->once && !d->changed && !d->filter && d->fn == c->fn && d->ctx == c->ctx &&
                    d->sender != c->sender;
         }
         if (!twin)
@@ -268,10 +280,10 @@ static int message_receivers(int sig, int sender, bool queued, uint64_t order_en
             out[k++] = now[i];
             continue;
         }
-        for (int j = 0; j < m.nconns && !c->once && !c->changed; j++) {
+        for (int j = 0; j < m.nconns && !c->once && !c->changed && !c->filter; j++) {
             const struct mconn *t = &m.conns[j];
             if (t->live && t->sig == sig && (t->queue != DIRECT) == queued && !t->once &&
-                !t->changed &&
+                !t->changed && !t->filter &&
                 t->fn == c->fn && t->ctx == c->ctx && t->sender != c->sender &&
                 (t->sender == ANY || t->sender == sender) && t->order < order_end) {
                 out[k++] = j;
@@ -548,7 +560,7 @@ static int next_expected(struct frame *f)
     for (;;) {
         while (!f->stopped && f->cur < f->n) {
             const struct mconn *c = &m.conns[f->list[f->cur]];
-            if (c->live && !(c->changed && f->unchanged))
+            if (c->live && c->blocks == 0 && !(c->changed && f->unchanged))
                 return f->list[f->cur];
             f->cur++;
         }
@@ -571,6 +583,38 @@ static bool payload_matches(int sig, const struct payload *want, const void *got
     default:
         return got == NULL;
     }
+}
+
+/* A filter's call: the connection next_expected() names must be asked
+ * now (for its payload, on this emission); its answer comes from the
+ * input or from the value. */
+static bool on_filter(int sig, void *ctx, const signet_event *ev, const void *payload, int kind)
+{
+    int cx = (int)((const char *)ctx - ctx_objs);
+
+    if (m.depth == 0)
+        fail("%s filter ctx %d called outside any emission", sig_names[sig], cx);
+    struct frame *f = &m.frames[m.depth - 1];
+    int want = next_expected(f);
+    if (want < 0 || f->passed == f->cur)
+        fail("%s filter ctx %d (connection {%u,%u}) called; the model expects %s",
+             sig_names[sig], cx, ev->conn.index, ev->conn.generation,
+             want < 0 ? "no call" : "the receiver's call");
+    const struct mconn *c = &m.conns[want];
+    if (c->sig != sig || c->ctx != cx || c->filter != kind || !same_conn(c->h, ev->conn))
+        fail("%s filter ctx %d kind %d called via {%u,%u}; expected connection %d's (ctx %d, "
+             "kind %d, {%u,%u})",
+             sig_names[sig], cx, kind, ev->conn.index, ev->conn.generation, want, c->ctx,
+             c->filter, c->h.index, c->h.generation);
+    if (ev->sender != sender_ptr(f->sender) || !payload_matches(sig, &f->p, payload))
+        fail("%s filter got the wrong sender or payload", sig_names[sig]);
+    bool yes = kind == F_INPUT ? (byte() & 1) != 0 : sig == RM_SIGNAL_BARE || f->p.value % 2 == 0;
+    trace("filter of connection %d says %s", want, yes ? "yes" : "no");
+    if (yes)
+        f->passed = f->cur;
+    else
+        f->cur++;
+    return yes;
 }
 
 static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const void *payload)
@@ -608,6 +652,10 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
         fail("%s receiver: signet_event_previous() gave %s%d, expected %s%d", sig_names[sig],
              prev ? "" : "NULL ", prev ? (int)prev->value : 0, want_prev ? "" : "NULL ",
              want_prev ? (int)f->prev : 0);
+    if (c->filter && f->passed != f->cur)
+        fail("%s receiver of connection %d called without asking its filter", sig_names[sig],
+             want);
+    f->passed = -1;
     f->cur++;
     f->ran++;
     if (c->once)
@@ -638,6 +686,67 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
     }
     default:
         return 0;
+    }
+}
+
+static bool ping_input(void *ctx, const signet_event *ev, const rm_ping *msg)
+{
+    return on_filter(RM_SIGNAL_PING, ctx, ev, msg, F_INPUT);
+}
+
+static bool ping_even(void *ctx, const signet_event *ev, const rm_ping *msg)
+{
+    return on_filter(RM_SIGNAL_PING, ctx, ev, msg, F_EVEN);
+}
+
+static bool level_input(void *ctx, const signet_event *ev, const rm_level *msg)
+{
+    return on_filter(RM_SIGNAL_LEVEL, ctx, ev, msg, F_INPUT);
+}
+
+static bool level_even(void *ctx, const signet_event *ev, const rm_level *msg)
+{
+    return on_filter(RM_SIGNAL_LEVEL, ctx, ev, msg, F_EVEN);
+}
+
+static bool bare_input(void *ctx, const signet_event *ev)
+{
+    return on_filter(RM_SIGNAL_BARE, ctx, ev, NULL, F_INPUT);
+}
+
+static bool bare_even(void *ctx, const signet_event *ev)
+{
+    return on_filter(RM_SIGNAL_BARE, ctx, ev, NULL, F_EVEN);
+}
+
+static bool note_input(void *ctx, const signet_event *ev, const rm_note *msg)
+{
+    return on_filter(RM_SIGNAL_NOTE, ctx, ev, msg, F_INPUT);
+}
+
+static bool note_even(void *ctx, const signet_event *ev, const rm_note *msg)
+{
+    return on_filter(RM_SIGNAL_NOTE, ctx, ev, msg, F_EVEN);
+}
+
+/* Puts filter kind (F_*) of sig in opts. */
+static void set_filter(int sig, int kind, signet_connect_opts *opts)
+{
+    if (kind == F_NONE)
+        return;
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        rm_ping_filter(opts, kind == F_INPUT ? ping_input : ping_even);
+        break;
+    case RM_SIGNAL_BARE:
+        rm_bare_filter(opts, kind == F_INPUT ? bare_input : bare_even);
+        break;
+    case RM_SIGNAL_LEVEL:
+        rm_level_filter(opts, kind == F_INPUT ? level_input : level_even);
+        break;
+    default:
+        rm_note_filter(opts, kind == F_INPUT ? note_input : note_even);
+        break;
     }
 }
 
@@ -691,6 +800,7 @@ static struct frame *push(int kind)
     struct frame *f = &m.frames[m.depth++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
+    f->passed = -1;
     return f;
 }
 
@@ -746,11 +856,13 @@ static void op_connect(void)
     if (queue < 0 || !m.queues[queue].exists)
         queue = DIRECT;
     bool changed = (o >> 4) >= 8;
+    int filter = (int)((b >> 5) & 3) % 3; /* F_NONE, F_INPUT, F_EVEN */
     signet_connect_opts opts = {
         .priority = prios[o & 7],
         .flags = ((o & 8) ? SIGNET_ONCE : 0) | (changed ? SIGNET_CHANGED : 0),
         .queue = queue == DIRECT ? NULL : m.queues[queue].q,
     };
+    set_filter(sig, filter, &opts);
 
     int existing = -1;
     for (int i = 0; i < m.nconns && existing < 0; i++) {
@@ -758,23 +870,29 @@ static void op_connect(void)
         if (c->live && c->sig == sig && c->fn == fn && c->ctx == cx && c->sender == sender)
             existing = i;
     }
+    /* Connected again: SIGNET_EXISTING with the same options, else
+     * SIGNET_EXISTING_OPTS; the connection keeps its own either way. */
+    const struct mconn *e = existing >= 0 ? &m.conns[existing] : NULL;
+    bool same = e && e->prio == opts.priority && e->once == ((o & 8) != 0) &&
+                e->changed == changed && e->queue == queue && e->filter == filter;
     int want = changed && sig != RM_SIGNAL_LEVEL              ? SIGNET_EINVAL
-               : existing >= 0                              ? SIGNET_EXISTING
+               : e                                          ? (same ? SIGNET_EXISTING
+                                                                    : SIGNET_EXISTING_OPTS)
                : live_count(sig) >= (int)m.max_receivers ? SIGNET_ELIMIT
                                                           : 0;
     if (want == 0 && m.nconns == MAX_CONNS)
         return; /* the model is full: skip */
-    trace("connect %s fn %d ctx %d sender %d priority %d%s%s queue %d: expect %d",
+    trace("connect %s fn %d ctx %d sender %d priority %d%s%s queue %d filter %d: expect %d",
           sig_names[sig], fn, cx, sender, (int)opts.priority, (o & 8) ? " once" : "",
-          changed ? " changed" : "", queue, want);
+          changed ? " changed" : "", queue, filter, want);
     signet_conn h = {0, 0};
     int rc = do_connect(sig, fn, cx, sender, &opts, &h);
     if (rc != want)
         fail("connect %s fn %d ctx %d sender %d returned %d, expected %d", sig_names[sig], fn,
              cx, sender, rc, want);
-    if (rc == SIGNET_EXISTING) {
+    if (rc == SIGNET_EXISTING || rc == SIGNET_EXISTING_OPTS) {
         if (!same_conn(h, m.conns[existing].h))
-            fail("connect returned SIGNET_EXISTING with handle {%u,%u}, not {%u,%u}", h.index,
+            fail("connect returned %d with handle {%u,%u}, not {%u,%u}", rc, h.index,
                  h.generation, m.conns[existing].h.index, m.conns[existing].h.generation);
         add_handle(h, existing);
     } else if (rc == 0) {
@@ -784,8 +902,9 @@ static void op_connect(void)
             if (m.conns[i].live && same_conn(m.conns[i].h, h))
                 fail("connect returned {%u,%u}, the handle of live connection %d", h.index,
                      h.generation, i);
-        m.conns[m.nconns] = (struct mconn){sig, fn, cx, sender, queue, opts.priority,
-                                           (o & 8) != 0, changed, true, m.next_order++, h};
+        m.conns[m.nconns] = (struct mconn){sig,  fn,   cx, sender, queue, opts.priority,
+                                           (o & 8) != 0, changed, true, 0, m.next_order++,
+                                           h,    filter};
         add_handle(h, m.nconns);
         m.nconns++;
     }
@@ -813,6 +932,75 @@ static void op_disconnect(void)
              h.generation, conn, rc, want);
     if (conn >= 0)
         m.conns[conn].live = false;
+}
+
+/* Blocks or unblocks a live, stale or unknown handle. A blocked connection
+ * keeps its place in every list (and so still hides its twin), still gets
+ * messages queued, and is skipped wherever it would run. */
+static void op_block(bool block)
+{
+    unsigned k = byte() % (unsigned)(m.nhandles + 2);
+    signet_conn h;
+    int want = SIGNET_ENOENT;
+    int conn = -1;
+
+    if (k < (unsigned)m.nhandles) {
+        h = m.handles[k];
+        conn = m.handle_conn[k];
+        const struct mconn *c = &m.conns[conn];
+        if (c->live)
+            want = block ? c->blocks + 1 : c->blocks > 0 ? c->blocks - 1 : SIGNET_EINVAL;
+    } else {
+        h = k == (unsigned)m.nhandles ? (signet_conn){0, 0} : (signet_conn){777, 3};
+    }
+    trace("%s handle %u (connection %d): expect %d", block ? "block" : "unblock", k, conn, want);
+    int rc = block ? signet_block(m.bus, h) : signet_unblock(m.bus, h);
+    if (rc != want)
+        fail("%s {%u,%u} (connection %d) returned %d, expected %d",
+             block ? "signet_block" : "signet_unblock", h.index, h.generation, conn, rc, want);
+    if (rc >= 0)
+        m.conns[conn].blocks = rc;
+}
+
+/* Lists a signal's connections into an array of 0 to 4 entries: the live
+ * ones, in rank order, each as the model has it. */
+static void op_connections(void)
+{
+    int sig = (int)(byte() % NSIG);
+    size_t cap = byte() % 5;
+    int want[MAX_CONNS], n = 0;
+
+    for (int i = 0; i < m.nconns; i++) {
+        const struct mconn *c = &m.conns[i];
+        if (!c->live || c->sig != sig)
+            continue;
+        int at = n++;
+        while (at > 0 && ranks_before(c, &m.conns[want[at - 1]])) {
+            want[at] = want[at - 1];
+            at--;
+        }
+        want[at] = i;
+    }
+    signet_conn_info info[4];
+    memset(info, 0xa5, sizeof info);
+    int rc = signet_connections(m.bus, &rm_signals[sig], cap ? info : NULL, cap);
+    trace("connections of %s into %zu: expect %d", sig_names[sig], cap, n);
+    if (rc != n)
+        fail("signet_connections(%s) returned %d, expected %d", sig_names[sig], rc, n);
+    for (int i = 0; i < n && i < (int)cap; i++) {
+        const struct mconn *c = &m.conns[want[i]];
+        const signet_conn_info *got = &info[i];
+        uint32_t flags = (c->once ? SIGNET_ONCE : 0) | (c->changed ? SIGNET_CHANGED : 0);
+        if (!same_conn(got->conn, c->h) || got->ctx != ctx_ptr(c->ctx) ||
+            got->sender != sender_ptr(c->sender) || got->priority != c->prio ||
+            got->flags != flags ||
+            got->queue != (c->queue == DIRECT ? NULL : m.queues[c->queue].q) ||
+            got->blocked != (uint32_t)c->blocks || got->filtered != (c->filter != F_NONE))
+            fail("signet_connections(%s)[%d] is {%u,%u} ctx %p priority %d flags %u blocked %u "
+                 "filtered %d; expected connection %d",
+                 sig_names[sig], i, got->conn.index, got->conn.generation, got->ctx,
+                 (int)got->priority, got->flags, got->blocked, got->filtered, want[i]);
+    }
 }
 
 static void op_disconnect_ctx(void)
@@ -948,6 +1136,7 @@ static void take_message(struct frame *f)
     f->unchanged = msg->unchanged;
     f->stopped = false;
     f->cur = 0;
+    f->passed = -1;
     f->n = 0;
     if (msg->direct)
         f->n = message_receivers(msg->sig, msg->sender, false, msg->order_end, f->list);
@@ -1095,12 +1284,18 @@ static void run_program_op(void)
     case 5:
         op_dispatch();
         break;
-    case 6:
-        if (byte() & 1)
+    case 6: {
+        unsigned b = byte();
+        if (b & 1)
             op_disconnect_ctx();
+        else if ((b & 6) == 2)
+            op_block((b & 8) != 0);
+        else if ((b & 6) == 4)
+            op_connections();
         else
             op_has_receivers();
         break;
+    }
     default:
         op_queue();
         break;

@@ -61,9 +61,25 @@ static int app__server_start_invoke(const signet_recv *r, const signet_event *ev
     return ((app_server_start_fn *)r->fn)(r->ctx, ev, (const app_server_start *)payload);
 }
 
+static bool app__server_start_filter_call(signet_filter_fn *filter, void *ctx,
+                                          const signet_event *ev, const void *payload)
+{
+    app_server_start_filter_fn *typed = (app_server_start_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const app_server_start *)payload);
+}
+
 static int app__server_stop_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
 {
     return ((app_server_stop_fn *)r->fn)(r->ctx, ev, (const app_server_stop *)payload);
+}
+
+static bool app__server_stop_filter_call(signet_filter_fn *filter, void *ctx,
+                                         const signet_event *ev, const void *payload)
+{
+    app_server_stop_filter_fn *typed = (app_server_stop_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const app_server_stop *)payload);
 }
 
 const signet_signal_info app_signals[APP_SIGNAL_COUNT] = {
@@ -113,6 +129,14 @@ int (app_server_start_connect_opts)(signet_bus *bus, app_server_start_fn *fn, vo
 {
     return signet_connect(bus, &app_signals[APP_SIGNAL_SERVER_START], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
+}
+
+void (app_server_start_filter)(signet_connect_opts *opts, app_server_start_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? app__server_start_filter_call : NULL;
 }
 
 /* The emission loop (see signet.h), shared by the two send functions. */
@@ -224,6 +248,14 @@ int (app_server_stop_connect_opts)(signet_bus *bus, app_server_stop_fn *fn, void
 {
     return signet_connect(bus, &app_signals[APP_SIGNAL_SERVER_STOP], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
+}
+
+void (app_server_stop_filter)(signet_connect_opts *opts, app_server_stop_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? app__server_stop_filter_call : NULL;
 }
 
 /* The emission loop (see signet.h), shared by the two send functions. */

@@ -12,9 +12,20 @@
  * _connect(): connects fn(ctx, ...) and writes the handle to *out. fn runs
  *   for emissions from sender only, or from every sender when sender is
  *   SIGNET_ANY. Returns 0, SIGNET_EXISTING when the same (fn, ctx, sender)
- *   is already connected (*out gets that handle), or a negative error
+ *   is already connected (*out gets that handle), SIGNET_EXISTING_OPTS
+ *   when it is, with other options (not applied), or a negative error
  *   code: see signet_connect(). _connect_opts() also takes options: a
- *   priority, flags and a queue.
+ *   priority, flags, a queue and a filter.
+ * _filter_fn, _filter(): a connection's filter (sigx's filter(sub_id,
+ *   publisher, msg)) and the call that puts a typed one in
+ *   signet_connect_opts. The filter gets the receiver's ctx, the event
+ *   (ev->conn: the connection, ev->sender) and the payload; it runs just
+ *   before the receiver would, on the thread that would run it (for a
+ *   queued connection, the one dispatching its queue), and false skips
+ *   the receiver for that emission, which does not count it as ran.
+ *   Connections without a filter pay nothing for it. The handle disconnects
+ *   (signet_disconnect()) and blocks: signet_block() keeps the receiver
+ *   from running, in its place, until as many signet_unblock() calls.
  * _send(): sends the signal from sender (NULL: anonymously). Its receivers
  *   run on this thread, in order, before it returns; queued connections
  *   get it through their queues. Returns how many receivers ran, or a
@@ -32,6 +43,9 @@
  *   which one stopped the emission, how many messages were queued, and
  *   optionally each one's return value. Plain sends do not pay for it.
  * _has_receivers(): whether sending from sender would call a receiver.
+ * _connections(): a copy of the signal's connections (handle, fn, ctx,
+ *   sender, priority, flags, queue, blocks, filter) into the caller's
+ *   array, in rank order, taken under the bus lock: any thread.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
  *   for a signal without payload, whether the event is the signal.
@@ -73,6 +87,9 @@ typedef struct app_server_start {
 
 /* A receiver of server_start. */
 typedef int app_server_start_fn(void *ctx, const signet_event *ev, const app_server_start *msg);
+/* A filter of a connection to server_start: false skips its receiver. */
+typedef bool app_server_start_filter_fn(void *ctx, const signet_event *ev,
+                                        const app_server_start *msg);
 
 /* Connects fn to server_start, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int app_server_start_connect(signet_bus *bus, app_server_start_fn *fn, void *ctx,
@@ -82,6 +99,8 @@ SIGNET_NODISCARD int app_server_start_connect_opts(signet_bus *bus, app_server_s
                                                    void *ctx, const void *sender,
                                                    const signet_connect_opts *opts,
                                                    signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for app_server_start_connect_opts(). */
+void app_server_start_filter(signet_connect_opts *opts, app_server_start_filter_fn *filter);
 
 /* Sends server_start: runs its receivers now, on this thread. */
 int app_server_start_send(signet_bus *bus, const void *sender, const char *value);
@@ -98,6 +117,11 @@ int app_server_start_post_msg(signet_bus *bus, const void *sender, const app_ser
 
 /* True when sending server_start from sender would call a receiver. */
 bool app_server_start_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of server_start, in rank order: see signet_connections(). */
+static inline int app_server_start_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &app_signals[APP_SIGNAL_SERVER_START], out, cap);
+}
 
 /* The payload of ev when ev is an emission of server_start, else NULL. */
 static inline const app_server_start *app_server_start_of(const signet_event *ev,
@@ -117,6 +141,9 @@ typedef struct app_server_stop {
 
 /* A receiver of server_stop. */
 typedef int app_server_stop_fn(void *ctx, const signet_event *ev, const app_server_stop *msg);
+/* A filter of a connection to server_stop: false skips its receiver. */
+typedef bool app_server_stop_filter_fn(void *ctx, const signet_event *ev,
+                                       const app_server_stop *msg);
 
 /* Connects fn to server_stop, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int app_server_stop_connect(signet_bus *bus, app_server_stop_fn *fn, void *ctx,
@@ -125,6 +152,8 @@ SIGNET_NODISCARD int app_server_stop_connect(signet_bus *bus, app_server_stop_fn
 SIGNET_NODISCARD int app_server_stop_connect_opts(signet_bus *bus, app_server_stop_fn *fn,
                                                   void *ctx, const void *sender,
                                                   const signet_connect_opts *opts, signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for app_server_stop_connect_opts(). */
+void app_server_stop_filter(signet_connect_opts *opts, app_server_stop_filter_fn *filter);
 
 /* Sends server_stop: runs its receivers now, on this thread. */
 int app_server_stop_send(signet_bus *bus, const void *sender, const char *value);
@@ -141,6 +170,11 @@ int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_serv
 
 /* True when sending server_stop from sender would call a receiver. */
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of server_stop, in rank order: see signet_connections(). */
+static inline int app_server_stop_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &app_signals[APP_SIGNAL_SERVER_STOP], out, cap);
+}
 
 /* The payload of ev when ev is an emission of server_stop, else NULL. */
 static inline const app_server_stop *app_server_stop_of(const signet_event *ev, const void *payload)
@@ -192,6 +226,8 @@ int app_publish_post(signet_bus *bus, const void *sender, const char *topic, siz
     app_server_start_connect(bus, APP__TYPED(fn, app_server_start_fn *), __VA_ARGS__)
 #define app_server_start_connect_opts(bus, fn, ...) \
     app_server_start_connect_opts(bus, APP__TYPED(fn, app_server_start_fn *), __VA_ARGS__)
+#define app_server_start_filter(opts, filter) \
+    app_server_start_filter(opts, APP__TYPED(filter, app_server_start_filter_fn *))
 #define app_server_start_send_msg(bus, sender, msg) \
     app_server_start_send_msg(bus, sender, APP__TYPED_MSG(msg, app_server_start))
 #define app_server_start_send_summary(bus, sender, msg, out) \
@@ -202,6 +238,8 @@ int app_publish_post(signet_bus *bus, const void *sender, const char *topic, siz
     app_server_stop_connect(bus, APP__TYPED(fn, app_server_stop_fn *), __VA_ARGS__)
 #define app_server_stop_connect_opts(bus, fn, ...) \
     app_server_stop_connect_opts(bus, APP__TYPED(fn, app_server_stop_fn *), __VA_ARGS__)
+#define app_server_stop_filter(opts, filter) \
+    app_server_stop_filter(opts, APP__TYPED(filter, app_server_stop_filter_fn *))
 #define app_server_stop_send_msg(bus, sender, msg) \
     app_server_stop_send_msg(bus, sender, APP__TYPED_MSG(msg, app_server_stop))
 #define app_server_stop_send_summary(bus, sender, msg, out) \

@@ -631,9 +631,26 @@ static int ks__ping_invoke(const signet_recv *r, const signet_event *ev, const v
     return ((ks_ping_fn *)r->fn)(r->ctx, ev);
 }
 
+static bool ks__ping_filter_call(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                 const void *payload)
+{
+    ks_ping_filter_fn *typed = (ks_ping_filter_fn *)(signet_fnptr *)filter;
+
+    (void)payload;
+    return typed(ctx, ev);
+}
+
 static int ks__every_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
 {
     return ((ks_every_fn *)r->fn)(r->ctx, ev, (const ks_every *)payload);
+}
+
+static bool ks__every_filter_call(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                  const void *payload)
+{
+    ks_every_filter_fn *typed = (ks_every_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const ks_every *)payload);
 }
 
 static int ks__shapes_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
@@ -641,14 +658,38 @@ static int ks__shapes_invoke(const signet_recv *r, const signet_event *ev, const
     return ((ks_shapes_fn *)r->fn)(r->ctx, ev, (const ks_shapes *)payload);
 }
 
+static bool ks__shapes_filter_call(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                   const void *payload)
+{
+    ks_shapes_filter_fn *typed = (ks_shapes_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const ks_shapes *)payload);
+}
+
 static int ks__odd_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
 {
     return ((ks_odd_fn *)r->fn)(r->ctx, ev, (const ks_odd *)payload);
 }
 
+static bool ks__odd_filter_call(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                const void *payload)
+{
+    ks_odd_filter_fn *typed = (ks_odd_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const ks_odd *)payload);
+}
+
 static int ks__last_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
 {
     return ((ks_last_fn *)r->fn)(r->ctx, ev, (const ks_last *)payload);
+}
+
+static bool ks__last_filter_call(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                 const void *payload)
+{
+    ks_last_filter_fn *typed = (ks_last_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const ks_last *)payload);
 }
 
 /* Field-wise payload equality, for `retain` signals (signet_signal_info.equal). */
@@ -809,6 +850,14 @@ int (ks_ping_connect_opts)(signet_bus *bus, ks_ping_fn *fn, void *ctx, const voi
                           out);
 }
 
+void (ks_ping_filter)(signet_connect_opts *opts, ks_ping_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? ks__ping_filter_call : NULL;
+}
+
 /* The send once the bus is checked and its filter says the signal may
  * have something to do: apart from the test, so that it runs before any
  * frame is set up. */
@@ -880,6 +929,14 @@ int (ks_every_connect_opts)(signet_bus *bus, ks_every_fn *fn, void *ctx, const v
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_EVERY], (signet_fnptr *)fn, ctx, sender, opts,
                           out);
+}
+
+void (ks_every_filter)(signet_connect_opts *opts, ks_every_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? ks__every_filter_call : NULL;
 }
 
 /* The emission loop (see signet.h), shared by the two send functions. */
@@ -1022,6 +1079,14 @@ int (ks_shapes_connect_opts)(signet_bus *bus, ks_shapes_fn *fn, void *ctx, const
                           out);
 }
 
+void (ks_shapes_filter)(signet_connect_opts *opts, ks_shapes_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? ks__shapes_filter_call : NULL;
+}
+
 /* The emission loop (see signet.h), shared by the two send functions. */
 static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_shapes *msg)
 {
@@ -1144,6 +1209,14 @@ int (ks_odd_connect_opts)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void 
                           out);
 }
 
+void (ks_odd_filter)(signet_connect_opts *opts, ks_odd_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? ks__odd_filter_call : NULL;
+}
+
 /* The emission loop (see signet.h), shared by the two send functions. */
 static inline int ks__odd_emit(signet_bus *bus, const void *sender, const ks_odd *msg)
 {
@@ -1232,6 +1305,14 @@ int (ks_last_connect_opts)(signet_bus *bus, ks_last_fn *fn, void *ctx, const voi
 {
     return signet_connect(bus, &ks_signals[KS_SIGNAL_LAST], (signet_fnptr *)fn, ctx, sender, opts,
                           out);
+}
+
+void (ks_last_filter)(signet_connect_opts *opts, ks_last_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? ks__last_filter_call : NULL;
 }
 
 /* The emission loop (see signet.h), shared by the two send functions. */

@@ -12,9 +12,20 @@
  * _connect(): connects fn(ctx, ...) and writes the handle to *out. fn runs
  *   for emissions from sender only, or from every sender when sender is
  *   SIGNET_ANY. Returns 0, SIGNET_EXISTING when the same (fn, ctx, sender)
- *   is already connected (*out gets that handle), or a negative error
+ *   is already connected (*out gets that handle), SIGNET_EXISTING_OPTS
+ *   when it is, with other options (not applied), or a negative error
  *   code: see signet_connect(). _connect_opts() also takes options: a
- *   priority, flags and a queue.
+ *   priority, flags, a queue and a filter.
+ * _filter_fn, _filter(): a connection's filter (sigx's filter(sub_id,
+ *   publisher, msg)) and the call that puts a typed one in
+ *   signet_connect_opts. The filter gets the receiver's ctx, the event
+ *   (ev->conn: the connection, ev->sender) and the payload; it runs just
+ *   before the receiver would, on the thread that would run it (for a
+ *   queued connection, the one dispatching its queue), and false skips
+ *   the receiver for that emission, which does not count it as ran.
+ *   Connections without a filter pay nothing for it. The handle disconnects
+ *   (signet_disconnect()) and blocks: signet_block() keeps the receiver
+ *   from running, in its place, until as many signet_unblock() calls.
  * _send(): sends the signal from sender (NULL: anonymously). Its receivers
  *   run on this thread, in order, before it returns; queued connections
  *   get it through their queues. Returns how many receivers ran, or a
@@ -32,6 +43,9 @@
  *   which one stopped the emission, how many messages were queued, and
  *   optionally each one's return value. Plain sends do not pay for it.
  * _has_receivers(): whether sending from sender would call a receiver.
+ * _connections(): a copy of the signal's connections (handle, fn, ctx,
+ *   sender, priority, flags, queue, blocks, filter) into the caller's
+ *   array, in rank order, taken under the bus lock: any thread.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
  *   for a signal without payload, whether the event is the signal.
@@ -140,6 +154,8 @@ extern const signet_signal_info ks_signals[KS_SIGNAL_COUNT];
 
 /* A receiver of ping, which has no payload. */
 typedef int ks_ping_fn(void *ctx, const signet_event *ev);
+/* A filter of a connection to ping: false skips its receiver. */
+typedef bool ks_ping_filter_fn(void *ctx, const signet_event *ev);
 
 /* Connects fn to ping, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int ks_ping_connect(signet_bus *bus, ks_ping_fn *fn, void *ctx, const void *sender,
@@ -148,6 +164,8 @@ SIGNET_NODISCARD int ks_ping_connect(signet_bus *bus, ks_ping_fn *fn, void *ctx,
 SIGNET_NODISCARD int ks_ping_connect_opts(signet_bus *bus, ks_ping_fn *fn, void *ctx,
                                           const void *sender, const signet_connect_opts *opts,
                                           signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for ks_ping_connect_opts(). */
+void ks_ping_filter(signet_connect_opts *opts, ks_ping_filter_fn *filter);
 
 /* Sends ping: runs its receivers now, on this thread. */
 int ks_ping_send(signet_bus *bus, const void *sender);
@@ -159,6 +177,11 @@ int ks_ping_post(signet_bus *bus, const void *sender);
 
 /* True when sending ping from sender would call a receiver. */
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of ping, in rank order: see signet_connections(). */
+static inline int ks_ping_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_PING], out, cap);
+}
 
 /* The (empty) wire message of ping (docs/wire.md): an empty map. */
 int ks_ping_encode(uint8_t *buf, size_t size, size_t *len);
@@ -193,6 +216,8 @@ typedef struct ks_every {
 
 /* A receiver of every. */
 typedef int ks_every_fn(void *ctx, const signet_event *ev, const ks_every *msg);
+/* A filter of a connection to every: false skips its receiver. */
+typedef bool ks_every_filter_fn(void *ctx, const signet_event *ev, const ks_every *msg);
 
 /* Connects fn to every, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int ks_every_connect(signet_bus *bus, ks_every_fn *fn, void *ctx,
@@ -201,6 +226,8 @@ SIGNET_NODISCARD int ks_every_connect(signet_bus *bus, ks_every_fn *fn, void *ct
 SIGNET_NODISCARD int ks_every_connect_opts(signet_bus *bus, ks_every_fn *fn, void *ctx,
                                            const void *sender, const signet_connect_opts *opts,
                                            signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for ks_every_connect_opts(). */
+void ks_every_filter(signet_connect_opts *opts, ks_every_filter_fn *filter);
 
 /* Sends every: runs its receivers now, on this thread. */
 int ks_every_send(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
@@ -221,6 +248,11 @@ int ks_every_post_msg(signet_bus *bus, const void *sender, const ks_every *msg);
 
 /* True when sending every from sender would call a receiver. */
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of every, in rank order: see signet_connections(). */
+static inline int ks_every_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_EVERY], out, cap);
+}
 
 /* The payload as a wire message (docs/wire.md) in buf[0..size), its length
  * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
@@ -252,6 +284,8 @@ typedef struct ks_shapes {
 
 /* A receiver of shapes. */
 typedef int ks_shapes_fn(void *ctx, const signet_event *ev, const ks_shapes *msg);
+/* A filter of a connection to shapes: false skips its receiver. */
+typedef bool ks_shapes_filter_fn(void *ctx, const signet_event *ev, const ks_shapes *msg);
 
 /* Connects fn to shapes, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int ks_shapes_connect(signet_bus *bus, ks_shapes_fn *fn, void *ctx,
@@ -260,6 +294,8 @@ SIGNET_NODISCARD int ks_shapes_connect(signet_bus *bus, ks_shapes_fn *fn, void *
 SIGNET_NODISCARD int ks_shapes_connect_opts(signet_bus *bus, ks_shapes_fn *fn, void *ctx,
                                             const void *sender, const signet_connect_opts *opts,
                                             signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for ks_shapes_connect_opts(). */
+void ks_shapes_filter(signet_connect_opts *opts, ks_shapes_filter_fn *filter);
 
 /* Sends shapes: runs its receivers now, on this thread. */
 int ks_shapes_send(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
@@ -280,6 +316,11 @@ int ks_shapes_post_msg(signet_bus *bus, const void *sender, const ks_shapes *msg
 
 /* True when sending shapes from sender would call a receiver. */
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of shapes, in rank order: see signet_connections(). */
+static inline int ks_shapes_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_SHAPES], out, cap);
+}
 
 /* The payload as a wire message (docs/wire.md) in buf[0..size), its length
  * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
@@ -307,6 +348,8 @@ typedef struct ks_odd {
 
 /* A receiver of odd. */
 typedef int ks_odd_fn(void *ctx, const signet_event *ev, const ks_odd *msg);
+/* A filter of a connection to odd: false skips its receiver. */
+typedef bool ks_odd_filter_fn(void *ctx, const signet_event *ev, const ks_odd *msg);
 
 /* Connects fn to odd, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int ks_odd_connect(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
@@ -315,6 +358,8 @@ SIGNET_NODISCARD int ks_odd_connect(signet_bus *bus, ks_odd_fn *fn, void *ctx, c
 SIGNET_NODISCARD int ks_odd_connect_opts(signet_bus *bus, ks_odd_fn *fn, void *ctx,
                                          const void *sender, const signet_connect_opts *opts,
                                          signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for ks_odd_connect_opts(). */
+void ks_odd_filter(signet_connect_opts *opts, ks_odd_filter_fn *filter);
 
 /* Sends odd: runs its receivers now, on this thread. */
 int ks_odd_send(signet_bus *bus, const void *sender, const char *room, uint32_t id);
@@ -330,6 +375,11 @@ int ks_odd_post_msg(signet_bus *bus, const void *sender, const ks_odd *msg);
 
 /* True when sending odd from sender would call a receiver. */
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of odd, in rank order: see signet_connections(). */
+static inline int ks_odd_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_ODD], out, cap);
+}
 
 /* The payload as a wire message (docs/wire.md) in buf[0..size), its length
  * in *len: 0, or SIGNET_ENOSPC (*len says how much is needed). */
@@ -355,6 +405,8 @@ typedef struct ks_last {
 
 /* A receiver of last. */
 typedef int ks_last_fn(void *ctx, const signet_event *ev, const ks_last *msg);
+/* A filter of a connection to last: false skips its receiver. */
+typedef bool ks_last_filter_fn(void *ctx, const signet_event *ev, const ks_last *msg);
 
 /* Connects fn to last, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int ks_last_connect(signet_bus *bus, ks_last_fn *fn, void *ctx, const void *sender,
@@ -363,6 +415,8 @@ SIGNET_NODISCARD int ks_last_connect(signet_bus *bus, ks_last_fn *fn, void *ctx,
 SIGNET_NODISCARD int ks_last_connect_opts(signet_bus *bus, ks_last_fn *fn, void *ctx,
                                           const void *sender, const signet_connect_opts *opts,
                                           signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for ks_last_connect_opts(). */
+void ks_last_filter(signet_connect_opts *opts, ks_last_filter_fn *filter);
 
 /* Sends last: runs its receivers now, on this thread. */
 int ks_last_send(signet_bus *bus, const void *sender, ks_sign g);
@@ -379,6 +433,11 @@ int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg);
 
 /* True when sending last from sender would call a receiver. */
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of last, in rank order: see signet_connections(). */
+static inline int ks_last_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_LAST], out, cap);
+}
 
 /* The payload of ev when ev is an emission of last, else NULL. */
 static inline const ks_last *ks_last_of(const signet_event *ev, const void *payload)
@@ -452,10 +511,14 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_ping_connect(bus, KS__TYPED(fn, ks_ping_fn *), __VA_ARGS__)
 #define ks_ping_connect_opts(bus, fn, ...) \
     ks_ping_connect_opts(bus, KS__TYPED(fn, ks_ping_fn *), __VA_ARGS__)
+#define ks_ping_filter(opts, filter) \
+    ks_ping_filter(opts, KS__TYPED(filter, ks_ping_filter_fn *))
 #define ks_every_connect(bus, fn, ...) \
     ks_every_connect(bus, KS__TYPED(fn, ks_every_fn *), __VA_ARGS__)
 #define ks_every_connect_opts(bus, fn, ...) \
     ks_every_connect_opts(bus, KS__TYPED(fn, ks_every_fn *), __VA_ARGS__)
+#define ks_every_filter(opts, filter) \
+    ks_every_filter(opts, KS__TYPED(filter, ks_every_filter_fn *))
 #define ks_every_send_msg(bus, sender, msg) \
     ks_every_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_every))
 #define ks_every_send_summary(bus, sender, msg, out) \
@@ -466,6 +529,8 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_shapes_connect(bus, KS__TYPED(fn, ks_shapes_fn *), __VA_ARGS__)
 #define ks_shapes_connect_opts(bus, fn, ...) \
     ks_shapes_connect_opts(bus, KS__TYPED(fn, ks_shapes_fn *), __VA_ARGS__)
+#define ks_shapes_filter(opts, filter) \
+    ks_shapes_filter(opts, KS__TYPED(filter, ks_shapes_filter_fn *))
 #define ks_shapes_send_msg(bus, sender, msg) \
     ks_shapes_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_shapes))
 #define ks_shapes_send_summary(bus, sender, msg, out) \
@@ -476,6 +541,8 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_odd_connect(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
 #define ks_odd_connect_opts(bus, fn, ...) \
     ks_odd_connect_opts(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
+#define ks_odd_filter(opts, filter) \
+    ks_odd_filter(opts, KS__TYPED(filter, ks_odd_filter_fn *))
 #define ks_odd_send_msg(bus, sender, msg) \
     ks_odd_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_odd))
 #define ks_odd_send_summary(bus, sender, msg, out) \
@@ -486,6 +553,8 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_last_connect(bus, KS__TYPED(fn, ks_last_fn *), __VA_ARGS__)
 #define ks_last_connect_opts(bus, fn, ...) \
     ks_last_connect_opts(bus, KS__TYPED(fn, ks_last_fn *), __VA_ARGS__)
+#define ks_last_filter(opts, filter) \
+    ks_last_filter(opts, KS__TYPED(filter, ks_last_filter_fn *))
 #define ks_last_send_msg(bus, sender, msg) \
     ks_last_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_last))
 #define ks_last_send_summary(bus, sender, msg, out) \

@@ -282,9 +282,26 @@ static int sensors__started_invoke(const signet_recv *r, const signet_event *ev,
     return ((sensors_started_fn *)r->fn)(r->ctx, ev);
 }
 
+static bool sensors__started_filter_call(signet_filter_fn *filter, void *ctx,
+                                         const signet_event *ev, const void *payload)
+{
+    sensors_started_filter_fn *typed = (sensors_started_filter_fn *)(signet_fnptr *)filter;
+
+    (void)payload;
+    return typed(ctx, ev);
+}
+
 static int sensors__stopped_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
 {
     return ((sensors_stopped_fn *)r->fn)(r->ctx, ev, (const sensors_stopped *)payload);
+}
+
+static bool sensors__stopped_filter_call(signet_filter_fn *filter, void *ctx,
+                                         const signet_event *ev, const void *payload)
+{
+    sensors_stopped_filter_fn *typed = (sensors_stopped_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const sensors_stopped *)payload);
 }
 
 static int sensors__reading_taken_invoke(const signet_recv *r, const signet_event *ev,
@@ -293,15 +310,39 @@ static int sensors__reading_taken_invoke(const signet_recv *r, const signet_even
     return ((sensors_reading_taken_fn *)r->fn)(r->ctx, ev, (const sensors_reading_taken *)payload);
 }
 
+static bool sensors__reading_taken_filter_call(signet_filter_fn *filter, void *ctx,
+                                               const signet_event *ev, const void *payload)
+{
+    sensors_reading_taken_filter_fn *typed = (sensors_reading_taken_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const sensors_reading_taken *)payload);
+}
+
 static int sensors__door_changed_invoke(const signet_recv *r, const signet_event *ev,
                                         const void *payload)
 {
     return ((sensors_door_changed_fn *)r->fn)(r->ctx, ev, (const sensors_door_changed *)payload);
 }
 
+static bool sensors__door_changed_filter_call(signet_filter_fn *filter, void *ctx,
+                                              const signet_event *ev, const void *payload)
+{
+    sensors_door_changed_filter_fn *typed = (sensors_door_changed_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const sensors_door_changed *)payload);
+}
+
 static int sensors__temp_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
 {
     return ((sensors_temp_fn *)r->fn)(r->ctx, ev, (const sensors_temp *)payload);
+}
+
+static bool sensors__temp_filter_call(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                      const void *payload)
+{
+    sensors_temp_filter_fn *typed = (sensors_temp_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const sensors_temp *)payload);
 }
 
 static int sensors__battery_low_invoke(const signet_recv *r, const signet_event *ev,
@@ -310,9 +351,25 @@ static int sensors__battery_low_invoke(const signet_recv *r, const signet_event 
     return ((sensors_battery_low_fn *)r->fn)(r->ctx, ev, (const sensors_battery_low *)payload);
 }
 
+static bool sensors__battery_low_filter_call(signet_filter_fn *filter, void *ctx,
+                                             const signet_event *ev, const void *payload)
+{
+    sensors_battery_low_filter_fn *typed = (sensors_battery_low_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const sensors_battery_low *)payload);
+}
+
 static int sensors__alarm_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
 {
     return ((sensors_alarm_fn *)r->fn)(r->ctx, ev, (const sensors_alarm *)payload);
+}
+
+static bool sensors__alarm_filter_call(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                       const void *payload)
+{
+    sensors_alarm_filter_fn *typed = (sensors_alarm_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const sensors_alarm *)payload);
 }
 
 /* Field-wise payload equality, for `retain` signals (signet_signal_info.equal). */
@@ -512,6 +569,14 @@ int (sensors_started_connect_opts)(signet_bus *bus, sensors_started_fn *fn, void
                           sender, opts, out);
 }
 
+void (sensors_started_filter)(signet_connect_opts *opts, sensors_started_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? sensors__started_filter_call : NULL;
+}
+
 /* The send once the bus is checked and its filter says the signal may
  * have something to do: apart from the test, so that it runs before any
  * frame is set up. */
@@ -591,6 +656,14 @@ int (sensors_stopped_connect_opts)(signet_bus *bus, sensors_stopped_fn *fn, void
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
+}
+
+void (sensors_stopped_filter)(signet_connect_opts *opts, sensors_stopped_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? sensors__stopped_filter_call : NULL;
 }
 
 /* The emission loop (see signet.h), shared by the two send functions. */
@@ -711,6 +784,15 @@ int (sensors_reading_taken_connect_opts)(signet_bus *bus, sensors_reading_taken_
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], (signet_fnptr *)fn,
                           ctx, sender, opts, out);
+}
+
+void (sensors_reading_taken_filter)(signet_connect_opts *opts,
+                                    sensors_reading_taken_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? sensors__reading_taken_filter_call : NULL;
 }
 
 /* The emission loop (see signet.h), shared by the two send functions. */
@@ -836,6 +918,14 @@ int (sensors_door_changed_connect_opts)(signet_bus *bus, sensors_door_changed_fn
                           ctx, sender, opts, out);
 }
 
+void (sensors_door_changed_filter)(signet_connect_opts *opts, sensors_door_changed_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? sensors__door_changed_filter_call : NULL;
+}
+
 /* The emission loop (see signet.h), shared by the two send functions. */
 static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender,
                                              const sensors_door_changed *msg)
@@ -956,6 +1046,14 @@ int (sensors_temp_connect_opts)(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
+}
+
+void (sensors_temp_filter)(signet_connect_opts *opts, sensors_temp_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? sensors__temp_filter_call : NULL;
 }
 
 /* The emission loop (see signet.h), shared by the two send functions. */
@@ -1079,6 +1177,14 @@ int (sensors_battery_low_connect_opts)(signet_bus *bus, sensors_battery_low_fn *
                           ctx, sender, opts, out);
 }
 
+void (sensors_battery_low_filter)(signet_connect_opts *opts, sensors_battery_low_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? sensors__battery_low_filter_call : NULL;
+}
+
 /* The emission loop (see signet.h), shared by the two send functions. */
 static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
                                             const sensors_battery_low *msg)
@@ -1174,6 +1280,14 @@ int (sensors_alarm_connect_opts)(signet_bus *bus, sensors_alarm_fn *fn, void *ct
 {
     return signet_connect(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], (signet_fnptr *)fn, ctx,
                           sender, opts, out);
+}
+
+void (sensors_alarm_filter)(signet_connect_opts *opts, sensors_alarm_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? sensors__alarm_filter_call : NULL;
 }
 
 /* The emission loop (see signet.h), shared by the two send functions. */

@@ -12,9 +12,20 @@
  * _connect(): connects fn(ctx, ...) and writes the handle to *out. fn runs
  *   for emissions from sender only, or from every sender when sender is
  *   SIGNET_ANY. Returns 0, SIGNET_EXISTING when the same (fn, ctx, sender)
- *   is already connected (*out gets that handle), or a negative error
+ *   is already connected (*out gets that handle), SIGNET_EXISTING_OPTS
+ *   when it is, with other options (not applied), or a negative error
  *   code: see signet_connect(). _connect_opts() also takes options: a
- *   priority, flags and a queue.
+ *   priority, flags, a queue and a filter.
+ * _filter_fn, _filter(): a connection's filter (sigx's filter(sub_id,
+ *   publisher, msg)) and the call that puts a typed one in
+ *   signet_connect_opts. The filter gets the receiver's ctx, the event
+ *   (ev->conn: the connection, ev->sender) and the payload; it runs just
+ *   before the receiver would, on the thread that would run it (for a
+ *   queued connection, the one dispatching its queue), and false skips
+ *   the receiver for that emission, which does not count it as ran.
+ *   Connections without a filter pay nothing for it. The handle disconnects
+ *   (signet_disconnect()) and blocks: signet_block() keeps the receiver
+ *   from running, in its place, until as many signet_unblock() calls.
  * _send(): sends the signal from sender (NULL: anonymously). Its receivers
  *   run on this thread, in order, before it returns; queued connections
  *   get it through their queues. Returns how many receivers ran, or a
@@ -32,6 +43,9 @@
  *   which one stopped the emission, how many messages were queued, and
  *   optionally each one's return value. Plain sends do not pay for it.
  * _has_receivers(): whether sending from sender would call a receiver.
+ * _connections(): a copy of the signal's connections (handle, fn, ctx,
+ *   sender, priority, flags, queue, blocks, filter) into the caller's
+ *   array, in rank order, taken under the bus lock: any thread.
  * _of(), _is(): for pattern subscribers (the schema's patterns and
  *   run-time ones), the payload of an event that is the signal, else NULL;
  *   for a signal without payload, whether the event is the signal.
@@ -95,6 +109,8 @@ extern const signet_signal_info sensors_signals[SENSORS_SIGNAL_COUNT];
 
 /* A receiver of started, which has no payload. */
 typedef int sensors_started_fn(void *ctx, const signet_event *ev);
+/* A filter of a connection to started: false skips its receiver. */
+typedef bool sensors_started_filter_fn(void *ctx, const signet_event *ev);
 
 /* Connects fn to started, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_started_connect(signet_bus *bus, sensors_started_fn *fn, void *ctx,
@@ -103,6 +119,8 @@ SIGNET_NODISCARD int sensors_started_connect(signet_bus *bus, sensors_started_fn
 SIGNET_NODISCARD int sensors_started_connect_opts(signet_bus *bus, sensors_started_fn *fn,
                                                   void *ctx, const void *sender,
                                                   const signet_connect_opts *opts, signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_started_connect_opts(). */
+void sensors_started_filter(signet_connect_opts *opts, sensors_started_filter_fn *filter);
 
 /* Sends started: runs its receivers now, on this thread. */
 int sensors_started_send(signet_bus *bus, const void *sender);
@@ -114,6 +132,11 @@ int sensors_started_post(signet_bus *bus, const void *sender);
 
 /* True when sending started from sender would call a receiver. */
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of started, in rank order: see signet_connections(). */
+static inline int sensors_started_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], out, cap);
+}
 
 /* True when ev is an emission of started. */
 static inline bool sensors_started_is(const signet_event *ev)
@@ -131,6 +154,9 @@ typedef struct sensors_stopped {
 
 /* A receiver of stopped. */
 typedef int sensors_stopped_fn(void *ctx, const signet_event *ev, const sensors_stopped *msg);
+/* A filter of a connection to stopped: false skips its receiver. */
+typedef bool sensors_stopped_filter_fn(void *ctx, const signet_event *ev,
+                                       const sensors_stopped *msg);
 
 /* Connects fn to stopped, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_stopped_connect(signet_bus *bus, sensors_stopped_fn *fn, void *ctx,
@@ -139,6 +165,8 @@ SIGNET_NODISCARD int sensors_stopped_connect(signet_bus *bus, sensors_stopped_fn
 SIGNET_NODISCARD int sensors_stopped_connect_opts(signet_bus *bus, sensors_stopped_fn *fn,
                                                   void *ctx, const void *sender,
                                                   const signet_connect_opts *opts, signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_stopped_connect_opts(). */
+void sensors_stopped_filter(signet_connect_opts *opts, sensors_stopped_filter_fn *filter);
 
 /* Sends stopped: runs its receivers now, on this thread. */
 int sensors_stopped_send(signet_bus *bus, const void *sender, int32_t code, const char *reason);
@@ -155,6 +183,11 @@ int sensors_stopped_post_msg(signet_bus *bus, const void *sender, const sensors_
 
 /* True when sending stopped from sender would call a receiver. */
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of stopped, in rank order: see signet_connections(). */
+static inline int sensors_stopped_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], out, cap);
+}
 
 /* The payload of ev when ev is an emission of stopped, else NULL. */
 static inline const sensors_stopped *sensors_stopped_of(const signet_event *ev, const void *payload)
@@ -174,6 +207,9 @@ typedef struct sensors_reading_taken {
 /* A receiver of reading_taken. */
 typedef int sensors_reading_taken_fn(void *ctx, const signet_event *ev,
                                      const sensors_reading_taken *msg);
+/* A filter of a connection to reading_taken: false skips its receiver. */
+typedef bool sensors_reading_taken_filter_fn(void *ctx, const signet_event *ev,
+                                             const sensors_reading_taken *msg);
 
 /* Connects fn to reading_taken, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_reading_taken_connect(signet_bus *bus, sensors_reading_taken_fn *fn,
@@ -184,6 +220,9 @@ SIGNET_NODISCARD int sensors_reading_taken_connect_opts(signet_bus *bus,
                                                         const void *sender,
                                                         const signet_connect_opts *opts,
                                                         signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_reading_taken_connect_opts(). */
+void sensors_reading_taken_filter(signet_connect_opts *opts,
+                                  sensors_reading_taken_filter_fn *filter);
 
 /* Sends reading_taken: runs its receivers now, on this thread. */
 int sensors_reading_taken_send(signet_bus *bus, const void *sender, const sensors_reading *r);
@@ -202,6 +241,12 @@ int sensors_reading_taken_post_msg(signet_bus *bus, const void *sender,
 
 /* True when sending reading_taken from sender would call a receiver. */
 bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of reading_taken, in rank order: see signet_connections(). */
+static inline int sensors_reading_taken_connections(signet_bus *bus, signet_conn_info *out,
+                                                    size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], out, cap);
+}
 
 /* The payload of ev when ev is an emission of reading_taken, else NULL. */
 static inline const sensors_reading_taken *sensors_reading_taken_of(const signet_event *ev,
@@ -223,6 +268,9 @@ typedef struct sensors_door_changed {
 /* A receiver of door_changed. */
 typedef int sensors_door_changed_fn(void *ctx, const signet_event *ev,
                                     const sensors_door_changed *msg);
+/* A filter of a connection to door_changed: false skips its receiver. */
+typedef bool sensors_door_changed_filter_fn(void *ctx, const signet_event *ev,
+                                            const sensors_door_changed *msg);
 
 /* Connects fn to door_changed, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_door_changed_connect(signet_bus *bus, sensors_door_changed_fn *fn,
@@ -232,6 +280,8 @@ SIGNET_NODISCARD int sensors_door_changed_connect_opts(signet_bus *bus, sensors_
                                                        void *ctx, const void *sender,
                                                        const signet_connect_opts *opts,
                                                        signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_door_changed_connect_opts(). */
+void sensors_door_changed_filter(signet_connect_opts *opts, sensors_door_changed_filter_fn *filter);
 
 /* Sends door_changed: runs its receivers now, on this thread. */
 int sensors_door_changed_send(signet_bus *bus, const void *sender, const char *room,
@@ -252,6 +302,12 @@ int sensors_door_changed_post_msg(signet_bus *bus, const void *sender,
 
 /* True when sending door_changed from sender would call a receiver. */
 bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of door_changed, in rank order: see signet_connections(). */
+static inline int sensors_door_changed_connections(signet_bus *bus, signet_conn_info *out,
+                                                   size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], out, cap);
+}
 
 /* The payload of ev when ev is an emission of door_changed, else NULL. */
 static inline const sensors_door_changed *sensors_door_changed_of(const signet_event *ev,
@@ -273,6 +329,8 @@ typedef struct sensors_temp {
 
 /* A receiver of temp. */
 typedef int sensors_temp_fn(void *ctx, const signet_event *ev, const sensors_temp *msg);
+/* A filter of a connection to temp: false skips its receiver. */
+typedef bool sensors_temp_filter_fn(void *ctx, const signet_event *ev, const sensors_temp *msg);
 
 /* Connects fn to temp, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_temp_connect(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
@@ -281,6 +339,8 @@ SIGNET_NODISCARD int sensors_temp_connect(signet_bus *bus, sensors_temp_fn *fn, 
 SIGNET_NODISCARD int sensors_temp_connect_opts(signet_bus *bus, sensors_temp_fn *fn, void *ctx,
                                                const void *sender, const signet_connect_opts *opts,
                                                signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_temp_connect_opts(). */
+void sensors_temp_filter(signet_connect_opts *opts, sensors_temp_filter_fn *filter);
 
 /* Sends temp: runs its receivers now, on this thread. */
 int sensors_temp_send(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
@@ -299,6 +359,11 @@ int sensors_temp_post_msg(signet_bus *bus, const void *sender, const sensors_tem
 
 /* True when sending temp from sender would call a receiver. */
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of temp, in rank order: see signet_connections(). */
+static inline int sensors_temp_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_TEMP], out, cap);
+}
 
 /* The payload of ev when ev is an emission of temp, else NULL. */
 static inline const sensors_temp *sensors_temp_of(const signet_event *ev, const void *payload)
@@ -319,6 +384,9 @@ typedef struct sensors_battery_low {
 /* A receiver of battery_low. */
 typedef int sensors_battery_low_fn(void *ctx, const signet_event *ev,
                                    const sensors_battery_low *msg);
+/* A filter of a connection to battery_low: false skips its receiver. */
+typedef bool sensors_battery_low_filter_fn(void *ctx, const signet_event *ev,
+                                           const sensors_battery_low *msg);
 
 /* Connects fn to battery_low, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_battery_low_connect(signet_bus *bus, sensors_battery_low_fn *fn,
@@ -328,6 +396,8 @@ SIGNET_NODISCARD int sensors_battery_low_connect_opts(signet_bus *bus, sensors_b
                                                       void *ctx, const void *sender,
                                                       const signet_connect_opts *opts,
                                                       signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_battery_low_connect_opts(). */
+void sensors_battery_low_filter(signet_connect_opts *opts, sensors_battery_low_filter_fn *filter);
 
 /* Sends battery_low: runs its receivers now, on this thread. */
 int sensors_battery_low_send(signet_bus *bus, const void *sender, uint32_t sensor, uint8_t percent);
@@ -346,6 +416,11 @@ int sensors_battery_low_post_msg(signet_bus *bus, const void *sender,
 
 /* True when sending battery_low from sender would call a receiver. */
 bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of battery_low, in rank order: see signet_connections(). */
+static inline int sensors_battery_low_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], out, cap);
+}
 
 /* The payload of ev when ev is an emission of battery_low, else NULL. */
 static inline const sensors_battery_low *sensors_battery_low_of(const signet_event *ev,
@@ -372,6 +447,8 @@ typedef struct sensors_alarm {
 
 /* A receiver of alarm. */
 typedef int sensors_alarm_fn(void *ctx, const signet_event *ev, const sensors_alarm *msg);
+/* A filter of a connection to alarm: false skips its receiver. */
+typedef bool sensors_alarm_filter_fn(void *ctx, const signet_event *ev, const sensors_alarm *msg);
 
 /* Connects fn to alarm, for sender or SIGNET_ANY. */
 SIGNET_NODISCARD int sensors_alarm_connect(signet_bus *bus, sensors_alarm_fn *fn, void *ctx,
@@ -380,6 +457,8 @@ SIGNET_NODISCARD int sensors_alarm_connect(signet_bus *bus, sensors_alarm_fn *fn
 SIGNET_NODISCARD int sensors_alarm_connect_opts(signet_bus *bus, sensors_alarm_fn *fn, void *ctx,
                                                 const void *sender, const signet_connect_opts *opts,
                                                 signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for sensors_alarm_connect_opts(). */
+void sensors_alarm_filter(signet_connect_opts *opts, sensors_alarm_filter_fn *filter);
 
 /* Sends alarm: runs its receivers now, on this thread. */
 int sensors_alarm_send(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
@@ -398,6 +477,11 @@ int sensors_alarm_post_msg(signet_bus *bus, const void *sender, const sensors_al
 
 /* True when sending alarm from sender would call a receiver. */
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of alarm, in rank order: see signet_connections(). */
+static inline int sensors_alarm_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], out, cap);
+}
 
 /* The payload of ev when ev is an emission of alarm, else NULL. */
 static inline const sensors_alarm *sensors_alarm_of(const signet_event *ev, const void *payload)
@@ -497,10 +581,14 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_started_connect(bus, SENSORS__TYPED(fn, sensors_started_fn *), __VA_ARGS__)
 #define sensors_started_connect_opts(bus, fn, ...) \
     sensors_started_connect_opts(bus, SENSORS__TYPED(fn, sensors_started_fn *), __VA_ARGS__)
+#define sensors_started_filter(opts, filter) \
+    sensors_started_filter(opts, SENSORS__TYPED(filter, sensors_started_filter_fn *))
 #define sensors_stopped_connect(bus, fn, ...) \
     sensors_stopped_connect(bus, SENSORS__TYPED(fn, sensors_stopped_fn *), __VA_ARGS__)
 #define sensors_stopped_connect_opts(bus, fn, ...) \
     sensors_stopped_connect_opts(bus, SENSORS__TYPED(fn, sensors_stopped_fn *), __VA_ARGS__)
+#define sensors_stopped_filter(opts, filter) \
+    sensors_stopped_filter(opts, SENSORS__TYPED(filter, sensors_stopped_filter_fn *))
 #define sensors_stopped_send_msg(bus, sender, msg) \
     sensors_stopped_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped))
 #define sensors_stopped_send_summary(bus, sender, msg, out) \
@@ -511,6 +599,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_reading_taken_connect(bus, SENSORS__TYPED(fn, sensors_reading_taken_fn *), __VA_ARGS__)
 #define sensors_reading_taken_connect_opts(bus, fn, ...) \
     sensors_reading_taken_connect_opts(bus, SENSORS__TYPED(fn, sensors_reading_taken_fn *), __VA_ARGS__)
+#define sensors_reading_taken_filter(opts, filter) \
+    sensors_reading_taken_filter(opts, SENSORS__TYPED(filter, sensors_reading_taken_filter_fn *))
 #define sensors_reading_taken_send_msg(bus, sender, msg) \
     sensors_reading_taken_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken))
 #define sensors_reading_taken_send_summary(bus, sender, msg, out) \
@@ -521,6 +611,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_door_changed_connect(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
 #define sensors_door_changed_connect_opts(bus, fn, ...) \
     sensors_door_changed_connect_opts(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
+#define sensors_door_changed_filter(opts, filter) \
+    sensors_door_changed_filter(opts, SENSORS__TYPED(filter, sensors_door_changed_filter_fn *))
 #define sensors_door_changed_send_msg(bus, sender, msg) \
     sensors_door_changed_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed))
 #define sensors_door_changed_send_summary(bus, sender, msg, out) \
@@ -531,6 +623,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_temp_connect(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
 #define sensors_temp_connect_opts(bus, fn, ...) \
     sensors_temp_connect_opts(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
+#define sensors_temp_filter(opts, filter) \
+    sensors_temp_filter(opts, SENSORS__TYPED(filter, sensors_temp_filter_fn *))
 #define sensors_temp_send_msg(bus, sender, msg) \
     sensors_temp_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp))
 #define sensors_temp_send_summary(bus, sender, msg, out) \
@@ -541,6 +635,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_battery_low_connect(bus, SENSORS__TYPED(fn, sensors_battery_low_fn *), __VA_ARGS__)
 #define sensors_battery_low_connect_opts(bus, fn, ...) \
     sensors_battery_low_connect_opts(bus, SENSORS__TYPED(fn, sensors_battery_low_fn *), __VA_ARGS__)
+#define sensors_battery_low_filter(opts, filter) \
+    sensors_battery_low_filter(opts, SENSORS__TYPED(filter, sensors_battery_low_filter_fn *))
 #define sensors_battery_low_send_msg(bus, sender, msg) \
     sensors_battery_low_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low))
 #define sensors_battery_low_send_summary(bus, sender, msg, out) \
@@ -551,6 +647,8 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_alarm_connect(bus, SENSORS__TYPED(fn, sensors_alarm_fn *), __VA_ARGS__)
 #define sensors_alarm_connect_opts(bus, fn, ...) \
     sensors_alarm_connect_opts(bus, SENSORS__TYPED(fn, sensors_alarm_fn *), __VA_ARGS__)
+#define sensors_alarm_filter(opts, filter) \
+    sensors_alarm_filter(opts, SENSORS__TYPED(filter, sensors_alarm_filter_fn *))
 #define sensors_alarm_send_msg(bus, sender, msg) \
     sensors_alarm_send_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm))
 #define sensors_alarm_send_summary(bus, sender, msg, out) \
