@@ -21,9 +21,10 @@
  * A full queue makes the producer yield and retry; an empty one makes the
  * consumer yield. Heap allocations of the statically linked code are
  * counted by alloc_count.c and reported per message (the C++ peers' too:
- * queue_peer_new.cpp routes operator new to the counted malloc); GLib and
- * Qt allocate inside their shared libraries, uncounted, so GAsyncQueue and
- * Qt report none.
+ * queue_peer_new.cpp routes operator new to the counted malloc, Qt's
+ * inside its library too, since the replacement holds for the whole
+ * program); GLib allocates inside its shared library, uncounted, so
+ * GAsyncQueue reports none.
  *
  *   bench_queue                 the table (5 rounds after a warm-up)
  *   bench_queue --rounds R      R rounds
