@@ -11,16 +11,20 @@
  * same capacity, and, each when its package was found at build time
  * (queue_peer.h): GLib's GAsyncQueue, Concurrency Kit's ck_ring (SPSC and
  * MPMC), boost::lockfree::spsc_queue and boost::lockfree::queue,
- * moodycamel::ConcurrentQueue and liburcu's wfcqueue. Single-producer
+ * moodycamel::ConcurrentQueue, liburcu's wfcqueue and Qt's queued
+ * connection (queue_peer_qt.cpp: its consumer is an event loop, on this
+ * thread in same_thread and in a QThread of its own in the threaded
+ * shapes, where this thread waits for it). Single-producer
  * queues (ck_ring SPSC, boost spsc_queue) are measured in same_thread and
  * 1to1 only. Every queue copies the same 64-bit payload in and calls the
  * same out-of-line receiver (queue_rx) for each message it takes out.
  * A full queue makes the producer yield and retry; an empty one makes the
  * consumer yield. Heap allocations of the statically linked code are
  * counted by alloc_count.c and reported per message (the C++ peers' too:
- * queue_peer_new.cpp routes operator new to the counted malloc); GLib
- * allocates inside its shared library, uncounted, so GAsyncQueue reports
- * none.
+ * queue_peer_new.cpp routes operator new to the counted malloc, Qt's
+ * inside its library too, since the replacement holds for the whole
+ * program); GLib allocates inside its shared library, uncounted, so
+ * GAsyncQueue reports none.
  *
  *   bench_queue                 the table (5 rounds after a warm-up)
  *   bench_queue --rounds R      R rounds
@@ -172,10 +176,10 @@ static bool glib_pop(void)
 #endif
 
 static const struct queue_ops queues[] = {
-    {"signet", signet_setup, signet_teardown, signet_push, signet_pop, true, false},
-    {"mutex+ring", ring_setup, ring_teardown, ring_push, ring_pop, true, false},
+    {"signet", signet_setup, signet_teardown, signet_push, signet_pop, true, false, NULL, NULL},
+    {"mutex+ring", ring_setup, ring_teardown, ring_push, ring_pop, true, false, NULL, NULL},
 #ifdef SIGNET_BENCH_GLIB
-    {"GAsyncQueue", glib_setup, glib_teardown, glib_push, glib_pop, false, false},
+    {"GAsyncQueue", glib_setup, glib_teardown, glib_push, glib_pop, false, false, NULL, NULL},
 #endif
 };
 enum { NLOCAL = sizeof queues / sizeof queues[0] };
@@ -194,6 +198,9 @@ static const struct queue_ops *const peers[] = {
 #endif
 #ifdef SIGNET_BENCH_Q_WFCQUEUE
     &queue_peer_wfcqueue,
+#endif
+#ifdef SIGNET_BENCH_Q_QT
+    &queue_peer_qt,
 #endif
     NULL,
 };
@@ -223,6 +230,9 @@ static const char *const skipped_peers[] = {
 #endif
 #ifndef SIGNET_BENCH_Q_WFCQUEUE
     "liburcu wfcqueue (liburcu-dev was not found at build time)",
+#endif
+#ifndef SIGNET_BENCH_Q_QT
+    "Qt queued connection (Qt 5 was not found at build time, or SIGNET_BENCH_QT=OFF)",
 #endif
     NULL,
 };
@@ -264,7 +274,8 @@ static void *producer_main(void *arg)
     return NULL;
 }
 
-/* msgs/s from `producers` threads to one consumer (this thread). */
+/* msgs/s from `producers` threads to one consumer: this thread, or the
+ * queue's own consumer thread when it has one (consumer_start). */
 static double threaded(const struct queue_ops *q, int producers, double *allocs)
 {
     pthread_t t[2];
@@ -276,16 +287,21 @@ static double threaded(const struct queue_ops *q, int producers, double *allocs)
         q->push(i);
         q->pop();
     }
+    if (q->consumer_start)
+        q->consumer_start(total);
     long a0 = alloc_count();
     double t0 = bench_wall_ns();
     for (int i = 0; i < producers; i++)
         pthread_create(&t[i], NULL, producer_main, &p);
-    for (long got = 0; got < total;) {
-        if (q->pop())
-            got++;
-        else
-            sched_yield();
-    }
+    if (q->consumer_wait)
+        q->consumer_wait();
+    else
+        for (long got = 0; got < total;) {
+            if (q->pop())
+                got++;
+            else
+                sched_yield();
+        }
     double secs = (bench_wall_ns() - t0) * 1e-9;
     for (int i = 0; i < producers; i++)
         pthread_join(t[i], NULL);

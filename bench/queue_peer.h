@@ -23,6 +23,13 @@ struct queue_ops {
     bool (*pop)(void);               /* false when empty; calls queue_rx */
     bool counted;                    /* its allocations are counted (alloc_count.h) */
     bool single_producer;            /* measured with one producer only */
+    /* For a queue whose consumer is not a loop over pop() but a thread of
+     * its own (Qt's event loop in a QThread), NULL for the others: in the
+     * threaded shapes, consumer_start(n) starts that thread to take n
+     * messages (it returns once the thread is ready) and consumer_wait()
+     * returns when it has run them all. */
+    void (*consumer_start)(long n);
+    void (*consumer_wait)(void);
 };
 
 /* The consumers' work: checksum += v, in a file of its own so no queue can
@@ -34,6 +41,7 @@ extern const struct queue_ops queue_peer_ck_spsc, queue_peer_ck_mpmc;
 extern const struct queue_ops queue_peer_boost_spsc, queue_peer_boost_queue;
 extern const struct queue_ops queue_peer_moodycamel;
 extern const struct queue_ops queue_peer_wfcqueue;
+extern const struct queue_ops queue_peer_qt;
 
 #ifdef __cplusplus
 }

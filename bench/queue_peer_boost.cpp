@@ -41,6 +41,8 @@ bool mpmc_pop()
 } // namespace
 
 extern "C" const queue_ops queue_peer_boost_spsc = {"boost_spsc_queue", spsc_setup, spsc_teardown,
-                                                    spsc_push, spsc_pop, true, true};
+                                                    spsc_push, spsc_pop, true, true,
+                                                    nullptr, nullptr};
 extern "C" const queue_ops queue_peer_boost_queue = {"boost_queue", mpmc_setup, mpmc_teardown,
-                                                     mpmc_push, mpmc_pop, true, false};
+                                                     mpmc_push, mpmc_pop, true, false,
+                                                     nullptr, nullptr};

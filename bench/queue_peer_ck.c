@@ -51,6 +51,6 @@ static bool ck_mpmc_pop(void)
 }
 
 const struct queue_ops queue_peer_ck_spsc = {"ck_ring_spsc", ck_setup, ck_teardown,
-                                             ck_spsc_push, ck_spsc_pop, true, true};
+                                             ck_spsc_push, ck_spsc_pop, true, true, NULL, NULL};
 const struct queue_ops queue_peer_ck_mpmc = {"ck_ring_mpmc", ck_setup, ck_teardown,
-                                             ck_mpmc_push, ck_mpmc_pop, true, false};
+                                             ck_mpmc_push, ck_mpmc_pop, true, false, NULL, NULL};

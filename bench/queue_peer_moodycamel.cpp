@@ -26,4 +26,4 @@ bool mc_pop()
 } // namespace
 
 extern "C" const queue_ops queue_peer_moodycamel = {"moodycamel", mc_setup, mc_teardown, mc_push,
-                                                    mc_pop, true, false};
+                                                    mc_pop, true, false, nullptr, nullptr};

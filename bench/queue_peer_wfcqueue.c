@@ -55,4 +55,4 @@ static bool wfc_pop(void)
 }
 
 const struct queue_ops queue_peer_wfcqueue = {"wfcqueue", wfc_setup, wfc_teardown, wfc_push,
-                                              wfc_pop, true, false};
+                                              wfc_pop, true, false, NULL, NULL};
