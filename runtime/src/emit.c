@@ -41,6 +41,7 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
     struct sigstate *ss = signet__sigstate(bus, sig);
 
     signet__emission_init(em, bus, sig, sender, NULL, payload);
+    em->summary_ = NULL; /* only an emission begun here can summarize */
     uint8_t flags = 0;
     if (__builtin_expect(signet__watching(bus) != 0, 0)) {
         ss = signet__watch_send(em, ss);

@@ -27,7 +27,6 @@ static inline void signet__emission_init(signet_emission *em, signet_bus *bus,
     em->begin = NULL;
     em->end = NULL;
     em->queued_ = NULL;
-    em->summary_ = NULL;
 }
 
 /* Did the emission retain a payload equal to the previous one on its topic? */

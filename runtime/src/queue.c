@@ -60,12 +60,12 @@ static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
 }
 
 /* Runs the receivers of list l the message is for; true when one returned
- * SIGNET_STOP. Counts the receivers it ran in em->qerr_ (a dispatch's
- * emission queues nothing). Only queued connections (!direct) can be
- * SIGNET_GENERIC; claiming one has just read its slot. */
+ * SIGNET_STOP. With counting, counts the receivers it ran in em->qerr_ (a
+ * dispatch's emission queues nothing). Only queued connections (!direct)
+ * can be SIGNET_GENERIC; claiming one has just read its slot. */
 static inline __attribute__((always_inline)) bool
 run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struct msg *m,
-         const void *payload, bool direct)
+         const void *payload, bool direct, bool counting)
 {
     signet_invoke_fn *invoke = m->rs->info->invoke;
     const signet_recv *r = l->recv, *e = l->recv + l->n;
@@ -76,7 +76,8 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
         for (; r != e; r++) {
             if (!signet_emit_claim(em, r))
                 continue;
-            em->qerr_++;
+            if (counting)
+                em->qerr_++;
             if (signet_emit_stop(em, invoke(r, &em->ev, payload)))
                 return true;
         }
@@ -91,7 +92,8 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
             continue;
         if (!signet_emit_claim(em, run))
             continue;
-        em->qerr_++;
+        if (counting)
+            em->qerr_++;
         signet_invoke_fn *call = invoke;
         if (!direct && (signet__slot_of(run)->flags & SIGNET_GENERIC))
             call = signet_invoke_generic;
@@ -104,14 +106,16 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
 /* The queued connections of rs bound to q, after the direct receivers. */
 static __attribute__((noinline)) void run_queued(signet_queue *q, signet_emission *em,
                                                  const struct snap *s, const struct msg *m,
-                                                 const void *payload)
+                                                 const void *payload, bool counting)
 {
-    run_list(q, em, signet__list(s, m->sender), m, payload, false);
+    run_list(q, em, signet__list(s, m->sender), m, payload, false, counting);
 }
 
-/* Runs message m, its payload (or NULL) at payload. */
-static inline __attribute__((always_inline)) void run_message(signet_queue *q, const struct msg *m,
-                                                              const void *payload)
+/* Runs message m, its payload (or NULL) at payload; with counting (a
+ * constant where it is written in), counts its deliveries for a counting
+ * bus (watch.h). */
+static inline __attribute__((always_inline)) void
+run_counted(signet_queue *q, const struct msg *m, const void *payload, bool counting)
 {
     struct sigstate *ss = m->ss, *rs = m->rs;
     signet_emission em;
@@ -119,24 +123,35 @@ static inline __attribute__((always_inline)) void run_message(signet_queue *q, c
     /* Beyond the common fields, what signet_emit_claim() and _stop() and
      * the event accessors read: the flags saying that unchanged_ and
      * ev.previous_ are set (a queued message carries no previous value).
-     * ev.conn is set by each claim; qerr_ counts the receivers run (for
-     * a counting bus); the rest of a send's emission is for
+     * ev.conn is set by each claim; with counting, qerr_ counts the
+     * receivers run; the rest of a send's emission is for
      * signet_emit_end(), which a dispatch does not call. */
     em.outermost_ = signet__rcu_enter();
     signet__emission_init(&em, q->bus, ss->info, m->sender, rs != ss ? rs->info : NULL, payload);
     em.ev.previous_ = NULL;
     em.unchanged_ = m->unchanged;
     em.patterns_ = SIGNET__EMIT_RETAINED;
-    em.qerr_ = 0;
+    if (counting)
+        em.qerr_ = 0;
     const struct snap *s;
     bool stop = m->direct && (s = atomic_load_explicit(&rs->snap, memory_order_seq_cst)) &&
-                run_list(q, &em, signet__list(s, m->sender), m, payload, true);
+                run_list(q, &em, signet__list(s, m->sender), m, payload, true, counting);
     /* Most signals have no queued connection: no call for an empty list. */
     if (!stop && (s = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst)) != NULL)
-        run_queued(q, &em, s, m, payload);
-    if (__builtin_expect(signet__watching(q->bus) != 0, 0))
+        run_queued(q, &em, s, m, payload, counting);
+    if (counting)
         signet__count(q->bus, ss, SIGNET__DELIVERED, (uint64_t)em.qerr_);
     signet__rcu_unlock(em.outermost_);
+}
+
+/* Runs message m, its payload (or NULL) at payload. */
+static inline __attribute__((always_inline)) void run_message(signet_queue *q, const struct msg *m,
+                                                              const void *payload)
+{
+    if (__builtin_expect(signet__watching(q->bus) != 0, 0))
+        run_counted(q, m, payload, true);
+    else
+        run_counted(q, m, payload, false);
 }
 
 /* Copies the payload of cell c, message m (m->len bytes, strings
