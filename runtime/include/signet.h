@@ -738,7 +738,8 @@ typedef struct signet_emission {
     uint8_t patterns_;            /* private: SIGNET__EMIT_* */
     int qerr_;                    /* private: queueing for patterns (when COLD): 1 once a
                                      message was queued, else the first error */
-    const void *queued_;          /* private: the signal's queued receivers */
+    const void *queued_;          /* private: the signal's queued receivers for the sender,
+                                     as begin found them */
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
     signet_summary *summary_;     /* private: what signet_emit_summarize() asked for */
 } signet_emission;

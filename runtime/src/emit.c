@@ -58,7 +58,11 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
         if (s)
             signet__receivers(s, sender, &em->begin, &em->end);
-        em->queued_ = atomic_load_explicit(&ss->qsnap, memory_order_seq_cst);
+        /* The sender's queued list now, not at the end: a connection its
+         * receivers make meanwhile, which replaces the list in its bucket,
+         * is not for this emission. */
+        struct snap *q = atomic_load_explicit(&ss->qsnap, memory_order_seq_cst);
+        em->queued_ = q ? signet__list(q, sender) : NULL;
     }
     em->patterns_ = flags;
 }

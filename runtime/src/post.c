@@ -200,14 +200,14 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
 }
 
 /* signet__post_to() when the state has queued connections: l is direct's
- * list for sender (NULL: none), queued's list the queued connections'.
+ * list for sender (NULL: none), ql the queued connections' list for it.
  * One message on the default queue when l has a live receiver, and one for
  * every other queue that the queued list has a live receiver bound to
  * (the default queue's message runs its queued connections too). */
 static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstate *ss,
                                                  struct sigstate *rs, const void *sender,
                                                  const void *payload, const struct snap *l,
-                                                 const struct snap *queued, bool unchanged)
+                                                 const struct snap *ql, bool unchanged)
 {
     size_t len = SIZE_MAX;
     int count = 0, first_err = 0;
@@ -217,9 +217,7 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
         /* The message also runs the queued connections bound to the
          * default queue, whose list may have been rebuilt (for this sender
          * only) after the direct one: it is for every connection of both. */
-        uint64_t end = l->order_end;
-        if (signet__list(queued, sender)->order_end > end)
-            end = signet__list(queued, sender)->order_end;
+        uint64_t end = l->order_end > ql->order_end ? l->order_end : ql->order_end;
         len = payload_size(ss, payload);
         int rc = enqueue(bus->queue, ss, rs, sender, payload, len, end, true, unchanged);
         if (rc < 0)
@@ -228,7 +226,7 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
             count++;
         on_default = true;
     }
-    l = signet__list(queued, sender);
+    l = ql;
     const signet_recv *b = l->recv;
     const struct qinfo *qi = l->qi;
     for (size_t i = 0, n = l->n; i < n; i++) {
@@ -266,7 +264,8 @@ post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *s
     const struct snap *l = direct ? signet__list(direct, sender) : NULL;
 
     if (__builtin_expect(queued != NULL, 0))
-        return post_queued(bus, ss, rs, sender, payload, l, queued, unchanged);
+        return post_queued(bus, ss, rs, sender, payload, l, signet__list(queued, sender),
+                           unchanged);
     if (!l || !signet__list_live(l))
         return 0;
     int rc = enqueue(bus->queue, ss, rs, sender, payload, payload_size(ss, payload), l->order_end,
@@ -376,6 +375,8 @@ int signet__post_emission(signet_emission *em)
     if (!sig->invoke)
         return 0; /* cannot happen: connect refuses queued receivers then */
     struct sigstate *ss = signet__sigstate(bus, sig);
-    return signet__post_to(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_,
-                           signet__unchanged(em));
+    /* em->queued_ is the sender's list as begin found it: connections made
+     * during the emission are not in it. */
+    return post_queued(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_,
+                       signet__unchanged(em));
 }

@@ -20,7 +20,7 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
                     const struct snap *queued, bool unchanged);
 
 /* signet_emit_end()'s queued part: the emission for its signal's queued
- * connections (em->queued_). */
+ * connections (em->queued_, the sender's list begin found). */
 int signet__post_emission(signet_emission *em);
 
 #endif /* SIGNET_POST_H */
