@@ -42,10 +42,11 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
 
     signet__emission_init(em, bus, sig, sender, NULL, payload);
     em->summary_ = NULL; /* only an emission begun here can summarize */
+    em->patterns_ = 0;
     uint8_t flags = 0;
     if (__builtin_expect(signet__watching(bus) != 0, 0)) {
-        ss = signet__watch_send(em, ss);
         em->qerr_ = 0;
+        ss = signet__watch_send(em, ss); /* taps may set SEQ and TIME */
         flags = SIGNET__EMIT_COLD;
     }
     if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0)) {
@@ -64,7 +65,7 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
         struct snap *q = atomic_load_explicit(&ss->qsnap, memory_order_seq_cst);
         em->queued_ = q ? signet__list(q, sender) : NULL;
     }
-    em->patterns_ = flags;
+    em->patterns_ |= flags;
 }
 
 int signet_emit_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
@@ -98,7 +99,7 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
 {
     if ((em->patterns_ & (SIGNET__EMIT_PATTERNS | SIGNET__EMIT_DONE)) == SIGNET__EMIT_PATTERNS)
         ran += signet_emit_patterns(em, NULL, 0); /* the run-time patterns */
-    int posted = 0;
+    int delivered = ran, posted = 0; /* before ran may become an error */
     if (em->queued_ != NULL) {
         int rc = signet__post_emission(em);
         if (rc < 0)
@@ -112,7 +113,7 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
         if (signet__watching(em->ev.bus)) {
             struct sigstate *ss = signet__sigstate(em->ev.bus, em->ev.signal);
             signet__count(em->ev.bus, ss, SIGNET__SENT, 1);
-            signet__count(em->ev.bus, ss, SIGNET__DELIVERED, ran > 0 ? (uint64_t)ran : 0);
+            signet__count(em->ev.bus, ss, SIGNET__DELIVERED, (uint64_t)delivered);
             signet__count(em->ev.bus, ss, SIGNET__POSTED, (uint64_t)posted);
         }
         if (em->qerr_ < 0)

@@ -16,15 +16,6 @@ struct collect {
     int total;                  /* live connections seen */
 };
 
-/* Rank order, as the lists have it: higher priority first, then
- * connection order. */
-static bool ranks_before(const struct slot *a, const struct slot *b)
-{
-    if (a->priority != b->priority)
-        return a->priority > b->priority;
-    return a->order < b->order;
-}
-
 static signet_conn_info info_of(const struct slot *s, uint32_t live)
 {
     return (signet_conn_info){
@@ -52,7 +43,7 @@ static void collect_group(struct group *g, void *arg)
             continue; /* a run-once receiver that has run */
         c->total++;
         size_t at = c->n;
-        while (at > 0 && ranks_before(s, signet__slot_at(c->slots, c->out[at - 1].conn.index)))
+        while (at > 0 && signet__rank_cmp(s, signet__slot_at(c->slots, c->out[at - 1].conn.index)) < 0)
             at--;
         if (at == c->cap)
             continue;

@@ -144,15 +144,7 @@ static bool retain_update(signet_bus *bus, struct sigstate *ss, const void *send
 static struct sigstate *retain_state(signet_bus *bus, const signet_signal_info *sig,
                                      struct sigstate *ss)
 {
-    if (ss)
-        return ss;
-    int err = 0;
-    pthread_mutex_lock(&bus->lock);
-    ss = signet__state_for(bus, sig, &err);
-    pthread_mutex_unlock(&bus->lock);
-    if (err == SIGNET_EOVERLAP)
-        signet__diag_flush(bus);
-    return ss;
+    return ss ? ss : signet__state_for_unlocked(bus, sig);
 }
 
 struct sigstate *signet__retain_emit(signet_emission *em, struct sigstate *ss)

@@ -86,14 +86,6 @@ void signet__slots_reclaim(struct signet__slots *t, uint32_t pending, uint64_t s
     }
 }
 
-/* Rank order: higher priority first, then connection order. */
-static int rank_cmp(const struct slot *x, const struct slot *y)
-{
-    if (x->priority != y->priority)
-        return x->priority > y->priority ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Groups */
 
@@ -212,7 +204,7 @@ int signet__group_insert(struct group *g, struct slot *s)
         g->cap = cap;
     }
     uint32_t at = g->n;
-    while (at > 0 && rank_cmp(g->v[at - 1], s) > 0)
+    while (at > 0 && signet__rank_cmp(g->v[at - 1], s) > 0)
         at--;
     memmove(&g->v[at + 1], &g->v[at], (g->n - at) * sizeof g->v[0]);
     g->v[at] = s;
@@ -252,7 +244,7 @@ static bool earlier_twin(const struct group *g, bool queued, const struct slot *
 {
     if (s->flags & SIGNET__NO_TWIN)
         return false;
-    for (uint32_t i = 0; i < g->n && rank_cmp(g->v[i], s) < 0; i++) {
+    for (uint32_t i = 0; i < g->n && signet__rank_cmp(g->v[i], s) < 0; i++) {
         const struct slot *t = g->v[i];
         if (t->fn == s->fn && t->ctx == s->ctx && of_kind(t, queued) &&
             !(t->flags & SIGNET__NO_TWIN))
@@ -321,7 +313,7 @@ int signet__list_build(const struct group *any, const struct group *own, bool qu
      * the other group is hidden after the visible ones. */
     uint32_t a = 0, x = 0, na = any ? any->n : 0, nx = own ? own->n : 0, out_n = 0, nhidden = 0;
     while (a < na || x < nx) {
-        bool take_any = x == nx || (a < na && rank_cmp(any->v[a], own->v[x]) < 0);
+        bool take_any = x == nx || (a < na && signet__rank_cmp(any->v[a], own->v[x]) < 0);
         struct slot *s = take_any ? any->v[a++] : own->v[x++];
         if (!of_kind(s, queued))
             continue;

@@ -143,6 +143,15 @@ static inline struct slot *signet__slot_at(const struct signet__slots *t, uint32
     return &t->chunks[i >> SIGNET__CHUNK_BITS][i & (SIGNET__CHUNK_SIZE - 1)];
 }
 
+/* Rank order: higher priority first, then connection order (< 0: x runs
+ * before y). */
+static inline int signet__rank_cmp(const struct slot *x, const struct slot *y)
+{
+    if (x->priority != y->priority)
+        return x->priority > y->priority ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
 void signet__slots_init(struct signet__slots *t);
 void signet__slots_free(struct signet__slots *t);
 /* A free slot's index, or SIGNET__NONE when memory or indices ran out. */

@@ -297,25 +297,41 @@ int signet__space_link(signet_bus *bus, const struct schemas *sc, bool *counted)
     return 0;
 }
 
+/* A walk over the states of other schemas' signals that a pattern
+ * reaches (their schema's reach names it): start zeroed. */
+struct reached {
+    uint32_t i, k, j; /* schema entry, signal, place in the reach */
+};
+
+/* The next state that pattern ps reaches in sc, or NULL at the end. */
+static struct sigstate *next_reached(const struct schemas *sc, const struct sigstate *ps,
+                                     struct reached *c)
+{
+    for (; sc && sc->n > 1 && c->i < sc->n; c->i++, c->k = 0, c->j = 0) {
+        const struct schema_entry *e = &sc->e[c->i];
+        const struct reach *r = atomic_load_explicit(&e->rt->reach, memory_order_relaxed);
+        for (; r && c->k < e->schema->signal_count; c->k++, c->j = 0) {
+            if (c->j < r->first[c->k])
+                c->j = r->first[c->k];
+            while (c->j < r->first[c->k + 1])
+                if (r->v[c->j++] == ps)
+                    return &e->sigs[c->k];
+        }
+    }
+    return NULL;
+}
+
 bool signet__space_count(signet_bus *bus, const struct sigstate *ps, bool active)
 {
     const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
+    struct reached c = {0, 0, 0};
     bool any = false;
 
-    for (uint32_t i = 0; sc && sc->n > 1 && i < sc->n; i++) {
-        const struct schema_entry *e = &sc->e[i];
-        const struct reach *r = atomic_load_explicit(&e->rt->reach, memory_order_relaxed);
-        for (uint32_t k = 0; r && k < e->schema->signal_count; k++) {
-            for (uint32_t j = r->first[k]; j < r->first[k + 1]; j++) {
-                if (r->v[j] != ps)
-                    continue;
-                if (active)
-                    atomic_fetch_add_explicit(&e->sigs[k].active_patterns, 1, memory_order_seq_cst);
-                else
-                    atomic_fetch_sub_explicit(&e->sigs[k].active_patterns, 1, memory_order_seq_cst);
-                any = true;
-            }
-        }
+    for (struct sigstate *ss; (ss = next_reached(sc, ps, &c)) != NULL; any = true) {
+        if (active)
+            atomic_fetch_add_explicit(&ss->active_patterns, 1, memory_order_seq_cst);
+        else
+            atomic_fetch_sub_explicit(&ss->active_patterns, 1, memory_order_seq_cst);
     }
     return any;
 }
@@ -324,32 +340,25 @@ size_t signet__space_reached_by(signet_bus *bus, const struct sigstate *ps,
                                 struct sigstate ***out)
 {
     size_t n = 0, cap = 0;
+    struct reached c = {0, 0, 0};
 
     *out = NULL;
     pthread_mutex_lock(&bus->lock);
     const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
-    for (uint32_t i = 0; sc && sc->n > 1 && i < sc->n; i++) {
-        const struct schema_entry *e = &sc->e[i];
-        const struct reach *r = atomic_load_explicit(&e->rt->reach, memory_order_relaxed);
-        for (uint32_t k = 0; r && k < e->schema->signal_count; k++) {
-            for (uint32_t j = r->first[k]; j < r->first[k + 1]; j++) {
-                if (r->v[j] != ps)
-                    continue;
-                if (n == cap) {
-                    size_t grown = cap ? cap * 2 : 8;
-                    struct sigstate **v = realloc(*out, grown * sizeof *v);
-                    if (!v) {
-                        pthread_mutex_unlock(&bus->lock);
-                        free(*out);
-                        *out = NULL;
-                        return 0;
-                    }
-                    *out = v;
-                    cap = grown;
-                }
-                (*out)[n++] = &e->sigs[k];
+    for (struct sigstate *ss; (ss = next_reached(sc, ps, &c)) != NULL;) {
+        if (n == cap) {
+            size_t grown = cap ? cap * 2 : 8;
+            struct sigstate **v = realloc(*out, grown * sizeof *v);
+            if (!v) {
+                pthread_mutex_unlock(&bus->lock);
+                free(*out);
+                *out = NULL;
+                return 0;
             }
+            *out = v;
+            cap = grown;
         }
+        (*out)[n++] = ss;
     }
     pthread_mutex_unlock(&bus->lock);
     return n;

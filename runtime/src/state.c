@@ -2,15 +2,16 @@
  * schema to a bus, keeping a state's connections by sender, publishing its
  * lists after a change (one sender's in place, or all of them), telling
  * signals when a pattern that can match them gains or loses its last
- * receiver, keeping the bus's filter and fast lists for generated sends
- * (signet.h's signet__bus_head) in step, the bus's queue list, and
- * collecting retired memory once grace periods have passed. Uses snapshot.c
- * to build lists and keep slots and groups, rcu.c for grace periods and
- * retired lists, payload.c to know which payloads hold strings, space.c to
- * check and link a schema added to a bus that has others.
+ * receiver, the bus's queue list, and collecting retired memory once grace
+ * periods have passed. Uses snapshot.c to build lists and keep slots and
+ * groups, rcu.c for grace periods and retired lists, payload.c to know
+ * which payloads hold strings, space.c to check and link a schema added to
+ * a bus that has others, and head.c to keep the bus head (signet.h's
+ * signet__bus_head) in step with what it publishes.
  */
 #include "state.h"
 
+#include "head.h"
 #include "payload.h"
 #include "space.h"
 
@@ -30,8 +31,6 @@ void signet__state_init(struct sigstate *ss, const signet_signal_info *info, str
     atomic_init(&ss->active_patterns, 0);
     atomic_init(&ss->dropped, 0);
 }
-
-static void refresh_word(signet_bus *bus, uint32_t w);
 
 /* Refuses schema when it overlaps a schema of sc, its message kept for
  * signet__diag_flush(). */
@@ -107,6 +106,18 @@ struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *si
     if (counted)
         signet__head_refresh(bus);
     return &sigs[sig->id];
+}
+
+struct sigstate *signet__state_for_unlocked(signet_bus *bus, const signet_signal_info *sig)
+{
+    int err = 0;
+
+    pthread_mutex_lock(&bus->lock);
+    struct sigstate *ss = signet__state_for(bus, sig, &err);
+    pthread_mutex_unlock(&bus->lock);
+    if (err == SIGNET_EOVERLAP)
+        signet__diag_flush(bus);
+    return ss;
 }
 
 struct sigstate *signet__state_next(const signet_bus *bus, struct signet__state_iter *it)
@@ -237,123 +248,6 @@ static bool note_pattern_active(signet_bus *bus, struct sigstate *ps, bool activ
     return true;
 }
 
-/* The bus head's fast list of one signal: freed through retired. */
-struct fastrec {
-    struct signet__retired retired; /* first: freed through it */
-    signet__fast pub;
-};
-
-static struct fastrec *fastrec_of(const signet__fast *f)
-{
-    return (struct fastrec *)(void *)((char *)(uintptr_t)f - offsetof(struct fastrec, pub));
-}
-
-/* What a word with no fast list points to, so that a send tests one
- * pointer, not two: it is no signal's. A word any bit of which is set has
- * been refreshed, so it holds this or a list, never NULL. */
-static const signet__fast no_fast = {0, NULL, NULL, NULL};
-
-/* Has the signal something for a send to do (signet.h's busy_ filter)? */
-static bool state_busy(struct sigstate *ss)
-{
-    return signet__state_published(ss) ||
-           atomic_load_explicit(&ss->active_patterns, memory_order_relaxed) != 0;
-}
-
-/* The signal's snapshot when it is in the common state (direct receivers
- * only, nothing queued, no pattern subscriber, not `retain`), with the list
- * of anonymous emissions; else NULL. */
-static struct snap *state_common(struct sigstate *ss, const signet_recv **b,
-                                 const signet_recv **e)
-{
-    struct snap *s = atomic_load_explicit(&ss->snap, memory_order_relaxed);
-
-    if (!s || atomic_load_explicit(&ss->qsnap, memory_order_relaxed) ||
-        atomic_load_explicit(&ss->active_patterns, memory_order_relaxed) ||
-        (ss->info->flags & SIGNET_SIGNAL_RETAIN))
-        return NULL;
-    signet__receivers(s, NULL, b, e);
-    return s;
-}
-
-/* Recomputes word w of the bus head: the filter's bits of every signal of
- * the word, and its fast list, kept for the signal that has it while that
- * one stays common, else given to the first common one. A replaced list
- * is retired. */
-static void refresh_word(signet_bus *bus, uint32_t w)
-{
-    const struct schemas *sc = atomic_load_explicit(&bus->schemas, memory_order_relaxed);
-    const signet__fast *cur = bus->head.fast_[w] == &no_fast ? NULL : bus->head.fast_[w];
-    uintptr_t cur_sig = cur ? cur->key & ~(uintptr_t)1 : 0;
-    struct sigstate *pick = NULL;
-    struct snap *ps = NULL;
-    const signet_recv *pb = NULL, *pe = NULL;
-    uint32_t word = 0;
-
-    /* A watched bus sends everything through signet_emit_begin(). */
-    bool watched = atomic_load_explicit(&bus->watch, memory_order_relaxed) != 0;
-    if (watched)
-        word = ~0u;
-    for (uint32_t i = 0; sc && !watched && i < sc->n; i++) {
-        const signet_schema_info *schema = sc->e[i].schema;
-        uint32_t h = signet__schema_hash(schema->ns);
-        uint32_t id = (w + SIGNET__BUSY_WORDS - SIGNET__BUSY_WORD(h, 0)) % SIGNET__BUSY_WORDS;
-        for (; id < schema->signal_count; id += SIGNET__BUSY_WORDS) {
-            struct sigstate *ss = &sc->e[i].sigs[id];
-            const signet_recv *b, *e;
-            struct snap *snap;
-            if (state_busy(ss))
-                word |= SIGNET__BUSY_BIT(h);
-            if ((snap = state_common(ss, &b, &e)) && (!pick || cur_sig == (uintptr_t)ss->info)) {
-                pick = ss;
-                ps = snap;
-                pb = b;
-                pe = e;
-            }
-        }
-    }
-    /* The list first, then the bits (release): a send that sees a bit set
-     * (acquire) finds the word's list set too. */
-    if (!bus->head.fast_[w] ||
-        !(cur && pick && cur_sig == (uintptr_t)pick->info && cur->snap_ == ps)) {
-        struct fastrec *rec = pick ? malloc(sizeof *rec) : NULL;
-        if (rec) {
-            rec->retired = (struct signet__retired){NULL, 0, sizeof *rec};
-            rec->pub = (signet__fast){(uintptr_t)pick->info | (ps->nbuckets != 0), pb, pe, ps};
-        }
-        /* Without memory, no fast list: the signal's sends take the full path. */
-        __atomic_store_n(&bus->head.fast_[w], rec ? &rec->pub : &no_fast, __ATOMIC_SEQ_CST);
-        if (cur)
-            signet__retire(&bus->retired, &fastrec_of(cur)->retired, signet__rcu_advance());
-    }
-    __atomic_store_n(&bus->head.busy_[w], word, __ATOMIC_SEQ_CST);
-}
-
-void signet__head_refresh(signet_bus *bus)
-{
-    for (uint32_t w = 0; w < SIGNET__BUSY_WORDS; w++)
-        refresh_word(bus, w);
-}
-
-/* After ss's snapshots were republished: the words of the signals whose
- * state may have changed (ss, or the signals a pattern can match: with
- * foreign, signals of other schemas too). */
-static void refresh_head(signet_bus *bus, struct sigstate *ss, bool pattern_changed, bool foreign)
-{
-    const signet_signal_info *info = ss->info;
-
-    if (!(info->flags & SIGNET_SIGNAL_PATTERN)) {
-        uint32_t h = signet__schema_hash(info->schema->ns);
-        refresh_word(bus, SIGNET__BUSY_WORD(h, info->id));
-    } else if (pattern_changed && (foreign || (info->flags & SIGNET__SIGNAL_RUNTIME))) {
-        signet__head_refresh(bus);
-    } else if (pattern_changed) {
-        uint32_t h = signet__schema_hash(info->schema->ns);
-        for (uint32_t i = 0; i < info->nlinks; i++)
-            refresh_word(bus, SIGNET__BUSY_WORD(h, info->links[i]));
-    }
-}
-
 /* Frees an unpublished table and the lists it names. */
 static void free_table(struct snap *t)
 {
@@ -455,7 +349,7 @@ int signet__state_rebuild(signet_bus *bus, struct sigstate *ss)
     bool foreign = false;
     bool changed = (ss->info->flags & SIGNET_SIGNAL_PATTERN) &&
                    note_pattern_active(bus, ss, snap || qsnap, &foreign);
-    refresh_head(bus, ss, changed, foreign);
+    signet__head_changed(bus, ss, changed, foreign);
     uint64_t tag = signet__rcu_advance();
     retire_table(bus, old, true, tag);
     retire_table(bus, qold, true, tag);
@@ -570,7 +464,7 @@ int signet__state_rebuild_sender(signet_bus *bus, struct sigstate *ss, struct gr
                                        atomic_load_explicit(&ss->snap, memory_order_relaxed) ||
                                            atomic_load_explicit(&ss->qsnap, memory_order_relaxed),
                                        &foreign);
-    refresh_head(bus, ss, changed, foreign);
+    signet__head_changed(bus, ss, changed, foreign);
     pend_zombies(bus, ss, tag);
     if (g->n == 0)
         signet__groups_drop(&ss->groups, g);
@@ -699,9 +593,7 @@ void signet__states_free(signet_bus *bus)
     }
     free(sc);
     atomic_store_explicit(&bus->schemas, NULL, memory_order_relaxed);
-    for (uint32_t w = 0; w < SIGNET__BUSY_WORDS; w++)
-        if (bus->head.fast_[w] && bus->head.fast_[w] != &no_fast)
-            free(fastrec_of(bus->head.fast_[w]));
+    signet__head_free(bus);
     signet__retired_free_all(&bus->retired);
     signet__slots_free(&bus->slots);
     free(bus->diag);

@@ -12,10 +12,10 @@
  * sections. The schema table is itself published like a list.
  * A bus also keeps, for generated sends, a filter of its signals that have
  * something to do and the receiver lists of signals in the common state
- * (signet.h's signet__bus_head), updated with each republished list; a
- * watched bus (watch.h) has every bit of the filter set and no fast list.
- * Implemented in state.c, on snapshot.h, rcu.h, payload.h and space.h
- * (the topic space several schemas share on a bus).
+ * (signet.h's signet__bus_head), which head.c updates with each
+ * republished list. Implemented in state.c, on snapshot.h, rcu.h,
+ * payload.h, space.h (the topic space several schemas share on a bus) and
+ * head.h.
  */
 #ifndef SIGNET_STATE_H
 #define SIGNET_STATE_H
@@ -118,7 +118,7 @@ struct schemas {
 
 struct signet_bus {
     signet__bus_head head;      /* first: what generated sends read (signet.h);
-                                   written under the lock (state.c) */
+                                   written under the lock (head.c) */
     _Atomic(struct schemas *) schemas;
     signet_queue *queue;        /* the default queue; set at creation */
     pthread_mutex_t lock;       /* guards everything below */
@@ -181,6 +181,10 @@ static inline bool signet__state_published(struct sigstate *ss)
  * overlap those of a schema on the bus (SIGNET_EOVERLAP: its message waits
  * in bus->diag for signet__diag_flush()). */
 struct sigstate *signet__state_for(signet_bus *bus, const signet_signal_info *sig, int *err);
+/* signet__state_for() for a caller without the bus lock (a send or post
+ * whose signal's schema is new to the bus), telling on_diagnostic of a
+ * refused schema; NULL when refused or out of memory. */
+struct sigstate *signet__state_for_unlocked(signet_bus *bus, const signet_signal_info *sig);
 /* Initialises a state for info in the run-time pattern set rt. */
 void signet__state_init(struct sigstate *ss, const signet_signal_info *info, struct rtset *rt);
 
@@ -238,10 +242,6 @@ void signet__after_write(signet_bus *bus, bool disconnected);
 /* Tells the bus's on_diagnostic hook the refusal waiting in bus->diag, if
  * any. Call without the bus lock (signet__after_write() does). */
 void signet__diag_flush(signet_bus *bus);
-
-/* Recomputes the whole bus head (signet.h's filter and fast lists), as
- * after a change to what the bus watches (bus->watch). */
-void signet__head_refresh(signet_bus *bus);
 
 /* Frees every state, snapshot and schema table of a bus no reader can
  * reach (retained values are retain.c's: free them first). */

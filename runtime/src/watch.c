@@ -4,10 +4,12 @@
  * published like a receiver list: sends and posts read it inside their
  * read sections, writers replace it under the bus lock and retire the old
  * one. Turning watching on or off recomputes the bus head, so an unwatched
- * bus's sends never come here. Uses state.c for the states, the head and
- * collecting, and rcu.c for retiring.
+ * bus's sends never come here. Uses state.c for the states and
+ * collecting, head.c for the head, and rcu.c for retiring.
  */
 #include "watch.h"
+
+#include "head.h"
 
 #include <stdlib.h>
 
@@ -42,13 +44,8 @@ struct sigstate *signet__watch_send(signet_emission *em, struct sigstate *ss)
     signet_bus *bus = em->ev.bus;
     uint32_t watch = signet__watching(bus);
 
-    if (!ss && (watch & SIGNET__WATCH_COUNT)) {
-        /* A schema new to a counting bus: its signals count from now. */
-        int err = 0;
-        pthread_mutex_lock(&bus->lock);
-        ss = signet__state_for(bus, em->ev.signal, &err);
-        pthread_mutex_unlock(&bus->lock);
-    }
+    if (!ss && (watch & SIGNET__WATCH_COUNT))
+        ss = signet__state_for_unlocked(bus, em->ev.signal); /* counts from now */
     if (watch & SIGNET__WATCH_TAPS)
         run_taps(bus, &em->ev, em->ev.payload_, SIGNET_TAP_SEND);
     return ss;

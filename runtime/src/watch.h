@@ -2,10 +2,12 @@
  * per-signal counters (signet.h, "Watching a bus").
  *
  * bus->watch says whether a bus has taps or counts. While it is non-zero,
- * state.c keeps every bit of the bus head's filter set and no fast list,
- * so every generated send reaches signet_emit_begin(); emit.c, post.c and
- * queue.c test bus->watch where they already do more than the common
- * case and call these. Implemented in watch.c, on state.h and rcu.h.
+ * head.c keeps every bit of the bus head's filter set and no fast list,
+ * so no generated send takes the inline path: every one begins in emit.c's
+ * begin_inside(), whose slow path tests bus->watch. post.c tests it once
+ * per post (in signet_post()'s inline path too) and queue.c once per
+ * dispatched message; those are the only tests an unwatched bus pays.
+ * Implemented in watch.c, on state.h and rcu.h.
  */
 #ifndef SIGNET_WATCH_H
 #define SIGNET_WATCH_H

@@ -25,6 +25,13 @@ static int on_ping(void *ctx, const signet_event *ev, const t_ping *msg)
     return 0;
 }
 
+static int on_pong(void *ctx, const signet_event *ev, const t_pong *msg)
+{
+    (void)ev;
+    *(int *)ctx += msg->value;
+    return 0;
+}
+
 static void tap(void *ctx, const signet_event *ev, const void *payload, unsigned what)
 {
     struct seen *s = ctx;
@@ -167,7 +174,7 @@ static void watch_counts_sends_posts_deliveries_and_drops(void)
     CHECK_OK(signet_queue_create(bus, &(signet_queue_options){.capacity = 2}, &q));
     CHECK_OK(t_ping_connect(bus, on_ping, &sum, NULL, &c1));
     CHECK_OK(t_ping_connect(bus, on_ping, &sum_a, sender_a, &c2));
-    CHECK_OK(t_pong_connect_opts(bus, (t_pong_fn *)on_ping, &sum, NULL,
+    CHECK_OK(t_pong_connect_opts(bus, on_pong, &sum, NULL,
                                  &(signet_connect_opts){.queue = q}, &c3));
     CHECK_EQ(t_ping_send(bus, NULL, 1), 1); /* before counting: not counted */
     CHECK_OK(signet_bus_counting(bus, true));
@@ -220,6 +227,69 @@ static void watch_counts_a_schema_new_to_the_bus(void)
     CHECK_EQ(signet_signal_counts(bus, NULL, &n), SIGNET_EINVAL);
     CHECK_EQ(signet_bus_counting(NULL, true), SIGNET_EINVAL);
     CHECK_OK(signet_bus_destroy(bus));
+}
+
+/* A tap and a receiver that ask for the emission's sequence number. */
+static uint64_t tap_seq, receiver_seq;
+
+static void seq_tap(void *ctx, const signet_event *ev, const void *payload, unsigned what)
+{
+    (void)ctx;
+    (void)payload;
+    (void)what;
+    tap_seq = signet_event_seq(ev);
+}
+
+static int seq_receiver(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)msg;
+    receiver_seq = signet_event_seq(ev);
+    return 0;
+}
+
+static void watch_tap_and_receivers_see_one_sequence_number(void)
+{
+    signet_bus *bus;
+    signet_conn c;
+    uint32_t id;
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(t_ping_connect(bus, seq_receiver, NULL, NULL, &c));
+    CHECK_OK(signet_tap_add(bus, seq_tap, NULL, &id));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(t_ping_send(bus, NULL, i), 1);
+        CHECK(tap_seq != 0);
+        CHECK_EQ(receiver_seq, tap_seq); /* the tap's number is the emission's */
+    }
+    CHECK_OK(signet_tap_remove(bus, id));
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
+static void watch_counts_deliveries_of_a_send_whose_queueing_failed(void)
+{
+    signet_bus *bus;
+    signet_queue *q;
+    signet_signal_counters n;
+    int sum = 0, queued = 0;
+    signet_conn c1, c2;
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(signet_queue_create(bus, &(signet_queue_options){.capacity = 2}, &q));
+    CHECK_OK(t_pong_connect(bus, on_pong, &sum, NULL, &c1));
+    CHECK_OK(t_pong_connect_opts(bus, on_pong, &queued, NULL,
+                                 &(signet_connect_opts){.queue = q}, &c2));
+    CHECK_OK(signet_bus_counting(bus, true));
+    CHECK_EQ(t_pong_send(bus, NULL, 1), 1);
+    CHECK_EQ(t_pong_send(bus, NULL, 1), 1);
+    CHECK_EQ(t_pong_send(bus, NULL, 1), SIGNET_EFULL); /* its direct receiver ran */
+    CHECK_OK(signet_signal_counts(bus, &t_signals[T_PONG], &n));
+    CHECK_EQ(n.sent, 3);
+    CHECK_EQ(n.delivered, 3);
+    CHECK_EQ(n.posted, 2);
+    CHECK_EQ(n.dropped, 1);
+    CHECK_EQ(sum, 3);
+    CHECK_EQ(signet_bus_destroy(bus), 2); /* the two queued messages, never dispatched */
 }
 
 /* A tap that holds the sending thread until told to go. */
@@ -303,6 +373,10 @@ static const struct test_case cases[] = {
     {"watch_counts_sends_posts_deliveries_and_drops",
      watch_counts_sends_posts_deliveries_and_drops},
     {"watch_counts_a_schema_new_to_the_bus", watch_counts_a_schema_new_to_the_bus},
+    {"watch_tap_and_receivers_see_one_sequence_number",
+     watch_tap_and_receivers_see_one_sequence_number},
+    {"watch_counts_deliveries_of_a_send_whose_queueing_failed",
+     watch_counts_deliveries_of_a_send_whose_queueing_failed},
     {"watch_threads_tap_remove_waits_for_running_tap",
      watch_threads_tap_remove_waits_for_running_tap},
 };
