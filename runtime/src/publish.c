@@ -66,24 +66,30 @@ int signet_bus_resolve(const signet_bus *bus, const char *topic, size_t len,
     return 0;
 }
 
-int signet_bus_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
-                       const signet_struct_info *type, const void *payload)
+/* Sends (post false) or posts the signal topic names, through the
+ * generated publish of the schema that knows it. */
+static int publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                   const signet_struct_info *type, const void *payload, bool post)
 {
     const signet_schema_info *schema;
 
     if (!bus || !topic)
         return SIGNET_EINVAL;
     int id = resolve(bus, topic, len, &schema);
-    return id < 0 ? id : schema->publish(bus, sender, topic, len, type, payload);
+    if (id < 0)
+        return id;
+    return (post ? schema->publish_post : schema->publish)(bus, sender, topic, len, type,
+                                                           payload);
+}
+
+int signet_bus_publish(signet_bus *bus, const void *sender, const char *topic, size_t len,
+                       const signet_struct_info *type, const void *payload)
+{
+    return publish(bus, sender, topic, len, type, payload, false);
 }
 
 int signet_bus_publish_post(signet_bus *bus, const void *sender, const char *topic, size_t len,
                             const signet_struct_info *type, const void *payload)
 {
-    const signet_schema_info *schema;
-
-    if (!bus || !topic)
-        return SIGNET_EINVAL;
-    int id = resolve(bus, topic, len, &schema);
-    return id < 0 ? id : schema->publish_post(bus, sender, topic, len, type, payload);
+    return publish(bus, sender, topic, len, type, payload, true);
 }
