@@ -691,11 +691,10 @@ static void on_done(void *ctx, const signet_summary *sum, int status)
     int d = (int)((const char *)ctx - done_objs);
     struct mdone *r = &m.dones[d];
 
-    if (!r->due && m.depth > 0) {
-        /* The bus ends a message before the model looks for the next. */
-        struct frame *f = &m.frames[m.depth - 1];
-        if (f->kind == F_DISPATCH && f->in_msg && f->done == d && rest_skipped(f))
-            end_message(f);
+    if (!r->due && m.depth > 0 && m.frames[m.depth - 1].kind == F_DISPATCH) {
+        /* The bus ends each message (and takes the next) before the model
+         * looks for the next receiver to call: catch up. */
+        (void)next_expected(&m.frames[m.depth - 1]);
     }
     trace("completion %d: ran %u failed %u queued %u status %d", d, sum->ran, sum->failed,
           sum->queued, status);
