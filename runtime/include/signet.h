@@ -1129,7 +1129,8 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
  * disconnected, or a run-once receiver ran elsewhere, before it ran). A
  * blocked or filtered receiver, or one after a SIGNET_STOP, did not fail:
  * it is only not counted as ran. It may call what a receiver may, but
- * must not destroy the queue or bus that called it. */
+ * must not destroy the queue or bus that called it, nor, called by
+ * signet_bus_destroy(), use that bus at all. */
 typedef void signet_done_fn(void *ctx, const signet_summary *summary, int status);
 
 /* signet_post_patterns() with a completion: done(ctx, ...) is called

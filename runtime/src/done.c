@@ -21,6 +21,26 @@ static signet_conn unpack(uint64_t v)
     return (signet_conn){.index = (uint32_t)(v >> 32), .generation = (uint32_t)v};
 }
 
+/* The mutex and the CLOCK_MONOTONIC condition variable a waiter needs:
+ * 0, or -1 with nothing left to destroy. */
+static int wait_init(struct signet__done *d)
+{
+    pthread_condattr_t attr;
+    int rc = -1;
+
+    if (pthread_condattr_init(&attr) != 0)
+        return -1;
+    if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+        pthread_cond_init(&d->cond, &attr) == 0) {
+        if (pthread_mutex_init(&d->lock, NULL) == 0)
+            rc = 0;
+        else
+            pthread_cond_destroy(&d->cond);
+    }
+    pthread_condattr_destroy(&attr);
+    return rc;
+}
+
 struct signet__done *signet__done_new(signet_done_fn *fn, void *ctx)
 {
     struct signet__done *d = malloc(sizeof *d);
@@ -38,23 +58,9 @@ struct signet__done *signet__done_new(signet_done_fn *fn, void *ctx)
     d->fn = fn;
     d->ctx = ctx;
     d->finished = false;
-    if (!fn) {
-        pthread_condattr_t attr;
-        bool ok = pthread_mutex_init(&d->lock, NULL) == 0;
-        if (ok && pthread_condattr_init(&attr) == 0) {
-            ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-                 pthread_cond_init(&d->cond, &attr) == 0;
-            pthread_condattr_destroy(&attr);
-            if (!ok)
-                pthread_mutex_destroy(&d->lock);
-        } else if (ok) {
-            pthread_mutex_destroy(&d->lock);
-            ok = false;
-        }
-        if (!ok) {
-            free(d);
-            return NULL;
-        }
+    if (!fn && wait_init(d) != 0) {
+        free(d);
+        return NULL;
     }
     return d;
 }

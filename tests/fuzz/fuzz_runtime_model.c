@@ -171,9 +171,12 @@ struct frame {
     struct payload p;
     bool unchanged, has_prev; /* level: the payload before this one, when there was one */
     int32_t prev;
-    /* F_SEND: the queued connections at the start of the emission. */
+    /* F_SEND: the queued connections at the start of the emission, and
+     * whether the model has queued its messages yet (and what that gave). */
     int qlist[MAX_CONNS], nq;
     uint64_t order_end;
+    bool queued;
+    int queued_rc;
     /* F_DISPATCH */
     int queue;
     size_t max, taken;
@@ -684,6 +687,18 @@ static void end_message(struct frame *f)
 
 static const char done_objs[MAX_DONES];
 
+/* The messages of a send whose receivers are done, queued in the model
+ * once; returns what queueing them gives (model_post()). */
+static int send_queue(struct frame *f)
+{
+    if (!f->queued) {
+        f->queued = true;
+        f->queued_rc = model_post(f->sig, f->sender, &f->p, false, f->qlist, f->nq, f->order_end,
+                                  f->unchanged, -1);
+    }
+    return f->queued_rc;
+}
+
 /* A completion's call: its record must be due (its last message just
  * finished), and what it is told must be what the model summed. */
 static void on_done(void *ctx, const signet_summary *sum, int status)
@@ -691,10 +706,13 @@ static void on_done(void *ctx, const signet_summary *sum, int status)
     int d = (int)((const char *)ctx - done_objs);
     struct mdone *r = &m.dones[d];
 
-    if (!r->due && m.depth > 0 && m.frames[m.depth - 1].kind == F_DISPATCH) {
+    if (!r->due && m.depth > 0) {
         /* The bus ends each message (and takes the next) before the model
-         * looks for the next receiver to call: catch up. */
-        (void)next_expected(&m.frames[m.depth - 1]);
+         * looks for the next receiver to call, and a send queues its
+         * messages (evicting others) before the model does: catch up. */
+        struct frame *f = &m.frames[m.depth - 1];
+        if (next_expected(f) < 0 && f->kind == F_SEND)
+            (void)send_queue(f);
     }
     trace("completion %d: ran %u failed %u queued %u status %d", d, sum->ran, sum->failed,
           sum->queued, status);
@@ -1276,8 +1294,7 @@ static void op_send(void)
              sig_names[sig], sender, rc, sig_names[c->sig], c->fn, c->ctx, c->h.index,
              c->h.generation);
     }
-    int want =
-        model_post(sig, sender, &p, false, f->qlist, f->nq, f->order_end, f->unchanged, -1);
+    int want = send_queue(f);
     if (want >= 0)
         want = f->ran;
     m.depth--;
