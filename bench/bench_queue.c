@@ -135,7 +135,7 @@ static double call_round_trip(long n)
 
     signet_setup();
     if (signet_queue_create(bus, NULL, &q) != 0 ||
-        bench_tick_connect_opts(bus, on_tick, NULL, SIGNET_ANY,
+        bench_tick_connect_opts(bus, on_tick, &c, SIGNET_ANY, /* a ctx of its own: not a duplicate */
                                 &(signet_connect_opts){.queue = q}, &c) != 0 ||
         signet_queue_start(q, 1) != 0) {
         fprintf(stderr, "bench_queue: cannot set up the call's worker\n");
