@@ -6,8 +6,11 @@
  *   same_thread   post one message, dispatch it, on one thread (ns per pair)
  *   1to1          one producer thread, one consumer thread (msgs/s)
  *   2to1          two producer threads, one consumer thread (msgs/s)
+ * and, for signet alone, call: a blocking bench_tick_call() from this
+ * thread to a receiver on a queue's worker thread and back (ns per call).
  * Queues: signet (generated bench_tick_post + signet_bus_dispatch, a bus
- * whose default queue holds 4096 messages), a mutex-protected ring of the
+ * whose default queue holds 4096 messages), signet_done (the same with
+ * bench_tick_post_done: a completion per post), a mutex-protected ring of the
  * same capacity, and, each when its package was found at build time
  * (queue_peer.h): GLib's GAsyncQueue, Concurrency Kit's ck_ring (SPSC and
  * MPMC), boost::lockfree::spsc_queue and boost::lockfree::queue,
@@ -42,6 +45,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +54,7 @@
 #include <glib.h>
 #endif
 
-enum { CAPACITY = 4096, SAME_N = 2000000, THREAD_N = 2000000 };
+enum { CAPACITY = 4096, SAME_N = 2000000, THREAD_N = 2000000, CALL_N = 20000 };
 
 /* ------------------------------------------------------------------------ */
 /* The queues under test, behind one interface */
@@ -101,6 +105,53 @@ static bool signet_push(int64_t v)
 static bool signet_pop(void)
 {
     return signet_bus_dispatch(bus, 1) == 1;
+}
+
+/* signet with a completion per post (bench_tick_post_done): the same bus,
+ * each message counted done by the thread that ran it. */
+static atomic_long done_count;
+
+static void on_done(void *ctx, const signet_summary *s, int status)
+{
+    (void)ctx;
+    (void)s;
+    (void)status;
+    atomic_fetch_add_explicit(&done_count, 1, memory_order_relaxed);
+}
+
+static bool signet_done_push(int64_t v)
+{
+    return bench_tick_post_done(bus, NULL, &(bench_tick){v}, on_done, NULL) == 1;
+}
+
+/* A blocking call across threads: bench_tick_call() from this thread to a
+ * receiver queued on a queue whose one worker thread dispatches it, then
+ * this thread woken. ns per call. */
+static double call_round_trip(long n)
+{
+    signet_queue *q;
+    signet_conn c;
+    signet_summary s;
+
+    signet_setup();
+    if (signet_queue_create(bus, NULL, &q) != 0 ||
+        bench_tick_connect_opts(bus, on_tick, &c, SIGNET_ANY, /* a ctx of its own: not a duplicate */
+                                &(signet_connect_opts){.queue = q}, &c) != 0 ||
+        signet_queue_start(q, 1) != 0) {
+        fprintf(stderr, "bench_queue: cannot set up the call's worker\n");
+        exit(1);
+    }
+    for (long i = 0; i < 1000; i++)
+        (void)bench_tick_call(bus, NULL, &(bench_tick){i}, SIGNET_WAIT_FOREVER, &s);
+    double t0 = bench_wall_ns();
+    for (long i = 0; i < n; i++)
+        if (bench_tick_call(bus, NULL, &(bench_tick){i}, SIGNET_WAIT_FOREVER, &s) != 2) {
+            fprintf(stderr, "bench_queue: a call did not run both receivers\n");
+            exit(1);
+        }
+    double t = bench_wall_ns() - t0;
+    signet_teardown();
+    return t / n;
 }
 
 /* mutex + ring */
@@ -178,11 +229,13 @@ static bool glib_pop(void)
 static const struct queue_ops queues[] = {
     {"signet", signet_setup, signet_teardown, signet_push, signet_pop, true, false, NULL, NULL},
     {"mutex+ring", ring_setup, ring_teardown, ring_push, ring_pop, true, false, NULL, NULL},
+    {"signet_done", signet_setup, signet_teardown, signet_done_push, signet_pop, true, false, NULL,
+     NULL},
 #ifdef SIGNET_BENCH_GLIB
     {"GAsyncQueue", glib_setup, glib_teardown, glib_push, glib_pop, false, false, NULL, NULL},
 #endif
 };
-enum { NLOCAL = sizeof queues / sizeof queues[0] };
+enum { NLOCAL = sizeof queues / sizeof queues[0], NSIGNET = 3 /* signet, the ring, signet_done */ };
 
 /* The peers of their own files, each when it was built; the ones that were
  * not are listed as skipped. */
@@ -344,7 +397,7 @@ static void verdict(int s, const double *med, char *out, size_t size)
     double r = med[0] / med[1];
     const char *best = NULL;
     double best_v = 0;
-    for (int k = 2; k < NQUEUES; k++)
+    for (int k = NSIGNET; k < NQUEUES; k++)
         if (!all[k]->single_producer && med[k] > best_v) {
             best_v = med[k];
             best = all[k]->name;
@@ -370,10 +423,13 @@ int main(int argc, char **argv)
                 BENCH_MAX_ROUNDS);
         return 2;
     }
-    static double res[3][NQUEUES][BENCH_MAX_ROUNDS], alloc[3][NQUEUES];
+    static double res[3][NQUEUES][BENCH_MAX_ROUNDS], alloc[3][NQUEUES], calls[BENCH_MAX_ROUNDS];
     double a;
 
     for (int r = -1; r < rounds; r++) { /* round -1 warms up */
+        double vc = call_round_trip(CALL_N);
+        if (r >= 0)
+            calls[r] = vc;
         for (int k = 0; k < NQUEUES; k++) {
             const struct queue_ops *q = all[k];
             double v0 = same_thread(q, &a);
@@ -439,6 +495,14 @@ int main(int argc, char **argv)
                    med[k], st[k].min, st[k].max, allocs, k == 0 ? target : "");
         }
     }
+    struct bench_summary sc = bench_summarize(calls, rounds);
+    if (tsv)
+        printf("queue\tqueue_call_signet\tsignet, blocking _call: caller -> worker thread -> caller "
+               "woken\tns\t%.3f\t%.3f\t%.3f\t\t\n",
+               sc.median, sc.min, sc.max);
+    else
+        printf("%-22s %-16s %10.2f %8.2f-%-8.2f %12s\n", "call (ns/call)", "signet", sc.median,
+               sc.min, sc.max, "-");
     for (int i = 0; skipped_peers[i]; i++)
         printf(tsv ? "skipped\t\t%s\n" : "%s: skipped\n", skipped_peers[i]);
     if (queue_checksum() == 42)

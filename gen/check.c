@@ -62,7 +62,7 @@ static const char *const cxx_keywords[] = {
 static const char *const reserved_suffixes[] = {
     "_fn", "_connect", "_connect_opts", "_send", "_send_msg", "_post", "_post_msg",
     "_has_receivers", "_subscribe", "_subscribe_opts", "_of", "_is", "_info", "_encode", "_decode",
-    "_filter", "_connections",
+    "_filter", "_connections", "_send_summary", "_call", "_post_done",
 };
 /* Names the generated API uses itself, as <ns>_<name>. */
 static const char *const reserved_names[] = {"schema", "signals", "signal", "publish",

@@ -113,14 +113,26 @@ sig4_call(int sig4_s@{}@_send_msg, ;, signet_bus *bus, const void *sender, const
 /* sig4_s@{}@_send_msg(), writing what the receivers returned to *out. */
 sig4_call(int sig4_s@{}@_send_summary, ;, signet_bus *bus, const void *sender, const sig4_s *msg,
           signet_summary *out)
+/* sig4_s@{}@_send_summary() that waits up to timeout_ms for the queued receivers too. */
+sig4_call(int sig4_s@{}@_call, ;, signet_bus *bus, const void *sender, const sig4_s *msg,
+          uint32_t timeout_ms, signet_summary *out)
 }@, @{/* sig4_s@{}@_send(), writing what the receivers returned to *out. */
 sig4_call(int sig4_s@{}@_send_summary, ;, signet_bus *bus, const void *sender, signet_summary *out)
+/* sig4_s@{}@_send_summary() that waits up to timeout_ms for the queued receivers too. */
+sig4_call(int sig4_s@{}@_call, ;, signet_bus *bus, const void *sender, uint32_t timeout_ms,
+          signet_summary *out)
 }@)m4_dnl
 
 sig4_h_post_doc(@{$1}@)
 sig4_call(int sig4_s@{}@_post, ;, signet_bus *bus, const void *sender@{}@sig4_params(@{$1}@))
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{/* sig4_s@{}@_post() with the payload in a struct. */
 sig4_call(int sig4_s@{}@_post_msg, ;, signet_bus *bus, const void *sender, const sig4_s *msg)
+/* sig4_s@{}@_post_msg() calling done(ctx, ...) once every message has run. */
+sig4_call(int sig4_s@{}@_post_done, ;, signet_bus *bus, const void *sender, const sig4_s *msg,
+          signet_done_fn *done, void *ctx)
+}@, @{/* sig4_s@{}@_post() calling done(ctx, ...) once every message has run. */
+sig4_call(int sig4_s@{}@_post_done, ;, signet_bus *bus, const void *sender, signet_done_fn *done,
+          void *ctx)
 }@)m4_dnl
 
 /* True when sending sig4_n from sender would call a receiver. */
@@ -203,6 +215,10 @@ sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{m4_dnl
     sig4_s@{}@_send_summary(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s), out)
 #define sig4_s@{}@_post_msg(bus, sender, msg) \
     sig4_s@{}@_post_msg(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s))
+#define sig4_s@{}@_post_done(bus, sender, msg, done, ctx) \
+    sig4_s@{}@_post_done(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s), done, ctx)
+#define sig4_s@{}@_call(bus, sender, msg, timeout_ms, out) \
+    sig4_s@{}@_call(bus, sender, sig4_NS@{__}@TYPED_MSG(msg, sig4_s), timeout_ms, out)
 }@)m4_popdef(@{sig4_s}@)}@)
 m4_define(@{sig4_h_checks_pattern}@,
 @{m4_pushdef(@{sig4_p}@, sig4_ns@{_}@sig4_pattern(@{$1}@, @{name}@))m4_dnl
@@ -284,6 +300,16 @@ sig4_if(sig4_schema(@{signal_count}@), @{ * its types, its signals and the funct
  *   that also fills a signet_summary: how many ran, which failed with what,
  *   which one stopped the emission, how many messages were queued, and
  *   optionally each one's return value. Plain sends do not pay for it.
+ * _call(): _send_summary() that then waits, up to timeout_ms
+ *   (SIGNET_WAIT_FOREVER: no limit), until the queued receivers have run
+ *   too, on whatever threads dispatch their queues, and adds what they
+ *   returned. Returns how many ran in all, SIGNET_ETIMEDOUT, or why a
+ *   message did not run; inside a receiver, with queued receivers to wait
+ *   for, SIGNET_EDEADLK before anything runs: see signet_call_end().
+ * _post_done(): _post_msg() (_post()) with a completion: done(ctx,
+ *   summary, status) runs exactly once, after the last receiver of every
+ *   message the post made, or with the reason one never will: see
+ *   signet_done_fn and signet_post_done().
  * _has_receivers(): whether sending from sender would call a receiver.
  * _connections(): a copy of the signal's connections (handle, fn, ctx,
  *   sender, priority, flags, queue, blocks, filter) into the caller's

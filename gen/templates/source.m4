@@ -221,6 +221,12 @@ sig4_call(int (sig4_s@{}@_post_msg), @{}@, signet_bus *bus, const void *sender, 
 {
 sig4_c_post(@{$1}@, @{msg}@)m4_dnl
 }
+
+sig4_call(int (sig4_s@{}@_post_done), @{}@, signet_bus *bus, const void *sender, const sig4_s *msg,
+          signet_done_fn *done, void *ctx)
+{
+sig4_c_post(@{$1}@, @{msg}@, @{done}@)m4_dnl
+}
 }@, @{sig4_if(sig4_signal(@{$1}@, @{retain}@), @{
 sig4_call(int sig4_s@{}@_send, @{}@, signet_bus *bus, const void *sender)
 {
@@ -248,6 +254,12 @@ sig4_call(@{    if (signet__idle}@, @{)}@, bus, sig4_c_busy(@{$1}@))
 sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender)
 {
 sig4_c_post(@{$1}@, @{NULL}@)m4_dnl
+}
+
+sig4_call(int sig4_s@{}@_post_done, @{}@, signet_bus *bus, const void *sender, signet_done_fn *done,
+          void *ctx)
+{
+sig4_c_post(@{$1}@, @{NULL}@, @{done}@)m4_dnl
 }
 }@)m4_dnl
 
@@ -484,8 +496,10 @@ sig4_if(sig4_signal(@{$1}@, @{retain}@), @{    return signet_emit_end(&em, ran);
 
 # sig4_c_send_summary(I)
 # ----------------------
-# Signal I's _send_summary(): the emission of the send functions, its
-# receivers run by signet_emit_run(), which records what each returned.
+# Signal I's _send_summary() and _call(): the emission of the send
+# functions, its receivers run by signet_emit_run(), which records what
+# each returned; _call() begins and ends it with signet_call_begin() and
+# signet_call_end(), which waits for the queued receivers.
 m4_define(@{sig4_c_send_summary}@,
 @{m4_pushdef(@{sig4_m}@, sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{msg}@, @{NULL}@))m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{m4_dnl
@@ -503,11 +517,35 @@ sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, si
     if (rc < 0)
         return rc;
     signet_emit_summarize(&em, out);
-    int ran = signet_emit_run(&em);
-sig4_c_patterns(@{$1}@)m4_dnl
-    return signet_emit_end(&em, ran);
+sig4_c_run_summarized(@{$1}@, @{signet_emit_end(&em, ran)}@)m4_dnl
+}
+
+sig4_if(sig4_signal(@{$1}@, @{param_count}@), @{m4_dnl
+sig4_call(int (sig4_s@{}@_call), @{}@, signet_bus *bus, const void *sender, const sig4_s *msg,
+          uint32_t timeout_ms, signet_summary *out)
+}@, @{m4_dnl
+sig4_call(int sig4_s@{}@_call, @{}@, signet_bus *bus, const void *sender, uint32_t timeout_ms,
+          signet_summary *out)
+}@)m4_dnl
+{
+    signet_emission em;
+sig4_call(@{    }@int rc = signet_call_begin, ;, &em, bus, sig4_info, sender, sig4_m, out)
+
+    if (rc < 0)
+        return rc;
+sig4_c_run_summarized(@{$1}@, @{signet_call_end(&em, ran, timeout_ms)}@)m4_dnl
 }
 m4_popdef(@{sig4_m}@)}@)
+
+# sig4_c_run_summarized(I, END)
+# -----------------------------
+# The rest of a summarized emission of signal I: its receivers, its
+# pattern subscribers, then `return END;`.
+m4_define(@{sig4_c_run_summarized}@,
+@{    int ran = signet_emit_run(&em);
+sig4_c_patterns(@{$1}@)m4_dnl
+    return $2;
+}@)
 
 # sig4_c_patterns(I)
 # ------------------
@@ -522,14 +560,18 @@ sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
 }@, @{        ran += signet_emit_patterns(&em, sig4_c_links(@{$1}@));
 }@)}@)}@)
 
-# sig4_c_post(I, MSG)
-# -------------------
-# The body of signal I's post functions, MSG the payload pointer.
+# sig4_c_post(I, MSG, [DONE])
+# ---------------------------
+# The body of signal I's post functions, MSG the payload pointer; with
+# DONE, of its _post_done(), whose done and ctx go to signet_post_done().
 m4_define(@{sig4_c_post}@,
 @{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
-@{sig4_call(@{    }@return sig4_ns@{__}@post_matched, ;, bus, sender, $2, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)))
-}@, @{sig4_call(@{    }@return signet_post_patterns, ;, bus, sig4_info, sender, $2, sig4_c_links(@{$1}@))
-}@)}@, @{sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, $2)
+@{sig4_call(@{    }@return sig4_ns@{__}@post_matched, ;, bus, sender, $2, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)),
+          m4_ifelse(@{$3}@, @{}@, @{NULL, NULL}@, @{done, ctx}@))
+}@, @{m4_ifelse(@{$3}@, @{}@, @{sig4_call(@{    }@return signet_post_patterns, ;, bus, sig4_info, sender, $2, sig4_c_links(@{$1}@))}@,
+@{sig4_call(@{    }@return signet_post_done, ;, bus, sig4_info, sender, $2, sig4_c_links(@{$1}@), done, ctx)}@)
+}@)}@, @{m4_ifelse(@{$3}@, @{}@, @{sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, $2)}@,
+@{sig4_call(@{    }@return signet_post_done, ;, bus, sig4_info, sender, $2, NULL, 0, done, ctx)}@)
 }@)}@)
 
 # sig4_c_pattern_type(I)
@@ -791,7 +833,9 @@ static int sig4_ns@{__}@emit_matched(signet_emission *em, int signal)
     return signet_emit_patterns(em, res.patterns, res.npatterns);
 }
 
-static int sig4_ns@{__}@post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)
+/* A post of a signal with captures; with done (not NULL), its completion. */
+static int sig4_ns@{__}@post_matched(signet_bus *bus, const void *sender, const void *msg, int signal,
+                                  signet_done_fn *done, void *ctx)
 {
     const signet_signal_info *sig = &sig4_ns@{_}@signals@{[}@signal@{]}@;
     char topic@{[}@sig4_NS@{__}@TOPIC_MAX_BYTES + 1@{]}@;
@@ -801,8 +845,9 @@ static int sig4_ns@{__}@post_matched(signet_bus *bus, const void *sender, const 
     if (!signet_has_pattern_subscribers(bus, sig) ||
         !(t = signet_topic(sig, msg, topic, sizeof topic)) ||
         sig4_ns@{__}@match(t, strlen(t), &res) != signal)
-        return signet_post(bus, sig, sender, msg);
-    return signet_post_patterns(bus, sig, sender, msg, res.patterns, res.npatterns);
+        return done ? signet_post_done(bus, sig, sender, msg, NULL, 0, done, ctx)
+                    : signet_post(bus, sig, sender, msg);
+    return signet_post_done(bus, sig, sender, msg, res.patterns, res.npatterns, done, ctx);
 }
 }@)m4_dnl
 sig4_each(@{sig4_i}@, sig4_schema(@{signal_count}@), @{sig4_c_signal(sig4_i)}@)m4_dnl

@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 7
+#define SIGNET_ABI 8
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -83,7 +83,10 @@ extern "C" {
     X(EREFUSED, -24, "refused by the broker (bad credentials or not authorised)") \
     X(ENOTCONN, -25, "not connected to the broker")                             \
     X(ETLS,   -26, "TLS setup failed (CA, certificate or key file)")            \
-    X(EOVERLAP, -27, "a signal topic of this schema overlaps one of another schema on the bus")
+    X(EOVERLAP, -27, "a signal topic of this schema overlaps one of another schema on the bus") \
+    X(EEVICTED, -28, "a queued message was evicted by a newer one (drop_oldest)") \
+    X(EDISCARDED, -29, "a queued message was discarded (its queue or bus was destroyed)") \
+    X(EDEADLK, -30, "would wait for a queue this thread may be dispatching (inside a receiver)")
 /* clang-format on */
 
 enum {
@@ -742,6 +745,8 @@ typedef struct signet_emission {
                                      as begin found them */
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
     signet_summary *summary_;     /* private: what signet_emit_summarize() asked for */
+    void *done_;                  /* private: signet_call_begin()'s completion record
+                                     (valid while summary_ is set) */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one.
@@ -1106,6 +1111,68 @@ int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *send
  * without ids. */
 int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
                          const void *payload, const uint32_t *ids, uint32_t n);
+
+/* A post's completion (aio_pydispatch's awaited send, libuv's
+ * after_work_cb): called exactly once per signet_post_done(), after the
+ * last receiver of every message the post made (pattern subscribers'
+ * included) has run, on the thread that ran it; or on the posting thread
+ * before the post returns, when nothing was queued. summary (valid during
+ * the call only; results NULL) adds up what every message's receivers
+ * did: ran, failed, first_error, stopped_by, and queued, the messages
+ * accepted. status is 0 when every message ran all the receivers it was
+ * for that were still connected, else the first reason one did not:
+ * SIGNET_EFULL, SIGNET_ETIMEDOUT, SIGNET_ETOOBIG or SIGNET_ECLOSED (a
+ * queue refused it, as signet_post() says), SIGNET_EEVICTED (drop_oldest
+ * evicted it; called on the evicting posting thread), SIGNET_EDISCARDED
+ * (its queue or bus was destroyed with it waiting; called on the
+ * destroying thread) or SIGNET_ENOENT (a receiver it was for was
+ * disconnected, or a run-once receiver ran elsewhere, before it ran). A
+ * blocked or filtered receiver, or one after a SIGNET_STOP, did not fail:
+ * it is only not counted as ran. It may call what a receiver may, but
+ * must not destroy the queue or bus that called it, nor, called by
+ * signet_bus_destroy(), use that bus at all. */
+typedef void signet_done_fn(void *ctx, const signet_summary *summary, int status);
+
+/* signet_post_patterns() with a completion: done(ctx, ...) is called
+ * exactly once (see signet_done_fn), unless the call returns SIGNET_EINVAL,
+ * SIGNET_EABI or SIGNET_ENOMEM (its record could not be allocated): then
+ * never. ids may be NULL (n 0), as for signet_post(); done NULL is
+ * signet_post_patterns(). Returns as signet_post(); a post refused
+ * entirely still calls done, with the refusal as status. Allocates one
+ * record per call (freed after done returns); each message then carries
+ * it, and its dispatch adds up its receivers' answers. Plain posts pay
+ * nothing for it. Generated <ns>_<signal>_post_done() wraps it. */
+int signet_post_done(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                     const void *payload, const uint32_t *ids, uint32_t n, signet_done_fn *done,
+                     void *ctx);
+
+/* A blocking send (Qt's BlockingQueuedConnection, aio_pydispatch's await
+ * signal.send()): signet_emit_begin() and signet_emit_summarize() into
+ * *out, for an emission whose queued messages signet_call_end() then
+ * waits for. Refuses, before anything runs or is retained, with
+ * SIGNET_EDEADLK when called inside a read section (a receiver, a
+ * dispatch's or a send's; a completion, an error hook, a tap) while the
+ * emission has a queued receiver, its signal's or a pattern's: this thread
+ * may be the one dispatching that queue. Returns 0, SIGNET_EINVAL (out is
+ * NULL, or as signet_emit_begin()), SIGNET_EDEADLK or SIGNET_ENOMEM (its
+ * record); only after 0 is signet_call_end() called, exactly once. */
+SIGNET_NODISCARD int signet_call_begin(signet_emission *em, signet_bus *bus,
+                                       const signet_signal_info *sig, const void *sender,
+                                       const void *payload, signet_summary *out);
+
+/* Ends an emission signet_call_begin() began (ran: as for
+ * signet_emit_end()), queueing its messages for its queued receivers, then
+ * waits until every one of them has been dispatched (or refused, evicted,
+ * discarded) or timeout_ms passed (SIGNET_WAIT_FOREVER: no limit), on
+ * CLOCK_MONOTONIC, as a blocked post waits. *out then holds the direct
+ * receivers' answers (and their results, when asked for) plus the counts
+ * of the queued ones that ran by then (not in results). Returns how many
+ * receivers ran in all (out->ran), SIGNET_ETIMEDOUT (the summary so far;
+ * messages still waiting run later and touch nothing of the caller's), or
+ * the first reason one did not run (see signet_done_fn), a refused
+ * message's SIGNET_EFULL for example. Generated <ns>_<signal>_call()
+ * wraps both. */
+int signet_call_end(signet_emission *em, int ran, uint32_t timeout_ms);
 
 /* The invoke of a generic pattern (signet_signal_info.invoke): calls r's
  * signet_fn with the emitted signal's payload. */

@@ -1,15 +1,19 @@
 /* emit.c: synchronous emission (signet_emit_begin, signet_emit_patterns,
  * signet_emit_end; the generated send runs the receivers in between, or
  * signet_emit_run() for an emission that records a signet_summary; the
- * inline path of signet.h comes here for every state but the common one)
- * and the questions senders ask first (signet_has_receivers,
+ * inline path of signet.h comes here for every state but the common one),
+ * blocking sends (signet_call_begin, signet_call_end: an emission whose
+ * queued messages carry a completion record it waits on) and the
+ * questions senders ask first (signet_has_receivers,
  * signet_has_pattern_subscribers). An emission reads its signal's snapshot
  * inside an RCU read section: no lock, no allocation, and a cost that
  * depends only on the receivers that will run. Uses state.h and
  * snapshot.h to find the receivers, event.h to run them, retain.c for
  * retained signals, patterns.c for the patterns an emission reaches,
- * post.c for its queued receivers and watch.c on a watched bus.
+ * post.c for its queued receivers, done.c for a blocking send's record and
+ * watch.c on a watched bus.
  */
+#include "done.h"
 #include "event.h"
 #include "patterns.h"
 #include "post.h"
@@ -144,24 +148,7 @@ void signet_emit_summarize(signet_emission *em, signet_summary *out)
 {
     *out = (signet_summary){.results = out->results, .results_cap = out->results_cap};
     em->summary_ = out;
-}
-
-/* Takes receiver r's return value rc as signet_emit_stop() does, first
- * recording it when the emission summarizes. */
-static bool note(signet_emission *em, const signet_recv *r, int rc)
-{
-    signet_summary *s = em->summary_;
-
-    if (s) {
-        s->ran++;
-        if (s->results && s->results_len < s->results_cap)
-            s->results[s->results_len++] = (signet_result){r->conn, rc};
-        if (rc == SIGNET_STOP)
-            s->stopped_by = r->conn;
-        else if (rc != 0 && s->failed++ == 0)
-            s->first_error = rc;
-    }
-    return signet_emit_stop(em, rc);
+    em->done_ = NULL;
 }
 
 int signet_emit_run(signet_emission *em)
@@ -173,7 +160,7 @@ int signet_emit_run(signet_emission *em)
         if (!signet_emit_claim(em, r))
             continue;
         ran++;
-        if (note(em, r, invoke(r, &em->ev, em->ev.payload_)))
+        if (signet__emit_note(em, r, invoke(r, &em->ev, em->ev.payload_)))
             break;
     }
     return ran;
@@ -209,7 +196,7 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
         if (!signet_emit_claim(em, r))
             continue;
         ++*ran;
-        if (note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
+        if (signet__emit_note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
             stopped = true;
             break;
         }
@@ -246,7 +233,8 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
             stopped = run_pattern(em, s, ps->info, &ran);
         if (q) {
             note_queued(em, signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_,
-                                            NULL, q, signet__unchanged(em)));
+                                            NULL, q, signet__unchanged(em),
+                                            signet__emission_done(em)));
         }
     }
     if (stopped)
@@ -254,31 +242,75 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
     return ran;
 }
 
-/* Has the state a live receiver, direct or queued, for an emission from
- * sender? */
-static bool state_live(struct sigstate *ss, const void *sender)
+/* Has the state a live receiver (only a queued one, with queued) for an
+ * emission from sender? */
+static bool state_live(struct sigstate *ss, const void *sender, bool queued)
 {
-    return signet__snap_live(atomic_load_explicit(&ss->snap, memory_order_seq_cst), sender) ||
+    return (!queued &&
+            signet__snap_live(atomic_load_explicit(&ss->snap, memory_order_seq_cst), sender)) ||
            signet__snap_live(atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), sender);
 }
 
-bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, const void *sender)
+/* Would an emission of sig from sender call, or queue for, a receiver (a
+ * queued one only, with queued), its signal's or a pattern's? */
+static bool reaches(const signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                    bool queued)
 {
-    if (!bus || !sig)
-        return false;
     bool outermost = signet__rcu_enter();
     struct sigstate *ss = signet__sigstate(bus, sig);
-    bool found = ss && state_live(ss, sender);
+    bool found = ss && state_live(ss, sender, queued);
     /* Then the patterns that can match some topic of the signal. */
     if (ss && !found && !(sig->flags & SIGNET_SIGNAL_PATTERN) &&
         atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst)) {
         struct signet__pattern_iter it;
         signet__patterns_begin(&it, ss, sig->links, sig->nlinks, NULL, true);
         for (struct sigstate *ps; !found && (ps = signet__patterns_next(&it)) != NULL;)
-            found = state_live(ps, sender);
+            found = state_live(ps, sender, queued);
     }
     signet__rcu_unlock(outermost);
     return found;
+}
+
+bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, const void *sender)
+{
+    return bus && sig && reaches(bus, sig, sender, false);
+}
+
+int signet_call_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
+                      const void *sender, const void *payload, signet_summary *out)
+{
+    if (!out || !bus || !sig || (!payload && sig->payload))
+        return SIGNET_EINVAL;
+    /* Inside a receiver, this thread may be the one that dispatches a
+     * queue the call would wait for. */
+    if (signet__rcu_nested() && reaches(bus, sig, sender, true))
+        return SIGNET_EDEADLK;
+    struct signet__done *d = signet__done_new(NULL, NULL);
+    if (!d)
+        return SIGNET_ENOMEM;
+    int rc = signet_emit_begin(em, bus, sig, sender, payload);
+    if (rc < 0) {
+        signet__done_release(d);
+        (void)signet__done_wait(d, 0, out);
+        return rc;
+    }
+    signet_emit_summarize(em, out);
+    em->done_ = d;
+    return 0;
+}
+
+int signet_call_end(signet_emission *em, int ran, uint32_t timeout_ms)
+{
+    struct signet__done *d = em->done_;
+    signet_summary *out = em->summary_;
+
+    /* A queueing error is the record's status too: every message refused. */
+    (void)signet_emit_end(em, ran);
+    signet__done_release(d); /* the call's hold: the messages are all queued */
+    int status = signet__done_wait(d, timeout_ms, out);
+    if (status < 0)
+        return status;
+    return out->ran > INT32_MAX ? INT32_MAX : (int)out->ran;
 }
 
 bool signet_has_pattern_subscribers(const signet_bus *bus, const signet_signal_info *sig)

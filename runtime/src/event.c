@@ -1,7 +1,8 @@
 /* event.c: the event accessors of signet.h (sequence number, time) and
  * the slow paths of running one receiver: claiming a run-once or `changed`
- * connection, and what a receiver's non-zero return means (SIGNET_STOP, or
- * an error counted on the bus and given to its error hook). Uses state.h
+ * connection, what a receiver's non-zero return means (SIGNET_STOP, or
+ * an error counted on the bus and given to its error hook), and recording
+ * it in the emission's summary. Uses state.h
  * for the bus's counters and options.
  */
 #include "event.h"
@@ -83,6 +84,22 @@ bool signet__claim_slow(signet_emission *em, const signet_recv *r)
                                         __ATOMIC_ACQUIRE))
             return true;
     }
+}
+
+bool signet__emit_note(signet_emission *em, const signet_recv *r, int rc)
+{
+    signet_summary *s = em->summary_;
+
+    if (s) {
+        s->ran++;
+        if (s->results && s->results_len < s->results_cap)
+            s->results[s->results_len++] = (signet_result){r->conn, rc};
+        if (rc == SIGNET_STOP)
+            s->stopped_by = r->conn;
+        else if (rc != 0 && s->failed++ == 0)
+            s->first_error = rc;
+    }
+    return signet_emit_stop(em, rc);
 }
 
 bool signet__emit_status(signet_emission *em, int rc)

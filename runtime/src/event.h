@@ -29,6 +29,11 @@ static inline void signet__emission_init(signet_emission *em, signet_bus *bus,
     em->queued_ = NULL;
 }
 
+/* Takes receiver r's return value rc as signet_emit_stop() does, first
+ * recording it in the emission's summary when it has one (sends that
+ * summarize, dispatches of messages with a completion). */
+bool signet__emit_note(signet_emission *em, const signet_recv *r, int rc);
+
 /* Did the emission retain a payload equal to the previous one on its topic? */
 static inline bool signet__unchanged(const signet_emission *em)
 {

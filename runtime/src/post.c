@@ -5,10 +5,12 @@
  * oldest message or waits, as the overflow policy says. Uses ring.h for
  * the cells, payload.c for the copies, state.h and snapshot.h to find the
  * receivers, patterns.c for the patterns a post reaches, retain.c for
- * retained signals and watch.c on a watched bus.
+ * retained signals, watch.c on a watched bus and done.c for a post with a
+ * completion, whose record each of its messages carries.
  */
 #include "post.h"
 
+#include "done.h"
 #include "event.h"
 #include "patterns.h"
 #include "payload.h"
@@ -46,6 +48,7 @@ static bool evict(signet_queue *q)
         return false;
     atomic_fetch_add_explicit(&c->m.ss->dropped, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&q->evicted, 1, memory_order_relaxed);
+    signet__queue_drop_done(q, c, pos, SIGNET_EEVICTED);
     signet__ring_give_back(&q->ring, &c->cell, pos);
     return true;
 }
@@ -155,19 +158,37 @@ static inline void copy_in(unsigned char *dst, const unsigned char *src, size_t 
     }
 }
 
+/* How many live receivers of list l a message is for: those bound to q,
+ * or with q NULL every one (a direct list). For a post with a completion. */
+static uint32_t live_for(const struct snap *l, const signet_queue *q)
+{
+    uint32_t n = 0;
+
+    for (size_t i = 0; l && i < l->n; i++)
+        if ((!q || l->qi[i].queue == q) &&
+            (__atomic_load_n(l->recv[i].state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND))
+            n++;
+    return n;
+}
+
 /* Queues one message for q: sig's payload of len bytes in a cell (strings
  * included), from sender for the receivers of rs connected before
- * order_end. Inlined where it is used, which saves every post a call and
- * its register saves and restores; what a full or closed queue needs is
- * out of line. */
+ * order_end; with done (NULL for most posts), for a post with a
+ * completion, the message carries it, and expect, the live receivers it
+ * is for. Inlined where it is used, which saves every post a call and its
+ * register saves and restores; what a full or closed queue needs is out
+ * of line. */
 static inline __attribute__((always_inline)) int
 enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *sender,
-        const void *payload, size_t len, uint64_t order_end, bool direct, bool unchanged)
+        const void *payload, size_t len, uint64_t order_end, bool direct, bool unchanged,
+        struct signet__done *done, uint32_t expect)
 {
     if (__builtin_expect(atomic_load_explicit(&q->closed, memory_order_relaxed), 0))
         return refuse(q, ss, SIGNET_ECLOSED);
     if (__builtin_expect(len > q->slot_size, 0))
         return refuse(q, ss, SIGNET_ETOOBIG);
+    if (__builtin_expect(done != NULL, 0) && signet__queue_done_slots(q) != 0)
+        return refuse(q, ss, SIGNET_ENOMEM);
 
     size_t pos;
     struct signet__cell *cell = signet__ring_claim(&q->ring, &pos, ss->info->queue_len);
@@ -184,10 +205,15 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     c->m.len = (uint32_t)len;
     c->m.direct = direct;
     c->m.unchanged = unchanged;
-    c->m.deep = ss->deep;
+    bool deep = ss->deep;
+    c->m.flags = (uint8_t)((deep ? SIGNET__MSG_DEEP : 0u) | (done ? SIGNET__MSG_DONE : 0u));
+    if (__builtin_expect(done != NULL, 0)) {
+        *signet__queue_done_slot(q, pos) = (struct done_slot){done, expect};
+        signet__done_hold(done);
+    }
     if (len) {
         unsigned char *dst = signet__payload_of(c);
-        if (__builtin_expect(!c->m.deep, 1)) {
+        if (__builtin_expect(!deep, 1)) {
             copy_in(dst, payload, len);
         } else {
             const signet_struct_info *si = ss->info->payload;
@@ -199,6 +225,15 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     return 0;
 }
 
+/* A message of a post was refused with rc: its completion, if any, is
+ * told. Returns rc. */
+static inline int refused(struct signet__done *done, int rc)
+{
+    if (__builtin_expect(done != NULL, 0))
+        signet__done_fail(done, rc);
+    return rc;
+}
+
 /* signet__post_to() when the state has queued connections: l is direct's
  * list for sender (NULL: none), ql the queued connections' list for it.
  * One message on the default queue when l has a live receiver, and one for
@@ -207,7 +242,8 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
 static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstate *ss,
                                                  struct sigstate *rs, const void *sender,
                                                  const void *payload, const struct snap *l,
-                                                 const struct snap *ql, bool unchanged)
+                                                 const struct snap *ql, bool unchanged,
+                                                 struct signet__done *done)
 {
     size_t len = SIZE_MAX;
     int count = 0, first_err = 0;
@@ -219,9 +255,10 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
          * only) after the direct one: it is for every connection of both. */
         uint64_t end = l->order_end > ql->order_end ? l->order_end : ql->order_end;
         len = payload_size(ss, payload);
-        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, end, true, unchanged);
+        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, end, true, unchanged, done,
+                         done ? live_for(l, NULL) + live_for(ql, bus->queue) : 0);
         if (rc < 0)
-            first_err = rc;
+            first_err = refused(done, rc);
         else
             count++;
         on_default = true;
@@ -244,10 +281,12 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
             continue;
         if (len == SIZE_MAX)
             len = payload_size(ss, payload);
-        int rc = enqueue(q, ss, rs, sender, payload, len, l->order_end, false, unchanged);
+        int rc = enqueue(q, ss, rs, sender, payload, len, l->order_end, false, unchanged, done,
+                         done ? live_for(l, q) : 0);
         if (rc < 0) {
             if (!first_err)
                 first_err = rc;
+            refused(done, rc);
         } else {
             count++;
         }
@@ -259,18 +298,19 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
  * connections: their post is one message, on the default queue. */
 static inline __attribute__((always_inline)) int
 post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
-        const void *payload, const struct snap *direct, const struct snap *queued, bool unchanged)
+        const void *payload, const struct snap *direct, const struct snap *queued, bool unchanged,
+        struct signet__done *done)
 {
     const struct snap *l = direct ? signet__list(direct, sender) : NULL;
 
     if (__builtin_expect(queued != NULL, 0))
         return post_queued(bus, ss, rs, sender, payload, l, signet__list(queued, sender),
-                           unchanged);
+                           unchanged, done);
     if (!l || !signet__list_live(l))
         return 0;
     int rc = enqueue(bus->queue, ss, rs, sender, payload, payload_size(ss, payload), l->order_end,
-                     true, unchanged);
-    return rc < 0 ? rc : 1;
+                     true, unchanged, done, done ? live_for(l, NULL) : 0);
+    return rc < 0 ? refused(done, rc) : 1;
 }
 
 /* One message on the default queue when direct has a live receiver for
@@ -281,9 +321,9 @@ post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *s
  * 0 (signet_post()). */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
                     const void *payload, const struct snap *direct, const struct snap *queued,
-                    bool unchanged)
+                    bool unchanged, struct signet__done *done)
 {
-    return post_to(bus, ss, rs, sender, payload, direct, queued, unchanged);
+    return post_to(bus, ss, rs, sender, payload, direct, queued, unchanged, done);
 }
 
 /* Adds one post's result to the running count and first error. */
@@ -297,8 +337,8 @@ static void tally(int rc, int *count, int *first_err)
     }
 }
 
-int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
-                         const void *payload, const uint32_t *ids, uint32_t n)
+/* The checks of every post: 0, SIGNET_EINVAL or SIGNET_EABI. */
+static int check_post(const signet_bus *bus, const signet_signal_info *sig, const void *payload)
 {
     if (!bus || !sig)
         return SIGNET_EINVAL;
@@ -306,6 +346,15 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
         return SIGNET_EABI;
     if (!sig->invoke || (!payload && sig->payload) || (sig->flags & SIGNET_SIGNAL_PATTERN))
         return SIGNET_EINVAL;
+    return 0;
+}
+
+/* signet_post_patterns() once checked; every message carries done (when
+ * not NULL). */
+static int post_all(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                    const void *payload, const uint32_t *ids, uint32_t n,
+                    struct signet__done *done)
+{
     bool outermost = signet__rcu_enter();
     int count = 0, first_err = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
@@ -318,7 +367,7 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
     if (ss) {
         tally(post_to(bus, ss, ss, sender, payload,
                       atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                      atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), unchanged),
+                      atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), unchanged, done),
               &count, &first_err);
         /* Then the patterns, as a send runs them. */
         if (__builtin_expect(atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0,
@@ -329,7 +378,7 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
                 tally(signet__post_to(bus, ss, ps, sender, payload,
                                       atomic_load_explicit(&ps->snap, memory_order_seq_cst),
                                       atomic_load_explicit(&ps->qsnap, memory_order_seq_cst),
-                                      unchanged),
+                                      unchanged, done),
                       &count, &first_err);
         }
     }
@@ -337,6 +386,30 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
         signet__count(bus, ss, SIGNET__POSTED, (uint64_t)count);
     signet__rcu_unlock(outermost);
     return count ? count : first_err;
+}
+
+int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                         const void *payload, const uint32_t *ids, uint32_t n)
+{
+    int rc = check_post(bus, sig, payload);
+
+    return rc < 0 ? rc : post_all(bus, sig, sender, payload, ids, n, NULL);
+}
+
+int signet_post_done(signet_bus *bus, const signet_signal_info *sig, const void *sender,
+                     const void *payload, const uint32_t *ids, uint32_t n, signet_done_fn *done,
+                     void *ctx)
+{
+    int rc = check_post(bus, sig, payload);
+
+    if (rc < 0 || !done)
+        return rc < 0 ? rc : post_all(bus, sig, sender, payload, ids, n, NULL);
+    struct signet__done *d = signet__done_new(done, ctx);
+    if (!d)
+        return SIGNET_ENOMEM;
+    rc = post_all(bus, sig, sender, payload, ids, n, d);
+    signet__done_release(d); /* the post's own hold: done runs now if nothing waits */
+    return rc;
 }
 
 /* The common case inline: a valid call for a signal that is not retained
@@ -359,7 +432,7 @@ int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *send
                              1))
             rc = post_to(bus, ss, ss, sender, payload,
                          atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                         atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), false);
+                         atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), false, NULL);
         else
             rc = signet_post_patterns(bus, sig, sender, payload, NULL, 0);
     }
@@ -378,5 +451,5 @@ int signet__post_emission(signet_emission *em)
     /* em->queued_ is the sender's list as begin found it: connections made
      * during the emission are not in it. */
     return post_queued(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_,
-                       signet__unchanged(em));
+                       signet__unchanged(em), signet__emission_done(em));
 }

@@ -4,15 +4,17 @@
  * message from the ring, copies it out and gives its cell back, then runs,
  * inside an RCU read section, the receivers it is for (queue.h), each
  * through the signal's invoke, or signet_invoke_generic for a queued
- * SIGNET_GENERIC connection. Uses
- * ring.c for the cells and wake-ups, payload.c to copy a message out,
+ * SIGNET_GENERIC connection. A message of a post with a completion also
+ * adds up what its receivers said into its record, which it releases.
+ * Uses ring.c for the cells and wake-ups, payload.c to copy a message out,
  * state.h and snapshot.h to find the receivers, event.h to run them,
- * connect.c to disconnect a destroyed queue's connections and watch.c to
- * count deliveries on a counting bus.
+ * done.c for completions, connect.c to disconnect a destroyed queue's
+ * connections and watch.c to count deliveries on a counting bus.
  */
 #include "queue.h"
 
 #include "connect.h"
+#include "done.h"
 #include "event.h"
 #include "payload.h"
 #include "state.h"
@@ -33,6 +35,35 @@ static size_t align_up(size_t n, size_t a)
 
 /* ------------------------------------------------------------------------ */
 /* Dispatch */
+
+/* What the dispatch of a message with a completion keeps beside its
+ * summary: how many of the receivers it is for are still connected, and
+ * whether one returned SIGNET_STOP (the rest are then counted, not run). */
+struct tally {
+    uint32_t present;
+    bool stopped;
+};
+
+/* For a message with a completion: counts r if it is still connected
+ * (blocked, filtered or not), and says whether it is to be run, which it
+ * is not after a SIGNET_STOP. */
+static inline bool still_to_run(struct tally *t, const signet_recv *r)
+{
+    if (__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND)
+        t->present++;
+    return !t->stopped;
+}
+
+/* Takes receiver r's answer rc; true when the list is to end here (a
+ * SIGNET_STOP, unless t counts the rest). With t, records it first. */
+static inline bool answer(signet_emission *em, const signet_recv *r, int rc, struct tally *t)
+{
+    if (!t)
+        return signet_emit_stop(em, rc);
+    if (signet__emit_note(em, r, rc))
+        t->stopped = true;
+    return false;
+}
 
 /* r (of list l) was connected after message m was queued, so it is not
  * for m; but it may be a twin that leaves out the same receiver connected
@@ -61,11 +92,13 @@ static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
 
 /* Runs the receivers of list l the message is for; true when one returned
  * SIGNET_STOP. With counting, counts the receivers it ran in em->qerr_ (a
- * dispatch's emission queues nothing). Only queued connections (!direct)
+ * dispatch's emission queues nothing). With t (a message with a
+ * completion, whose emission summarizes), counts in t the receivers still
+ * connected, and records each answer. Only queued connections (!direct)
  * can be SIGNET_GENERIC; claiming one has just read its slot. */
 static inline __attribute__((always_inline)) bool
 run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struct msg *m,
-         const void *payload, bool direct, bool counting)
+         const void *payload, bool direct, bool counting, struct tally *t)
 {
     signet_invoke_fn *invoke = m->rs->info->invoke;
     const signet_recv *r = l->recv, *e = l->recv + l->n;
@@ -74,14 +107,16 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
         /* The list is the one the post saw, or one with fewer receivers:
          * every receiver in it was connected before the message was queued. */
         for (; r != e; r++) {
+            if (t && !still_to_run(t, r))
+                continue;
             if (!signet_emit_claim(em, r))
                 continue;
             if (counting)
                 em->qerr_++;
-            if (signet_emit_stop(em, invoke(r, &em->ev, payload)))
+            if (answer(em, r, invoke(r, &em->ev, payload), t))
                 return true;
         }
-        return false;
+        return t && t->stopped;
     }
     for (const struct qinfo *qi = l->qi; r != e; r++, qi++) {
         const signet_recv *run = r;
@@ -90,6 +125,8 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
             continue;
         if (!direct && at->queue != q)
             continue;
+        if (t && !still_to_run(t, run))
+            continue;
         if (!signet_emit_claim(em, run))
             continue;
         if (counting)
@@ -97,10 +134,10 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
         signet_invoke_fn *call = invoke;
         if (!direct && (signet__slot_of(run)->flags & SIGNET_GENERIC))
             call = signet_invoke_generic;
-        if (signet_emit_stop(em, call(run, &em->ev, payload)))
+        if (answer(em, run, call(run, &em->ev, payload), t))
             return true;
     }
-    return false;
+    return t && t->stopped;
 }
 
 /* The queued connections of rs bound to q, after the direct receivers. */
@@ -108,24 +145,52 @@ static __attribute__((noinline)) void run_queued(signet_queue *q, signet_emissio
                                                  const struct snap *s, const struct msg *m,
                                                  const void *payload, bool counting)
 {
-    run_list(q, em, signet__list(s, m->sender), m, payload, false, counting);
+    run_list(q, em, signet__list(s, m->sender), m, payload, false, counting, NULL);
+}
+
+/* run_queued() for a message with a completion. */
+static __attribute__((noinline)) void run_queued_done(signet_queue *q, signet_emission *em,
+                                                      const struct snap *s, const struct msg *m,
+                                                      const void *payload, struct tally *t)
+{
+    run_list(q, em, signet__list(s, m->sender), m, payload, false, false, t);
+}
+
+/* A message with a completion has run: its answers go to its record, with
+ * SIGNET_ENOENT when fewer of its receivers were still connected than when
+ * it was queued, and the record lets go of it (the last message calls the
+ * completion, inside this read section). */
+static __attribute__((noinline)) void finish_done(signet_queue *q, const struct msg *m,
+                                                  const struct done_slot *ds,
+                                                  const signet_summary *sum, uint32_t present)
+{
+    signet__done_add(ds->done, sum);
+    if (present < ds->expect)
+        signet__done_fail(ds->done, SIGNET_ENOENT);
+    if (signet__watching(q->bus))
+        signet__count(q->bus, m->ss, SIGNET__DELIVERED, sum->ran);
+    signet__done_release(ds->done);
 }
 
 /* Runs message m, its payload (or NULL) at payload; with counting (a
  * constant where it is written in), counts its deliveries for a counting
- * bus (watch.h). */
+ * bus (watch.h); with ds, the message has a completion (done.h). */
 static inline __attribute__((always_inline)) void
-run_counted(signet_queue *q, const struct msg *m, const void *payload, bool counting)
+run_counted(signet_queue *q, const struct msg *m, const void *payload, bool counting,
+            const struct done_slot *ds)
 {
     struct sigstate *ss = m->ss, *rs = m->rs;
     signet_emission em;
+    signet_summary sum;
+    struct tally tally = {0, false}, *t = NULL;
 
     /* Beyond the common fields, what signet_emit_claim() and _stop() and
      * the event accessors read: the flags saying that unchanged_ and
      * ev.previous_ are set (a queued message carries no previous value).
      * ev.conn is set by each claim; with counting, qerr_ counts the
-     * receivers run; the rest of a send's emission is for
-     * signet_emit_end(), which a dispatch does not call. */
+     * receivers run; with a completion, summary_ gets their answers; the
+     * rest of a send's emission is for signet_emit_end(), which a dispatch
+     * does not call. */
     em.outermost_ = signet__rcu_enter();
     signet__emission_init(&em, q->bus, ss->info, m->sender, rs != ss ? rs->info : NULL, payload);
     em.ev.previous_ = NULL;
@@ -133,14 +198,26 @@ run_counted(signet_queue *q, const struct msg *m, const void *payload, bool coun
     em.patterns_ = SIGNET__EMIT_RETAINED;
     if (counting)
         em.qerr_ = 0;
+    if (ds) {
+        sum = (signet_summary){0};
+        em.summary_ = &sum;
+        t = &tally;
+    }
     const struct snap *s;
     bool stop = m->direct && (s = atomic_load_explicit(&rs->snap, memory_order_seq_cst)) &&
-                run_list(q, &em, signet__list(s, m->sender), m, payload, true, counting);
-    /* Most signals have no queued connection: no call for an empty list. */
-    if (!stop && (s = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst)) != NULL)
-        run_queued(q, &em, s, m, payload, counting);
+                run_list(q, &em, signet__list(s, m->sender), m, payload, true, counting, t);
+    /* Most signals have no queued connection: no call for an empty list. A
+     * message with a completion counts the queued ones after a stop too. */
+    if ((!stop || ds) && (s = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst)) != NULL) {
+        if (ds)
+            run_queued_done(q, &em, s, m, payload, t);
+        else
+            run_queued(q, &em, s, m, payload, counting);
+    }
     if (counting)
         signet__count(q->bus, ss, SIGNET__DELIVERED, (uint64_t)em.qerr_);
+    if (ds)
+        finish_done(q, m, ds, &sum, tally.present);
     signet__rcu_unlock(em.outermost_);
 }
 
@@ -149,9 +226,16 @@ static inline __attribute__((always_inline)) void run_message(signet_queue *q, c
                                                               const void *payload)
 {
     if (__builtin_expect(signet__watching(q->bus) != 0, 0))
-        run_counted(q, m, payload, true);
+        run_counted(q, m, payload, true, NULL);
     else
-        run_counted(q, m, payload, false);
+        run_counted(q, m, payload, false, NULL);
+}
+
+/* Runs message m, which has a completion (ds, copied out of its slot). */
+static __attribute__((noinline)) void run_done(signet_queue *q, const struct msg *m,
+                                               const void *payload, struct done_slot ds)
+{
+    run_counted(q, m, payload, false, &ds);
 }
 
 /* Copies the payload of cell c, message m (m->len bytes, strings
@@ -159,8 +243,10 @@ static inline __attribute__((always_inline)) void run_message(signet_queue *q, c
  * 16 bytes at a time, rather than calling memcpy. It reads the cell up to
  * that multiple of 16, which its stride (a multiple of 64 beyond the
  * payload's place) holds. A copy's strings are then copied again, from the
- * cell, so that its pointers aim at its own (payload.h). */
-static inline void copy_out(unsigned char *out, const struct qcell *c, const struct msg *m)
+ * cell, so that its pointers aim at its own (payload.h): with flagged, a
+ * constant where it is written in, for a message that has SIGNET__MSG_DEEP. */
+static inline __attribute__((always_inline)) void copy_out(unsigned char *out, const struct qcell *c,
+                                                           const struct msg *m, bool flagged)
 {
     typedef unsigned char chunk __attribute__((vector_size(16), aligned(1), may_alias));
     const unsigned char *from = (const unsigned char *)c + SIGNET__PAYLOAD_AT;
@@ -170,7 +256,7 @@ static inline void copy_out(unsigned char *out, const struct qcell *c, const str
         __asm__("" : : : "memory");
         *(chunk *)(void *)(out + i) = *(const chunk *)(const void *)(from + i);
     }
-    if (__builtin_expect(m->deep, 0))
+    if (flagged && (m->flags & SIGNET__MSG_DEEP))
         signet__payload_copy_strings(m->ss->info->payload, out);
 }
 
@@ -178,31 +264,64 @@ static inline void copy_out(unsigned char *out, const struct qcell *c, const str
 static __attribute__((noinline, cold)) void run_in_cell(signet_queue *q, struct qcell *c,
                                                         size_t pos)
 {
-    run_message(q, &c->m, c->m.len ? signet__payload_of(c) : NULL);
+    const void *payload = c->m.len ? signet__payload_of(c) : NULL;
+
+    if (c->m.flags & SIGNET__MSG_DONE)
+        run_done(q, &c->m, payload, *signet__queue_done_slot(q, pos));
+    else
+        run_message(q, &c->m, payload);
     signet__ring_give_back(&q->ring, &c->cell, pos);
 }
 
-/* Runs the message of cell c, taken at pos, from a copy: its cell goes
- * back to the producers before any receiver runs, so a running message
- * never holds a cell and the queue's capacity is all for waiting messages.
- * The message is copied to a local, its payload to the stack up to
- * RUN_STACK bytes, to the heap beyond; only when that allocation fails does
- * the message run in its cell. Out of line, so that a dispatch's loop
- * keeps its few values in registers across the receivers' calls. */
-static __attribute__((noinline)) void run_taken(signet_queue *q, struct qcell *c, size_t pos)
+/* Runs message m of cell c, taken at pos, from a copy: its cell goes back
+ * to the producers before any receiver runs, so a running message never
+ * holds a cell and the queue's capacity is all for waiting messages. The
+ * payload is copied to the stack up to RUN_STACK bytes, to the heap
+ * beyond; only when that allocation fails does the message run in its
+ * cell. flagged (a constant where it is written in): m has flags, strings
+ * to copy again or a completion, whose slot is read before the cell goes. */
+static inline __attribute__((always_inline)) void run_copy(signet_queue *q, struct qcell *c,
+                                                           size_t pos, const struct msg *m,
+                                                           bool flagged)
 {
-    struct msg m = c->m;
     _Alignas(16) unsigned char local[RUN_STACK];
     unsigned char *payload = local;
-    if (__builtin_expect(m.len > RUN_STACK - 15, 0) && !(payload = malloc(m.len + 15))) {
+    if (__builtin_expect(m->len > RUN_STACK - 15, 0) && !(payload = malloc(m->len + 15))) {
         run_in_cell(q, c, pos);
         return;
     }
-    copy_out(payload, c, &m);
+    copy_out(payload, c, m, flagged);
+    struct done_slot ds = {NULL, 0};
+    if (flagged && (m->flags & SIGNET__MSG_DONE))
+        ds = *signet__queue_done_slot(q, pos);
     signet__ring_give_back(&q->ring, &c->cell, pos);
-    run_message(q, &m, m.len ? payload : NULL);
+    if (flagged && ds.done)
+        run_done(q, m, m->len ? payload : NULL, ds);
+    else
+        run_message(q, m, m->len ? payload : NULL);
     if (__builtin_expect(payload != local, 0))
         free(payload);
+}
+
+/* run_copy() of a message with flags. */
+static __attribute__((noinline, cold)) void run_flagged(signet_queue *q, struct qcell *c,
+                                                        size_t pos, const struct msg *m)
+{
+    run_copy(q, c, pos, m, true);
+}
+
+/* Runs the message of cell c, taken at pos (run_copy()); the message is
+ * copied to a local first. Most messages have no flags: one test sends the
+ * others out of line. Out of line itself, so that a dispatch's loop keeps
+ * its few values in registers across the receivers' calls. */
+static __attribute__((noinline)) void run_taken(signet_queue *q, struct qcell *c, size_t pos)
+{
+    struct msg m = c->m;
+
+    if (__builtin_expect(m.flags != 0, 0))
+        run_flagged(q, c, pos, &m);
+    else
+        run_copy(q, c, pos, &m, false);
 }
 
 /* Takes the oldest message, if any, and runs it (run_taken). */
@@ -362,6 +481,7 @@ int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_
     atomic_init(&q->refused, 0);
     atomic_init(&q->evicted, 0);
     atomic_init(&q->discarded, 0);
+    atomic_init(&q->done_slots, NULL);
     if (signet__bus_add_queue(bus, q) != 0) {
         signet__ring_destroy(&q->ring);
         free(q);
@@ -388,15 +508,40 @@ void signet__queue_join(signet_queue *q)
     q->nworkers = 0;
 }
 
+int signet__queue_done_slots(signet_queue *q)
+{
+    if (atomic_load_explicit(&q->done_slots, memory_order_acquire))
+        return 0;
+    struct done_slot *slots = calloc(q->ring.capacity, sizeof *slots), *none = NULL;
+    if (!slots)
+        return SIGNET_ENOMEM;
+    if (!atomic_compare_exchange_strong_explicit(&q->done_slots, &none, slots,
+                                                 memory_order_acq_rel, memory_order_acquire))
+        free(slots); /* another post was first */
+    return 0;
+}
+
+void signet__queue_drop_done(signet_queue *q, const struct qcell *c, size_t pos, int status)
+{
+    if (!(c->m.flags & SIGNET__MSG_DONE))
+        return;
+    struct signet__done *d = signet__queue_done_slot(q, pos)->done;
+    signet__done_fail(d, status);
+    signet__done_release(d);
+}
+
 uint32_t signet__queue_free(signet_queue *q)
 {
     uint32_t n = 0;
     size_t pos;
 
-    for (struct signet__cell *c; (c = signet__ring_take(&q->ring, &pos)) != NULL; n++)
+    for (struct signet__cell *c; (c = signet__ring_take(&q->ring, &pos)) != NULL; n++) {
+        signet__queue_drop_done(q, (struct qcell *)c, pos, SIGNET_EDISCARDED);
         signet__ring_give_back(&q->ring, c, pos);
+    }
     atomic_fetch_add_explicit(&q->discarded, n, memory_order_relaxed);
     signet__ring_destroy(&q->ring);
+    free(atomic_load_explicit(&q->done_slots, memory_order_relaxed));
     free(q);
     return n;
 }

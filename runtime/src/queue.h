@@ -12,8 +12,9 @@
  * queue's message of a post, the direct receivers too. A receiver
  * disconnected in between is no longer in the snapshot, or is marked dead,
  * and does not run; dispatch runs inside an RCU read section, so
- * signet_disconnect() waits for it as it does for a send. Implemented in
- * queue.c.
+ * signet_disconnect() waits for it as it does for a send. A message of a
+ * post with a completion also names its record (done.h), in the queue's
+ * done slots. Implemented in queue.c.
  */
 #ifndef SIGNET_QUEUE_H
 #define SIGNET_QUEUE_H
@@ -25,6 +26,7 @@
 #include <pthread.h>
 
 struct sigstate;
+struct signet__done;
 
 /* One message: an emission for the receivers of one queue. */
 struct msg {
@@ -35,7 +37,20 @@ struct msg {
     uint32_t len;               /* payload bytes, strings included */
     bool direct;                /* also run the signal's direct receivers */
     bool unchanged;             /* retained payload equal to the previous one */
-    bool deep;                  /* the payload holds strings */
+    uint8_t flags;              /* SIGNET__MSG_*: 0 for most messages */
+};
+
+#define SIGNET__MSG_DEEP 1u     /* the payload holds strings */
+#define SIGNET__MSG_DONE 2u     /* the message counts for a completion (done.h): the
+                                   queue's done slot of its position says which */
+
+/* What a message of a post with a completion carries beside its cell: its
+ * record and how many live receivers it was queued for (a dispatch that
+ * finds fewer still connected reports SIGNET_ENOENT). Written by the post
+ * before it publishes the cell, read before the cell is given back. */
+struct done_slot {
+    struct signet__done *done;
+    uint32_t expect;
 };
 
 /* A ring cell of a queue; the payload follows at SIGNET__PAYLOAD_AT. */
@@ -68,7 +83,17 @@ struct signet_queue {
     _Atomic uint64_t refused;
     _Atomic uint64_t evicted;
     _Atomic uint64_t discarded;
+    /* One per cell, allocated by the first post with a completion; NULL
+     * until then. */
+    _Atomic(struct done_slot *) done_slots;
 };
+
+/* The done slot of position pos (the queue has them once a message with
+ * SIGNET__MSG_DONE was queued). */
+static inline struct done_slot *signet__queue_done_slot(signet_queue *q, size_t pos)
+{
+    return &atomic_load_explicit(&q->done_slots, memory_order_acquire)[pos & q->ring.mask];
+}
 
 /* Makes a queue of bus (opts may be NULL: the bus's defaults) and adds it
  * to the bus's list. Returns 0, SIGNET_EINVAL or SIGNET_ENOMEM. */
@@ -76,5 +101,10 @@ int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_
 void signet__queue_close(signet_queue *q);    /* posts get SIGNET_ECLOSED from now on */
 void signet__queue_join(signet_queue *q);     /* stops and joins its workers */
 uint32_t signet__queue_free(signet_queue *q); /* discards what waits; returns how many */
+/* The queue's done slots, allocated the first time: 0 or SIGNET_ENOMEM. */
+int signet__queue_done_slots(signet_queue *q);
+/* A message taken from the queue that will not run (evicted, discarded):
+ * when it has a completion, tells its record why and lets go of it. */
+void signet__queue_drop_done(signet_queue *q, const struct qcell *c, size_t pos, int status);
 
 #endif /* SIGNET_QUEUE_H */

@@ -24,7 +24,12 @@
  * a filtered one is asked just before it would run (after those checks;
  * at dispatch for a queued message), is skipped and not counted when its
  * filter says no, and never stands in for its twin;
- * SIGNET_STOP ends the emission (or the one message); run-once
+ * SIGNET_STOP ends the emission (or the one message); a post with a
+ * completion (signet_post_done) gets exactly one call of it, once the last
+ * of its messages has run, been refused, evicted or discarded, with the
+ * summed answers of its receivers and the first reason one did not run
+ * (SIGNET_ENOENT when a receiver it was queued for was gone by dispatch);
+ * run-once
  * runs once; only-when-changed runs only when the retained payload
  * changed, and a send's receivers see the previous payload; a queued
  * message runs the receivers connected when it was queued and still
@@ -51,6 +56,7 @@ enum {
     MAX_CONNS = 96,   /* connections made per input, live or not */
     MAX_DEPTH = 4,    /* nested emissions and dispatches */
     MAX_OPS = 300,    /* operations per input, nested ones included */
+    MAX_DONES = 32,   /* posts with a completion per input */
     MAX_TIMEOUTS = 2, /* messages that may wait for a full queue's deadline: */
                       /* past them, posts that would wait are skipped */
     QCAP_MAX = 8,     /* the largest queue capacity the model uses */
@@ -118,8 +124,21 @@ struct payload {
     char text[TEXT_MAX + 1];
 };
 
+/* A post with a completion: what its call must say, once pending is 0. */
+struct mdone {
+    int pending;        /* its messages not finished */
+    bool due, called;
+    uint32_t ran, failed, queued;
+    int first_error;
+    signet_conn stopped_by;
+    int status;         /* the first reason, or 0 */
+    int alts[NQ + 1], nalts; /* other codes the first reason may be (several refusals) */
+};
+
 struct mmsg {
     int sig, sender;
+    int done;           /* its post's completion (m.dones), or -1 */
+    int expect;         /* live receivers it was queued for (with a completion) */
     bool direct;        /* a post's message on the default queue: direct receivers too */
     uint64_t order_end; /* receivers connected from this sequence on do not run */
     bool unchanged;     /* level: the payload equals the one retained before */
@@ -152,14 +171,21 @@ struct frame {
     struct payload p;
     bool unchanged, has_prev; /* level: the payload before this one, when there was one */
     int32_t prev;
-    /* F_SEND: the queued connections at the start of the emission. */
+    /* F_SEND: the queued connections at the start of the emission, and
+     * whether the model has queued its messages yet (and what that gave). */
     int qlist[MAX_CONNS], nq;
     uint64_t order_end;
+    bool queued;
+    int queued_rc;
     /* F_DISPATCH */
     int queue;
     size_t max, taken;
     bool in_msg;
     uint64_t pos;
+    /* The message's completion (-1: none), and what its receivers did. */
+    int done, expect, seen, present, msg_ran, msg_failed, msg_first_error;
+    signet_conn msg_stopped_by;
+    bool msg_ended;
 };
 
 static struct model {
@@ -179,6 +205,8 @@ static struct model {
     bool retained;           /* level's retained value, when there is one */
     int32_t retained_value;
     int errs[NQ + 1], nerrs; /* the errors of the last model_post() */
+    struct mdone dones[MAX_DONES];
+    int ndones;
     struct frame frames[MAX_DEPTH + 1];
     int depth;
     /* The error hook call the last receiver's error must cause. */
@@ -319,6 +347,32 @@ static size_t payload_bytes(int sig, const struct payload *p)
     }
 }
 
+/* One message of completion d (-1: none) is finished, with status (0: it
+ * ran): when it was the last, the completion's call is due. */
+static void done_finish(int d, int status)
+{
+    if (d < 0)
+        return;
+    struct mdone *r = &m.dones[d];
+    if (status && !r->status)
+        r->status = status;
+    if (--r->pending == 0)
+        r->due = true;
+}
+
+/* How many of the live receivers a message of sig from sender on queue qi
+ * is for, as the post counts them (direct: the default queue's message of
+ * a post, whose direct receivers run too). */
+static int expected(int sig, int sender, int qi, bool direct)
+{
+    int list[MAX_CONNS];
+    int n = direct ? receivers(sig, sender, false, list) : 0;
+    int nq = receivers(sig, sender, true, list);
+    for (int i = 0; i < nq; i++)
+        n += m.conns[list[i]].queue == qi;
+    return n;
+}
+
 /* Whether the ring can take a message now: fewer than its capacity wait
  * (a message being run holds no cell). */
 static bool claimable(const struct mqueue *q)
@@ -354,6 +408,7 @@ static int model_enqueue(int qi, const struct mmsg *msg, bool commit, bool *time
             if (commit) {
                 m.sig_dropped[q->ring[q->head % q->cap].sig]++;
                 q->evicted++;
+                done_finish(q->ring[q->head % q->cap].done, SIGNET_EEVICTED);
                 q->head++;
             }
             room = true;
@@ -428,7 +483,7 @@ static bool retain(int sig, const struct payload *p, bool *had, int32_t *prev)
 /* Queues the messages of a post or of a send's end; returns the count
  * queued when one was, else the first error, as the bus must. */
 static int model_post(int sig, int sender, const struct payload *p, bool post, const int *qlist,
-                      int nq, uint64_t order_end, bool unchanged)
+                      int nq, uint64_t order_end, bool unchanged, int done)
 {
     int qs[NQ + 1];
     bool direct[NQ + 1];
@@ -437,7 +492,9 @@ static int model_post(int sig, int sender, const struct payload *p, bool post, c
 
     m.nerrs = 0;
     for (int i = 0; i < n; i++) {
-        struct mmsg msg = {sig, sender, direct[i], order_end, unchanged, *p};
+        struct mmsg msg = {sig, sender, done, 0, direct[i], order_end, unchanged, *p};
+        if (done >= 0)
+            msg.expect = expected(sig, sender, qs[i], direct[i]);
         bool times_out;
         int rc = model_enqueue(qs[i], &msg, true, &times_out);
         if (times_out)
@@ -450,7 +507,24 @@ static int model_post(int sig, int sender, const struct payload *p, bool post, c
                 m.errs[m.nerrs++] = rc;
         } else {
             count++;
+            if (done >= 0) {
+                m.dones[done].pending++;
+                m.dones[done].queued++;
+            }
         }
+    }
+    if (done >= 0) {
+        /* The post's own hold: the completion is due once it returns, if
+         * every message is finished by then. The first refusal is the
+         * status, in whichever order the bus visits the queues. */
+        struct mdone *r = &m.dones[done];
+        if (m.nerrs && !r->status) {
+            r->status = m.errs[0];
+            for (int i = 1; i < m.nerrs; i++)
+                r->alts[r->nalts++] = m.errs[i];
+        }
+        if (r->pending == 0)
+            r->due = true;
     }
     return count ? count : first_err;
 }
@@ -479,7 +553,7 @@ static int post_timeouts(int sig, int sender, const struct payload *p)
     int t = 0;
 
     for (int i = 0; i < n; i++) {
-        struct mmsg msg = {sig, sender, direct[i], 0, false, *p};
+        struct mmsg msg = {sig, sender, -1, 0, direct[i], 0, false, *p};
         bool times_out;
         (void)model_enqueue(qs[i], &msg, false, &times_out);
         t += times_out;
@@ -553,20 +627,120 @@ static void on_error(void *ctx, const signet_event *ev, int err)
 static void take_message(struct frame *f);
 static bool finish_message(struct frame *f);
 
+/* A message with a completion counts each receiver it is for that is
+ * still connected when the dispatch comes to it (blocked or not). */
+static void note_present(struct frame *f, int i)
+{
+    if (i >= f->seen) {
+        f->seen = i + 1;
+        f->present += m.conns[f->list[i]].live;
+    }
+}
+
+/* Skips the receivers of the frame's current list that are not to run;
+ * true when none is left to call (f->cur is then past them). */
+static bool rest_skipped(struct frame *f)
+{
+    while (!f->stopped && f->cur < f->n) {
+        const struct mconn *c = &m.conns[f->list[f->cur]];
+        note_present(f, f->cur);
+        if (c->live && c->blocks == 0 && !(c->changed && f->unchanged))
+            return false;
+        f->cur++;
+    }
+    return true;
+}
+
 /* The next receiver the innermost frame must call, or -1. In a dispatch,
  * finishes messages whose receivers are done and takes the next ones. */
 static int next_expected(struct frame *f)
 {
     for (;;) {
-        while (!f->stopped && f->cur < f->n) {
-            const struct mconn *c = &m.conns[f->list[f->cur]];
-            if (c->live && c->blocks == 0 && !(c->changed && f->unchanged))
-                return f->list[f->cur];
-            f->cur++;
-        }
+        if (!rest_skipped(f))
+            return f->list[f->cur];
         if (f->kind != F_DISPATCH || !finish_message(f))
             return -1;
     }
+}
+
+/* Ends the message a dispatch runs, once its receivers are done: its
+ * completion gets what they did (the rest of its receivers after a
+ * SIGNET_STOP are counted then, as the bus counts them). */
+static void end_message(struct frame *f)
+{
+    if (!f->in_msg || f->msg_ended)
+        return;
+    f->msg_ended = true;
+    if (f->done < 0)
+        return;
+    for (int i = f->seen; i < f->n; i++)
+        note_present(f, i);
+    struct mdone *r = &m.dones[f->done];
+    r->ran += (uint32_t)f->msg_ran;
+    r->failed += (uint32_t)f->msg_failed;
+    if (!r->first_error)
+        r->first_error = f->msg_first_error;
+    if (!r->stopped_by.index && !r->stopped_by.generation)
+        r->stopped_by = f->msg_stopped_by;
+    done_finish(f->done, f->present < f->expect ? SIGNET_ENOENT : 0);
+}
+
+static const char done_objs[MAX_DONES];
+
+/* The messages of a send whose receivers are done, queued in the model
+ * once; returns what queueing them gives (model_post()). */
+static int send_queue(struct frame *f)
+{
+    if (!f->queued) {
+        f->queued = true;
+        f->queued_rc = model_post(f->sig, f->sender, &f->p, false, f->qlist, f->nq, f->order_end,
+                                  f->unchanged, -1);
+    }
+    return f->queued_rc;
+}
+
+/* A completion's call: its record must be due (its last message just
+ * finished), and what it is told must be what the model summed. */
+static void on_done(void *ctx, const signet_summary *sum, int status)
+{
+    int d = (int)((const char *)ctx - done_objs);
+    struct mdone *r = &m.dones[d];
+
+    if (!r->due && m.depth > 0) {
+        /* The bus ends each message (and takes the next) before the model
+         * looks for the next receiver to call, and a send queues its
+         * messages (evicting others) before the model does: catch up. */
+        struct frame *f = &m.frames[m.depth - 1];
+        if (next_expected(f) < 0 && f->kind == F_SEND)
+            (void)send_queue(f);
+    }
+    trace("completion %d: ran %u failed %u queued %u status %d", d, sum->ran, sum->failed,
+          sum->queued, status);
+    if (r->called)
+        fail("completion %d called twice", d);
+    if (!r->due)
+        fail("completion %d called with %d messages unfinished", d, r->pending);
+    bool status_ok = status == r->status;
+    for (int i = 0; i < r->nalts && !status_ok; i++)
+        status_ok = status == r->alts[i];
+    if (!status_ok || sum->ran != r->ran || sum->failed != r->failed ||
+        sum->queued != r->queued || sum->first_error != r->first_error ||
+        !same_conn(sum->stopped_by, r->stopped_by) || sum->results != NULL)
+        fail("completion %d: status %d ran %u failed %u queued %u first_error %d stopped_by "
+             "{%u,%u}; model %d %u %u %u %d {%u,%u}",
+             d, status, sum->ran, sum->failed, sum->queued, sum->first_error,
+             sum->stopped_by.index, sum->stopped_by.generation, r->status, r->ran, r->failed,
+             r->queued, r->first_error, r->stopped_by.index, r->stopped_by.generation);
+    r->called = true;
+    r->due = false;
+}
+
+/* Every completion the model says is due has been called. */
+static void check_dones(void)
+{
+    for (int d = 0; d < m.ndones; d++)
+        if (m.dones[d].due)
+            fail("completion %d was not called (its last message finished)", d);
 }
 
 static bool payload_matches(int sig, const struct payload *want, const void *got)
@@ -658,6 +832,7 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
     f->passed = -1;
     f->cur++;
     f->ran++;
+    f->msg_ran++;
     if (c->once)
         c->live = false;
     trace("call connection %d (%s fn %d ctx %d)", want, sig_names[sig], fn, cx);
@@ -675,9 +850,14 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
     case 2:
         f = &m.frames[m.depth - 1];
         f->stopped = true;
+        if (!f->msg_stopped_by.index && !f->msg_stopped_by.generation)
+            f->msg_stopped_by = c->h;
         return SIGNET_STOP;
     case 3: {
         int err = -100 - (int)(b >> 4);
+        f = &m.frames[m.depth - 1];
+        if (f->msg_failed++ == 0)
+            f->msg_first_error = err;
         m.hook_due = true;
         m.hook_err = err;
         m.hook_conn = c->h;
@@ -1040,6 +1220,30 @@ static int bus_send(int sig, int sender, const struct payload *p)
     }
 }
 
+/* A post with a completion, d's, through the generated _post_done(). */
+static int bus_post_done(int sig, int sender, const struct payload *p, int d)
+{
+    const void *s = sender_ptr(sender);
+    void *ctx = (void *)&done_objs[d];
+
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        return rm_ping_post_done(m.bus, s, &(rm_ping){p->value}, on_done, ctx);
+    case RM_SIGNAL_BARE:
+        return rm_bare_post_done(m.bus, s, on_done, ctx);
+    case RM_SIGNAL_LEVEL:
+        return rm_level_post_done(m.bus, s, &(rm_level){p->value}, on_done, ctx);
+    default: {
+        char text[TEXT_MAX + 1];
+        memcpy(text, p->text, sizeof text);
+        const rm_note msg = {p->value, text};
+        int rc = rm_note_post_done(m.bus, s, &msg, on_done, ctx);
+        memset(text, '#', TEXT_MAX);
+        return rc;
+    }
+    }
+}
+
 static int bus_post(int sig, int sender, const struct payload *p)
 {
     const void *s = sender_ptr(sender);
@@ -1090,7 +1294,7 @@ static void op_send(void)
              sig_names[sig], sender, rc, sig_names[c->sig], c->fn, c->ctx, c->h.index,
              c->h.generation);
     }
-    int want = model_post(sig, sender, &p, false, f->qlist, f->nq, f->order_end, f->unchanged);
+    int want = send_queue(f);
     if (want >= 0)
         want = f->ran;
     m.depth--;
@@ -1098,9 +1302,11 @@ static void op_send(void)
         fail("send %s from sender %d returned %d, expected %d", sig_names[sig], sender, rc, want);
 }
 
+/* A post; with the signal byte's high bit, with a completion. */
 static void op_post(void)
 {
-    int sig = (int)(byte() % NSIG);
+    unsigned sb = byte();
+    int sig = (int)(sb % NSIG);
     int sender = (int)(byte() % (NSENDERS + 1)) - 1;
     struct payload p;
     read_payload(sig, &p);
@@ -1109,12 +1315,15 @@ static void op_post(void)
     bool had;
     int32_t prev;
     bool unchanged = retain(sig, &p, &had, &prev);
-    int want = model_post(sig, sender, &p, true, NULL, 0, m.next_order, unchanged);
-    trace("post %s from %d: expect %d", sig_names[sig], sender, want);
-    int rc = bus_post(sig, sender, &p);
+    int d = (sb & 0x80) && m.ndones < MAX_DONES ? m.ndones++ : -1;
+    int want = model_post(sig, sender, &p, true, NULL, 0, m.next_order, unchanged, d);
+    trace("post %s from %d%s: expect %d", sig_names[sig], sender,
+          d >= 0 ? " with a completion" : "", want);
+    int rc = d >= 0 ? bus_post_done(sig, sender, &p, d) : bus_post(sig, sender, &p);
     if (!result_ok(rc, want))
         fail("post %s from sender %d returned %d, expected %d", sig_names[sig], sender, rc,
              want);
+    check_dones();
 }
 
 /* Takes the next message of the dispatch's queue, if it may, and computes
@@ -1138,6 +1347,11 @@ static void take_message(struct frame *f)
     f->cur = 0;
     f->passed = -1;
     f->n = 0;
+    f->done = msg->done;
+    f->expect = msg->expect;
+    f->seen = f->present = f->msg_ran = f->msg_failed = f->msg_first_error = 0;
+    f->msg_stopped_by = (signet_conn){0, 0};
+    f->msg_ended = false;
     if (msg->direct)
         f->n = message_receivers(msg->sig, msg->sender, false, msg->order_end, f->list);
     int queued[MAX_CONNS];
@@ -1156,6 +1370,7 @@ static bool finish_message(struct frame *f)
 {
     if (!f->in_msg)
         return false;
+    end_message(f);
     take_message(f);
     return f->in_msg;
 }
@@ -1185,6 +1400,7 @@ static void op_dispatch(void)
     m.depth--;
     if (rc != (int)f->taken)
         fail("dispatch of queue %d returned %d, expected %d", qi, rc, (int)f->taken);
+    check_dones();
 }
 
 static void op_has_receivers(void)
@@ -1226,6 +1442,13 @@ static void queue_create(int qi, unsigned b)
     trace("queue %d: capacity %u slot %u policy %d", qi, q->cap, q->slot, (int)q->policy);
 }
 
+/* The messages waiting in q are discarded: their completions are told. */
+static void discard_dones(const struct mqueue *q)
+{
+    for (uint64_t pos = q->head; pos < q->tail; pos++)
+        done_finish(q->ring[pos % q->cap].done, SIGNET_EDISCARDED);
+}
+
 /* Destroys queue 1 or 2 (recreating it when it is gone). Refused inside a
  * receiver. */
 static void op_queue(void)
@@ -1249,7 +1472,9 @@ static void op_queue(void)
     }
     int want = (int)(q->tail - q->head);
     check_queue(qi);
+    discard_dones(q);
     int rc = signet_queue_destroy(q->q);
+    check_dones();
     if (rc != want)
         fail("signet_queue_destroy(queue %d) returned %d, expected %d discarded", qi, rc, want);
     for (int i = 0; i < m.nconns; i++)
@@ -1372,8 +1597,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              (unsigned long long)depth);
     if (st.posted != st.delivered + st.evicted + st.discarded + st.depth)
         fail("bus stats do not add up: posted != delivered + evicted + discarded + depth");
+    for (int i = 0; i < NQ; i++)
+        if (m.queues[i].exists)
+            discard_dones(&m.queues[i]);
     int rc = signet_bus_destroy(m.bus);
     if (rc != waiting)
         fail("signet_bus_destroy returned %d discarded, expected %d", rc, waiting);
+    check_dones();
+    for (int d = 0; d < m.ndones; d++)
+        if (!m.dones[d].called)
+            fail("completion %d was never called", d);
     return 0;
 }

@@ -210,6 +210,13 @@ int (app_server_start_post_msg)(signet_bus *bus, const void *sender, const app_s
     return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
 }
 
+int (app_server_start_post_done)(signet_bus *bus, const void *sender, const app_server_start *msg,
+                                 signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg, NULL, 0, done,
+                            ctx);
+}
+
 int (app_server_start_send_summary)(signet_bus *bus, const void *sender,
                                     const app_server_start *msg, signet_summary *out)
 {
@@ -223,6 +230,18 @@ int (app_server_start_send_summary)(signet_bus *bus, const void *sender,
     signet_emit_summarize(&em, out);
     int ran = signet_emit_run(&em);
     return signet_emit_end(&em, ran);
+}
+
+int (app_server_start_call)(signet_bus *bus, const void *sender, const app_server_start *msg,
+                            uint32_t timeout_ms, signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool app_server_start_has_receivers(const signet_bus *bus, const void *sender)
@@ -329,6 +348,13 @@ int (app_server_stop_post_msg)(signet_bus *bus, const void *sender, const app_se
     return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
 }
 
+int (app_server_stop_post_done)(signet_bus *bus, const void *sender, const app_server_stop *msg,
+                                signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg, NULL, 0, done,
+                            ctx);
+}
+
 int (app_server_stop_send_summary)(signet_bus *bus, const void *sender, const app_server_stop *msg,
                                    signet_summary *out)
 {
@@ -342,6 +368,18 @@ int (app_server_stop_send_summary)(signet_bus *bus, const void *sender, const ap
     signet_emit_summarize(&em, out);
     int ran = signet_emit_run(&em);
     return signet_emit_end(&em, ran);
+}
+
+int (app_server_stop_call)(signet_bus *bus, const void *sender, const app_server_stop *msg,
+                           uint32_t timeout_ms, signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender)

@@ -42,6 +42,16 @@
  *   that also fills a signet_summary: how many ran, which failed with what,
  *   which one stopped the emission, how many messages were queued, and
  *   optionally each one's return value. Plain sends do not pay for it.
+ * _call(): _send_summary() that then waits, up to timeout_ms
+ *   (SIGNET_WAIT_FOREVER: no limit), until the queued receivers have run
+ *   too, on whatever threads dispatch their queues, and adds what they
+ *   returned. Returns how many ran in all, SIGNET_ETIMEDOUT, or why a
+ *   message did not run; inside a receiver, with queued receivers to wait
+ *   for, SIGNET_EDEADLK before anything runs: see signet_call_end().
+ * _post_done(): _post_msg() (_post()) with a completion: done(ctx,
+ *   summary, status) runs exactly once, after the last receiver of every
+ *   message the post made, or with the reason one never will: see
+ *   signet_done_fn and signet_post_done().
  * _has_receivers(): whether sending from sender would call a receiver.
  * _connections(): a copy of the signal's connections (handle, fn, ctx,
  *   sender, priority, flags, queue, blocks, filter) into the caller's
@@ -57,8 +67,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 7
-#error "app.signet.h was generated for signet ABI 7; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 8
+#error "app.signet.h was generated for signet ABI 8; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -109,11 +119,17 @@ int app_server_start_send_msg(signet_bus *bus, const void *sender, const app_ser
 /* app_server_start_send_msg(), writing what the receivers returned to *out. */
 int app_server_start_send_summary(signet_bus *bus, const void *sender, const app_server_start *msg,
                                   signet_summary *out);
+/* app_server_start_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int app_server_start_call(signet_bus *bus, const void *sender, const app_server_start *msg,
+                          uint32_t timeout_ms, signet_summary *out);
 
 /* Posts server_start: copies the payload into queue messages. */
 int app_server_start_post(signet_bus *bus, const void *sender, const char *value);
 /* app_server_start_post() with the payload in a struct. */
 int app_server_start_post_msg(signet_bus *bus, const void *sender, const app_server_start *msg);
+/* app_server_start_post_msg() calling done(ctx, ...) once every message has run. */
+int app_server_start_post_done(signet_bus *bus, const void *sender, const app_server_start *msg,
+                               signet_done_fn *done, void *ctx);
 
 /* True when sending server_start from sender would call a receiver. */
 bool app_server_start_has_receivers(const signet_bus *bus, const void *sender);
@@ -162,11 +178,17 @@ int app_server_stop_send_msg(signet_bus *bus, const void *sender, const app_serv
 /* app_server_stop_send_msg(), writing what the receivers returned to *out. */
 int app_server_stop_send_summary(signet_bus *bus, const void *sender, const app_server_stop *msg,
                                  signet_summary *out);
+/* app_server_stop_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int app_server_stop_call(signet_bus *bus, const void *sender, const app_server_stop *msg,
+                         uint32_t timeout_ms, signet_summary *out);
 
 /* Posts server_stop: copies the payload into queue messages. */
 int app_server_stop_post(signet_bus *bus, const void *sender, const char *value);
 /* app_server_stop_post() with the payload in a struct. */
 int app_server_stop_post_msg(signet_bus *bus, const void *sender, const app_server_stop *msg);
+/* app_server_stop_post_msg() calling done(ctx, ...) once every message has run. */
+int app_server_stop_post_done(signet_bus *bus, const void *sender, const app_server_stop *msg,
+                              signet_done_fn *done, void *ctx);
 
 /* True when sending server_stop from sender would call a receiver. */
 bool app_server_stop_has_receivers(const signet_bus *bus, const void *sender);
@@ -234,6 +256,10 @@ int app_publish_post(signet_bus *bus, const void *sender, const char *topic, siz
     app_server_start_send_summary(bus, sender, APP__TYPED_MSG(msg, app_server_start), out)
 #define app_server_start_post_msg(bus, sender, msg) \
     app_server_start_post_msg(bus, sender, APP__TYPED_MSG(msg, app_server_start))
+#define app_server_start_post_done(bus, sender, msg, done, ctx) \
+    app_server_start_post_done(bus, sender, APP__TYPED_MSG(msg, app_server_start), done, ctx)
+#define app_server_start_call(bus, sender, msg, timeout_ms, out) \
+    app_server_start_call(bus, sender, APP__TYPED_MSG(msg, app_server_start), timeout_ms, out)
 #define app_server_stop_connect(bus, fn, ...) \
     app_server_stop_connect(bus, APP__TYPED(fn, app_server_stop_fn *), __VA_ARGS__)
 #define app_server_stop_connect_opts(bus, fn, ...) \
@@ -246,6 +272,10 @@ int app_publish_post(signet_bus *bus, const void *sender, const char *topic, siz
     app_server_stop_send_summary(bus, sender, APP__TYPED_MSG(msg, app_server_stop), out)
 #define app_server_stop_post_msg(bus, sender, msg) \
     app_server_stop_post_msg(bus, sender, APP__TYPED_MSG(msg, app_server_stop))
+#define app_server_stop_post_done(bus, sender, msg, done, ctx) \
+    app_server_stop_post_done(bus, sender, APP__TYPED_MSG(msg, app_server_stop), done, ctx)
+#define app_server_stop_call(bus, sender, msg, timeout_ms, out) \
+    app_server_stop_call(bus, sender, APP__TYPED_MSG(msg, app_server_stop), timeout_ms, out)
 #endif
 
 #ifdef __cplusplus

@@ -820,7 +820,9 @@ static int ks__emit_matched(signet_emission *em, int signal)
     return signet_emit_patterns(em, res.patterns, res.npatterns);
 }
 
-static int ks__post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)
+/* A post of a signal with captures; with done (not NULL), its completion. */
+static int ks__post_matched(signet_bus *bus, const void *sender, const void *msg, int signal,
+                                  signet_done_fn *done, void *ctx)
 {
     const signet_signal_info *sig = &ks_signals[signal];
     char topic[KS__TOPIC_MAX_BYTES + 1];
@@ -830,8 +832,9 @@ static int ks__post_matched(signet_bus *bus, const void *sender, const void *msg
     if (!signet_has_pattern_subscribers(bus, sig) ||
         !(t = signet_topic(sig, msg, topic, sizeof topic)) ||
         ks__match(t, strlen(t), &res) != signal)
-        return signet_post(bus, sig, sender, msg);
-    return signet_post_patterns(bus, sig, sender, msg, res.patterns, res.npatterns);
+        return done ? signet_post_done(bus, sig, sender, msg, NULL, 0, done, ctx)
+                    : signet_post(bus, sig, sender, msg);
+    return signet_post_done(bus, sig, sender, msg, res.patterns, res.npatterns, done, ctx);
 }
 
 /* ping (kitchen_sink.signet:56) */
@@ -893,6 +896,11 @@ int ks_ping_post(signet_bus *bus, const void *sender)
     return signet_post(bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
 }
 
+int ks_ping_post_done(signet_bus *bus, const void *sender, signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &ks_signals[KS_SIGNAL_PING], sender, NULL, NULL, 0, done, ctx);
+}
+
 int ks_ping_send_summary(signet_bus *bus, const void *sender, signet_summary *out)
 {
     signet_emission em;
@@ -905,6 +913,17 @@ int ks_ping_send_summary(signet_bus *bus, const void *sender, signet_summary *ou
     signet_emit_summarize(&em, out);
     int ran = signet_emit_run(&em);
     return signet_emit_end(&em, ran);
+}
+
+int ks_ping_call(signet_bus *bus, const void *sender, uint32_t timeout_ms, signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &ks_signals[KS_SIGNAL_PING], sender, NULL, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender)
@@ -1040,6 +1059,12 @@ int (ks_every_post_msg)(signet_bus *bus, const void *sender, const ks_every *msg
     return signet_post(bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
 }
 
+int (ks_every_post_done)(signet_bus *bus, const void *sender, const ks_every *msg,
+                         signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg, NULL, 0, done, ctx);
+}
+
 int (ks_every_send_summary)(signet_bus *bus, const void *sender, const ks_every *msg,
                             signet_summary *out)
 {
@@ -1053,6 +1078,18 @@ int (ks_every_send_summary)(signet_bus *bus, const void *sender, const ks_every 
     signet_emit_summarize(&em, out);
     int ran = signet_emit_run(&em);
     return signet_emit_end(&em, ran);
+}
+
+int (ks_every_call)(signet_bus *bus, const void *sender, const ks_every *msg, uint32_t timeout_ms,
+                    signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender)
@@ -1171,6 +1208,12 @@ int (ks_shapes_post_msg)(signet_bus *bus, const void *sender, const ks_shapes *m
     return signet_post(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
 }
 
+int (ks_shapes_post_done)(signet_bus *bus, const void *sender, const ks_shapes *msg,
+                          signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg, NULL, 0, done, ctx);
+}
+
 int (ks_shapes_send_summary)(signet_bus *bus, const void *sender, const ks_shapes *msg,
                              signet_summary *out)
 {
@@ -1184,6 +1227,18 @@ int (ks_shapes_send_summary)(signet_bus *bus, const void *sender, const ks_shape
     signet_emit_summarize(&em, out);
     int ran = signet_emit_run(&em);
     return signet_emit_end(&em, ran);
+}
+
+int (ks_shapes_call)(signet_bus *bus, const void *sender, const ks_shapes *msg, uint32_t timeout_ms,
+                     signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender)
@@ -1258,12 +1313,18 @@ int ks_odd_post(signet_bus *bus, const void *sender, const char *room, uint32_t 
 
     msg.room = room;
     msg.id = id;
-    return ks__post_matched(bus, sender, &msg, KS_SIGNAL_ODD);
+    return ks__post_matched(bus, sender, &msg, KS_SIGNAL_ODD, NULL, NULL);
 }
 
 int (ks_odd_post_msg)(signet_bus *bus, const void *sender, const ks_odd *msg)
 {
-    return ks__post_matched(bus, sender, msg, KS_SIGNAL_ODD);
+    return ks__post_matched(bus, sender, msg, KS_SIGNAL_ODD, NULL, NULL);
+}
+
+int (ks_odd_post_done)(signet_bus *bus, const void *sender, const ks_odd *msg, signet_done_fn *done,
+                       void *ctx)
+{
+    return ks__post_matched(bus, sender, msg, KS_SIGNAL_ODD, done, ctx);
 }
 
 int (ks_odd_send_summary)(signet_bus *bus, const void *sender, const ks_odd *msg,
@@ -1281,6 +1342,20 @@ int (ks_odd_send_summary)(signet_bus *bus, const void *sender, const ks_odd *msg
     if (signet_emit_has_patterns(&em))
         ran += ks__emit_matched(&em, KS_SIGNAL_ODD);
     return signet_emit_end(&em, ran);
+}
+
+int (ks_odd_call)(signet_bus *bus, const void *sender, const ks_odd *msg, uint32_t timeout_ms,
+                  signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &ks_signals[KS_SIGNAL_ODD], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += ks__emit_matched(&em, KS_SIGNAL_ODD);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender)
@@ -1382,6 +1457,12 @@ int (ks_last_post_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
     return signet_post(bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
 }
 
+int (ks_last_post_done)(signet_bus *bus, const void *sender, const ks_last *msg,
+                        signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &ks_signals[KS_SIGNAL_LAST], sender, msg, NULL, 0, done, ctx);
+}
+
 int (ks_last_send_summary)(signet_bus *bus, const void *sender, const ks_last *msg,
                            signet_summary *out)
 {
@@ -1395,6 +1476,18 @@ int (ks_last_send_summary)(signet_bus *bus, const void *sender, const ks_last *m
     signet_emit_summarize(&em, out);
     int ran = signet_emit_run(&em);
     return signet_emit_end(&em, ran);
+}
+
+int (ks_last_call)(signet_bus *bus, const void *sender, const ks_last *msg, uint32_t timeout_ms,
+                   signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &ks_signals[KS_SIGNAL_LAST], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender)

@@ -42,6 +42,16 @@
  *   that also fills a signet_summary: how many ran, which failed with what,
  *   which one stopped the emission, how many messages were queued, and
  *   optionally each one's return value. Plain sends do not pay for it.
+ * _call(): _send_summary() that then waits, up to timeout_ms
+ *   (SIGNET_WAIT_FOREVER: no limit), until the queued receivers have run
+ *   too, on whatever threads dispatch their queues, and adds what they
+ *   returned. Returns how many ran in all, SIGNET_ETIMEDOUT, or why a
+ *   message did not run; inside a receiver, with queued receivers to wait
+ *   for, SIGNET_EDEADLK before anything runs: see signet_call_end().
+ * _post_done(): _post_msg() (_post()) with a completion: done(ctx,
+ *   summary, status) runs exactly once, after the last receiver of every
+ *   message the post made, or with the reason one never will: see
+ *   signet_done_fn and signet_post_done().
  * _has_receivers(): whether sending from sender would call a receiver.
  * _connections(): a copy of the signal's connections (handle, fn, ctx,
  *   sender, priority, flags, queue, blocks, filter) into the caller's
@@ -63,8 +73,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 7
-#error "kitchen_sink.signet.h was generated for signet ABI 7; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 8
+#error "kitchen_sink.signet.h was generated for signet ABI 8; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -171,9 +181,13 @@ void ks_ping_filter(signet_connect_opts *opts, ks_ping_filter_fn *filter);
 int ks_ping_send(signet_bus *bus, const void *sender);
 /* ks_ping_send(), writing what the receivers returned to *out. */
 int ks_ping_send_summary(signet_bus *bus, const void *sender, signet_summary *out);
+/* ks_ping_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int ks_ping_call(signet_bus *bus, const void *sender, uint32_t timeout_ms, signet_summary *out);
 
 /* Posts ping: queues it (no payload: nothing is copied). */
 int ks_ping_post(signet_bus *bus, const void *sender);
+/* ks_ping_post() calling done(ctx, ...) once every message has run. */
+int ks_ping_post_done(signet_bus *bus, const void *sender, signet_done_fn *done, void *ctx);
 
 /* True when sending ping from sender would call a receiver. */
 bool ks_ping_has_receivers(const signet_bus *bus, const void *sender);
@@ -238,6 +252,9 @@ int ks_every_send_msg(signet_bus *bus, const void *sender, const ks_every *msg);
 /* ks_every_send_msg(), writing what the receivers returned to *out. */
 int ks_every_send_summary(signet_bus *bus, const void *sender, const ks_every *msg,
                           signet_summary *out);
+/* ks_every_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int ks_every_call(signet_bus *bus, const void *sender, const ks_every *msg, uint32_t timeout_ms,
+                  signet_summary *out);
 
 /* Posts every: copies the payload into queue messages. */
 int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_t a16, int32_t a32,
@@ -245,6 +262,9 @@ int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_
                   double d, const char *s, ks_color c, ks_sign g);
 /* ks_every_post() with the payload in a struct. */
 int ks_every_post_msg(signet_bus *bus, const void *sender, const ks_every *msg);
+/* ks_every_post_msg() calling done(ctx, ...) once every message has run. */
+int ks_every_post_done(signet_bus *bus, const void *sender, const ks_every *msg,
+                       signet_done_fn *done, void *ctx);
 
 /* True when sending every from sender would call a receiver. */
 bool ks_every_has_receivers(const signet_bus *bus, const void *sender);
@@ -306,6 +326,9 @@ int ks_shapes_send_msg(signet_bus *bus, const void *sender, const ks_shapes *msg
 /* ks_shapes_send_msg(), writing what the receivers returned to *out. */
 int ks_shapes_send_summary(signet_bus *bus, const void *sender, const ks_shapes *msg,
                            signet_summary *out);
+/* ks_shapes_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int ks_shapes_call(signet_bus *bus, const void *sender, const ks_shapes *msg, uint32_t timeout_ms,
+                   signet_summary *out);
 
 /* Posts shapes: copies the payload into queue messages; waits while a queue is full. */
 int ks_shapes_post(signet_bus *bus, const void *sender, const ks_point *p, const ks_nested *n,
@@ -313,6 +336,9 @@ int ks_shapes_post(signet_bus *bus, const void *sender, const ks_point *p, const
                    const ks_color hues[2]);
 /* ks_shapes_post() with the payload in a struct. */
 int ks_shapes_post_msg(signet_bus *bus, const void *sender, const ks_shapes *msg);
+/* ks_shapes_post_msg() calling done(ctx, ...) once every message has run. */
+int ks_shapes_post_done(signet_bus *bus, const void *sender, const ks_shapes *msg,
+                        signet_done_fn *done, void *ctx);
 
 /* True when sending shapes from sender would call a receiver. */
 bool ks_shapes_has_receivers(const signet_bus *bus, const void *sender);
@@ -367,11 +393,17 @@ int ks_odd_send(signet_bus *bus, const void *sender, const char *room, uint32_t 
 int ks_odd_send_msg(signet_bus *bus, const void *sender, const ks_odd *msg);
 /* ks_odd_send_msg(), writing what the receivers returned to *out. */
 int ks_odd_send_summary(signet_bus *bus, const void *sender, const ks_odd *msg, signet_summary *out);
+/* ks_odd_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int ks_odd_call(signet_bus *bus, const void *sender, const ks_odd *msg, uint32_t timeout_ms,
+                signet_summary *out);
 
 /* Posts odd: copies the payload into queue messages. */
 int ks_odd_post(signet_bus *bus, const void *sender, const char *room, uint32_t id);
 /* ks_odd_post() with the payload in a struct. */
 int ks_odd_post_msg(signet_bus *bus, const void *sender, const ks_odd *msg);
+/* ks_odd_post_msg() calling done(ctx, ...) once every message has run. */
+int ks_odd_post_done(signet_bus *bus, const void *sender, const ks_odd *msg, signet_done_fn *done,
+                     void *ctx);
 
 /* True when sending odd from sender would call a receiver. */
 bool ks_odd_has_receivers(const signet_bus *bus, const void *sender);
@@ -425,11 +457,17 @@ int ks_last_send_msg(signet_bus *bus, const void *sender, const ks_last *msg);
 /* ks_last_send_msg(), writing what the receivers returned to *out. */
 int ks_last_send_summary(signet_bus *bus, const void *sender, const ks_last *msg,
                          signet_summary *out);
+/* ks_last_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int ks_last_call(signet_bus *bus, const void *sender, const ks_last *msg, uint32_t timeout_ms,
+                 signet_summary *out);
 
 /* Posts last: copies the payload into queue messages; a full queue refuses it. */
 int ks_last_post(signet_bus *bus, const void *sender, ks_sign g);
 /* ks_last_post() with the payload in a struct. */
 int ks_last_post_msg(signet_bus *bus, const void *sender, const ks_last *msg);
+/* ks_last_post_msg() calling done(ctx, ...) once every message has run. */
+int ks_last_post_done(signet_bus *bus, const void *sender, const ks_last *msg, signet_done_fn *done,
+                      void *ctx);
 
 /* True when sending last from sender would call a receiver. */
 bool ks_last_has_receivers(const signet_bus *bus, const void *sender);
@@ -525,6 +563,10 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_every_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_every), out)
 #define ks_every_post_msg(bus, sender, msg) \
     ks_every_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_every))
+#define ks_every_post_done(bus, sender, msg, done, ctx) \
+    ks_every_post_done(bus, sender, KS__TYPED_MSG(msg, ks_every), done, ctx)
+#define ks_every_call(bus, sender, msg, timeout_ms, out) \
+    ks_every_call(bus, sender, KS__TYPED_MSG(msg, ks_every), timeout_ms, out)
 #define ks_shapes_connect(bus, fn, ...) \
     ks_shapes_connect(bus, KS__TYPED(fn, ks_shapes_fn *), __VA_ARGS__)
 #define ks_shapes_connect_opts(bus, fn, ...) \
@@ -537,6 +579,10 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_shapes_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_shapes), out)
 #define ks_shapes_post_msg(bus, sender, msg) \
     ks_shapes_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_shapes))
+#define ks_shapes_post_done(bus, sender, msg, done, ctx) \
+    ks_shapes_post_done(bus, sender, KS__TYPED_MSG(msg, ks_shapes), done, ctx)
+#define ks_shapes_call(bus, sender, msg, timeout_ms, out) \
+    ks_shapes_call(bus, sender, KS__TYPED_MSG(msg, ks_shapes), timeout_ms, out)
 #define ks_odd_connect(bus, fn, ...) \
     ks_odd_connect(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
 #define ks_odd_connect_opts(bus, fn, ...) \
@@ -549,6 +595,10 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_odd_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_odd), out)
 #define ks_odd_post_msg(bus, sender, msg) \
     ks_odd_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_odd))
+#define ks_odd_post_done(bus, sender, msg, done, ctx) \
+    ks_odd_post_done(bus, sender, KS__TYPED_MSG(msg, ks_odd), done, ctx)
+#define ks_odd_call(bus, sender, msg, timeout_ms, out) \
+    ks_odd_call(bus, sender, KS__TYPED_MSG(msg, ks_odd), timeout_ms, out)
 #define ks_last_connect(bus, fn, ...) \
     ks_last_connect(bus, KS__TYPED(fn, ks_last_fn *), __VA_ARGS__)
 #define ks_last_connect_opts(bus, fn, ...) \
@@ -561,6 +611,10 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_last_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_last), out)
 #define ks_last_post_msg(bus, sender, msg) \
     ks_last_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_last))
+#define ks_last_post_done(bus, sender, msg, done, ctx) \
+    ks_last_post_done(bus, sender, KS__TYPED_MSG(msg, ks_last), done, ctx)
+#define ks_last_call(bus, sender, msg, timeout_ms, out) \
+    ks_last_call(bus, sender, KS__TYPED_MSG(msg, ks_last), timeout_ms, out)
 #define ks_odd_all_subscribe(bus, fn, ...) \
     ks_odd_all_subscribe(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
 #define ks_odd_all_subscribe_opts(bus, fn, ...) \

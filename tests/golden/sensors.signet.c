@@ -538,7 +538,9 @@ static int sensors__emit_matched(signet_emission *em, int signal)
     return signet_emit_patterns(em, res.patterns, res.npatterns);
 }
 
-static int sensors__post_matched(signet_bus *bus, const void *sender, const void *msg, int signal)
+/* A post of a signal with captures; with done (not NULL), its completion. */
+static int sensors__post_matched(signet_bus *bus, const void *sender, const void *msg, int signal,
+                                  signet_done_fn *done, void *ctx)
 {
     const signet_signal_info *sig = &sensors_signals[signal];
     char topic[SENSORS__TOPIC_MAX_BYTES + 1];
@@ -548,8 +550,9 @@ static int sensors__post_matched(signet_bus *bus, const void *sender, const void
     if (!signet_has_pattern_subscribers(bus, sig) ||
         !(t = signet_topic(sig, msg, topic, sizeof topic)) ||
         sensors__match(t, strlen(t), &res) != signal)
-        return signet_post(bus, sig, sender, msg);
-    return signet_post_patterns(bus, sig, sender, msg, res.patterns, res.npatterns);
+        return done ? signet_post_done(bus, sig, sender, msg, NULL, 0, done, ctx)
+                    : signet_post(bus, sig, sender, msg);
+    return signet_post_done(bus, sig, sender, msg, res.patterns, res.npatterns, done, ctx);
 }
 
 /* started (sensors.signet:15) */
@@ -617,6 +620,12 @@ int sensors_started_post(signet_bus *bus, const void *sender)
                                 sensors__links + 0, 1);
 }
 
+int sensors_started_post_done(signet_bus *bus, const void *sender, signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL,
+                            sensors__links + 0, 1, done, ctx);
+}
+
 int sensors_started_send_summary(signet_bus *bus, const void *sender, signet_summary *out)
 {
     signet_emission em;
@@ -631,6 +640,21 @@ int sensors_started_send_summary(signet_bus *bus, const void *sender, signet_sum
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 0, 1);
     return signet_emit_end(&em, ran);
+}
+
+int sensors_started_call(signet_bus *bus, const void *sender, uint32_t timeout_ms,
+                         signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STARTED], sender, NULL,
+                               out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 0, 1);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender)
@@ -744,6 +768,13 @@ int (sensors_stopped_post_msg)(signet_bus *bus, const void *sender, const sensor
                                 sensors__links + 1, 1);
 }
 
+int (sensors_stopped_post_done)(signet_bus *bus, const void *sender, const sensors_stopped *msg,
+                                signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg,
+                            sensors__links + 1, 1, done, ctx);
+}
+
 int (sensors_stopped_send_summary)(signet_bus *bus, const void *sender, const sensors_stopped *msg,
                                    signet_summary *out)
 {
@@ -759,6 +790,20 @@ int (sensors_stopped_send_summary)(signet_bus *bus, const void *sender, const se
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 1, 1);
     return signet_emit_end(&em, ran);
+}
+
+int (sensors_stopped_call)(signet_bus *bus, const void *sender, const sensors_stopped *msg,
+                           uint32_t timeout_ms, signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_STOPPED], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 1, 1);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender)
@@ -874,6 +919,14 @@ int (sensors_reading_taken_post_msg)(signet_bus *bus, const void *sender,
                                 sensors__links + 2, 1);
 }
 
+int (sensors_reading_taken_post_done)(signet_bus *bus, const void *sender,
+                                      const sensors_reading_taken *msg, signet_done_fn *done,
+                                      void *ctx)
+{
+    return signet_post_done(bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender, msg,
+                            sensors__links + 2, 1, done, ctx);
+}
+
 int (sensors_reading_taken_send_summary)(signet_bus *bus, const void *sender,
                                          const sensors_reading_taken *msg, signet_summary *out)
 {
@@ -890,6 +943,22 @@ int (sensors_reading_taken_send_summary)(signet_bus *bus, const void *sender,
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 2, 1);
     return signet_emit_end(&em, ran);
+}
+
+int (sensors_reading_taken_call)(signet_bus *bus, const void *sender,
+                                 const sensors_reading_taken *msg, uint32_t timeout_ms,
+                                 signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_READING_TAKEN], sender,
+                               msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 2, 1);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *sender)
@@ -997,13 +1066,20 @@ int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *r
 
     msg.room = room;
     msg.state = state;
-    return sensors__post_matched(bus, sender, &msg, SENSORS_SIGNAL_DOOR_CHANGED);
+    return sensors__post_matched(bus, sender, &msg, SENSORS_SIGNAL_DOOR_CHANGED, NULL, NULL);
 }
 
 int (sensors_door_changed_post_msg)(signet_bus *bus, const void *sender,
                                     const sensors_door_changed *msg)
 {
-    return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_DOOR_CHANGED);
+    return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_DOOR_CHANGED, NULL, NULL);
+}
+
+int (sensors_door_changed_post_done)(signet_bus *bus, const void *sender,
+                                     const sensors_door_changed *msg, signet_done_fn *done,
+                                     void *ctx)
+{
+    return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_DOOR_CHANGED, done, ctx);
 }
 
 int (sensors_door_changed_send_summary)(signet_bus *bus, const void *sender,
@@ -1021,6 +1097,22 @@ int (sensors_door_changed_send_summary)(signet_bus *bus, const void *sender,
     if (signet_emit_has_patterns(&em))
         ran += sensors__emit_matched(&em, SENSORS_SIGNAL_DOOR_CHANGED);
     return signet_emit_end(&em, ran);
+}
+
+int (sensors_door_changed_call)(signet_bus *bus, const void *sender,
+                                const sensors_door_changed *msg, uint32_t timeout_ms,
+                                signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_DOOR_CHANGED], sender, msg,
+                               out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_DOOR_CHANGED);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sender)
@@ -1127,12 +1219,18 @@ int sensors_temp_post(signet_bus *bus, const void *sender, const char *room, uin
     msg.room = room;
     msg.sensor = sensor;
     msg.celsius = celsius;
-    return sensors__post_matched(bus, sender, &msg, SENSORS_SIGNAL_TEMP);
+    return sensors__post_matched(bus, sender, &msg, SENSORS_SIGNAL_TEMP, NULL, NULL);
 }
 
 int (sensors_temp_post_msg)(signet_bus *bus, const void *sender, const sensors_temp *msg)
 {
-    return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_TEMP);
+    return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_TEMP, NULL, NULL);
+}
+
+int (sensors_temp_post_done)(signet_bus *bus, const void *sender, const sensors_temp *msg,
+                             signet_done_fn *done, void *ctx)
+{
+    return sensors__post_matched(bus, sender, msg, SENSORS_SIGNAL_TEMP, done, ctx);
 }
 
 int (sensors_temp_send_summary)(signet_bus *bus, const void *sender, const sensors_temp *msg,
@@ -1150,6 +1248,20 @@ int (sensors_temp_send_summary)(signet_bus *bus, const void *sender, const senso
     if (signet_emit_has_patterns(&em))
         ran += sensors__emit_matched(&em, SENSORS_SIGNAL_TEMP);
     return signet_emit_end(&em, ran);
+}
+
+int (sensors_temp_call)(signet_bus *bus, const void *sender, const sensors_temp *msg,
+                        uint32_t timeout_ms, signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_TEMP], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += sensors__emit_matched(&em, SENSORS_SIGNAL_TEMP);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender)
@@ -1239,6 +1351,13 @@ int (sensors_battery_low_post_msg)(signet_bus *bus, const void *sender,
                                 sensors__links + 8, 1);
 }
 
+int (sensors_battery_low_post_done)(signet_bus *bus, const void *sender,
+                                    const sensors_battery_low *msg, signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg,
+                            sensors__links + 8, 1, done, ctx);
+}
+
 int (sensors_battery_low_send_summary)(signet_bus *bus, const void *sender,
                                        const sensors_battery_low *msg, signet_summary *out)
 {
@@ -1254,6 +1373,21 @@ int (sensors_battery_low_send_summary)(signet_bus *bus, const void *sender,
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 8, 1);
     return signet_emit_end(&em, ran);
+}
+
+int (sensors_battery_low_call)(signet_bus *bus, const void *sender, const sensors_battery_low *msg,
+                               uint32_t timeout_ms, signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_BATTERY_LOW], sender, msg,
+                               out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 8, 1);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender)
@@ -1384,6 +1518,13 @@ int (sensors_alarm_post_msg)(signet_bus *bus, const void *sender, const sensors_
                                 sensors__links + 9, 1);
 }
 
+int (sensors_alarm_post_done)(signet_bus *bus, const void *sender, const sensors_alarm *msg,
+                              signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg,
+                            sensors__links + 9, 1, done, ctx);
+}
+
 int (sensors_alarm_send_summary)(signet_bus *bus, const void *sender, const sensors_alarm *msg,
                                  signet_summary *out)
 {
@@ -1399,6 +1540,20 @@ int (sensors_alarm_send_summary)(signet_bus *bus, const void *sender, const sens
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 9, 1);
     return signet_emit_end(&em, ran);
+}
+
+int (sensors_alarm_call)(signet_bus *bus, const void *sender, const sensors_alarm *msg,
+                         uint32_t timeout_ms, signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &sensors_signals[SENSORS_SIGNAL_ALARM], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    if (signet_emit_has_patterns(&em))
+        ran += signet_emit_patterns(&em, sensors__links + 9, 1);
+    return signet_call_end(&em, ran, timeout_ms);
 }
 
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender)

@@ -42,6 +42,16 @@
  *   that also fills a signet_summary: how many ran, which failed with what,
  *   which one stopped the emission, how many messages were queued, and
  *   optionally each one's return value. Plain sends do not pay for it.
+ * _call(): _send_summary() that then waits, up to timeout_ms
+ *   (SIGNET_WAIT_FOREVER: no limit), until the queued receivers have run
+ *   too, on whatever threads dispatch their queues, and adds what they
+ *   returned. Returns how many ran in all, SIGNET_ETIMEDOUT, or why a
+ *   message did not run; inside a receiver, with queued receivers to wait
+ *   for, SIGNET_EDEADLK before anything runs: see signet_call_end().
+ * _post_done(): _post_msg() (_post()) with a completion: done(ctx,
+ *   summary, status) runs exactly once, after the last receiver of every
+ *   message the post made, or with the reason one never will: see
+ *   signet_done_fn and signet_post_done().
  * _has_receivers(): whether sending from sender would call a receiver.
  * _connections(): a copy of the signal's connections (handle, fn, ctx,
  *   sender, priority, flags, queue, blocks, filter) into the caller's
@@ -63,8 +73,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 7
-#error "sensors.signet.h was generated for signet ABI 7; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 8
+#error "sensors.signet.h was generated for signet ABI 8; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
@@ -126,9 +136,14 @@ void sensors_started_filter(signet_connect_opts *opts, sensors_started_filter_fn
 int sensors_started_send(signet_bus *bus, const void *sender);
 /* sensors_started_send(), writing what the receivers returned to *out. */
 int sensors_started_send_summary(signet_bus *bus, const void *sender, signet_summary *out);
+/* sensors_started_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int sensors_started_call(signet_bus *bus, const void *sender, uint32_t timeout_ms,
+                         signet_summary *out);
 
 /* Posts started: queues it (no payload: nothing is copied). */
 int sensors_started_post(signet_bus *bus, const void *sender);
+/* sensors_started_post() calling done(ctx, ...) once every message has run. */
+int sensors_started_post_done(signet_bus *bus, const void *sender, signet_done_fn *done, void *ctx);
 
 /* True when sending started from sender would call a receiver. */
 bool sensors_started_has_receivers(const signet_bus *bus, const void *sender);
@@ -175,11 +190,17 @@ int sensors_stopped_send_msg(signet_bus *bus, const void *sender, const sensors_
 /* sensors_stopped_send_msg(), writing what the receivers returned to *out. */
 int sensors_stopped_send_summary(signet_bus *bus, const void *sender, const sensors_stopped *msg,
                                  signet_summary *out);
+/* sensors_stopped_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int sensors_stopped_call(signet_bus *bus, const void *sender, const sensors_stopped *msg,
+                         uint32_t timeout_ms, signet_summary *out);
 
 /* Posts stopped: copies the payload into queue messages. */
 int sensors_stopped_post(signet_bus *bus, const void *sender, int32_t code, const char *reason);
 /* sensors_stopped_post() with the payload in a struct. */
 int sensors_stopped_post_msg(signet_bus *bus, const void *sender, const sensors_stopped *msg);
+/* sensors_stopped_post_msg() calling done(ctx, ...) once every message has run. */
+int sensors_stopped_post_done(signet_bus *bus, const void *sender, const sensors_stopped *msg,
+                              signet_done_fn *done, void *ctx);
 
 /* True when sending stopped from sender would call a receiver. */
 bool sensors_stopped_has_receivers(const signet_bus *bus, const void *sender);
@@ -232,12 +253,20 @@ int sensors_reading_taken_send_msg(signet_bus *bus, const void *sender,
 /* sensors_reading_taken_send_msg(), writing what the receivers returned to *out. */
 int sensors_reading_taken_send_summary(signet_bus *bus, const void *sender,
                                        const sensors_reading_taken *msg, signet_summary *out);
+/* sensors_reading_taken_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int sensors_reading_taken_call(signet_bus *bus, const void *sender,
+                               const sensors_reading_taken *msg, uint32_t timeout_ms,
+                               signet_summary *out);
 
 /* Posts reading_taken: copies the payload into queue messages. */
 int sensors_reading_taken_post(signet_bus *bus, const void *sender, const sensors_reading *r);
 /* sensors_reading_taken_post() with the payload in a struct. */
 int sensors_reading_taken_post_msg(signet_bus *bus, const void *sender,
                                    const sensors_reading_taken *msg);
+/* sensors_reading_taken_post_msg() calling done(ctx, ...) once every message has run. */
+int sensors_reading_taken_post_done(signet_bus *bus, const void *sender,
+                                    const sensors_reading_taken *msg, signet_done_fn *done,
+                                    void *ctx);
 
 /* True when sending reading_taken from sender would call a receiver. */
 bool sensors_reading_taken_has_receivers(const signet_bus *bus, const void *sender);
@@ -292,6 +321,9 @@ int sensors_door_changed_send_msg(signet_bus *bus, const void *sender,
 /* sensors_door_changed_send_msg(), writing what the receivers returned to *out. */
 int sensors_door_changed_send_summary(signet_bus *bus, const void *sender,
                                       const sensors_door_changed *msg, signet_summary *out);
+/* sensors_door_changed_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int sensors_door_changed_call(signet_bus *bus, const void *sender, const sensors_door_changed *msg,
+                              uint32_t timeout_ms, signet_summary *out);
 
 /* Posts door_changed: copies the payload into queue messages. */
 int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *room,
@@ -299,6 +331,9 @@ int sensors_door_changed_post(signet_bus *bus, const void *sender, const char *r
 /* sensors_door_changed_post() with the payload in a struct. */
 int sensors_door_changed_post_msg(signet_bus *bus, const void *sender,
                                   const sensors_door_changed *msg);
+/* sensors_door_changed_post_msg() calling done(ctx, ...) once every message has run. */
+int sensors_door_changed_post_done(signet_bus *bus, const void *sender,
+                                   const sensors_door_changed *msg, signet_done_fn *done, void *ctx);
 
 /* True when sending door_changed from sender would call a receiver. */
 bool sensors_door_changed_has_receivers(const signet_bus *bus, const void *sender);
@@ -350,12 +385,18 @@ int sensors_temp_send_msg(signet_bus *bus, const void *sender, const sensors_tem
 /* sensors_temp_send_msg(), writing what the receivers returned to *out. */
 int sensors_temp_send_summary(signet_bus *bus, const void *sender, const sensors_temp *msg,
                               signet_summary *out);
+/* sensors_temp_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int sensors_temp_call(signet_bus *bus, const void *sender, const sensors_temp *msg,
+                      uint32_t timeout_ms, signet_summary *out);
 
 /* Posts temp: copies the payload into queue messages. */
 int sensors_temp_post(signet_bus *bus, const void *sender, const char *room, uint32_t sensor,
                       double celsius);
 /* sensors_temp_post() with the payload in a struct. */
 int sensors_temp_post_msg(signet_bus *bus, const void *sender, const sensors_temp *msg);
+/* sensors_temp_post_msg() calling done(ctx, ...) once every message has run. */
+int sensors_temp_post_done(signet_bus *bus, const void *sender, const sensors_temp *msg,
+                           signet_done_fn *done, void *ctx);
 
 /* True when sending temp from sender would call a receiver. */
 bool sensors_temp_has_receivers(const signet_bus *bus, const void *sender);
@@ -407,12 +448,18 @@ int sensors_battery_low_send_msg(signet_bus *bus, const void *sender,
 /* sensors_battery_low_send_msg(), writing what the receivers returned to *out. */
 int sensors_battery_low_send_summary(signet_bus *bus, const void *sender,
                                      const sensors_battery_low *msg, signet_summary *out);
+/* sensors_battery_low_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int sensors_battery_low_call(signet_bus *bus, const void *sender, const sensors_battery_low *msg,
+                             uint32_t timeout_ms, signet_summary *out);
 
 /* Posts battery_low: copies the payload into queue messages. */
 int sensors_battery_low_post(signet_bus *bus, const void *sender, uint32_t sensor, uint8_t percent);
 /* sensors_battery_low_post() with the payload in a struct. */
 int sensors_battery_low_post_msg(signet_bus *bus, const void *sender,
                                  const sensors_battery_low *msg);
+/* sensors_battery_low_post_msg() calling done(ctx, ...) once every message has run. */
+int sensors_battery_low_post_done(signet_bus *bus, const void *sender,
+                                  const sensors_battery_low *msg, signet_done_fn *done, void *ctx);
 
 /* True when sending battery_low from sender would call a receiver. */
 bool sensors_battery_low_has_receivers(const signet_bus *bus, const void *sender);
@@ -468,12 +515,18 @@ int sensors_alarm_send_msg(signet_bus *bus, const void *sender, const sensors_al
 /* sensors_alarm_send_msg(), writing what the receivers returned to *out. */
 int sensors_alarm_send_summary(signet_bus *bus, const void *sender, const sensors_alarm *msg,
                                signet_summary *out);
+/* sensors_alarm_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int sensors_alarm_call(signet_bus *bus, const void *sender, const sensors_alarm *msg,
+                       uint32_t timeout_ms, signet_summary *out);
 
 /* Posts alarm: copies the payload into queue messages; a full queue drops its oldest. */
 int sensors_alarm_post(signet_bus *bus, const void *sender, bool armed, int64_t since, float level,
                        uint16_t zone, int8_t offset, int16_t delta, uint64_t code, const char *note);
 /* sensors_alarm_post() with the payload in a struct. */
 int sensors_alarm_post_msg(signet_bus *bus, const void *sender, const sensors_alarm *msg);
+/* sensors_alarm_post_msg() calling done(ctx, ...) once every message has run. */
+int sensors_alarm_post_done(signet_bus *bus, const void *sender, const sensors_alarm *msg,
+                            signet_done_fn *done, void *ctx);
 
 /* True when sending alarm from sender would call a receiver. */
 bool sensors_alarm_has_receivers(const signet_bus *bus, const void *sender);
@@ -595,6 +648,10 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_stopped_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped), out)
 #define sensors_stopped_post_msg(bus, sender, msg) \
     sensors_stopped_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped))
+#define sensors_stopped_post_done(bus, sender, msg, done, ctx) \
+    sensors_stopped_post_done(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped), done, ctx)
+#define sensors_stopped_call(bus, sender, msg, timeout_ms, out) \
+    sensors_stopped_call(bus, sender, SENSORS__TYPED_MSG(msg, sensors_stopped), timeout_ms, out)
 #define sensors_reading_taken_connect(bus, fn, ...) \
     sensors_reading_taken_connect(bus, SENSORS__TYPED(fn, sensors_reading_taken_fn *), __VA_ARGS__)
 #define sensors_reading_taken_connect_opts(bus, fn, ...) \
@@ -607,6 +664,10 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_reading_taken_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken), out)
 #define sensors_reading_taken_post_msg(bus, sender, msg) \
     sensors_reading_taken_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken))
+#define sensors_reading_taken_post_done(bus, sender, msg, done, ctx) \
+    sensors_reading_taken_post_done(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken), done, ctx)
+#define sensors_reading_taken_call(bus, sender, msg, timeout_ms, out) \
+    sensors_reading_taken_call(bus, sender, SENSORS__TYPED_MSG(msg, sensors_reading_taken), timeout_ms, out)
 #define sensors_door_changed_connect(bus, fn, ...) \
     sensors_door_changed_connect(bus, SENSORS__TYPED(fn, sensors_door_changed_fn *), __VA_ARGS__)
 #define sensors_door_changed_connect_opts(bus, fn, ...) \
@@ -619,6 +680,10 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_door_changed_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed), out)
 #define sensors_door_changed_post_msg(bus, sender, msg) \
     sensors_door_changed_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed))
+#define sensors_door_changed_post_done(bus, sender, msg, done, ctx) \
+    sensors_door_changed_post_done(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed), done, ctx)
+#define sensors_door_changed_call(bus, sender, msg, timeout_ms, out) \
+    sensors_door_changed_call(bus, sender, SENSORS__TYPED_MSG(msg, sensors_door_changed), timeout_ms, out)
 #define sensors_temp_connect(bus, fn, ...) \
     sensors_temp_connect(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
 #define sensors_temp_connect_opts(bus, fn, ...) \
@@ -631,6 +696,10 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_temp_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp), out)
 #define sensors_temp_post_msg(bus, sender, msg) \
     sensors_temp_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp))
+#define sensors_temp_post_done(bus, sender, msg, done, ctx) \
+    sensors_temp_post_done(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp), done, ctx)
+#define sensors_temp_call(bus, sender, msg, timeout_ms, out) \
+    sensors_temp_call(bus, sender, SENSORS__TYPED_MSG(msg, sensors_temp), timeout_ms, out)
 #define sensors_battery_low_connect(bus, fn, ...) \
     sensors_battery_low_connect(bus, SENSORS__TYPED(fn, sensors_battery_low_fn *), __VA_ARGS__)
 #define sensors_battery_low_connect_opts(bus, fn, ...) \
@@ -643,6 +712,10 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_battery_low_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low), out)
 #define sensors_battery_low_post_msg(bus, sender, msg) \
     sensors_battery_low_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low))
+#define sensors_battery_low_post_done(bus, sender, msg, done, ctx) \
+    sensors_battery_low_post_done(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low), done, ctx)
+#define sensors_battery_low_call(bus, sender, msg, timeout_ms, out) \
+    sensors_battery_low_call(bus, sender, SENSORS__TYPED_MSG(msg, sensors_battery_low), timeout_ms, out)
 #define sensors_alarm_connect(bus, fn, ...) \
     sensors_alarm_connect(bus, SENSORS__TYPED(fn, sensors_alarm_fn *), __VA_ARGS__)
 #define sensors_alarm_connect_opts(bus, fn, ...) \
@@ -655,6 +728,10 @@ int sensors_publish_post(signet_bus *bus, const void *sender, const char *topic,
     sensors_alarm_send_summary(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm), out)
 #define sensors_alarm_post_msg(bus, sender, msg) \
     sensors_alarm_post_msg(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm))
+#define sensors_alarm_post_done(bus, sender, msg, done, ctx) \
+    sensors_alarm_post_done(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm), done, ctx)
+#define sensors_alarm_call(bus, sender, msg, timeout_ms, out) \
+    sensors_alarm_call(bus, sender, SENSORS__TYPED_MSG(msg, sensors_alarm), timeout_ms, out)
 #define sensors_kitchen_subscribe(bus, fn, ...) \
     sensors_kitchen_subscribe(bus, SENSORS__TYPED(fn, sensors_temp_fn *), __VA_ARGS__)
 #define sensors_kitchen_subscribe_opts(bus, fn, ...) \
