@@ -451,7 +451,9 @@ m4_define(@{sig4_c_word}@,
 # sig4_c_emission(I, PAYLOAD, CALL)
 # ---------------------------------
 # The body of signal I's emission: begin with PAYLOAD, CALL each claimed
-# receiver (leaving on SIGNET_STOP), then the pattern subscribers, then end.
+# receiver of the first run (leaving on SIGNET_STOP), run the other runs
+# through signet__emit_rest() (an emission from a sender with receivers of
+# its own beside SIGNET_ANY ones), then the pattern subscribers, then end.
 # A signal that is not `retain` begins with signet__emit_start(), which
 # runs the common state without a call (its send functions have tested the
 # bus's filter first); a `retain` one always keeps its value, through
@@ -476,6 +478,7 @@ sig4_call(@{    }@signet__emit_start, ;, &em, bus, sig4_info, sig4_c_word(@{$1}@
         if (signet_emit_stop(&em, $3))
             break;
     }
+    ran += signet__emit_rest(&em);
 sig4_c_patterns(@{$1}@)m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{retain}@), @{    return signet_emit_end(&em, ran);
 }@, @{    return signet__emit_finish(&em, ran);

@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 7
+#define SIGNET_ABI 8
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -687,7 +687,8 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,
  *     int rc = signet_emit_begin(&em, bus, sig, sender, &msg);
  *     if (rc < 0)
  *         return rc;
- *     for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+ *     for (const signet_recv *r = em.begin, *end = em.end;
+ *          r != end || signet_emit_next(&em, &r, &end); r++) {
  *         if (!signet_emit_claim(&em, r))
  *             continue;
  *         ran++;
@@ -697,8 +698,11 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,
  *     return signet_emit_end(&em, ran);
  *
  * begin takes a snapshot of the receivers: no lock is held while receivers
- * run and nothing is allocated. end must be called exactly once after a
- * successful begin, on the same thread.
+ * run and nothing is allocated. The receivers come in runs, contiguous
+ * arrays: [em.begin, em.end) is the first; signet_emit_next() moves to the
+ * next one (an emission from a sender with receivers of its own beside
+ * SIGNET_ANY ones walks several, in rank order). end must be called
+ * exactly once after a successful begin, on the same thread.
  */
 typedef struct signet_recv {
     signet_fnptr *fn;
@@ -730,7 +734,7 @@ typedef struct signet_summary {
 
 typedef struct signet_emission {
     signet_event ev;              /* what receivers get */
-    const signet_recv *begin;     /* the emission's receivers, in order */
+    const signet_recv *begin;     /* the emission's first run of receivers, in order */
     const signet_recv *end;
     bool outermost_;              /* private */
     bool unchanged_;              /* private: a retained payload equal to the previous one
@@ -742,6 +746,9 @@ typedef struct signet_emission {
                                      as begin found them */
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
     signet_summary *summary_;     /* private: what signet_emit_summarize() asked for */
+    const void *runs_;            /* private: the list whose runs follow (not with
+                                     SIGNET__EMIT_FAST); NULL: none */
+    uint32_t run_;                /* private: the next of them */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one.
@@ -763,7 +770,7 @@ int signet_emit_end(signet_emission *em, int ran);
  * as end queues its messages. Run the receivers with signet_emit_run(). */
 void signet_emit_summarize(signet_emission *em, signet_summary *out);
 
-/* Runs the emission's receivers [begin, end) in order, each through its
+/* Runs the emission's receivers, run after run, in order, each through its
  * signal's invoke, as the loop above does, recording each answer when the
  * emission summarizes. Returns how many ran. For generated and generic
  * code that asks for a summary; the plain loop stays faster. */
@@ -826,6 +833,26 @@ static inline bool signet_emit_claim(signet_emission *em, const signet_recv *r)
 static inline bool signet_emit_stop(signet_emission *em, int rc)
 {
     return rc != 0 && signet__emit_status(em, rc);
+}
+
+/* private: the out-of-line halves of signet_emit_next() and
+ * signet__emit_rest(). */
+bool signet__emit_next_run(signet_emission *em);
+int signet__emit_rest_slow(signet_emission *em);
+
+/* Called when the loop reaches *end: moves *r and *end to the emission's
+ * next run of receivers (never empty) and returns true, or returns false
+ * when that was the last. An emission of the common state has one run:
+ * then this is the compare that ending it makes anyway. */
+static inline bool signet_emit_next(signet_emission *em, const signet_recv **r,
+                                    const signet_recv **end)
+{
+    if (__builtin_expect((em->patterns_ & SIGNET__EMIT_FAST) != 0, 1) ||
+        __builtin_expect(em->runs_ == NULL, 1) || !signet__emit_next_run(em))
+        return false;
+    *r = em->begin;
+    *end = em->end;
+    return true;
 }
 
 /* ---------------------------------------------------------------------------
@@ -938,15 +965,17 @@ static inline void signet__emission_fast(signet_emission *em, signet_bus *bus,
     em->patterns_ = SIGNET__EMIT_FAST;
 }
 
-/* The receivers of an emission from sender (not NULL) in a fast list
- * whose receivers name senders. */
-void signet__fast_sender(const signet__fast *f, const void *sender, const signet_recv **begin,
-                         const signet_recv **end);
+/* The first run of receivers of emission em from sender (not NULL) in a
+ * fast list whose receivers name senders. When more runs follow, em is
+ * no longer SIGNET__EMIT_FAST: signet_emit_next() walks them and
+ * signet_emit_end() ends it. */
+void signet__fast_sender(signet_emission *em, const signet__fast *f, const void *sender,
+                         const signet_recv **begin, const signet_recv **end);
 
 /* A generated send's begin, once signet__idle() said the signal may have
- * something to do: 0 when the receivers [*begin, *end) are to run (then
- * end with signet__emit_finish()). word is the signal's in the bus's
- * filter. The caller has checked the arguments: bus is not NULL, nor the
+ * something to do: the first run of receivers, [*begin, *end), the others
+ * through signet_emit_next() (then end with signet__emit_finish()). word
+ * is the signal's in the bus's filter. The caller has checked the arguments: bus is not NULL, nor the
  * payload of a signal with parameters. In the common state it calls
  * nothing; otherwise it is signet_emit_begin(). */
 static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
@@ -974,7 +1003,7 @@ static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
                 *end = f->end;
             } else {
                 const signet_recv *b, *e; /* not begin, end: they stay in registers */
-                signet__fast_sender(f, sender, &b, &e);
+                signet__fast_sender(em, f, sender, &b, &e);
                 *begin = b;
                 *end = e;
             }
@@ -986,6 +1015,21 @@ static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
     }
     *begin = em->begin;
     *end = em->end;
+}
+
+/* After a generated send's loop over the first run of receivers: runs
+ * those of the emission's other runs, if any, each through its signal's
+ * invoke (the emission from a sender with receivers of its own beside
+ * SIGNET_ANY ones), unless one returned SIGNET_STOP; returns how many ran.
+ * The first run stays in the caller's loop, whose calls are typed; in the
+ * common state there is no other run, and this is the compare that
+ * signet__emit_finish() makes anyway. */
+static inline int signet__emit_rest(signet_emission *em)
+{
+    if (__builtin_expect((em->patterns_ & SIGNET__EMIT_FAST) != 0, 1) ||
+        __builtin_expect(em->runs_ == NULL, 1))
+        return 0;
+    return signet__emit_rest_slow(em);
 }
 
 /* Ends an emission signet__emit_start() began. */

@@ -43,6 +43,7 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
     signet__emission_init(em, bus, sig, sender, NULL, payload);
     em->summary_ = NULL; /* only an emission begun here can summarize */
     em->patterns_ = 0;
+    em->runs_ = NULL;
     uint8_t flags = 0;
     if (__builtin_expect(signet__watching(bus) != 0, 0)) {
         em->qerr_ = 0;
@@ -57,8 +58,8 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
         if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
             flags |= SIGNET__EMIT_PATTERNS;
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
-        if (s)
-            signet__receivers(s, sender, &em->begin, &em->end);
+        if (s && (em->runs_ = signet__receivers(s, sender, &em->begin, &em->end)) != NULL)
+            em->run_ = 1;
         /* The sender's queued list now, not at the end: a connection its
          * receivers make meanwhile, which replaces the list in its bucket,
          * is not for this emission. */
@@ -87,10 +88,32 @@ void signet__emit_begin_entered(signet_emission *em, signet_bus *bus,
     begin_inside(em, bus, sig, sender, payload, true);
 }
 
-void signet__fast_sender(const signet__fast *f, const void *sender, const signet_recv **begin,
-                         const signet_recv **end)
+void signet__fast_sender(signet_emission *em, const signet__fast *f, const void *sender,
+                         const signet_recv **begin, const signet_recv **end)
 {
-    signet__receivers(f->snap_, sender, begin, end);
+    const struct snap *l = signet__receivers(f->snap_, sender, begin, end);
+
+    if (__builtin_expect(l != NULL, 0)) {
+        /* More runs: an emission of the full path, in the read section the
+         * inline path entered, with nothing else for its end to do (the
+         * fast list is of the common state). */
+        em->outermost_ = true;
+        em->patterns_ = 0;
+        em->queued_ = NULL;
+        em->summary_ = NULL;
+        em->runs_ = l;
+        em->run_ = 1;
+    }
+}
+
+bool signet__emit_next_run(signet_emission *em)
+{
+    if (!signet__run(em->runs_, em->run_, &em->begin, &em->end, NULL)) {
+        em->runs_ = NULL;
+        return false;
+    }
+    em->run_++;
+    return true;
 }
 
 /* signet_emit_end() for an emission with pattern subscribers or retained
@@ -164,12 +187,13 @@ static bool note(signet_emission *em, const signet_recv *r, int rc)
     return signet_emit_stop(em, rc);
 }
 
-int signet_emit_run(signet_emission *em)
+/* Runs the emission's receivers from r on, through the signal's invoke. */
+static int run_from(signet_emission *em, const signet_recv *r, const signet_recv *end)
 {
     signet_invoke_fn *invoke = em->ev.signal->invoke;
     int ran = 0;
 
-    for (const signet_recv *r = em->begin; r != em->end; r++) {
+    for (; r != end || signet_emit_next(em, &r, &end); r++) {
         if (!signet_emit_claim(em, r))
             continue;
         ran++;
@@ -177,6 +201,18 @@ int signet_emit_run(signet_emission *em)
             break;
     }
     return ran;
+}
+
+int signet_emit_run(signet_emission *em)
+{
+    return run_from(em, em->begin, em->end);
+}
+
+int signet__emit_rest_slow(signet_emission *em)
+{
+    if (em->patterns_ & SIGNET__EMIT_STOPPED)
+        return 0;
+    return run_from(em, em->end, em->end);
 }
 
 /* Adds one queueing's result (signet__post_to()) to em->qerr_: 1 once a
@@ -200,18 +236,20 @@ static void note_queued(signet_emission *em, int rc)
 static bool run_pattern(signet_emission *em, const struct snap *s,
                         const signet_signal_info *pattern, int *ran)
 {
+    const struct snap *l = signet__list(s, em->ev.sender);
     const signet_recv *r, *end;
     bool stopped = false;
 
     em->ev.pattern = pattern;
-    signet__receivers(s, em->ev.sender, &r, &end);
-    for (; r != end; r++) {
-        if (!signet_emit_claim(em, r))
-            continue;
-        ++*ran;
-        if (note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
-            stopped = true;
-            break;
+    for (uint32_t i = 0; !stopped && signet__run(l, i, &r, &end, NULL); i++) {
+        for (; r != end; r++) {
+            if (!signet_emit_claim(em, r))
+                continue;
+            ++*ran;
+            if (note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
+                stopped = true;
+                break;
+            }
         }
     }
     em->ev.pattern = NULL;

@@ -59,16 +59,17 @@ static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
     return NULL;
 }
 
-/* Runs the receivers of list l the message is for; true when one returned
- * SIGNET_STOP. With counting, counts the receivers it ran in em->qerr_ (a
- * dispatch's emission queues nothing). Only queued connections (!direct)
- * can be SIGNET_GENERIC; claiming one has just read its slot. */
+/* Runs the receivers [r, e) of list l (their queue info from qi) the
+ * message is for; true when one returned SIGNET_STOP. With counting, counts
+ * the receivers it ran in em->qerr_ (a dispatch's emission queues
+ * nothing). Only queued connections (!direct) can be SIGNET_GENERIC;
+ * claiming one has just read its slot. */
 static inline __attribute__((always_inline)) bool
-run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struct msg *m,
-         const void *payload, bool direct, bool counting)
+run_span(signet_queue *q, signet_emission *em, const struct snap *l, const signet_recv *r,
+         const signet_recv *e, const struct qinfo *qi, const struct msg *m, const void *payload,
+         bool direct, bool counting)
 {
     signet_invoke_fn *invoke = m->rs->info->invoke;
-    const signet_recv *r = l->recv, *e = l->recv + l->n;
 
     if (direct && l->order_end <= m->order_end) {
         /* The list is the one the post saw, or one with fewer receivers:
@@ -83,7 +84,7 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
         }
         return false;
     }
-    for (const struct qinfo *qi = l->qi; r != e; r++, qi++) {
+    for (; r != e; r++, qi++) {
         const signet_recv *run = r;
         const struct qinfo *at = qi;
         if (qi->order >= m->order_end && !(run = older_twin(l, m, r, &at)))
@@ -103,12 +104,41 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
     return false;
 }
 
+/* run_list() for a list with runs. */
+static __attribute__((noinline)) bool run_runs(signet_queue *q, signet_emission *em,
+                                               const struct snap *l, const struct msg *m,
+                                               const void *payload, bool direct, bool counting)
+{
+    const signet_recv *r, *e;
+    const struct qinfo *qi;
+
+    for (uint32_t i = 0; signet__run(l, i, &r, &e, &qi); i++)
+        if (run_span(q, em, l, r, e, qi, m, payload, direct, counting))
+            return true;
+    return false;
+}
+
+/* Runs the receivers of table s the message is for, those of its sender's
+ * list when it has one, run after run, as run_span(). */
+static inline __attribute__((always_inline)) bool
+run_list(signet_queue *q, signet_emission *em, const struct snap *s, const struct msg *m,
+         const void *payload, bool direct, bool counting)
+{
+    const struct snap *l = signet__own_list(s, m->sender);
+
+    if (!l)
+        l = s; /* a table has no runs */
+    else if (__builtin_expect(l->nruns != 0, 0))
+        return run_runs(q, em, l, m, payload, direct, counting);
+    return run_span(q, em, l, l->recv, l->recv + l->n, l->qi, m, payload, direct, counting);
+}
+
 /* The queued connections of rs bound to q, after the direct receivers. */
 static __attribute__((noinline)) void run_queued(signet_queue *q, signet_emission *em,
                                                  const struct snap *s, const struct msg *m,
                                                  const void *payload, bool counting)
 {
-    run_list(q, em, signet__list(s, m->sender), m, payload, false, counting);
+    run_list(q, em, s, m, payload, false, counting);
 }
 
 /* Runs message m, its payload (or NULL) at payload; with counting (a
@@ -135,7 +165,7 @@ run_counted(signet_queue *q, const struct msg *m, const void *payload, bool coun
         em.qerr_ = 0;
     const struct snap *s;
     bool stop = m->direct && (s = atomic_load_explicit(&rs->snap, memory_order_seq_cst)) &&
-                run_list(q, &em, signet__list(s, m->sender), m, payload, true, counting);
+                run_list(q, &em, s, m, payload, true, counting);
     /* Most signals have no queued connection: no call for an empty list. */
     if (!stop && (s = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst)) != NULL)
         run_queued(q, &em, s, m, payload, counting);
