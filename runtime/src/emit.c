@@ -108,10 +108,14 @@ void signet__fast_sender(signet_emission *em, const signet__fast *f, const void 
 
 bool signet__emit_next_run(signet_emission *em)
 {
-    if (!signet__run(em->runs_, em->run_, &em->begin, &em->end, NULL)) {
+    const struct snap *l = em->runs_;
+
+    if (em->run_ == l->nruns) {
         em->runs_ = NULL;
         return false;
     }
+    em->begin = l->runs[em->run_].begin;
+    em->end = l->runs[em->run_].end;
     em->run_++;
     return true;
 }
@@ -187,13 +191,13 @@ static bool note(signet_emission *em, const signet_recv *r, int rc)
     return signet_emit_stop(em, rc);
 }
 
-/* Runs the emission's receivers from r on, through the signal's invoke. */
-static int run_from(signet_emission *em, const signet_recv *r, const signet_recv *end)
+int signet_emit_run(signet_emission *em)
 {
     signet_invoke_fn *invoke = em->ev.signal->invoke;
     int ran = 0;
 
-    for (; r != end || signet_emit_next(em, &r, &end); r++) {
+    for (const signet_recv *r = em->begin, *end = em->end;
+         r != end || signet_emit_next(em, &r, &end); r++) {
         if (!signet_emit_claim(em, r))
             continue;
         ran++;
@@ -203,16 +207,26 @@ static int run_from(signet_emission *em, const signet_recv *r, const signet_recv
     return ran;
 }
 
-int signet_emit_run(signet_emission *em)
-{
-    return run_from(em, em->begin, em->end);
-}
-
 int signet__emit_rest_slow(signet_emission *em)
 {
+    const struct snap *l = em->runs_;
+    signet_invoke_fn *invoke = em->ev.signal->invoke;
+    int ran = 0;
+
+    em->runs_ = NULL;
     if (em->patterns_ & SIGNET__EMIT_STOPPED)
         return 0;
-    return run_from(em, em->end, em->end);
+    /* No summary: signet_emit_run() runs the emissions that have one. */
+    for (uint32_t i = em->run_; i < l->nruns; i++) {
+        for (const signet_recv *r = l->runs[i].begin; r != l->runs[i].end; r++) {
+            if (!signet_emit_claim(em, r))
+                continue;
+            ran++;
+            if (signet_emit_stop(em, invoke(r, &em->ev, em->ev.payload_)))
+                return ran;
+        }
+    }
+    return ran;
 }
 
 /* Adds one queueing's result (signet__post_to()) to em->qerr_: 1 once a

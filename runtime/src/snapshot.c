@@ -276,34 +276,42 @@ uint32_t signet__table_size(uint32_t keys)
     return nbuckets;
 }
 
+/* Where an entry of a sender's list comes from, while merging: the table's
+ * entries with TABLE_ENTRY, else the list's own. */
+#define TABLE_ENTRY 0x80000000u
+
 /* What merging a sender's connections with SIGNET_ANY's makes of a list:
  * counted first (into a NULL list), then written. */
 struct merge {
     struct snap *l;             /* NULL: count only */
     struct run *runs;           /* l's runs; NULL: count them, or l has none */
+    const struct snap *table;   /* the table whose entries the runs hold */
     uint32_t own;               /* the list's visible entries */
     uint32_t hidden;            /* the twins left out */
     uint32_t hidden_at;         /* where they go in l: after the visible ones */
     uint32_t nruns, table_runs; /* runs, and of them those of the table's entries */
-    struct run last;            /* the last run */
+    uint32_t last_from, last_end; /* the last run: TABLE_ENTRY or 0, and its end */
 };
 
-/* Appends entry at (SIGNET__RUN_TABLE | an index of the table's entries,
- * or an index of the list's) to the runs, extending the last one when it
- * ends just before. */
+/* Appends entry at (TABLE_ENTRY | an index of the table's entries, or an
+ * index of the list's) to the runs, extending the last one when it ends
+ * just before. */
 static void run_add(struct merge *m, uint32_t at)
 {
-    uint32_t kind = at & SIGNET__RUN_TABLE, i = at & ~SIGNET__RUN_TABLE;
+    uint32_t from = at & TABLE_ENTRY, i = at & ~TABLE_ENTRY;
 
-    if (m->nruns > 0 && (m->last.begin & SIGNET__RUN_TABLE) == kind && m->last.end == i) {
-        m->last.end++;
+    if (m->nruns > 0 && m->last_from == from && m->last_end == i) {
+        m->last_end++;
     } else {
-        m->last = (struct run){at, i + 1};
         m->nruns++;
-        m->table_runs += kind != 0;
+        m->table_runs += from != 0;
+        m->last_from = from;
+        m->last_end = i + 1;
+        if (m->runs)
+            m->runs[m->nruns - 1].begin = (from ? m->table->recv : m->l->recv) + i;
     }
     if (m->runs)
-        m->runs[m->nruns - 1] = m->last;
+        m->runs[m->nruns - 1].end = (from ? m->table->recv : m->l->recv) + m->last_end;
 }
 
 /* Merges the two rank-ordered groups (own NULL: any's entries are the
@@ -318,14 +326,14 @@ static void merge(const struct group *any, const struct group *own, bool queued,
         struct slot *s = take_any ? any->v[a++] : own->v[x++];
         if (!of_kind(s, queued))
             continue;
-        uint32_t at = take_any && own ? table_at++ | SIGNET__RUN_TABLE : m->own;
+        uint32_t at = take_any && own ? table_at++ | TABLE_ENTRY : m->own;
         if (own && earlier_twin(take_any ? own : any, queued, s)) {
             if (m->l)
                 put_recv(m->l, m->hidden_at + m->hidden, s);
             m->hidden++;
             continue;
         }
-        if (!(at & SIGNET__RUN_TABLE)) {
+        if (!(at & TABLE_ENTRY)) {
             if (m->l)
                 put_recv(m->l, m->own, s);
             m->own++;
@@ -367,7 +375,7 @@ int signet__list_build(const struct group *any, const struct group *own, bool qu
             l->shift--;
         l->buckets = (struct bucket *)(void *)((char *)l + buckets_at);
     }
-    struct merge w = {.l = l, .hidden_at = m.own};
+    struct merge w = {.l = l, .table = table, .hidden_at = m.own};
     if (nruns) {
         l->table = table;
         l->runs = w.runs = (struct run *)(void *)((char *)l + runs_at);

@@ -103,11 +103,10 @@ struct qinfo {
     uint64_t order;             /* the connection's sequence number */
 };
 
-/* A run of a sender's list: entries [begin & ~SIGNET__RUN_TABLE, end) of
- * the list's own recv[] or, with SIGNET__RUN_TABLE, of its table's. */
-#define SIGNET__RUN_TABLE 0x80000000u
+/* A run of a sender's list: receivers [begin, end), either of the list's
+ * own entries or of its table's. */
 struct run {
-    uint32_t begin, end;
+    const signet_recv *begin, *end;
 };
 
 /* A receiver list. Immutable once published. A state publishes one table
@@ -129,7 +128,7 @@ struct snap {
      * list, its table and runs. */
     union {
         struct bucket *buckets; /* a table: the sender index */
-        const struct snap *table; /* a sender's list: the table whose entries its runs name */
+        const struct snap *table; /* a sender's list: the table whose entries its runs hold */
     };
     union {
         struct {
@@ -259,29 +258,37 @@ static inline const struct snap *signet__list(const struct snap *s, const void *
     return l ? l : s;
 }
 
+/* The queue information of entry r of list l's runs. */
+static inline const struct qinfo *signet__qinfo_of(const struct snap *l, const signet_recv *r)
+{
+    const struct snap *from = l;
+
+    if ((uintptr_t)r - (uintptr_t)l->recv >= (size_t)(l->n + l->nhidden) * sizeof *r)
+        from = l->table;
+    return from->qi + (r - from->recv);
+}
+
 /* Run i of the receivers list l runs: [*begin, *end), their queue info
  * from *qi (qi may be NULL); false past the last. A list without runs is
  * its run 0. */
 static inline bool signet__run(const struct snap *l, uint32_t i, const signet_recv **begin,
                                const signet_recv **end, const struct qinfo **qi)
 {
-    const struct snap *from = l;
-    uint32_t b = 0, e = l->n;
-
     if (__builtin_expect(l->nruns != 0, 0)) {
         if (i >= l->nruns)
             return false;
-        b = l->runs[i].begin & ~SIGNET__RUN_TABLE;
-        e = l->runs[i].end;
-        if (l->runs[i].begin & SIGNET__RUN_TABLE)
-            from = l->table;
-    } else if (i != 0) {
-        return false;
+        *begin = l->runs[i].begin;
+        *end = l->runs[i].end;
+        if (qi)
+            *qi = signet__qinfo_of(l, *begin);
+        return true;
     }
-    *begin = from->recv + b;
-    *end = from->recv + e;
+    if (i != 0)
+        return false;
+    *begin = l->recv;
+    *end = l->recv + l->n;
     if (qi)
-        *qi = from->qi + b;
+        *qi = l->qi;
     return true;
 }
 
@@ -304,7 +311,8 @@ static inline const struct snap *signet__receivers(const struct snap *s, const v
             if (key == sender) {
                 const struct snap *l = __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
                 if (l && __builtin_expect(l->nruns != 0, 0)) {
-                    (void)signet__run(l, 0, begin, end, NULL);
+                    *begin = l->runs[0].begin;
+                    *end = l->runs[0].end;
                     return l->nruns > 1 ? l : NULL;
                 }
                 if (l) {
