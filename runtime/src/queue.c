@@ -104,11 +104,13 @@ run_span(signet_queue *q, signet_emission *em, const struct snap *l, const signe
     return false;
 }
 
-/* run_list() for a list with runs. */
-static __attribute__((noinline)) bool run_runs(signet_queue *q, signet_emission *em,
-                                               const struct snap *l, const struct msg *m,
-                                               const void *payload, bool direct, bool counting)
+/* run_list() for a message from a sender that may have a list of its own
+ * in table s. */
+static __attribute__((noinline)) bool run_sender(signet_queue *q, signet_emission *em,
+                                                 const struct snap *s, const struct msg *m,
+                                                 const void *payload, bool direct, bool counting)
 {
+    const struct snap *l = signet__list(s, m->sender);
     const signet_recv *r, *e;
     const struct qinfo *qi;
 
@@ -124,13 +126,9 @@ static inline __attribute__((always_inline)) bool
 run_list(signet_queue *q, signet_emission *em, const struct snap *s, const struct msg *m,
          const void *payload, bool direct, bool counting)
 {
-    const struct snap *l = signet__own_list(s, m->sender);
-
-    if (!l)
-        l = s; /* a table has no runs */
-    else if (__builtin_expect(l->nruns != 0, 0))
-        return run_runs(q, em, l, m, payload, direct, counting);
-    return run_span(q, em, l, l->recv, l->recv + l->n, l->qi, m, payload, direct, counting);
+    if (m->sender && s->nbuckets)
+        return run_sender(q, em, s, m, payload, direct, counting);
+    return run_span(q, em, s, s->recv, s->recv + s->n, s->qi, m, payload, direct, counting);
 }
 
 /* The queued connections of rs bound to q, after the direct receivers. */
