@@ -451,13 +451,13 @@ m4_define(@{sig4_c_word}@,
 # sig4_c_emission(I, PAYLOAD, CALL)
 # ---------------------------------
 # The body of signal I's emission: begin with PAYLOAD, CALL each claimed
-# receiver of the first run (leaving on SIGNET_STOP), run the other runs
-# through signet__emit_rest() (an emission from a sender with receivers of
-# its own beside SIGNET_ANY ones), then the pattern subscribers, then end.
+# receiver (leaving on SIGNET_STOP), then the pattern subscribers, then end.
 # A signal that is not `retain` begins with signet__emit_start(), which
 # runs the common state without a call (its send functions have tested the
-# bus's filter first); a `retain` one always keeps its value, through
-# signet_emit_begin(). sig4_info is the signal's signet_signal_info.
+# bus's filter first), and walks the first run of receivers, the runtime
+# the others (signet__emit_start() says when); a `retain` one always keeps
+# its value, through signet_emit_begin(), and walks every run with
+# signet_emit_next(). sig4_info is the signal's signet_signal_info.
 m4_define(@{sig4_c_emission}@,
 @{    signet_emission em;
 sig4_if(sig4_signal(@{$1}@, @{retain}@), @{    int ran = 0;
@@ -465,7 +465,8 @@ sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, $2
 
     if (rc < 0)
         return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    for (const signet_recv *r = em.begin, *end = em.end;
+         r != end || signet_emit_next(&em, &r, &end); r++) {
 }@, @{    const signet_recv *r, *end;
     int ran = 0;
 
@@ -478,7 +479,6 @@ sig4_call(@{    }@signet__emit_start, ;, &em, bus, sig4_info, sig4_c_word(@{$1}@
         if (signet_emit_stop(&em, $3))
             break;
     }
-    ran += signet__emit_rest(&em);
 sig4_c_patterns(@{$1}@)m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{retain}@), @{    return signet_emit_end(&em, ran);
 }@, @{    return signet__emit_finish(&em, ran);

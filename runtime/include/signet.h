@@ -740,6 +740,8 @@ typedef struct signet_emission {
     bool unchanged_;              /* private: a retained payload equal to the previous one
                                      (valid with SIGNET__EMIT_RETAINED) */
     uint8_t patterns_;            /* private: SIGNET__EMIT_* */
+    bool rest_;                   /* private: begun by signet__emit_start(), whose caller
+                                     walks the first run only (not with SIGNET__EMIT_FAST) */
     int qerr_;                    /* private: queueing for patterns (when COLD): 1 once a
                                      message was queued, else the first error */
     const void *queued_;          /* private: the signal's queued receivers for the sender,
@@ -835,10 +837,8 @@ static inline bool signet_emit_stop(signet_emission *em, int rc)
     return rc != 0 && signet__emit_status(em, rc);
 }
 
-/* private: the out-of-line halves of signet_emit_next() and
- * signet__emit_rest(). */
+/* private: the out-of-line half of signet_emit_next(). */
 bool signet__emit_next_run(signet_emission *em);
-int signet__emit_rest_slow(signet_emission *em);
 
 /* Called when the loop reaches *end: moves *r and *end to the emission's
  * next run of receivers (never empty) and returns true, or returns false
@@ -967,15 +967,17 @@ static inline void signet__emission_fast(signet_emission *em, signet_bus *bus,
 
 /* The first run of receivers of emission em from sender (not NULL) in a
  * fast list whose receivers name senders. When more runs follow, em is
- * no longer SIGNET__EMIT_FAST: signet_emit_next() walks them and
- * signet_emit_end() ends it. */
+ * no longer SIGNET__EMIT_FAST: signet_emit_end() runs them and ends it. */
 void signet__fast_sender(signet_emission *em, const signet__fast *f, const void *sender,
                          const signet_recv **begin, const signet_recv **end);
 
 /* A generated send's begin, once signet__idle() said the signal may have
- * something to do: the first run of receivers, [*begin, *end), the others
- * through signet_emit_next() (then end with signet__emit_finish()). word
- * is the signal's in the bus's filter. The caller has checked the arguments: bus is not NULL, nor the
+ * something to do: the first run of receivers, [*begin, *end), for the
+ * caller's loop; the others, when there are any (an emission from a
+ * sender with receivers of its own beside SIGNET_ANY ones), the runtime
+ * runs through the signal's invoke, first thing in signet_emit_patterns()
+ * or else in signet__emit_finish(), so that the loop of the common state
+ * is a walk of one array. word is the signal's in the bus's filter. The caller has checked the arguments: bus is not NULL, nor the
  * payload of a signal with parameters. In the common state it calls
  * nothing; otherwise it is signet_emit_begin(). */
 static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
@@ -1013,23 +1015,9 @@ static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
     } else if (signet_emit_begin(em, bus, sig, sender, payload) < 0) {
         __builtin_unreachable(); /* the caller checked what it checks */
     }
+    em->rest_ = true;
     *begin = em->begin;
     *end = em->end;
-}
-
-/* After a generated send's loop over the first run of receivers: runs
- * those of the emission's other runs, if any, each through its signal's
- * invoke (the emission from a sender with receivers of its own beside
- * SIGNET_ANY ones), unless one returned SIGNET_STOP; returns how many ran.
- * The first run stays in the caller's loop, whose calls are typed; in the
- * common state there is no other run, and this is the compare that
- * signet__emit_finish() makes anyway. */
-static inline int signet__emit_rest(signet_emission *em)
-{
-    if (__builtin_expect((em->patterns_ & SIGNET__EMIT_FAST) != 0, 1) ||
-        __builtin_expect(em->runs_ == NULL, 1))
-        return 0;
-    return signet__emit_rest_slow(em);
 }
 
 /* Ends an emission signet__emit_start() began. */

@@ -1,7 +1,9 @@
 /* emit.c: synchronous emission (signet_emit_begin, signet_emit_patterns,
  * signet_emit_end; the generated send runs the receivers in between, or
  * signet_emit_run() for an emission that records a signet_summary; the
- * inline path of signet.h comes here for every state but the common one)
+ * inline path of signet.h comes here for every state but the common one,
+ * and for the runs of receivers after the first: signet_emit_next() for a
+ * hand-written loop, the end or the patterns for a generated send's)
  * and the questions senders ask first (signet_has_receivers,
  * signet_has_pattern_subscribers). An emission reads its signal's snapshot
  * inside an RCU read section: no lock, no allocation, and a cost that
@@ -43,6 +45,7 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
     signet__emission_init(em, bus, sig, sender, NULL, payload);
     em->summary_ = NULL; /* only an emission begun here can summarize */
     em->patterns_ = 0;
+    em->rest_ = false; /* signet__emit_start() sets it */
     em->runs_ = NULL;
     uint8_t flags = 0;
     if (__builtin_expect(signet__watching(bus) != 0, 0)) {
@@ -99,6 +102,7 @@ void signet__fast_sender(signet_emission *em, const signet__fast *f, const void 
          * fast list is of the common state). */
         em->outermost_ = true;
         em->patterns_ = 0;
+        em->rest_ = true;
         em->queued_ = NULL;
         em->summary_ = NULL;
         em->runs_ = l;
@@ -118,6 +122,32 @@ bool signet__emit_next_run(signet_emission *em)
     em->end = l->runs[em->run_].end;
     em->run_++;
     return true;
+}
+
+/* For an emission signet__emit_start() began: runs the receivers of the
+ * runs after the first, which its caller's loop left, through the
+ * signal's invoke, unless one returned SIGNET_STOP; returns how many ran.
+ * Such an emission never summarizes (signet_emit_run() walks the runs of
+ * those that do). */
+static int run_rest(signet_emission *em)
+{
+    const struct snap *l = em->runs_;
+    signet_invoke_fn *invoke = em->ev.signal->invoke;
+    int ran = 0;
+
+    em->runs_ = NULL;
+    if (!em->rest_ || (em->patterns_ & SIGNET__EMIT_STOPPED))
+        return 0;
+    for (uint32_t i = em->run_; i < l->nruns; i++) {
+        for (const signet_recv *r = l->runs[i].begin; r != l->runs[i].end; r++) {
+            if (!signet_emit_claim(em, r))
+                continue;
+            ran++;
+            if (signet_emit_stop(em, invoke(r, &em->ev, em->ev.payload_)))
+                return ran;
+        }
+    }
+    return ran;
 }
 
 /* signet_emit_end() for an emission with pattern subscribers or retained
@@ -154,6 +184,8 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
 
 int signet_emit_end(signet_emission *em, int ran)
 {
+    if (__builtin_expect(em->runs_ != NULL, 0))
+        ran += run_rest(em);
     if (__builtin_expect((em->patterns_ & (SIGNET__EMIT_PATTERNS | SIGNET__EMIT_COLD)) != 0, 0))
         return end_slow(em, ran);
     if (__builtin_expect(em->queued_ != NULL, 0)) {
@@ -207,28 +239,6 @@ int signet_emit_run(signet_emission *em)
     return ran;
 }
 
-int signet__emit_rest_slow(signet_emission *em)
-{
-    const struct snap *l = em->runs_;
-    signet_invoke_fn *invoke = em->ev.signal->invoke;
-    int ran = 0;
-
-    em->runs_ = NULL;
-    if (em->patterns_ & SIGNET__EMIT_STOPPED)
-        return 0;
-    /* No summary: signet_emit_run() runs the emissions that have one. */
-    for (uint32_t i = em->run_; i < l->nruns; i++) {
-        for (const signet_recv *r = l->runs[i].begin; r != l->runs[i].end; r++) {
-            if (!signet_emit_claim(em, r))
-                continue;
-            ran++;
-            if (signet_emit_stop(em, invoke(r, &em->ev, em->ev.payload_)))
-                return ran;
-        }
-    }
-    return ran;
-}
-
 /* Adds one queueing's result (signet__post_to()) to em->qerr_: 1 once a
  * message was queued, else the first error; so the emission returns an
  * error only when none of its messages was queued, as signet_post(). */
@@ -276,8 +286,10 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
     struct sigstate *ss = em->ss_ = signet__sigstate(em->ev.bus, sig);
     int ran = 0;
 
+    if (em->runs_ != NULL)
+        ran += run_rest(em); /* the signal's receivers first */
     if (!ss || !(ids || n == 0))
-        return 0;
+        return ran;
     if (!(em->patterns_ & SIGNET__EMIT_COLD)) {
         em->patterns_ |= SIGNET__EMIT_COLD;
         em->qerr_ = 0;

@@ -156,7 +156,6 @@ static inline int app__server_start_emit(signet_bus *bus, const void *sender,
         if (signet_emit_stop(&em, ((app_server_start_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     return signet__emit_finish(&em, ran);
 }
 
@@ -276,7 +275,6 @@ static inline int app__server_stop_emit(signet_bus *bus, const void *sender,
         if (signet_emit_stop(&em, ((app_server_stop_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     return signet__emit_finish(&em, ran);
 }
 

@@ -876,7 +876,6 @@ SIGNET__NOINLINE static int ks__ping_send_busy(signet_bus *bus, const void *send
         if (signet_emit_stop(&em, ((ks_ping_fn *)r->fn)(r->ctx, &em.ev)))
             break;
     }
-    ran += signet__emit_rest(&em);
     return signet__emit_finish(&em, ran);
 }
 
@@ -956,7 +955,6 @@ static inline int ks__every_emit(signet_bus *bus, const void *sender, const ks_e
         if (signet_emit_stop(&em, ((ks_every_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     return signet__emit_finish(&em, ran);
 }
 
@@ -1105,7 +1103,6 @@ static inline int ks__shapes_emit(signet_bus *bus, const void *sender, const ks_
         if (signet_emit_stop(&em, ((ks_shapes_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     return signet__emit_finish(&em, ran);
 }
 
@@ -1229,14 +1226,14 @@ static inline int ks__odd_emit(signet_bus *bus, const void *sender, const ks_odd
 
     if (rc < 0)
         return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    for (const signet_recv *r = em.begin, *end = em.end;
+         r != end || signet_emit_next(&em, &r, &end); r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
         if (signet_emit_stop(&em, ((ks_odd_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     if (signet_emit_has_patterns(&em))
         ran += ks__emit_matched(&em, KS_SIGNAL_ODD);
     return signet_emit_end(&em, ran);
@@ -1335,7 +1332,6 @@ static inline int ks__last_emit(signet_bus *bus, const void *sender, const ks_la
         if (signet_emit_stop(&em, ((ks_last_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     return signet__emit_finish(&em, ran);
 }
 

@@ -596,7 +596,6 @@ SIGNET__NOINLINE static int sensors__started_send_busy(signet_bus *bus, const vo
         if (signet_emit_stop(&em, ((sensors_started_fn *)r->fn)(r->ctx, &em.ev)))
             break;
     }
-    ran += signet__emit_rest(&em);
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 0, 1);
     return signet__emit_finish(&em, ran);
@@ -685,7 +684,6 @@ static inline int sensors__stopped_emit(signet_bus *bus, const void *sender,
         if (signet_emit_stop(&em, ((sensors_stopped_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 1, 1);
     return signet__emit_finish(&em, ran);
@@ -815,7 +813,6 @@ static inline int sensors__reading_taken_emit(signet_bus *bus, const void *sende
         if (signet_emit_stop(&em, ((sensors_reading_taken_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 2, 1);
     return signet__emit_finish(&em, ran);
@@ -947,7 +944,6 @@ static inline int sensors__door_changed_emit(signet_bus *bus, const void *sender
         if (signet_emit_stop(&em, ((sensors_door_changed_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     if (signet_emit_has_patterns(&em))
         ran += sensors__emit_matched(&em, SENSORS_SIGNAL_DOOR_CHANGED);
     return signet__emit_finish(&em, ran);
@@ -1076,7 +1072,6 @@ static inline int sensors__temp_emit(signet_bus *bus, const void *sender, const 
         if (signet_emit_stop(&em, ((sensors_temp_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     if (signet_emit_has_patterns(&em))
         ran += sensors__emit_matched(&em, SENSORS_SIGNAL_TEMP);
     return signet__emit_finish(&em, ran);
@@ -1200,14 +1195,14 @@ static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
 
     if (rc < 0)
         return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    for (const signet_recv *r = em.begin, *end = em.end;
+         r != end || signet_emit_next(&em, &r, &end); r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;
         if (signet_emit_stop(&em, ((sensors_battery_low_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 8, 1);
     return signet_emit_end(&em, ran);
@@ -1313,7 +1308,6 @@ static inline int sensors__alarm_emit(signet_bus *bus, const void *sender, const
         if (signet_emit_stop(&em, ((sensors_alarm_fn *)r->fn)(r->ctx, &em.ev, msg)))
             break;
     }
-    ran += signet__emit_rest(&em);
     if (signet_emit_has_patterns(&em))
         ran += signet_emit_patterns(&em, sensors__links + 9, 1);
     return signet__emit_finish(&em, ran);

@@ -383,6 +383,31 @@ static void scale_stop_in_the_middle_of_a_run(void)
     signet_bus_destroy(bus);
 }
 
+/* A generated send from a sender whose list has runs runs them all, then
+ * the pattern subscribers (run-time ones here, which signet_emit_end()
+ * runs); after a SIGNET_STOP in the first run, neither. */
+static void scale_runs_before_pattern_subscribers(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c, stop;
+    struct rx a = {'a', 0}, x = {'x', 0}, y = {'y', 0}, p = {'p', 0}, t = {'t', 0};
+    CHECK_OK(conn_prio(bus, T_PING, &a, SIGNET_ANY, 5, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &x, &senders[0], 9, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &y, &senders[0], 0, &c));
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "#", rx_generic, &p, SIGNET_ANY, NULL, &c));
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ(t_ping_send(bus, &senders[0], 1), 4);
+    CHECK(strcmp(trace.buf, "xayp") == 0);
+    signet_connect_opts so = {.priority = 10};
+    CHECK_OK(t_connect(bus, T_PING, stop_fn, &t, &senders[0], &so, &stop));
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ(t_ping_send(bus, &senders[0], 1), 1);
+    CHECK(strcmp(trace.buf, "t") == 0);
+    signet_bus_destroy(bus);
+}
+
 /* The heap the lists take: with A SIGNET_ANY receivers and S senders with
  * one receiver each, what the A add over a bus of the S alone stays under
  * 4 x (A + S) list entries (a signet_recv and its queue info, 48 bytes),
@@ -636,6 +661,7 @@ static const struct test_case cases[] = {
     {"scale_twins_split_runs_and_run_once", scale_twins_split_runs_and_run_once},
     {"scale_run_once_across_runs", scale_run_once_across_runs},
     {"scale_stop_in_the_middle_of_a_run", scale_stop_in_the_middle_of_a_run},
+    {"scale_runs_before_pattern_subscribers", scale_runs_before_pattern_subscribers},
     {"scale_lists_take_memory_linear_in_receivers", scale_lists_take_memory_linear_in_receivers},
     {"threads_many_senders_while_per_sender_receivers_churn",
      threads_many_senders_while_per_sender_receivers_churn},
