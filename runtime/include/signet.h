@@ -760,10 +760,12 @@ SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
                                        const signet_signal_info *sig, const void *sender,
                                        const void *payload);
 
-/* Ends the emission: queues it for the signal's queued receivers (one
- * message per queue they are bound to), then returns ran, or a negative
- * error code when none of its messages could be queued (see
- * signet_post()); the direct receivers have run either way. */
+/* Ends the emission: for a generated send, first runs the receivers of the
+ * runs its loop left (see signet__emit_start()) and counts them in ran;
+ * then queues it for the signal's queued receivers (one message per queue
+ * they are bound to), then returns ran, or a negative error code when none
+ * of its messages could be queued (see signet_post()); the direct
+ * receivers have run either way. */
 int signet_emit_end(signet_emission *em, int ran);
 
 /* Makes the emission (just begun with signet_emit_begin()) record what
@@ -795,7 +797,8 @@ static inline bool signet_emit_has_patterns(const signet_emission *em)
     return (em->patterns_ & SIGNET__EMIT_PATTERNS) != 0;
 }
 
-/* After the signal's own receivers ran (the loop above), runs the
+/* After the signal's own receivers ran (the loop above; for a generated
+ * send, this first runs those of the runs its loop left), runs the
  * subscribers of the patterns ids[0, n) (ids of em's schema, ascending: the
  * patterns that match the emitted topic), then those of the run-time
  * patterns (signet_subscribe_pattern) matching it; each pattern's in rank
@@ -803,10 +806,10 @@ static inline bool signet_emit_has_patterns(const signet_emission *em)
  * ev.pattern names the pattern during those calls. Once a receiver or
  * subscriber returned SIGNET_STOP no direct subscriber runs; queued
  * connections of the signal and of the patterns get their messages either
- * way, the signal's first. Returns how many subscribers ran. Call it at
- * most once per emission; when it is not called, signet_emit_end() runs the
- * run-time patterns, so a loop for a signal no schema pattern can match
- * needs no call. */
+ * way, the signal's first. Returns how many subscribers (and receivers)
+ * ran. Call it at most once per emission; when it is not called,
+ * signet_emit_end() runs the run-time patterns, so a loop for a signal no
+ * schema pattern can match needs no call. */
 int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n);
 
 /* private: connection states, and the out-of-line halves of the helpers */
@@ -976,9 +979,10 @@ void signet__fast_sender(signet_emission *em, const signet__fast *f, const void 
  * caller's loop; the others, when there are any (an emission from a
  * sender with receivers of its own beside SIGNET_ANY ones), the runtime
  * runs through the signal's invoke, first thing in signet_emit_patterns()
- * or else in signet__emit_finish(), so that the loop of the common state
- * is a walk of one array. word is the signal's in the bus's filter. The caller has checked the arguments: bus is not NULL, nor the
- * payload of a signal with parameters. In the common state it calls
+ * or else in signet_emit_end() (signet__emit_finish()), so that the loop
+ * of the common state is a walk of one array. word is the signal's in the
+ * bus's filter. The caller has checked the arguments: bus is not NULL, nor
+ * the payload of a signal with parameters. In the common state it calls
  * nothing; otherwise it is signet_emit_begin(). */
 static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
                                       const signet_signal_info *sig, uint32_t word,
