@@ -466,8 +466,10 @@ m4_define(@{sig4_c_word}@,
 # receiver (leaving on SIGNET_STOP), then the pattern subscribers, then end.
 # A signal that is not `retain` begins with signet__emit_start(), which
 # runs the common state without a call (its send functions have tested the
-# bus's filter first); a `retain` one always keeps its value, through
-# signet_emit_begin(). sig4_info is the signal's signet_signal_info.
+# bus's filter first), and walks the first run of receivers, the runtime
+# the others (signet__emit_start() says when); a `retain` one always keeps
+# its value, through signet_emit_begin(), and walks every run with
+# signet_emit_next(). sig4_info is the signal's signet_signal_info.
 m4_define(@{sig4_c_emission}@,
 @{    signet_emission em;
 sig4_if(sig4_signal(@{$1}@, @{retain}@), @{    int ran = 0;
@@ -475,7 +477,8 @@ sig4_call(@{    }@int rc = signet_emit_begin, ;, &em, bus, sig4_info, sender, $2
 
     if (rc < 0)
         return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    for (const signet_recv *r = em.begin, *end = em.end;
+         r != end || signet_emit_next(&em, &r, &end); r++) {
 }@, @{    const signet_recv *r, *end;
     int ran = 0;
 

@@ -690,7 +690,8 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,
  *     int rc = signet_emit_begin(&em, bus, sig, sender, &msg);
  *     if (rc < 0)
  *         return rc;
- *     for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+ *     for (const signet_recv *r = em.begin, *end = em.end;
+ *          r != end || signet_emit_next(&em, &r, &end); r++) {
  *         if (!signet_emit_claim(&em, r))
  *             continue;
  *         ran++;
@@ -700,8 +701,11 @@ bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig,
  *     return signet_emit_end(&em, ran);
  *
  * begin takes a snapshot of the receivers: no lock is held while receivers
- * run and nothing is allocated. end must be called exactly once after a
- * successful begin, on the same thread.
+ * run and nothing is allocated. The receivers come in runs, contiguous
+ * arrays: [em.begin, em.end) is the first; signet_emit_next() moves to the
+ * next one (an emission from a sender with receivers of its own beside
+ * SIGNET_ANY ones walks several, in rank order). end must be called
+ * exactly once after a successful begin, on the same thread.
  */
 typedef struct signet_recv {
     signet_fnptr *fn;
@@ -733,12 +737,14 @@ typedef struct signet_summary {
 
 typedef struct signet_emission {
     signet_event ev;              /* what receivers get */
-    const signet_recv *begin;     /* the emission's receivers, in order */
+    const signet_recv *begin;     /* the emission's first run of receivers, in order */
     const signet_recv *end;
     bool outermost_;              /* private */
     bool unchanged_;              /* private: a retained payload equal to the previous one
                                      (valid with SIGNET__EMIT_RETAINED) */
     uint8_t patterns_;            /* private: SIGNET__EMIT_* */
+    bool rest_;                   /* private: begun by signet__emit_start(), whose caller
+                                     walks the first run only (not with SIGNET__EMIT_FAST) */
     int qerr_;                    /* private: queueing for patterns (when COLD): 1 once a
                                      message was queued, else the first error */
     const void *queued_;          /* private: the signal's queued receivers for the sender,
@@ -747,6 +753,9 @@ typedef struct signet_emission {
     signet_summary *summary_;     /* private: what signet_emit_summarize() asked for */
     void *done_;                  /* private: signet_call_begin()'s completion record
                                      (valid while summary_ is set) */
+    const void *runs_;            /* private: the list whose runs follow (not with
+                                     SIGNET__EMIT_FAST); NULL: none */
+    uint32_t run_;                /* private: the next of them */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one.
@@ -756,10 +765,12 @@ SIGNET_NODISCARD int signet_emit_begin(signet_emission *em, signet_bus *bus,
                                        const signet_signal_info *sig, const void *sender,
                                        const void *payload);
 
-/* Ends the emission: queues it for the signal's queued receivers (one
- * message per queue they are bound to), then returns ran, or a negative
- * error code when none of its messages could be queued (see
- * signet_post()); the direct receivers have run either way. */
+/* Ends the emission: for a generated send, first runs the receivers of the
+ * runs its loop left (see signet__emit_start()) and counts them in ran;
+ * then queues it for the signal's queued receivers (one message per queue
+ * they are bound to), then returns ran, or a negative error code when none
+ * of its messages could be queued (see signet_post()); the direct
+ * receivers have run either way. */
 int signet_emit_end(signet_emission *em, int ran);
 
 /* Makes the emission (just begun with signet_emit_begin()) record what
@@ -768,7 +779,7 @@ int signet_emit_end(signet_emission *em, int ran);
  * as end queues its messages. Run the receivers with signet_emit_run(). */
 void signet_emit_summarize(signet_emission *em, signet_summary *out);
 
-/* Runs the emission's receivers [begin, end) in order, each through its
+/* Runs the emission's receivers, run after run, in order, each through its
  * signal's invoke, as the loop above does, recording each answer when the
  * emission summarizes. Returns how many ran. For generated and generic
  * code that asks for a summary; the plain loop stays faster. */
@@ -791,7 +802,8 @@ static inline bool signet_emit_has_patterns(const signet_emission *em)
     return (em->patterns_ & SIGNET__EMIT_PATTERNS) != 0;
 }
 
-/* After the signal's own receivers ran (the loop above), runs the
+/* After the signal's own receivers ran (the loop above; for a generated
+ * send, this first runs those of the runs its loop left), runs the
  * subscribers of the patterns ids[0, n) (ids of em's schema, ascending: the
  * patterns that match the emitted topic), then those of the run-time
  * patterns (signet_subscribe_pattern) matching it; each pattern's in rank
@@ -799,10 +811,10 @@ static inline bool signet_emit_has_patterns(const signet_emission *em)
  * ev.pattern names the pattern during those calls. Once a receiver or
  * subscriber returned SIGNET_STOP no direct subscriber runs; queued
  * connections of the signal and of the patterns get their messages either
- * way, the signal's first. Returns how many subscribers ran. Call it at
- * most once per emission; when it is not called, signet_emit_end() runs the
- * run-time patterns, so a loop for a signal no schema pattern can match
- * needs no call. */
+ * way, the signal's first. Returns how many subscribers (and receivers)
+ * ran. Call it at most once per emission; when it is not called,
+ * signet_emit_end() runs the run-time patterns, so a loop for a signal no
+ * schema pattern can match needs no call. */
 int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n);
 
 /* private: connection states, and the out-of-line halves of the helpers */
@@ -831,6 +843,24 @@ static inline bool signet_emit_claim(signet_emission *em, const signet_recv *r)
 static inline bool signet_emit_stop(signet_emission *em, int rc)
 {
     return rc != 0 && signet__emit_status(em, rc);
+}
+
+/* private: the out-of-line half of signet_emit_next(). */
+bool signet__emit_next_run(signet_emission *em);
+
+/* Called when the loop reaches *end: moves *r and *end to the emission's
+ * next run of receivers (never empty) and returns true, or returns false
+ * when that was the last. An emission of the common state has one run:
+ * then this is the compare that ending it makes anyway. */
+static inline bool signet_emit_next(signet_emission *em, const signet_recv **r,
+                                    const signet_recv **end)
+{
+    if (__builtin_expect((em->patterns_ & SIGNET__EMIT_FAST) != 0, 1) ||
+        __builtin_expect(em->runs_ == NULL, 1) || !signet__emit_next_run(em))
+        return false;
+    *r = em->begin;
+    *end = em->end;
+    return true;
 }
 
 /* ---------------------------------------------------------------------------
@@ -943,16 +973,21 @@ static inline void signet__emission_fast(signet_emission *em, signet_bus *bus,
     em->patterns_ = SIGNET__EMIT_FAST;
 }
 
-/* The receivers of an emission from sender (not NULL) in a fast list
- * whose receivers name senders. */
-void signet__fast_sender(const signet__fast *f, const void *sender, const signet_recv **begin,
-                         const signet_recv **end);
+/* The first run of receivers of emission em from sender (not NULL) in a
+ * fast list whose receivers name senders. When more runs follow, em is
+ * no longer SIGNET__EMIT_FAST: signet_emit_end() runs them and ends it. */
+void signet__fast_sender(signet_emission *em, const signet__fast *f, const void *sender,
+                         const signet_recv **begin, const signet_recv **end);
 
 /* A generated send's begin, once signet__idle() said the signal may have
- * something to do: 0 when the receivers [*begin, *end) are to run (then
- * end with signet__emit_finish()). word is the signal's in the bus's
- * filter. The caller has checked the arguments: bus is not NULL, nor the
- * payload of a signal with parameters. In the common state it calls
+ * something to do: the first run of receivers, [*begin, *end), for the
+ * caller's loop; the others, when there are any (an emission from a
+ * sender with receivers of its own beside SIGNET_ANY ones), the runtime
+ * runs through the signal's invoke, first thing in signet_emit_patterns()
+ * or else in signet_emit_end() (signet__emit_finish()), so that the loop
+ * of the common state is a walk of one array. word is the signal's in the
+ * bus's filter. The caller has checked the arguments: bus is not NULL, nor
+ * the payload of a signal with parameters. In the common state it calls
  * nothing; otherwise it is signet_emit_begin(). */
 static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
                                       const signet_signal_info *sig, uint32_t word,
@@ -979,7 +1014,7 @@ static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
                 *end = f->end;
             } else {
                 const signet_recv *b, *e; /* not begin, end: they stay in registers */
-                signet__fast_sender(f, sender, &b, &e);
+                signet__fast_sender(em, f, sender, &b, &e);
                 *begin = b;
                 *end = e;
             }
@@ -989,6 +1024,7 @@ static inline void signet__emit_start(signet_emission *em, signet_bus *bus,
     } else if (signet_emit_begin(em, bus, sig, sender, payload) < 0) {
         __builtin_unreachable(); /* the caller checked what it checks */
     }
+    em->rest_ = true;
     *begin = em->begin;
     *end = em->end;
 }

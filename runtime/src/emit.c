@@ -1,7 +1,9 @@
 /* emit.c: synchronous emission (signet_emit_begin, signet_emit_patterns,
  * signet_emit_end; the generated send runs the receivers in between, or
  * signet_emit_run() for an emission that records a signet_summary; the
- * inline path of signet.h comes here for every state but the common one),
+ * inline path of signet.h comes here for every state but the common one,
+ * and for the runs of receivers after the first: signet_emit_next() for a
+ * hand-written loop, the end or the patterns for a generated send's),
  * blocking sends (signet_call_begin, signet_call_end: an emission whose
  * queued messages carry a completion record it waits on) and the
  * questions senders ask first (signet_has_receivers,
@@ -47,6 +49,8 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
     signet__emission_init(em, bus, sig, sender, NULL, payload);
     em->summary_ = NULL; /* only an emission begun here can summarize */
     em->patterns_ = 0;
+    em->rest_ = false; /* signet__emit_start() sets it */
+    em->runs_ = NULL;
     uint8_t flags = 0;
     if (__builtin_expect(signet__watching(bus) != 0, 0)) {
         em->qerr_ = 0;
@@ -61,8 +65,8 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
         if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
             flags |= SIGNET__EMIT_PATTERNS;
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
-        if (s)
-            signet__receivers(s, sender, &em->begin, &em->end);
+        if (s && (em->runs_ = signet__receivers(s, sender, &em->begin, &em->end)) != NULL)
+            em->run_ = 1;
         /* The sender's queued list now, not at the end: a connection its
          * receivers make meanwhile, which replaces the list in its bucket,
          * is not for this emission. */
@@ -91,10 +95,63 @@ void signet__emit_begin_entered(signet_emission *em, signet_bus *bus,
     begin_inside(em, bus, sig, sender, payload, true);
 }
 
-void signet__fast_sender(const signet__fast *f, const void *sender, const signet_recv **begin,
-                         const signet_recv **end)
+void signet__fast_sender(signet_emission *em, const signet__fast *f, const void *sender,
+                         const signet_recv **begin, const signet_recv **end)
 {
-    signet__receivers(f->snap_, sender, begin, end);
+    const struct snap *l = signet__receivers(f->snap_, sender, begin, end);
+
+    if (__builtin_expect(l != NULL, 0)) {
+        /* More runs: an emission of the full path, in the read section the
+         * inline path entered, with nothing else for its end to do (the
+         * fast list is of the common state). */
+        em->outermost_ = true;
+        em->patterns_ = 0;
+        em->rest_ = true;
+        em->queued_ = NULL;
+        em->summary_ = NULL;
+        em->runs_ = l;
+        em->run_ = 1;
+    }
+}
+
+bool signet__emit_next_run(signet_emission *em)
+{
+    const struct snap *l = em->runs_;
+
+    if (em->run_ == l->nruns) {
+        em->runs_ = NULL;
+        return false;
+    }
+    em->begin = l->runs[em->run_].begin;
+    em->end = l->runs[em->run_].end;
+    em->run_++;
+    return true;
+}
+
+/* For an emission signet__emit_start() began: runs the receivers of the
+ * runs after the first, which its caller's loop left, through the
+ * signal's invoke, unless one returned SIGNET_STOP; returns how many ran.
+ * Such an emission never summarizes (signet_emit_run() walks the runs of
+ * those that do). */
+static int run_rest(signet_emission *em)
+{
+    const struct snap *l = em->runs_;
+    signet_invoke_fn *invoke = em->ev.signal->invoke;
+    int ran = 0;
+
+    em->runs_ = NULL;
+    if (!em->rest_ || (em->patterns_ & SIGNET__EMIT_STOPPED))
+        return 0;
+    for (uint32_t i = em->run_; i < l->nruns; i++) {
+        for (const signet_recv *r = l->runs[i].begin; r != l->runs[i].end; r++) {
+            if (!signet_emit_claim(em, r))
+                continue;
+            ran++;
+            if (signet_emit_stop(em, invoke(r, &em->ev, em->ev.payload_)))
+                return ran;
+        }
+    }
+    return ran;
 }
 
 /* signet_emit_end() for an emission with pattern subscribers or retained
@@ -131,6 +188,8 @@ __attribute__((noinline)) static int end_slow(signet_emission *em, int ran)
 
 int signet_emit_end(signet_emission *em, int ran)
 {
+    if (__builtin_expect(em->runs_ != NULL, 0))
+        ran += run_rest(em);
     if (__builtin_expect((em->patterns_ & (SIGNET__EMIT_PATTERNS | SIGNET__EMIT_COLD)) != 0, 0))
         return end_slow(em, ran);
     if (__builtin_expect(em->queued_ != NULL, 0)) {
@@ -156,7 +215,8 @@ int signet_emit_run(signet_emission *em)
     signet_invoke_fn *invoke = em->ev.signal->invoke;
     int ran = 0;
 
-    for (const signet_recv *r = em->begin; r != em->end; r++) {
+    for (const signet_recv *r = em->begin, *end = em->end;
+         r != end || signet_emit_next(em, &r, &end); r++) {
         if (!signet_emit_claim(em, r))
             continue;
         ran++;
@@ -187,18 +247,20 @@ static void note_queued(signet_emission *em, int rc)
 static bool run_pattern(signet_emission *em, const struct snap *s,
                         const signet_signal_info *pattern, int *ran)
 {
+    const struct snap *l = signet__list(s, em->ev.sender);
     const signet_recv *r, *end;
     bool stopped = false;
 
     em->ev.pattern = pattern;
-    signet__receivers(s, em->ev.sender, &r, &end);
-    for (; r != end; r++) {
-        if (!signet_emit_claim(em, r))
-            continue;
-        ++*ran;
-        if (signet__emit_note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
-            stopped = true;
-            break;
+    for (uint32_t i = 0; !stopped && signet__run(l, i, &r, &end, NULL); i++) {
+        for (; r != end; r++) {
+            if (!signet_emit_claim(em, r))
+                continue;
+            ++*ran;
+            if (signet__emit_note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
+                stopped = true;
+                break;
+            }
         }
     }
     em->ev.pattern = NULL;
@@ -211,8 +273,10 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
     struct sigstate *ss = em->ss_ = signet__sigstate(em->ev.bus, sig);
     int ran = 0;
 
+    if (em->runs_ != NULL)
+        ran += run_rest(em); /* the signal's receivers first */
     if (!ss || !(ids || n == 0))
-        return 0;
+        return ran;
     if (!(em->patterns_ & SIGNET__EMIT_COLD)) {
         em->patterns_ |= SIGNET__EMIT_COLD;
         em->qerr_ = 0;

@@ -45,7 +45,7 @@ static struct snap *state_common(struct sigstate *ss, const signet_recv **b,
         atomic_load_explicit(&ss->active_patterns, memory_order_relaxed) ||
         (ss->info->flags & SIGNET_SIGNAL_RETAIN))
         return NULL;
-    signet__receivers(s, NULL, b, e);
+    (void)signet__receivers(s, NULL, b, e); /* anonymous: one run */
     return s;
 }
 

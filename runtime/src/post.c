@@ -162,12 +162,15 @@ static inline void copy_in(unsigned char *dst, const unsigned char *src, size_t 
  * or with q NULL every one (a direct list). For a post with a completion. */
 static uint32_t live_for(const struct snap *l, const signet_queue *q)
 {
+    const signet_recv *b, *e;
+    const struct qinfo *qi;
     uint32_t n = 0;
 
-    for (size_t i = 0; l && i < l->n; i++)
-        if ((!q || l->qi[i].queue == q) &&
-            (__atomic_load_n(l->recv[i].state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND))
-            n++;
+    for (uint32_t i = 0; l && signet__run(l, i, &b, &e, &qi); i++)
+        for (; b != e; b++, qi++)
+            if ((!q || qi->queue == q) &&
+                (__atomic_load_n(b->state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND))
+                n++;
     return n;
 }
 
@@ -234,6 +237,35 @@ static inline int refused(struct signet__done *done, int rc)
     return rc;
 }
 
+/* Is an entry of list l before entry at bound to queue q? */
+static bool bound_before(const struct snap *l, const signet_queue *q, const signet_recv *at)
+{
+    const signet_recv *b, *e;
+    const struct qinfo *qi;
+
+    for (uint32_t i = 0; signet__run(l, i, &b, &e, &qi); i++)
+        for (; b != e; b++, qi++) {
+            if (b == at)
+                return false;
+            if (qi->queue == q)
+                return true;
+        }
+    return false;
+}
+
+/* Has list l a live receiver bound to queue q? */
+static bool live_on(const struct snap *l, const signet_queue *q)
+{
+    const signet_recv *b, *e;
+    const struct qinfo *qi;
+
+    for (uint32_t i = 0; signet__run(l, i, &b, &e, &qi); i++)
+        for (; b != e; b++, qi++)
+            if (qi->queue == q && __atomic_load_n(b->state_, __ATOMIC_ACQUIRE) != 0)
+                return true;
+    return false;
+}
+
 /* signet__post_to() when the state has queued connections: l is direct's
  * list for sender (NULL: none), ql the queued connections' list for it.
  * One message on the default queue when l has a live receiver, and one for
@@ -263,32 +295,26 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
             count++;
         on_default = true;
     }
-    l = ql;
-    const signet_recv *b = l->recv;
-    const struct qinfo *qi = l->qi;
-    for (size_t i = 0, n = l->n; i < n; i++) {
-        signet_queue *q = qi[i].queue;
-        bool seen = on_default && q == bus->queue;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = qi[j].queue == q;
-        if (seen)
-            continue;
-        /* A message only for a receiver of q still connected. */
-        bool live = false;
-        for (size_t j = i; j < n && !live; j++)
-            live = qi[j].queue == q && __atomic_load_n(b[j].state_, __ATOMIC_ACQUIRE) != 0;
-        if (!live)
-            continue;
-        if (len == SIZE_MAX)
-            len = payload_size(ss, payload);
-        int rc = enqueue(q, ss, rs, sender, payload, len, l->order_end, false, unchanged, done,
-                         done ? live_for(l, q) : 0);
-        if (rc < 0) {
-            if (!first_err)
-                first_err = rc;
-            refused(done, rc);
-        } else {
-            count++;
+    const signet_recv *b, *e;
+    const struct qinfo *qi;
+    for (uint32_t i = 0; signet__run(ql, i, &b, &e, &qi); i++) {
+        for (; b != e; b++, qi++) {
+            signet_queue *q = qi->queue;
+            /* One message per queue, at its first entry; a message only
+             * for a receiver of q still connected. */
+            if ((on_default && q == bus->queue) || bound_before(ql, q, b) || !live_on(ql, q))
+                continue;
+            if (len == SIZE_MAX)
+                len = payload_size(ss, payload);
+            int rc = enqueue(q, ss, rs, sender, payload, len, ql->order_end, false, unchanged,
+                             done, done ? live_for(ql, q) : 0);
+            if (rc < 0) {
+                if (!first_err)
+                    first_err = rc;
+                refused(done, rc);
+            } else {
+                count++;
+            }
         }
     }
     return count ? count : first_err;

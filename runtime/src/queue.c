@@ -90,18 +90,19 @@ static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
     return NULL;
 }
 
-/* Runs the receivers of list l the message is for; true when one returned
- * SIGNET_STOP. With counting, counts the receivers it ran in em->qerr_ (a
- * dispatch's emission queues nothing). With t (a message with a
- * completion, whose emission summarizes), counts in t the receivers still
- * connected, and records each answer. Only queued connections (!direct)
- * can be SIGNET_GENERIC; claiming one has just read its slot. */
+/* Runs the receivers [r, e) of list l (their queue info from qi) the
+ * message is for; true when one returned SIGNET_STOP. With counting, counts
+ * the receivers it ran in em->qerr_ (a dispatch's emission queues
+ * nothing). With t (a message with a completion, whose emission
+ * summarizes), counts in t the receivers still connected, and records each
+ * answer. Only queued connections (!direct) can be SIGNET_GENERIC;
+ * claiming one has just read its slot. */
 static inline __attribute__((always_inline)) bool
-run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struct msg *m,
-         const void *payload, bool direct, bool counting, struct tally *t)
+run_span(signet_queue *q, signet_emission *em, const struct snap *l, const signet_recv *r,
+         const signet_recv *e, const struct qinfo *qi, const struct msg *m, const void *payload,
+         bool direct, bool counting, struct tally *t)
 {
     signet_invoke_fn *invoke = m->rs->info->invoke;
-    const signet_recv *r = l->recv, *e = l->recv + l->n;
 
     if (direct && l->order_end <= m->order_end) {
         /* The list is the one the post saw, or one with fewer receivers:
@@ -118,7 +119,7 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
         }
         return t && t->stopped;
     }
-    for (const struct qinfo *qi = l->qi; r != e; r++, qi++) {
+    for (; r != e; r++, qi++) {
         const signet_recv *run = r;
         const struct qinfo *at = qi;
         if (qi->order >= m->order_end && !(run = older_twin(l, m, r, &at)))
@@ -140,12 +141,41 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
     return t && t->stopped;
 }
 
+/* run_list() for a message from a sender that may have a list of its own
+ * in table s. */
+static __attribute__((noinline)) bool run_sender(signet_queue *q, signet_emission *em,
+                                                 const struct snap *s, const struct msg *m,
+                                                 const void *payload, bool direct, bool counting,
+                                                 struct tally *t)
+{
+    const struct snap *l = signet__list(s, m->sender);
+    const signet_recv *r, *e;
+    const struct qinfo *qi;
+
+    /* With t, the runs after a stop are still counted. */
+    for (uint32_t i = 0; signet__run(l, i, &r, &e, &qi); i++)
+        if (run_span(q, em, l, r, e, qi, m, payload, direct, counting, t) && !t)
+            return true;
+    return t && t->stopped;
+}
+
+/* Runs the receivers of table s the message is for, those of its sender's
+ * list when it has one, run after run, as run_span(). */
+static inline __attribute__((always_inline)) bool
+run_list(signet_queue *q, signet_emission *em, const struct snap *s, const struct msg *m,
+         const void *payload, bool direct, bool counting, struct tally *t)
+{
+    if (m->sender && s->nbuckets)
+        return run_sender(q, em, s, m, payload, direct, counting, t);
+    return run_span(q, em, s, s->recv, s->recv + s->n, s->qi, m, payload, direct, counting, t);
+}
+
 /* The queued connections of rs bound to q, after the direct receivers. */
 static __attribute__((noinline)) void run_queued(signet_queue *q, signet_emission *em,
                                                  const struct snap *s, const struct msg *m,
                                                  const void *payload, bool counting)
 {
-    run_list(q, em, signet__list(s, m->sender), m, payload, false, counting, NULL);
+    run_list(q, em, s, m, payload, false, counting, NULL);
 }
 
 /* run_queued() for a message with a completion. */
@@ -153,7 +183,7 @@ static __attribute__((noinline)) void run_queued_done(signet_queue *q, signet_em
                                                       const struct snap *s, const struct msg *m,
                                                       const void *payload, struct tally *t)
 {
-    run_list(q, em, signet__list(s, m->sender), m, payload, false, false, t);
+    run_list(q, em, s, m, payload, false, false, t);
 }
 
 /* A message with a completion has run: its answers go to its record, with
@@ -205,7 +235,7 @@ run_counted(signet_queue *q, const struct msg *m, const void *payload, bool coun
     }
     const struct snap *s;
     bool stop = m->direct && (s = atomic_load_explicit(&rs->snap, memory_order_seq_cst)) &&
-                run_list(q, &em, signet__list(s, m->sender), m, payload, true, counting, t);
+                run_list(q, &em, s, m, payload, true, counting, t);
     /* Most signals have no queued connection: no call for an empty list. A
      * message with a completion counts the queued ones after a stop too. */
     if ((!stop || ds) && (s = atomic_load_explicit(&rs->qsnap, memory_order_seq_cst)) != NULL) {

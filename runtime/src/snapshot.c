@@ -276,29 +276,95 @@ uint32_t signet__table_size(uint32_t keys)
     return nbuckets;
 }
 
+/* Where an entry of a sender's list comes from, while merging: the table's
+ * entries with TABLE_ENTRY, else the list's own. */
+#define TABLE_ENTRY 0x80000000u
+
+/* What merging a sender's connections with SIGNET_ANY's makes of a list:
+ * counted first (into a NULL list), then written. */
+struct merge {
+    struct snap *l;             /* NULL: count only */
+    struct run *runs;           /* l's runs; NULL: count them, or l has none */
+    const struct snap *table;   /* the table whose entries the runs hold */
+    uint32_t own;               /* the list's visible entries */
+    uint32_t hidden;            /* the twins left out */
+    uint32_t hidden_at;         /* where they go in l: after the visible ones */
+    uint32_t nruns, table_runs; /* runs, and of them those of the table's entries */
+    uint32_t last_from, last_end; /* the last run: TABLE_ENTRY or 0, and its end */
+};
+
+/* Appends entry at (TABLE_ENTRY | an index of the table's entries, or an
+ * index of the list's) to the runs, extending the last one when it ends
+ * just before. */
+static void run_add(struct merge *m, uint32_t at)
+{
+    uint32_t from = at & TABLE_ENTRY, i = at & ~TABLE_ENTRY;
+
+    if (m->nruns > 0 && m->last_from == from && m->last_end == i) {
+        m->last_end++;
+    } else {
+        m->nruns++;
+        m->table_runs += from != 0;
+        m->last_from = from;
+        m->last_end = i + 1;
+        if (m->runs)
+            m->runs[m->nruns - 1].begin = (from ? m->table->recv : m->l->recv) + i;
+    }
+    if (m->runs)
+        m->runs[m->nruns - 1].end = (from ? m->table->recv : m->l->recv) + m->last_end;
+}
+
+/* Merges the two rank-ordered groups (own NULL: any's entries are the
+ * list's own): an entry with an earlier twin in the other group is left
+ * out, after the visible ones. */
+static void merge(const struct group *any, const struct group *own, bool queued, struct merge *m)
+{
+    uint32_t a = 0, x = 0, na = any ? any->n : 0, nx = own ? own->n : 0, table_at = 0;
+
+    while (a < na || x < nx) {
+        bool take_any = x == nx || (a < na && signet__rank_cmp(any->v[a], own->v[x]) < 0);
+        struct slot *s = take_any ? any->v[a++] : own->v[x++];
+        if (!of_kind(s, queued))
+            continue;
+        uint32_t at = take_any && own ? table_at++ | TABLE_ENTRY : m->own;
+        if (own && earlier_twin(take_any ? own : any, queued, s)) {
+            if (m->l)
+                put_recv(m->l, m->hidden_at + m->hidden, s);
+            m->hidden++;
+            continue;
+        }
+        if (!(at & TABLE_ENTRY)) {
+            if (m->l)
+                put_recv(m->l, m->own, s);
+            m->own++;
+        }
+        if (own)
+            run_add(m, at);
+    }
+}
+
 int signet__list_build(const struct group *any, const struct group *own, bool queued,
-                       uint64_t order_end, uint32_t nbuckets, struct snap **out)
+                       uint64_t order_end, uint32_t nbuckets, const struct snap *table,
+                       struct snap **out)
 {
     *out = NULL;
-    uint32_t nown = count_kind(own, queued);
-    if (own && nown == 0)
+    if (own && count_kind(own, queued) == 0)
         return 0;
-    size_t nrecv = (size_t)count_kind(any, queued) + nown;
+    struct merge m = {0};
+    merge(any, own, queued, &m);
+    /* Without an entry of the table, the sender's entries are its one run. */
+    uint32_t nruns = m.table_runs ? m.nruns : 0;
+    size_t nrecv = (size_t)m.own + m.hidden;
     size_t qi_at = align_up(offsetof(struct snap, recv) + nrecv * sizeof(signet_recv),
                             _Alignof(struct qinfo));
-    size_t buckets_at = align_up(qi_at + nrecv * sizeof(struct qinfo), _Alignof(struct bucket));
-    size_t size = buckets_at + (size_t)nbuckets * sizeof(struct bucket);
-    struct slot **hidden = NULL;
-    if (nown && !(hidden = malloc(nrecv * sizeof *hidden)))
-        return SIGNET_ENOMEM;
-    size = align_up(size, _Alignof(struct snap));
+    size_t runs_at = align_up(qi_at + nrecv * sizeof(struct qinfo), _Alignof(struct run));
+    size_t buckets_at = align_up(runs_at + nruns * sizeof(struct run), _Alignof(struct bucket));
+    size_t size = align_up(buckets_at + (size_t)nbuckets * sizeof(struct bucket),
+                           _Alignof(struct snap));
     struct snap *l = aligned_alloc(_Alignof(struct snap), size);
-    if (l)
-        memset(l, 0, size);
-    if (!l) {
-        free(hidden);
+    if (!l)
         return SIGNET_ENOMEM;
-    }
+    memset(l, 0, size);
     l->retired.size = size;
     l->order_end = order_end;
     l->qi = (struct qinfo *)(void *)((char *)l + qi_at);
@@ -309,27 +375,28 @@ int signet__list_build(const struct group *any, const struct group *own, bool qu
             l->shift--;
         l->buckets = (struct bucket *)(void *)((char *)l + buckets_at);
     }
-    /* Merge the two rank-ordered groups; an entry with an earlier twin in
-     * the other group is hidden after the visible ones. */
-    uint32_t a = 0, x = 0, na = any ? any->n : 0, nx = own ? own->n : 0, out_n = 0, nhidden = 0;
-    while (a < na || x < nx) {
-        bool take_any = x == nx || (a < na && signet__rank_cmp(any->v[a], own->v[x]) < 0);
-        struct slot *s = take_any ? any->v[a++] : own->v[x++];
-        if (!of_kind(s, queued))
-            continue;
-        bool twin = own && earlier_twin(take_any ? own : any, queued, s);
-        if (twin)
-            hidden[nhidden++] = s;
-        else
-            put_recv(l, out_n++, s);
+    struct merge w = {.l = l, .table = table, .hidden_at = m.own};
+    if (nruns) {
+        l->table = table;
+        l->runs = w.runs = (struct run *)(void *)((char *)l + runs_at);
+        l->nruns = nruns;
     }
-    l->n = out_n;
-    l->nhidden = nhidden;
-    for (uint32_t i = 0; i < nhidden; i++)
-        put_recv(l, out_n++, hidden[i]);
-    free(hidden);
+    merge(any, own, queued, &w);
+    l->n = w.own;
+    l->nhidden = w.hidden;
     *out = l;
     return 0;
+}
+
+bool signet__runs_live(const struct snap *l)
+{
+    const signet_recv *r, *end;
+
+    for (uint32_t i = 0; signet__run(l, i, &r, &end, NULL); i++)
+        for (; r != end; r++)
+            if (__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0)
+                return true;
+    return false;
 }
 
 struct snap *signet__table_get(const struct snap *t, const void *sender)

@@ -5,16 +5,16 @@
  * because lists point at their live flag; a slot's index and generation
  * make its handle. A group is one sender's connections (or SIGNET_ANY's)
  * in rank order (higher priority first, then connection order), kept by
- * the writer under the bus lock. A list is what one emission runs: the
- * receivers in rank order, followed by the twins it left out (the same fn
- * and ctx connected the other way, ranked later). A table is the list of
- * anonymous emissions (the SIGNET_ANY receivers) with an open-addressing
- * index of the senders that have receivers of their own, each with its
- * own list, pre-merged with the SIGNET_ANY ones; a writer replaces one
- * sender's list in its bucket in place (docs/design.md, "Receiver lists").
- * Emissions read lists inside RCU read sections (rcu.h); writers build new
- * ones and retire the old ones. Implemented in snapshot.c, on rcu.h's
- * retired items and signet.h.
+ * the writer under the bus lock. A list is what one emission runs. A
+ * table is the list of anonymous emissions (the SIGNET_ANY receivers) with
+ * an open-addressing index of the senders that have receivers of their
+ * own, each with its own list: that sender's receivers only, and the runs
+ * an emission from it walks, stretches of either the sender's entries or
+ * the table's, in rank order, twins left out; the twins left out follow
+ * the sender's entries. A writer replaces one sender's list in its bucket
+ * in place (docs/design.md, "Receiver lists"). Emissions read lists inside
+ * RCU read sections (rcu.h); writers build new ones and retire the old
+ * ones. Implemented in snapshot.c, on rcu.h's retired items and signet.h.
  */
 #ifndef SIGNET_SNAPSHOT_H
 #define SIGNET_SNAPSHOT_H
@@ -103,22 +103,42 @@ struct qinfo {
     uint64_t order;             /* the connection's sequence number */
 };
 
-/* A receiver list: the receivers one emission runs, in rank order, then the
- * twins it leaves out (the same fn and ctx connected the other way, ranked
- * later). Immutable once published. A state publishes one table per kind
- * (direct, queued): the list of anonymous emissions (the SIGNET_ANY
- * connections), carrying the index of the senders that have connections of
- * their own, each with its own list, pre-merged with the SIGNET_ANY ones.
- * The index's buckets are the one mutable part of a published table. */
+/* A run of a sender's list: receivers [begin, end), either of the list's
+ * own entries or of its table's. */
+struct run {
+    const signet_recv *begin, *end;
+};
+
+/* A receiver list. Immutable once published. A state publishes one table
+ * per kind (direct, queued): the list of anonymous emissions (the
+ * SIGNET_ANY connections, recv[0, n)), carrying the index of the senders
+ * that have connections of their own, each with its own list. A sender's
+ * list holds the sender's receivers in rank order, recv[0, n), then the
+ * twins its emissions leave out (the same fn and ctx connected the other
+ * way, ranked later; SIGNET_ANY ones copied), recv[n, n + nhidden). With
+ * no run, an emission from the sender runs recv[0, n); with runs, it runs
+ * runs[0, nruns) in turn, which interleave the sender's entries with
+ * those of its table by rank. The index's buckets are the one mutable part
+ * of a published table. */
 struct snap {
     struct signet__retired retired; /* first: freed through it */
-    uint64_t order_end;         /* every connection in it has order < order_end */
+    uint64_t order_end;         /* every connection it runs has order < order_end */
     struct qinfo *qi;           /* parallel to recv[] */
-    /* A table only (the anonymous list): the sender index. */
-    struct bucket *buckets;
-    uint32_t shift;             /* hash shift for the buckets */
-    uint32_t nbuckets;          /* 0 when no sender has a list of its own */
-    uint32_t nkeys;             /* buckets with a sender (writer-side count) */
+    /* A table (the anonymous list) carries the sender index; a sender's
+     * list, its table and runs. */
+    union {
+        struct bucket *buckets; /* a table: the sender index */
+        const struct snap *table; /* a sender's list: the table whose entries its runs hold */
+    };
+    union {
+        struct {
+            uint32_t shift;     /* a table: hash shift for the buckets */
+            uint32_t nbuckets;  /* a table: 0 when no sender has a list of its own */
+        };
+        const struct run *runs; /* a sender's list: its runs */
+    };
+    uint32_t nkeys;             /* a table: buckets with a sender (writer-side count) */
+    uint32_t nruns;             /* 0 for a table and for a list that runs recv[0, n) */
     /* A list is 64-byte aligned and its header 72 bytes, so what a send
      * reads of a sender's list, n and its first receivers, is one cache
      * line. */
@@ -187,13 +207,16 @@ void signet__group_remove(struct group *g, uint32_t i);
 
 /* Builds the list of emissions from own->sender (own NULL: anonymous
  * emissions) out of the connections of one kind (queued or direct) of any
- * (SIGNET_ANY's group) and own: merged in rank order, twins resolved. With
- * nbuckets (a power of two), the list is a table with that many empty
- * buckets. *out is NULL when own has no connection of the kind (the
- * sender's emissions then run the table's list). Returns 0 or
+ * (SIGNET_ANY's group) and own: for own, the sender's entries and the runs
+ * that interleave them with those of table (any's list of the kind, built
+ * before), twins resolved; O(any's + own's connections) time, O(own's)
+ * memory. With nbuckets (a power of two), the list is a table with that
+ * many empty buckets. *out is NULL when own has no connection of the kind
+ * (the sender's emissions then run the table's list). Returns 0 or
  * SIGNET_ENOMEM. */
 int signet__list_build(const struct group *any, const struct group *own, bool queued,
-                       uint64_t order_end, uint32_t nbuckets, struct snap **out);
+                       uint64_t order_end, uint32_t nbuckets, const struct snap *table,
+                       struct snap **out);
 /* Files sender's list in table t, in the bucket it has or a free one; false
  * when t has no free bucket to give (t needs more buckets). */
 bool signet__table_put(struct snap *t, const void *sender, struct snap *list);
@@ -209,31 +232,74 @@ static inline uint32_t signet__hash_sender(const void *sender, uint32_t shift)
     return (uint32_t)(((uint64_t)(uintptr_t)sender * 0x9E3779B97F4A7C15ull) >> shift);
 }
 
-/* The list an emission from sender runs, of table s: the sender's own,
- * pre-merged list, or s itself when it has none (or the emission is
- * anonymous). Every send and dispatch runs it. */
-static inline const struct snap *signet__list(const struct snap *s, const void *sender)
+/* The list of sender's own in table s: NULL when it has none (or the
+ * emission is anonymous). */
+static inline const struct snap *signet__own_list(const struct snap *s, const void *sender)
 {
     if (sender && s->nbuckets) {
         for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
             const struct bucket *k = &s->buckets[h];
             const void *key = __atomic_load_n(&k->sender, __ATOMIC_SEQ_CST);
-            if (key == sender) {
-                const struct snap *l = __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
-                return l ? l : s;
-            }
+            if (key == sender)
+                return __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
             if (!key)
                 break;
         }
     }
-    return s;
+    return NULL;
 }
 
-/* The receivers of an emission from sender in table s. Written out rather
- * than through signet__list(): every send runs it, and this way a send
- * without a sender index costs what it did with one list per signal. */
-static inline void signet__receivers(const struct snap *s, const void *sender,
-                                     const signet_recv **begin, const signet_recv **end)
+/* The list an emission from sender runs, of table s: the sender's own
+ * list, or s itself when it has none (or the emission is anonymous). */
+static inline const struct snap *signet__list(const struct snap *s, const void *sender)
+{
+    const struct snap *l = signet__own_list(s, sender);
+
+    return l ? l : s;
+}
+
+/* The queue information of entry r of list l's runs. */
+static inline const struct qinfo *signet__qinfo_of(const struct snap *l, const signet_recv *r)
+{
+    const struct snap *from = l;
+
+    if ((uintptr_t)r - (uintptr_t)l->recv >= (size_t)(l->n + l->nhidden) * sizeof *r)
+        from = l->table;
+    return from->qi + (r - from->recv);
+}
+
+/* Run i of the receivers list l runs: [*begin, *end), their queue info
+ * from *qi (qi may be NULL); false past the last. A list without runs is
+ * its run 0. */
+static inline bool signet__run(const struct snap *l, uint32_t i, const signet_recv **begin,
+                               const signet_recv **end, const struct qinfo **qi)
+{
+    if (__builtin_expect(l->nruns != 0, 0)) {
+        if (i >= l->nruns)
+            return false;
+        *begin = l->runs[i].begin;
+        *end = l->runs[i].end;
+        if (qi)
+            *qi = signet__qinfo_of(l, *begin);
+        return true;
+    }
+    if (i != 0)
+        return false;
+    *begin = l->recv;
+    *end = l->recv + l->n;
+    if (qi)
+        *qi = l->qi;
+    return true;
+}
+
+/* The first run of the receivers of an emission from sender in table s,
+ * [*begin, *end); returns the sender's list when more runs follow (from
+ * run 1 on: signet__run()), else NULL. Written out rather than through
+ * signet__list(): every send runs it, and this way a send without a sender
+ * index costs what it did with one list per signal. */
+static inline const struct snap *signet__receivers(const struct snap *s, const void *sender,
+                                                   const signet_recv **begin,
+                                                   const signet_recv **end)
 {
     const signet_recv *b = s->recv;
     uint32_t n = s->n;
@@ -244,6 +310,11 @@ static inline void signet__receivers(const struct snap *s, const void *sender,
             const void *key = __atomic_load_n(&k->sender, __ATOMIC_SEQ_CST);
             if (key == sender) {
                 const struct snap *l = __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
+                if (l && __builtin_expect(l->nruns != 0, 0)) {
+                    *begin = l->runs[0].begin;
+                    *end = l->runs[0].end;
+                    return l->nruns > 1 ? l : NULL;
+                }
                 if (l) {
                     b = l->recv;
                     n = l->n;
@@ -256,16 +327,19 @@ static inline void signet__receivers(const struct snap *s, const void *sender,
     }
     *begin = b;
     *end = b + n;
+    return NULL;
 }
 
 /* Has list l a receiver still live (not disconnected since, nor a run-once
- * that has run)? */
+ * that has run)? The sender's own entries first, which are in its runs
+ * too: only when none is live do the runs matter. */
+bool signet__runs_live(const struct snap *l);
 static inline bool signet__list_live(const struct snap *l)
 {
     for (uint32_t i = 0; i < l->n; i++)
         if (__atomic_load_n(l->recv[i].state_, __ATOMIC_ACQUIRE) != 0)
             return true;
-    return false;
+    return __builtin_expect(l->nruns != 0, 0) && signet__runs_live(l);
 }
 
 /* Has table s a receiver still live for an emission from sender? */

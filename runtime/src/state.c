@@ -256,12 +256,12 @@ static void free_table(struct snap *t)
     free(t);
 }
 
-/* Retires a table that was published, and, with lists, the lists it names. */
-static void retire_table(signet_bus *bus, struct snap *t, bool lists, uint64_t tag)
+/* Retires a table that was published and the lists it names. */
+static void retire_table(signet_bus *bus, struct snap *t, uint64_t tag)
 {
     if (!t)
         return;
-    for (uint32_t i = 0; lists && i < t->nbuckets; i++)
+    for (uint32_t i = 0; i < t->nbuckets; i++)
         if (t->buckets[i].list)
             signet__retire(&bus->retired, &t->buckets[i].list->retired, tag);
     signet__retire(&bus->retired, &t->retired, tag);
@@ -296,7 +296,8 @@ static void build_into(struct group *g, void *arg)
     struct build_arg *b = arg;
     struct snap *l;
 
-    if (b->err || (b->err = signet__list_build(&b->ss->any, g, b->queued, b->order_end, 0, &l)))
+    if (b->err ||
+        (b->err = signet__list_build(&b->ss->any, g, b->queued, b->order_end, 0, b->table, &l)))
         return;
     if (l)
         (void)signet__table_put(b->table, g->sender, l); /* sized for every key */
@@ -313,7 +314,7 @@ static int build_table(struct sigstate *ss, bool queued, uint64_t order_end, str
         return 0;
     signet__groups_each(&ss->groups, count_keys, &b);
     b.err = signet__list_build(&ss->any, NULL, queued, order_end,
-                               b.keys ? signet__table_size(b.keys) : 0, &b.table);
+                               b.keys ? signet__table_size(b.keys) : 0, NULL, &b.table);
     if (!b.err && b.keys)
         signet__groups_each(&ss->groups, build_into, &b);
     if (b.err) {
@@ -351,8 +352,8 @@ int signet__state_rebuild(signet_bus *bus, struct sigstate *ss)
                    note_pattern_active(bus, ss, snap || qsnap, &foreign);
     signet__head_changed(bus, ss, changed, foreign);
     uint64_t tag = signet__rcu_advance();
-    retire_table(bus, old, true, tag);
-    retire_table(bus, qold, true, tag);
+    retire_table(bus, old, tag);
+    retire_table(bus, qold, tag);
     pend_zombies(bus, ss, tag);
     signet__groups_sweep(&ss->groups);
     ss->stale = false;
@@ -364,31 +365,8 @@ struct change {
     struct snap *cur;           /* the published table */
     struct snap *table;         /* a new table to publish in its place (whole) */
     bool replace;               /* publish table (possibly NULL) instead of cur */
-    bool grown;                 /* table reuses cur's lists */
     struct snap *list, *old;    /* else: the sender's new list and the one it replaces */
 };
-
-/* A copy of table cur with room for one more sender, that sender's list
- * filed in it. */
-static int grow_table(struct sigstate *ss, bool queued, const struct snap *cur,
-                      const void *sender, struct snap *list, struct snap **out)
-{
-    uint32_t keys = 1;
-
-    for (uint32_t i = 0; i < cur->nbuckets; i++)
-        keys += cur->buckets[i].list != NULL;
-    int err = signet__list_build(&ss->any, NULL, queued, cur->order_end,
-                                 signet__table_size(keys), out);
-    if (err)
-        return err;
-    for (uint32_t i = 0; i < cur->nbuckets; i++) {
-        const struct bucket *k = &cur->buckets[i];
-        if (k->list && k->sender != sender)
-            (void)signet__table_put(*out, k->sender, k->list);
-    }
-    (void)signet__table_put(*out, sender, list);
-    return 0;
-}
 
 static int plan(signet_bus *bus, struct sigstate *ss, struct group *g, bool queued,
                 struct change *c)
@@ -400,28 +378,27 @@ static int plan(signet_bus *bus, struct sigstate *ss, struct group *g, bool queu
         c->replace = c->cur || (queued ? ss->nqueued : ss->ndirect);
         return c->replace ? build_table(ss, queued, bus->next_order, &c->table) : 0;
     }
-    int err = signet__list_build(&ss->any, g, queued, bus->next_order, 0, &c->list);
+    int err = signet__list_build(&ss->any, g, queued, bus->next_order, 0, c->cur, &c->list);
     if (err)
         return err;
     c->old = signet__table_get(c->cur, g->sender);
     if (!c->list && !c->old)
         return 0; /* no list of this kind, before or after */
     if (!signet__table_fits(c->cur, g->sender)) {
-        c->replace = c->grown = true;
-        if ((err = grow_table(ss, queued, c->cur, g->sender, c->list, &c->table)) != 0) {
-            free(c->list);
-            c->list = NULL;
-        }
+        /* A table with more buckets, and every list again: their runs name
+         * the entries of the table they are in. The buckets double, so
+         * growing to S senders rebuilds O(S) lists in all. */
+        free(c->list);
+        c->list = NULL;
+        c->replace = true;
+        return build_table(ss, queued, bus->next_order, &c->table);
     }
-    return err;
+    return 0;
 }
 
 static void unplan(struct change *c)
 {
-    if (c->grown)
-        free(c->table); /* its lists are cur's */
-    else
-        free_table(c->table);
+    free_table(c->table);
     free(c->list);
 }
 
@@ -430,9 +407,7 @@ static void commit(signet_bus *bus, struct sigstate *ss, struct group *g, bool q
 {
     if (c->replace) {
         publish(queued ? &ss->qsnap : &ss->snap, c->table);
-        retire_table(bus, c->cur, !c->grown, tag);
-        if (c->grown && c->old)
-            signet__retire(&bus->retired, &c->old->retired, tag);
+        retire_table(bus, c->cur, tag);
         return;
     }
     if (!c->list && !c->old)

@@ -1307,7 +1307,8 @@ static inline int sensors__battery_low_emit(signet_bus *bus, const void *sender,
 
     if (rc < 0)
         return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    for (const signet_recv *r = em.begin, *end = em.end;
+         r != end || signet_emit_next(&em, &r, &end); r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;

@@ -1,12 +1,14 @@
-/* alloc_count.c: counts heap allocations for test_alloc.c (alloc_count.h).
- * In a sanitizer build, through the sanitizer allocator's hooks; otherwise
- * by replacing malloc, calloc and realloc with counting wrappers around
- * glibc's own (__libc_malloc and friends), which is why this file is linked
- * only into the program that counts. A sanitizer replaces malloc itself
- * (AddressSanitizer aborts at start-up when the program does too), hence the
- * two ways. */
+/* alloc_count.c: counts heap allocations, and the heap in use, for
+ * test_alloc.c and test_scale.c (alloc_count.h). In a sanitizer build,
+ * through the sanitizer allocator's hooks and statistics; otherwise by
+ * replacing malloc, calloc and realloc with counting wrappers around glibc's
+ * own (__libc_malloc and friends), which is why this file is linked only
+ * into the programs that count, and through glibc's mallinfo2(). A
+ * sanitizer replaces malloc itself (AddressSanitizer aborts at start-up
+ * when the program does too), hence the two ways. */
 #include "alloc_count.h"
 
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,6 +47,13 @@ static void on_free(const volatile void *p)
     (void)p;
 }
 
+size_t __sanitizer_get_current_allocated_bytes(void);
+
+long alloc_count_live_bytes(void)
+{
+    return (long)__sanitizer_get_current_allocated_bytes();
+}
+
 static void install(void)
 {
     static bool installed;
@@ -77,6 +86,12 @@ void *realloc(void *p, size_t n)
 
 static void install(void)
 {
+}
+
+long alloc_count_live_bytes(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return (long)(mi.uordblks + mi.hblkhd);
 }
 #endif
 

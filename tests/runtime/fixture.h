@@ -69,7 +69,8 @@ static inline int t_emit(signet_bus *bus, const signet_signal_info *sig, const v
 
     if (rc < 0)
         return rc;
-    for (const signet_recv *r = em.begin, *end = em.end; r != end; r++) {
+    for (const signet_recv *r = em.begin, *end = em.end;
+         r != end || signet_emit_next(&em, &r, &end); r++) {
         if (!signet_emit_claim(&em, r))
             continue;
         ran++;

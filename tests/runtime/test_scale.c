@@ -9,6 +9,7 @@
  * disconnects per-sender and SIGNET_ANY receivers. */
 #define _DEFAULT_SOURCE /* syscall(), in thread_state.h */
 #define _POSIX_C_SOURCE 200809L
+#include "alloc_count.h"
 #include "fixture.h"
 #include "thread_state.h"
 
@@ -71,6 +72,38 @@ static const char *run(signet_bus *bus, const void *sender)
 }
 
 #define CHECK_RUNS(bus, sender, want) CHECK(strcmp(run(bus, sender), want) == 0)
+
+static int stop_fn(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    rx_fn(ctx, ev, msg);
+    return SIGNET_STOP;
+}
+
+/* What a send from sender runs through each path that walks the runs: the
+ * generated send (its first run in its own loop, the others through the
+ * runtime), the hand-written loop of fixture.h (signet_emit_next()), the
+ * generated summary (signet_emit_run()), and a post's dispatch; each must
+ * give want. */
+static void check_runs_every_way(signet_bus *bus, const void *sender, const char *want)
+{
+    t_ping msg = {1};
+    signet_summary sum = {0};
+
+    CHECK_RUNS(bus, sender, want);
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ((size_t)t_ping_send(bus, sender, 1), strlen(want));
+    CHECK(strcmp(trace.buf, want) == 0);
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ((size_t)t_ping_send_summary(bus, sender, &msg, &sum), strlen(want));
+    CHECK(strcmp(trace.buf, want) == 0);
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ(t_ping_post(bus, sender, 1), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK(strcmp(trace.buf, want) == 0);
+}
 
 static struct rx any_a = {'a', 0}, any_b = {'b', 0}, any_c = {'c', 0};
 static struct rx own_x[NSENDERS], own_y[NSENDERS];
@@ -244,6 +277,177 @@ static void scale_pattern_subscriptions_per_sender(void)
     signet_bus_destroy(bus);
 }
 
+/* SIGNET_ANY receivers a, b, c, d at priorities 8, 6, 4, 2 and a sender's
+ * own x, y, z at 9, 5, 1, with ties in connection order: a send from the
+ * sender walks runs own, ANY, own, ANY, own, and runs each receiver once
+ * at its rank; a tie goes to the one connected first, whichever kind. */
+static void scale_runs_interleave_any_and_sender_by_rank(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c;
+    struct rx a = {'a', 0}, b = {'b', 0}, cc = {'c', 0}, d = {'d', 0};
+    struct rx x = {'x', 0}, y = {'y', 0}, z = {'z', 0}, t = {'t', 0};
+    CHECK_OK(conn_prio(bus, T_PING, &a, SIGNET_ANY, 8, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &b, SIGNET_ANY, 6, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &x, &senders[0], 9, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &y, &senders[0], 5, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &cc, SIGNET_ANY, 4, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &d, SIGNET_ANY, 2, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &z, &senders[0], 1, &c));
+    check_runs_every_way(bus, &senders[0], "xabycdz");
+    /* A tie at 4: c, connected first, runs first. */
+    CHECK_OK(conn_prio(bus, T_PING, &t, &senders[0], 4, &c));
+    check_runs_every_way(bus, &senders[0], "xabyctdz");
+    check_runs_every_way(bus, &senders[1], "abcd");
+    check_runs_every_way(bus, NULL, "abcd");
+    /* A SIGNET_ANY change rebuilds the runs of the sender too. */
+    struct rx e = {'e', 0};
+    signet_conn ec;
+    CHECK_OK(conn_prio(bus, T_PING, &e, SIGNET_ANY, 5, &ec));
+    check_runs_every_way(bus, &senders[0], "xabyectdz");
+    CHECK_OK(signet_disconnect(bus, ec));
+    check_runs_every_way(bus, &senders[0], "xabyctdz");
+    signet_bus_destroy(bus);
+}
+
+/* Twins across runs: the same fn and ctx connected for SIGNET_ANY and for
+ * the sender runs once, at the place of the one ranked first. A sender's
+ * twin ranked first splits the SIGNET_ANY run around the one it hides; a
+ * SIGNET_ANY twin ranked first hides the sender's. Either way, when the
+ * first goes, the other runs at its own place. */
+static void scale_twins_split_runs_and_run_once(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c, tw_own, tw_any;
+    struct rx a = {'a', 0}, b = {'b', 0}, tw = {'t', 0}, x = {'x', 0};
+    CHECK_OK(conn_prio(bus, T_PING, &a, SIGNET_ANY, 3, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &tw, SIGNET_ANY, 2, &tw_any));
+    CHECK_OK(conn_prio(bus, T_PING, &b, SIGNET_ANY, 1, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &x, &senders[0], 0, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &tw, &senders[0], 5, &tw_own));
+    check_runs_every_way(bus, &senders[0], "tabx");
+    check_runs_every_way(bus, &senders[1], "atb");
+    CHECK_OK(signet_disconnect(bus, tw_own));
+    check_runs_every_way(bus, &senders[0], "atbx");
+    /* Now the SIGNET_ANY one ranks first: the sender's, at -1, is hidden. */
+    CHECK_OK(conn_prio(bus, T_PING, &tw, &senders[0], -1, &tw_own));
+    check_runs_every_way(bus, &senders[0], "atbx");
+    CHECK_OK(signet_disconnect(bus, tw_any));
+    check_runs_every_way(bus, &senders[0], "abxt");
+    signet_bus_destroy(bus);
+}
+
+/* A run-once SIGNET_ANY receiver in the middle run of senders with
+ * receivers of their own fires once, whichever sender sends first. */
+static void scale_run_once_across_runs(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_connect_opts once = {.flags = SIGNET_ONCE, .priority = 5};
+    signet_conn c;
+    struct rx o = {'o', 0}, a = {'a', 0};
+    CHECK_OK(conn_prio(bus, T_PING, &a, SIGNET_ANY, 4, &c));
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &o, SIGNET_ANY, &once, &c));
+    for (int i = 0; i < 4; i++) {
+        own_x[i] = (struct rx){'x', 0};
+        own_y[i] = (struct rx){'y', 0};
+        CHECK_OK(conn_prio(bus, T_PING, &own_x[i], &senders[i], 9, &c));
+        CHECK_OK(conn_prio(bus, T_PING, &own_y[i], &senders[i], 0, &c));
+    }
+    CHECK_RUNS(bus, &senders[2], "xoay");
+    for (int i = 0; i < 4; i++)
+        CHECK_RUNS(bus, &senders[i], "xay");
+    CHECK_RUNS(bus, NULL, "a");
+    CHECK_EQ(o.calls, 1);
+    signet_bus_destroy(bus);
+}
+
+/* SIGNET_STOP in the middle of a run ends the emission: nothing of that
+ * run after it, nor of the runs that follow, in every path. */
+static void scale_stop_in_the_middle_of_a_run(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c;
+    struct rx a = {'a', 0}, s = {'s', 0}, b = {'b', 0}, x = {'x', 0}, y = {'y', 0};
+    CHECK_OK(conn_prio(bus, T_PING, &x, &senders[0], 9, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &a, SIGNET_ANY, 5, &c));
+    signet_connect_opts so = {.priority = 4};
+    CHECK_OK(t_connect(bus, T_PING, stop_fn, &s, SIGNET_ANY, &so, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &b, SIGNET_ANY, 3, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &y, &senders[0], 0, &c));
+    check_runs_every_way(bus, &senders[0], "xas");
+    /* In the first run, before an ANY one. */
+    struct rx t = {'t', 0};
+    signet_connect_opts to = {.priority = 10};
+    CHECK_OK(t_connect(bus, T_PING, stop_fn, &t, &senders[0], &to, &c));
+    check_runs_every_way(bus, &senders[0], "t");
+    signet_bus_destroy(bus);
+}
+
+/* A generated send from a sender whose list has runs runs them all, then
+ * the pattern subscribers (run-time ones here, which signet_emit_end()
+ * runs); after a SIGNET_STOP in the first run, neither. */
+static void scale_runs_before_pattern_subscribers(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_conn c, stop;
+    struct rx a = {'a', 0}, x = {'x', 0}, y = {'y', 0}, p = {'p', 0}, t = {'t', 0};
+    CHECK_OK(conn_prio(bus, T_PING, &a, SIGNET_ANY, 5, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &x, &senders[0], 9, &c));
+    CHECK_OK(conn_prio(bus, T_PING, &y, &senders[0], 0, &c));
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "#", rx_generic, &p, SIGNET_ANY, NULL, &c));
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ(t_ping_send(bus, &senders[0], 1), 4);
+    CHECK(strcmp(trace.buf, "xayp") == 0);
+    signet_connect_opts so = {.priority = 10};
+    CHECK_OK(t_connect(bus, T_PING, stop_fn, &t, &senders[0], &so, &stop));
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ(t_ping_send(bus, &senders[0], 1), 1);
+    CHECK(strcmp(trace.buf, "t") == 0);
+    signet_bus_destroy(bus);
+}
+
+/* The heap the lists take: with A SIGNET_ANY receivers and S senders with
+ * one receiver each, what the A add over a bus of the S alone stays under
+ * 4 x (A + S) list entries (a signet_recv and its queue info, 48 bytes),
+ * not the A x S entries of SIGNET_ANY receivers merged into every
+ * sender's list. */
+enum { MEM_SENDERS = 10000 };
+static char mem_senders[MEM_SENDERS];
+static struct rx mem_any[100];
+
+static long bus_heap(int a, int s)
+{
+    signet_bus *bus;
+    signet_conn c;
+    long before = alloc_count_live_bytes();
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    for (int i = 0; i < a; i++)
+        CHECK_OK(conn_prio(bus, T_PING, &mem_any[i], SIGNET_ANY, 0, &c));
+    for (int i = 0; i < s; i++)
+        CHECK_OK(conn_prio(bus, T_PING, &own_x[0], &mem_senders[i], 0, &c));
+    /* A disconnect waits for a grace period and frees what was retired. */
+    CHECK_OK(conn_prio(bus, T_PING, &own_y[0], &mem_senders[0], 0, &c));
+    CHECK_OK(signet_disconnect(bus, c));
+    long held = alloc_count_live_bytes() - before;
+    signet_bus_destroy(bus);
+    return held;
+}
+
+static void scale_lists_take_memory_linear_in_receivers(void)
+{
+    const long entry = (long)(sizeof(signet_recv) + 16);
+    long alone = bus_heap(0, MEM_SENDERS);
+    for (int a = 10; a <= 100; a *= 10) {
+        long with_any = bus_heap(a, MEM_SENDERS);
+        fprintf(stderr, "A = %d, S = %d: %ld bytes, %ld over the S alone (%ld entries)\n", a,
+                MEM_SENDERS, with_any, with_any - alone, (with_any - alone) / entry);
+        CHECK(with_any - alone < 4 * (long)(a + MEM_SENDERS) * entry);
+    }
+}
+
 /* Threads: SENDERS_T threads send from NSENDERS senders, each with a
  * permanent receiver of its own, beside a permanent SIGNET_ANY one, while
  * another thread connects and disconnects per-sender receivers and, now and
@@ -329,6 +533,122 @@ static void threads_many_senders_while_per_sender_receivers_churn(void)
     signet_bus_destroy(tbus);
 }
 
+/* Threads: a sender's send is held in its first run (its own receiver)
+ * while another thread blocks, then disconnects, a SIGNET_ANY receiver of
+ * a later run. The held emission skips it (a claim after signet_block()
+ * returned; a disconnect that began), the disconnect returns only once the
+ * emission ended, and no later send runs either. */
+static struct counter hold_plain, hold_blocked, hold_gone, hold_last;
+static atomic_int hold_arm, hold_inside, hold_release, hold_ended;
+static atomic_long hold_blocked_at_end, hold_gone_at_end, hold_sends;
+static atomic_bool hold_sending, hold_disconnecting, hold_waited;
+static long hold_disconnecter;
+static int hold_phase; /* the sender thread's only */
+
+static int holder_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    int phase = atomic_exchange(&hold_arm, 0);
+    count_rx(ctx, ev, msg);
+    if (phase == 1) {
+        atomic_store(&hold_inside, 1);
+        while (!atomic_load(&hold_release))
+            sched_yield();
+    } else if (phase == 2) {
+        atomic_store(&hold_inside, 2);
+        while (!atomic_load(&hold_disconnecting))
+            sched_yield();
+        atomic_store(&hold_waited, thread_state_wait_asleep(hold_disconnecter));
+    }
+    hold_phase = phase;
+    return 0;
+}
+
+static int last_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    count_rx(ctx, ev, msg);
+    if (hold_phase) {
+        atomic_store(&hold_blocked_at_end, atomic_load(&hold_blocked.calls));
+        atomic_store(&hold_gone_at_end, atomic_load(&hold_gone.calls));
+        atomic_store(&hold_ended, hold_phase);
+        hold_phase = 0;
+    }
+    return 0;
+}
+
+static void *hold_send_main(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&hold_sending)) {
+        CHECK(t_ping_send(tbus, &senders[0], 1) >= 2);
+        atomic_fetch_add(&hold_sends, 1);
+    }
+    return NULL;
+}
+
+/* Waits for n more sends of hold_send_main. */
+static void hold_wait_sends(long n)
+{
+    long until = atomic_load(&hold_sends) + n;
+    while (atomic_load(&hold_sends) < until)
+        sched_yield();
+}
+
+static void threads_any_receiver_blocked_or_disconnected_during_sender_send(void)
+{
+    tbus = new_bus(NULL);
+    signet_conn c, blocked, gone;
+    hold_disconnecter = thread_state_self();
+    /* Runs: holder | plain, blocked, gone | last. */
+    CHECK_OK(t_connect(tbus, T_PING, holder_rx, &hold_plain, &senders[0],
+                       &(signet_connect_opts){.priority = 9}, &c));
+    CHECK_OK(t_connect(tbus, T_PING, count_rx, &hold_plain, SIGNET_ANY,
+                       &(signet_connect_opts){.priority = 5}, &c));
+    CHECK_OK(t_connect(tbus, T_PING, count_rx, &hold_blocked, SIGNET_ANY,
+                       &(signet_connect_opts){.priority = 4}, &blocked));
+    CHECK_OK(t_connect(tbus, T_PING, count_rx, &hold_gone, SIGNET_ANY,
+                       &(signet_connect_opts){.priority = 3}, &gone));
+    CHECK_OK(t_connect(tbus, T_PING, last_rx, &hold_last, &senders[0], NULL, &c));
+    atomic_store(&hold_sending, true);
+    pthread_t th;
+    CHECK_EQ(pthread_create(&th, NULL, hold_send_main, NULL), 0);
+    hold_wait_sends(10);
+
+    atomic_store(&hold_arm, 1);
+    while (atomic_load(&hold_inside) != 1)
+        sched_yield();
+    long blocked_before = atomic_load(&hold_blocked.calls);
+    CHECK_EQ(signet_block(tbus, blocked), 1);
+    atomic_store(&hold_release, 1);
+    while (atomic_load(&hold_ended) != 1)
+        sched_yield();
+    CHECK_EQ(atomic_load(&hold_blocked_at_end), blocked_before);
+    hold_wait_sends(100);
+    CHECK_EQ(atomic_load(&hold_blocked.calls), blocked_before);
+
+    atomic_store(&hold_arm, 2);
+    while (atomic_load(&hold_inside) != 2)
+        sched_yield();
+    long gone_before = atomic_load(&hold_gone.calls);
+    atomic_store(&hold_disconnecting, true);
+    CHECK_OK(signet_disconnect(tbus, gone));
+    /* It returned once the held emission had ended, which skipped it. */
+    CHECK(atomic_load(&hold_waited));
+    CHECK_EQ(atomic_load(&hold_ended), 2);
+    CHECK_EQ(atomic_load(&hold_gone_at_end), gone_before);
+    hold_wait_sends(100);
+    CHECK_EQ(atomic_load(&hold_gone.calls), gone_before);
+    CHECK_EQ(atomic_load(&hold_blocked.calls), blocked_before);
+    CHECK_EQ(signet_unblock(tbus, blocked), 0);
+    hold_wait_sends(100);
+    CHECK(atomic_load(&hold_blocked.calls) > blocked_before);
+    atomic_store(&hold_sending, false);
+    CHECK_EQ(pthread_join(th, NULL), 0);
+    /* Every send ran the sender's two and the one SIGNET_ANY left each. */
+    CHECK_EQ(atomic_load(&hold_last.calls), atomic_load(&hold_sends));
+    CHECK_EQ(atomic_load(&hold_plain.calls), 2 * atomic_load(&hold_sends));
+    signet_bus_destroy(tbus);
+}
+
 static const struct test_case cases[] = {
     {"scale_many_senders_keep_order_priority_and_twins",
      scale_many_senders_keep_order_priority_and_twins},
@@ -337,8 +657,16 @@ static const struct test_case cases[] = {
     {"scale_run_once_per_sender", scale_run_once_per_sender},
     {"scale_queued_connections_per_sender", scale_queued_connections_per_sender},
     {"scale_pattern_subscriptions_per_sender", scale_pattern_subscriptions_per_sender},
+    {"scale_runs_interleave_any_and_sender_by_rank", scale_runs_interleave_any_and_sender_by_rank},
+    {"scale_twins_split_runs_and_run_once", scale_twins_split_runs_and_run_once},
+    {"scale_run_once_across_runs", scale_run_once_across_runs},
+    {"scale_stop_in_the_middle_of_a_run", scale_stop_in_the_middle_of_a_run},
+    {"scale_runs_before_pattern_subscribers", scale_runs_before_pattern_subscribers},
+    {"scale_lists_take_memory_linear_in_receivers", scale_lists_take_memory_linear_in_receivers},
     {"threads_many_senders_while_per_sender_receivers_churn",
      threads_many_senders_while_per_sender_receivers_churn},
+    {"threads_any_receiver_blocked_or_disconnected_during_sender_send",
+     threads_any_receiver_blocked_or_disconnected_during_sender_send},
 };
 
 int main(int argc, char **argv)
