@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 7
+#define SIGNET_ABI 8
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -376,9 +376,10 @@ uint64_t signet_event_time_ns(const signet_event *ev);
 
 /* For a `retain` signal: the payload last sent or posted on the same
  * concrete topic before this emission (deep-copied, strings included; cast
- * it to the signal's payload type), or NULL when there was none, or when
- * the emission is a queued message (the previous value is given to
- * synchronous receivers only). Valid only during the call. */
+ * it to the signal's payload type), or NULL when there was none. A queued
+ * message carries its own copy, taken when it was sent or posted, when the
+ * two payloads fit the queue's slot_size together (NULL otherwise), and
+ * a replay gives none. Valid only during the call. */
 const void *signet_event_previous(const signet_event *ev);
 
 /* The concrete topic of the emission: the signal's topic template with each
@@ -741,6 +742,8 @@ typedef struct signet_emission {
     const void *queued_;          /* private: the signal's queued receivers for the sender,
                                      as begin found them */
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
+    uint64_t order_;              /* private: with SIGNET__EMIT_PATTERNS, the bus's connection
+                                     order at begin: later connections are not for it */
     signet_summary *summary_;     /* private: what signet_emit_summarize() asked for */
 } signet_emission;
 

@@ -54,8 +54,13 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
         flags |= SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED;
     }
     if (ss) {
-        if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
+        if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0) {
+            /* The patterns' lists are read when they run: a subscription
+             * made from now on (by a receiver) is not for this emission. */
             flags |= SIGNET__EMIT_PATTERNS;
+            em->ss_ = ss;
+            em->order_ = atomic_load_explicit(&bus->next_order, memory_order_relaxed);
+        }
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
         if (s)
             signet__receivers(s, sender, &em->begin, &em->end);
@@ -196,7 +201,8 @@ static void note_queued(signet_emission *em, int rc)
 
 /* Runs one pattern's subscribers (snapshot s) for the emission, each
  * through the pattern's invoke; counts them in *ran. True when one
- * returned SIGNET_STOP. */
+ * returned SIGNET_STOP. Subscribers connected since the emission began
+ * do not run (a twin they hide, connected before, runs in their place). */
 static bool run_pattern(signet_emission *em, const struct snap *s,
                         const signet_signal_info *pattern, int *ran)
 {
@@ -204,12 +210,20 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
     bool stopped = false;
 
     em->ev.pattern = pattern;
-    signet__receivers(s, em->ev.sender, &r, &end);
+    const struct snap *l = signet__list(s, em->ev.sender);
+    r = l->recv;
+    end = r + l->n;
+    bool late = l->order_end > em->order_; /* it has connections made since begin */
     for (; r != end; r++) {
-        if (!signet_emit_claim(em, r))
+        const signet_recv *run = r;
+        const struct qinfo *at;
+        if (__builtin_expect(late, 0) && l->qi[r - l->recv].order >= em->order_ &&
+            !(run = signet__older_twin(l, em->order_, r, &at)))
+            continue;
+        if (!signet_emit_claim(em, run))
             continue;
         ++*ran;
-        if (note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
+        if (note(em, run, pattern->invoke(run, &em->ev, em->ev.payload_))) {
             stopped = true;
             break;
         }
@@ -220,11 +234,11 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
 
 int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
 {
-    const signet_signal_info *sig = em->ev.signal;
-    struct sigstate *ss = em->ss_ = signet__sigstate(em->ev.bus, sig);
+    struct sigstate *ss = em->ss_; /* begin found it */
     int ran = 0;
 
-    if (!ss || !(ids || n == 0))
+    /* No pattern had subscribers when the emission began: none is for it. */
+    if (!(em->patterns_ & SIGNET__EMIT_PATTERNS) || !(ids || n == 0))
         return 0;
     if (!(em->patterns_ & SIGNET__EMIT_COLD)) {
         em->patterns_ |= SIGNET__EMIT_COLD;
@@ -237,6 +251,8 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
         note_queued(em, signet__post_emission(em));
         em->queued_ = NULL;
     }
+    /* Their queued subscribers connected since begin get no message. */
+    const struct signet__posting x = signet__posting_of(em, em->order_);
     struct signet__pattern_iter it;
     signet__patterns_begin(&it, ss, ids, n, em->ev.payload_, false);
     for (struct sigstate *ps; (ps = signet__patterns_next(&it)) != NULL;) {
@@ -244,10 +260,9 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
         struct snap *q = atomic_load_explicit(&ps->qsnap, memory_order_seq_cst);
         if (s && !stopped)
             stopped = run_pattern(em, s, ps->info, &ran);
-        if (q) {
+        if (q)
             note_queued(em, signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_,
-                                            NULL, q, signet__unchanged(em)));
-        }
+                                            NULL, q, &x));
     }
     if (stopped)
         em->patterns_ |= SIGNET__EMIT_STOPPED;

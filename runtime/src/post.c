@@ -17,6 +17,7 @@
 #include "state.h"
 #include "watch.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -155,19 +156,54 @@ static inline void copy_in(unsigned char *dst, const unsigned char *src, size_t 
     }
 }
 
+/* Where the previous payload goes after a payload of *len bytes in a cell
+ * of q (signet__previous_at()), *len then counting it too; 0 when the two
+ * together do not fit slot_size: the message carries no previous payload. */
+static __attribute__((noinline, cold)) size_t previous_at(const signet_queue *q,
+                                                          const struct sigstate *ss,
+                                                          const void *previous, size_t *len)
+{
+    size_t at = (*len + 15) & ~(size_t)15;
+    size_t end = at + signet__payload_bytes(ss->info->payload, previous);
+
+    if (end > q->slot_size)
+        return 0;
+    *len = end;
+    return at;
+}
+
+/* Copies into dst what a plain copy misses (SIGNET__MSG_* in deep): the
+ * payload with its strings, then the previous payload at prev_at. */
+static __attribute__((noinline)) void copy_in_deep(unsigned char *dst, const struct sigstate *ss,
+                                                   const void *payload, uint8_t deep,
+                                                   const void *previous, size_t prev_at)
+{
+    const signet_struct_info *si = ss->info->payload;
+
+    copy_in(dst, payload, si->size);
+    if (deep & SIGNET__MSG_STRINGS)
+        signet__payload_copy_strings(si, dst);
+    if (deep & SIGNET__MSG_PREVIOUS)
+        signet__payload_copy(si, dst + prev_at, previous);
+}
+
 /* Queues one message for q: sig's payload of len bytes in a cell (strings
  * included), from sender for the receivers of rs connected before
- * order_end. Inlined where it is used, which saves every post a call and
- * its register saves and restores; what a full or closed queue needs is
- * out of line. */
+ * order_end, with what x adds (NULL: nothing). Inlined where it is used,
+ * which saves every post a call and its register saves and restores; what
+ * a full or closed queue needs is out of line. */
 static inline __attribute__((always_inline)) int
 enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *sender,
-        const void *payload, size_t len, uint64_t order_end, bool direct, bool unchanged)
+        const void *payload, size_t len, uint64_t order_end, bool direct,
+        const struct signet__posting *x)
 {
     if (__builtin_expect(atomic_load_explicit(&q->closed, memory_order_relaxed), 0))
         return refuse(q, ss, SIGNET_ECLOSED);
     if (__builtin_expect(len > q->slot_size, 0))
         return refuse(q, ss, SIGNET_ETOOBIG);
+    size_t prev_at = 0;
+    if (__builtin_expect(x != NULL && x->previous != NULL, 0))
+        prev_at = previous_at(q, ss, x->previous, &len);
 
     size_t pos;
     struct signet__cell *cell = signet__ring_claim(&q->ring, &pos, ss->info->queue_len);
@@ -183,17 +219,14 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     c->m.order_end = order_end;
     c->m.len = (uint32_t)len;
     c->m.direct = direct;
-    c->m.unchanged = unchanged;
-    c->m.deep = ss->deep;
+    c->m.unchanged = x && x->unchanged;
+    c->m.deep = (uint8_t)(ss->deep | (prev_at ? SIGNET__MSG_PREVIOUS : 0));
     if (len) {
         unsigned char *dst = signet__payload_of(c);
-        if (__builtin_expect(!c->m.deep, 1)) {
+        if (__builtin_expect(!c->m.deep, 1))
             copy_in(dst, payload, len);
-        } else {
-            const signet_struct_info *si = ss->info->payload;
-            copy_in(dst, payload, si->size);
-            signet__payload_copy_strings(si, dst);
-        }
+        else
+            copy_in_deep(dst, ss, payload, c->m.deep, prev_at ? x->previous : NULL, prev_at);
     }
     signet__ring_publish(&q->ring, cell, pos);
     return 0;
@@ -203,15 +236,18 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
  * list for sender (NULL: none), ql the queued connections' list for it.
  * One message on the default queue when l has a live receiver, and one for
  * every other queue that the queued list has a live receiver bound to
- * (the default queue's message runs its queued connections too). */
+ * (the default queue's message runs its queued connections too); with x,
+ * only receivers connected before x->before count. */
 static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstate *ss,
                                                  struct sigstate *rs, const void *sender,
                                                  const void *payload, const struct snap *l,
-                                                 const struct snap *ql, bool unchanged)
+                                                 const struct snap *ql,
+                                                 const struct signet__posting *x)
 {
     size_t len = SIZE_MAX;
     int count = 0, first_err = 0;
     bool on_default = false;
+    uint64_t before = x ? x->before : UINT64_MAX;
 
     if (l && signet__list_live(l)) {
         /* The message also runs the queued connections bound to the
@@ -219,7 +255,7 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
          * only) after the direct one: it is for every connection of both. */
         uint64_t end = l->order_end > ql->order_end ? l->order_end : ql->order_end;
         len = payload_size(ss, payload);
-        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, end, true, unchanged);
+        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, end, true, x);
         if (rc < 0)
             first_err = rc;
         else
@@ -239,12 +275,14 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
         /* A message only for a receiver of q still connected. */
         bool live = false;
         for (size_t j = i; j < n && !live; j++)
-            live = qi[j].queue == q && __atomic_load_n(b[j].state_, __ATOMIC_ACQUIRE) != 0;
+            live = qi[j].queue == q && qi[j].order < before &&
+                   __atomic_load_n(b[j].state_, __ATOMIC_ACQUIRE) != 0;
         if (!live)
             continue;
         if (len == SIZE_MAX)
             len = payload_size(ss, payload);
-        int rc = enqueue(q, ss, rs, sender, payload, len, l->order_end, false, unchanged);
+        int rc = enqueue(q, ss, rs, sender, payload, len,
+                         l->order_end < before ? l->order_end : before, false, x);
         if (rc < 0) {
             if (!first_err)
                 first_err = rc;
@@ -259,17 +297,17 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
  * connections: their post is one message, on the default queue. */
 static inline __attribute__((always_inline)) int
 post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
-        const void *payload, const struct snap *direct, const struct snap *queued, bool unchanged)
+        const void *payload, const struct snap *direct, const struct snap *queued,
+        const struct signet__posting *x)
 {
     const struct snap *l = direct ? signet__list(direct, sender) : NULL;
 
     if (__builtin_expect(queued != NULL, 0))
-        return post_queued(bus, ss, rs, sender, payload, l, signet__list(queued, sender),
-                           unchanged);
+        return post_queued(bus, ss, rs, sender, payload, l, signet__list(queued, sender), x);
     if (!l || !signet__list_live(l))
         return 0;
     int rc = enqueue(bus->queue, ss, rs, sender, payload, payload_size(ss, payload), l->order_end,
-                     true, unchanged);
+                     true, x);
     return rc < 0 ? rc : 1;
 }
 
@@ -281,9 +319,9 @@ post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *s
  * 0 (signet_post()). */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
                     const void *payload, const struct snap *direct, const struct snap *queued,
-                    bool unchanged)
+                    const struct signet__posting *x)
 {
-    return post_to(bus, ss, rs, sender, payload, direct, queued, unchanged);
+    return post_to(bus, ss, rs, sender, payload, direct, queued, x);
 }
 
 /* Adds one post's result to the running count and first error. */
@@ -309,16 +347,16 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
     bool outermost = signet__rcu_enter();
     int count = 0, first_err = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
-    bool unchanged = false;
+    struct signet__posting x = {NULL, UINT64_MAX, false};
     uint32_t watch = signet__watching(bus);
     if (__builtin_expect(watch != 0, 0))
         signet__watch_post(bus, sig, sender, payload);
     if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
-        ss = signet__retain_post(bus, sig, payload, ss, &unchanged);
+        ss = signet__retain_post(bus, sig, sender, payload, ss, &x.unchanged, &x.previous);
     if (ss) {
         tally(post_to(bus, ss, ss, sender, payload,
                       atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                      atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), unchanged),
+                      atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), &x),
               &count, &first_err);
         /* Then the patterns, as a send runs them. */
         if (__builtin_expect(atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0,
@@ -329,10 +367,11 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
                 tally(signet__post_to(bus, ss, ps, sender, payload,
                                       atomic_load_explicit(&ps->snap, memory_order_seq_cst),
                                       atomic_load_explicit(&ps->qsnap, memory_order_seq_cst),
-                                      unchanged),
+                                      &x),
                       &count, &first_err);
         }
     }
+    free((void *)x.previous);
     if (__builtin_expect(watch != 0, 0))
         signet__count(bus, ss, SIGNET__POSTED, (uint64_t)count);
     signet__rcu_unlock(outermost);
@@ -359,7 +398,7 @@ int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *send
                              1))
             rc = post_to(bus, ss, ss, sender, payload,
                          atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                         atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), false);
+                         atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), NULL);
         else
             rc = signet_post_patterns(bus, sig, sender, payload, NULL, 0);
     }
@@ -377,6 +416,6 @@ int signet__post_emission(signet_emission *em)
     struct sigstate *ss = signet__sigstate(bus, sig);
     /* em->queued_ is the sender's list as begin found it: connections made
      * during the emission are not in it. */
-    return post_queued(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_,
-                       signet__unchanged(em));
+    const struct signet__posting x = signet__posting_of(em, UINT64_MAX);
+    return post_queued(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_, &x);
 }

@@ -10,14 +10,36 @@
 struct sigstate;
 struct snap;
 
+/* What a message carries beyond its payload when it is more than a plain
+ * post (NULL then): for a retained signal, the payload retained before it
+ * on its topic and whether it equals it; for an emission's patterns, the
+ * connections it is for. */
+struct signet__posting {
+    const void *previous;       /* its deep copy, or NULL */
+    uint64_t before;            /* only connections made before this order (UINT64_MAX: all) */
+    bool unchanged;             /* the payload equals the previous one */
+};
+
 /* Queues the emission of ss's payload for the receivers of rs (a pattern's
  * state, or ss itself): direct ones on the default queue when direct is
  * non-NULL, queued ones on their queues; direct and queued are rs's
- * snapshots. Inside a read section. Returns how many messages were queued,
- * or the first error when none was (signet_post()). */
+ * snapshots, x what the messages carry besides (NULL: nothing). Inside a
+ * read section. Returns how many messages were queued, or the first error
+ * when none was (signet_post()). */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
                     const void *sender, const void *payload, const struct snap *direct,
-                    const struct snap *queued, bool unchanged);
+                    const struct snap *queued, const struct signet__posting *x);
+
+/* What the messages of emission em carry, for connections made before
+ * order before. */
+static inline struct signet__posting signet__posting_of(const signet_emission *em,
+                                                        uint64_t before)
+{
+    bool retained = (em->patterns_ & SIGNET__EMIT_RETAINED) != 0;
+
+    return (struct signet__posting){retained ? em->ev.previous_ : NULL, before,
+                                    retained && em->unchanged_};
+}
 
 /* signet_emit_end()'s queued part: the emission for its signal's queued
  * connections (em->queued_, the sender's list begin found). */

@@ -34,31 +34,6 @@ static size_t align_up(size_t n, size_t a)
 /* ------------------------------------------------------------------------ */
 /* Dispatch */
 
-/* r (of list l) was connected after message m was queued, so it is not
- * for m; but it may be a twin that leaves out the same receiver connected
- * the other way (SIGNET_ANY or the sender) before m was queued: the
- * receiver then runs through that connection, at r's place, as it would
- * have had r not been connected. Returns that connection (its queue info in
- * *at) or NULL. */
-static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
-                                     const signet_recv *r, const struct qinfo **at)
-{
-    const struct slot *rs = signet__slot_of(r);
-
-    if (rs->flags & SIGNET__NO_TWIN)
-        return NULL;
-    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
-        const signet_recv *b = &l->recv[i];
-        const struct qinfo *qi = &l->qi[i];
-        if (b->fn == r->fn && b->ctx == r->ctx && signet__slot_of(b)->sender != rs->sender &&
-            qi->order < m->order_end) {
-            *at = qi;
-            return b;
-        }
-    }
-    return NULL;
-}
-
 /* Runs the receivers of list l the message is for; true when one returned
  * SIGNET_STOP. With counting, counts the receivers it ran in em->qerr_ (a
  * dispatch's emission queues nothing). Only queued connections (!direct)
@@ -86,7 +61,7 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
     for (const struct qinfo *qi = l->qi; r != e; r++, qi++) {
         const signet_recv *run = r;
         const struct qinfo *at = qi;
-        if (qi->order >= m->order_end && !(run = older_twin(l, m, r, &at)))
+        if (qi->order >= m->order_end && !(run = signet__older_twin(l, m->order_end, r, &at)))
             continue;
         if (!direct && at->queue != q)
             continue;
@@ -122,13 +97,16 @@ run_counted(signet_queue *q, const struct msg *m, const void *payload, bool coun
 
     /* Beyond the common fields, what signet_emit_claim() and _stop() and
      * the event accessors read: the flags saying that unchanged_ and
-     * ev.previous_ are set (a queued message carries no previous value).
-     * ev.conn is set by each claim; with counting, qerr_ counts the
-     * receivers run; the rest of a send's emission is for
-     * signet_emit_end(), which a dispatch does not call. */
+     * ev.previous_ are set (a retained signal's message may carry the
+     * previous value after its payload). ev.conn is set by each claim;
+     * with counting, qerr_ counts the receivers run; the rest of a send's
+     * emission is for signet_emit_end(), which a dispatch does not call. */
     em.outermost_ = signet__rcu_enter();
     signet__emission_init(&em, q->bus, ss->info, m->sender, rs != ss ? rs->info : NULL, payload);
     em.ev.previous_ = NULL;
+    if (__builtin_expect(m->deep & SIGNET__MSG_PREVIOUS, 0))
+        em.ev.previous_ = (const unsigned char *)payload +
+                          signet__previous_at(ss->info->payload, payload);
     em.unchanged_ = m->unchanged;
     em.patterns_ = SIGNET__EMIT_RETAINED;
     if (counting)
@@ -154,12 +132,25 @@ static inline __attribute__((always_inline)) void run_message(signet_queue *q, c
         run_counted(q, m, payload, false);
 }
 
+/* After a plain copy of a message's payload bytes to out, aims the copy's
+ * pointers at its own strings (payload.h), the previous payload's too. */
+static __attribute__((noinline)) void copy_out_deep(unsigned char *out, const struct msg *m)
+{
+    const signet_struct_info *si = m->ss->info->payload;
+
+    if (!(m->deep & SIGNET__MSG_STRINGS))
+        return;
+    signet__payload_copy_strings(si, out);
+    if (m->deep & SIGNET__MSG_PREVIOUS)
+        signet__payload_copy_strings(si, out + signet__previous_at(si, out));
+}
+
 /* Copies the payload of cell c, message m (m->len bytes, strings
- * included), to out, which has room for m->len rounded up to 16: inline,
- * 16 bytes at a time, rather than calling memcpy. It reads the cell up to
- * that multiple of 16, which its stride (a multiple of 64 beyond the
- * payload's place) holds. A copy's strings are then copied again, from the
- * cell, so that its pointers aim at its own (payload.h). */
+ * included, and the previous payload), to out, which has room for m->len
+ * rounded up to 16: inline, 16 bytes at a time, rather than calling
+ * memcpy. It reads the cell up to that multiple of 16, which its stride (a
+ * multiple of 64 beyond the payload's place) holds. A copy's strings are
+ * then copied again, from the cell, so that its pointers aim at its own. */
 static inline void copy_out(unsigned char *out, const struct qcell *c, const struct msg *m)
 {
     typedef unsigned char chunk __attribute__((vector_size(16), aligned(1), may_alias));
@@ -171,7 +162,7 @@ static inline void copy_out(unsigned char *out, const struct qcell *c, const str
         *(chunk *)(void *)(out + i) = *(const chunk *)(const void *)(from + i);
     }
     if (__builtin_expect(m->deep, 0))
-        signet__payload_copy_strings(m->ss->info->payload, out);
+        copy_out_deep(out, m);
 }
 
 /* When a large message's copy cannot be allocated, it runs in its cell. */

@@ -2,9 +2,11 @@
  * consumers (queue.c), and the lifetime calls the bus makes (internal).
  *
  * A queue is a ring (ring.h) whose cells each hold one waiting message and
- * its payload, deep-copied (payload.h); a dispatcher copies a message out
- * and gives its cell back before running it, so running messages hold no
- * cell and all the capacity is for waiting ones. A message names
+ * its payload, deep-copied (payload.h), and, for a retained signal, the
+ * payload retained before it (signet_event_previous()); a dispatcher
+ * copies a message out and gives its cell back before running it, so
+ * running messages hold no cell and all the capacity is for waiting ones.
+ * A message names
  * receivers, not connections: when it is dispatched it runs the receivers
  * of the current snapshot (snapshot.h) of the state it names that were
  * connected before it was queued (connection order below the message's
@@ -20,6 +22,7 @@
 
 #include "signet.h"
 
+#include "payload.h"
 #include "ring.h"
 
 #include <pthread.h>
@@ -35,8 +38,20 @@ struct msg {
     uint32_t len;               /* payload bytes, strings included */
     bool direct;                /* also run the signal's direct receivers */
     bool unchanged;             /* retained payload equal to the previous one */
-    bool deep;                  /* the payload holds strings */
+    uint8_t deep;               /* SIGNET__MSG_*: what a plain copy of the payload misses */
 };
+
+/* msg.deep: the payload holds strings; the deep copy of the payload
+ * retained before it on its topic follows it, at signet__previous_at(). */
+#define SIGNET__MSG_STRINGS 1u
+#define SIGNET__MSG_PREVIOUS 2u
+
+/* Where, in a message's payload bytes, the previous payload follows a
+ * payload of type si: past its deep copy, aligned as malloc aligns. */
+static inline size_t signet__previous_at(const signet_struct_info *si, const void *payload)
+{
+    return (signet__payload_bytes(si, payload) + 15) & ~(size_t)15;
+}
 
 /* A ring cell of a queue; the payload follows at SIGNET__PAYLOAD_AT. */
 struct qcell {

@@ -163,15 +163,16 @@ struct sigstate *signet__retain_emit(signet_emission *em, struct sigstate *ss)
 }
 
 struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *sig,
-                                     const void *payload, struct sigstate *ss, bool *unchanged)
+                                     const void *sender, const void *payload,
+                                     struct sigstate *ss, bool *unchanged,
+                                     const void **previous)
 {
-    void *prev;
+    void *prev = NULL;
 
     ss = retain_state(bus, sig, ss);
-    if (!ss)
-        return NULL;
-    *unchanged = retain_update(bus, ss, NULL, payload, &prev);
-    free(prev);
+    if (ss)
+        *unchanged = retain_update(bus, ss, sender, payload, &prev);
+    *previous = prev;
     return ss;
 }
 

@@ -20,10 +20,13 @@
  * memory ran out. */
 struct sigstate *signet__retain_emit(signet_emission *em, struct sigstate *ss);
 
-/* The same for a post (no previous value is kept): *unchanged says whether
- * the payload equals the previous one on its topic. */
+/* The same for a post: *unchanged says whether the payload equals the
+ * previous one on its topic, *previous gets that one (the caller frees it;
+ * NULL if none). */
 struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *sig,
-                                     const void *payload, struct sigstate *ss, bool *unchanged);
+                                     const void *sender, const void *payload,
+                                     struct sigstate *ss, bool *unchanged,
+                                     const void **previous);
 
 /* SIGNET_REPLAY: calls the new connection conn (to ss) with every retained
  * payload it would have received, oldest first, on this thread. Stops when

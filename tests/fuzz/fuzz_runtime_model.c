@@ -26,7 +26,8 @@
  * filter says no, and never stands in for its twin;
  * SIGNET_STOP ends the emission (or the one message); run-once
  * runs once; only-when-changed runs only when the retained payload
- * changed, and a send's receivers see the previous payload; a queued
+ * changed, and its receivers see the previous payload (a queued one the
+ * payload retained when the message was queued); a queued
  * message runs the receivers connected when it was queued and still
  * connected when it is dispatched, and a post or send queues a message
  * only for a queue with such a receiver. Every call a receiver gets, every
@@ -124,6 +125,8 @@ struct mmsg {
     uint64_t order_end; /* receivers connected from this sequence on do not run */
     bool unchanged;     /* level: the payload equals the one retained before */
     struct payload p;
+    bool has_prev;      /* level: the payload retained before, which the message carries */
+    int32_t prev;
 };
 
 struct mqueue {
@@ -428,7 +431,7 @@ static bool retain(int sig, const struct payload *p, bool *had, int32_t *prev)
 /* Queues the messages of a post or of a send's end; returns the count
  * queued when one was, else the first error, as the bus must. */
 static int model_post(int sig, int sender, const struct payload *p, bool post, const int *qlist,
-                      int nq, uint64_t order_end, bool unchanged)
+                      int nq, uint64_t order_end, bool unchanged, bool had, int32_t prev)
 {
     int qs[NQ + 1];
     bool direct[NQ + 1];
@@ -437,7 +440,7 @@ static int model_post(int sig, int sender, const struct payload *p, bool post, c
 
     m.nerrs = 0;
     for (int i = 0; i < n; i++) {
-        struct mmsg msg = {sig, sender, direct[i], order_end, unchanged, *p};
+        struct mmsg msg = {sig, sender, direct[i], order_end, unchanged, *p, had, prev};
         bool times_out;
         int rc = model_enqueue(qs[i], &msg, true, &times_out);
         if (times_out)
@@ -479,7 +482,7 @@ static int post_timeouts(int sig, int sender, const struct payload *p)
     int t = 0;
 
     for (int i = 0; i < n; i++) {
-        struct mmsg msg = {sig, sender, direct[i], 0, false, *p};
+        struct mmsg msg = {sig, sender, direct[i], 0, false, *p, false, 0};
         bool times_out;
         (void)model_enqueue(qs[i], &msg, false, &times_out);
         t += times_out;
@@ -645,9 +648,10 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
              (int)f->p.value, f->p.text);
     if (ev->pattern != NULL)
         fail("ev->pattern set for a signal's own receiver");
-    /* The previous payload: a send's receivers of level only. */
+    /* The previous payload: level's receivers, in a send or from the
+     * message (which has room for both payloads in every queue here). */
     const rm_level *prev = signet_event_previous(ev);
-    bool want_prev = f->kind == F_SEND && f->has_prev;
+    bool want_prev = f->has_prev;
     if ((prev != NULL) != want_prev || (prev && prev->value != f->prev))
         fail("%s receiver: signet_event_previous() gave %s%d, expected %s%d", sig_names[sig],
              prev ? "" : "NULL ", prev ? (int)prev->value : 0, want_prev ? "" : "NULL ",
@@ -1090,7 +1094,8 @@ static void op_send(void)
              sig_names[sig], sender, rc, sig_names[c->sig], c->fn, c->ctx, c->h.index,
              c->h.generation);
     }
-    int want = model_post(sig, sender, &p, false, f->qlist, f->nq, f->order_end, f->unchanged);
+    int want = model_post(sig, sender, &p, false, f->qlist, f->nq, f->order_end, f->unchanged,
+                          f->has_prev, f->prev);
     if (want >= 0)
         want = f->ran;
     m.depth--;
@@ -1109,7 +1114,7 @@ static void op_post(void)
     bool had;
     int32_t prev;
     bool unchanged = retain(sig, &p, &had, &prev);
-    int want = model_post(sig, sender, &p, true, NULL, 0, m.next_order, unchanged);
+    int want = model_post(sig, sender, &p, true, NULL, 0, m.next_order, unchanged, had, prev);
     trace("post %s from %d: expect %d", sig_names[sig], sender, want);
     int rc = bus_post(sig, sender, &p);
     if (!result_ok(rc, want))
@@ -1134,6 +1139,8 @@ static void take_message(struct frame *f)
     f->sender = msg->sender;
     f->p = msg->p;
     f->unchanged = msg->unchanged;
+    f->has_prev = msg->has_prev;
+    f->prev = msg->prev;
     f->stopped = false;
     f->cur = 0;
     f->passed = -1;
