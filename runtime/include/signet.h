@@ -734,8 +734,9 @@ typedef struct signet_emission {
     const signet_recv *begin;     /* the emission's receivers, in order */
     const signet_recv *end;
     bool outermost_;              /* private */
-    bool unchanged_;              /* private: a retained payload equal to the previous one
-                                     (valid with SIGNET__EMIT_RETAINED) */
+    uint8_t unchanged_;           /* private, valid with SIGNET__EMIT_RETAINED:
+                                     SIGNET__UNCHANGED (a retained payload equal to the
+                                     previous one), SIGNET__PREVIOUS_AFTER */
     uint8_t patterns_;            /* private: SIGNET__EMIT_* */
     int qerr_;                    /* private: queueing for patterns (when COLD): 1 once a
                                      message was queued, else the first error */
@@ -780,6 +781,10 @@ int signet_emit_run(signet_emission *em);
 #define SIGNET__EMIT_STOPPED 4u  /* a receiver returned SIGNET_STOP */
 #define SIGNET__EMIT_DONE 8u     /* signet_emit_patterns() ran */
 #define SIGNET__EMIT_RETAINED 16u /* a retained signal: unchanged_ and ev.previous_ are set */
+/* signet_emission.unchanged_ */
+#define SIGNET__UNCHANGED 1u      /* the payload equals the previous one */
+#define SIGNET__PREVIOUS_AFTER 2u /* a queued message's: the previous payload follows the
+                                     payload's deep copy (ev.previous_ is NULL) */
 #define SIGNET__EMIT_FAST 32u    /* begun by signet__emit_start()'s inline path */
 #define SIGNET__EMIT_SEQ 64u     /* ev.seq_ is set */
 #define SIGNET__EMIT_TIME 128u   /* ev.time_ns_ is set */

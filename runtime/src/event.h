@@ -32,7 +32,7 @@ static inline void signet__emission_init(signet_emission *em, signet_bus *bus,
 /* Did the emission retain a payload equal to the previous one on its topic? */
 static inline bool signet__unchanged(const signet_emission *em)
 {
-    return (em->patterns_ & SIGNET__EMIT_RETAINED) && em->unchanged_;
+    return (em->patterns_ & SIGNET__EMIT_RETAINED) && (em->unchanged_ & SIGNET__UNCHANGED);
 }
 
 #endif /* SIGNET_EVENT_H */

@@ -172,18 +172,18 @@ static __attribute__((noinline, cold)) size_t previous_at(const signet_queue *q,
     return at;
 }
 
-/* Copies into dst what a plain copy misses (SIGNET__MSG_* in deep): the
- * payload with its strings, then the previous payload at prev_at. */
+/* Copies into dst a payload with strings, or followed by the previous
+ * payload at prev_at (0: none), deep. */
 static __attribute__((noinline)) void copy_in_deep(unsigned char *dst, const struct sigstate *ss,
-                                                   const void *payload, uint8_t deep,
-                                                   const void *previous, size_t prev_at)
+                                                   const void *payload, const void *previous,
+                                                   size_t prev_at)
 {
     const signet_struct_info *si = ss->info->payload;
 
     copy_in(dst, payload, si->size);
-    if (deep & SIGNET__MSG_STRINGS)
+    if (ss->deep)
         signet__payload_copy_strings(si, dst);
-    if (deep & SIGNET__MSG_PREVIOUS)
+    if (prev_at)
         signet__payload_copy(si, dst + prev_at, previous);
 }
 
@@ -219,14 +219,15 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     c->m.order_end = order_end;
     c->m.len = (uint32_t)len;
     c->m.direct = direct;
-    c->m.unchanged = x && x->unchanged;
-    c->m.deep = (uint8_t)(ss->deep | (prev_at ? SIGNET__MSG_PREVIOUS : 0));
+    c->m.unchanged = (uint8_t)((x && x->unchanged ? SIGNET__UNCHANGED : 0) |
+                               (prev_at ? SIGNET__PREVIOUS_AFTER : 0));
+    c->m.deep = ss->deep;
     if (len) {
         unsigned char *dst = signet__payload_of(c);
-        if (__builtin_expect(!c->m.deep, 1))
+        if (__builtin_expect(!c->m.deep && !prev_at, 1))
             copy_in(dst, payload, len);
         else
-            copy_in_deep(dst, ss, payload, c->m.deep, prev_at ? x->previous : NULL, prev_at);
+            copy_in_deep(dst, ss, payload, prev_at ? x->previous : NULL, prev_at);
     }
     signet__ring_publish(&q->ring, cell, pos);
     return 0;

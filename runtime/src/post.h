@@ -38,7 +38,7 @@ static inline struct signet__posting signet__posting_of(const signet_emission *e
     bool retained = (em->patterns_ & SIGNET__EMIT_RETAINED) != 0;
 
     return (struct signet__posting){retained ? em->ev.previous_ : NULL, before,
-                                    retained && em->unchanged_};
+                                    retained && (em->unchanged_ & SIGNET__UNCHANGED)};
 }
 
 /* signet_emit_end()'s queued part: the emission for its signal's queued

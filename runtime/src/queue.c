@@ -103,10 +103,7 @@ run_counted(signet_queue *q, const struct msg *m, const void *payload, bool coun
      * emission is for signet_emit_end(), which a dispatch does not call. */
     em.outermost_ = signet__rcu_enter();
     signet__emission_init(&em, q->bus, ss->info, m->sender, rs != ss ? rs->info : NULL, payload);
-    em.ev.previous_ = NULL;
-    if (__builtin_expect(m->deep & SIGNET__MSG_PREVIOUS, 0))
-        em.ev.previous_ = (const unsigned char *)payload +
-                          signet__previous_at(ss->info->payload, payload);
+    em.ev.previous_ = NULL; /* signet_event_previous() finds one after the payload */
     em.unchanged_ = m->unchanged;
     em.patterns_ = SIGNET__EMIT_RETAINED;
     if (counting)
@@ -138,10 +135,8 @@ static __attribute__((noinline)) void copy_out_deep(unsigned char *out, const st
 {
     const signet_struct_info *si = m->ss->info->payload;
 
-    if (!(m->deep & SIGNET__MSG_STRINGS))
-        return;
     signet__payload_copy_strings(si, out);
-    if (m->deep & SIGNET__MSG_PREVIOUS)
+    if (m->unchanged & SIGNET__PREVIOUS_AFTER)
         signet__payload_copy_strings(si, out + signet__previous_at(si, out));
 }
 

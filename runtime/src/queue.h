@@ -22,7 +22,6 @@
 
 #include "signet.h"
 
-#include "payload.h"
 #include "ring.h"
 
 #include <pthread.h>
@@ -37,21 +36,11 @@ struct msg {
     uint64_t order_end;         /* receivers connected later do not run */
     uint32_t len;               /* payload bytes, strings included */
     bool direct;                /* also run the signal's direct receivers */
-    bool unchanged;             /* retained payload equal to the previous one */
-    uint8_t deep;               /* SIGNET__MSG_*: what a plain copy of the payload misses */
+    uint8_t unchanged;          /* a retained signal's signet_emission.unchanged_: the
+                                   payload equals the previous one (SIGNET__UNCHANGED),
+                                   whose deep copy follows it (SIGNET__PREVIOUS_AFTER) */
+    bool deep;                  /* the payload holds strings */
 };
-
-/* msg.deep: the payload holds strings; the deep copy of the payload
- * retained before it on its topic follows it, at signet__previous_at(). */
-#define SIGNET__MSG_STRINGS 1u
-#define SIGNET__MSG_PREVIOUS 2u
-
-/* Where, in a message's payload bytes, the previous payload follows a
- * payload of type si: past its deep copy, aligned as malloc aligns. */
-static inline size_t signet__previous_at(const signet_struct_info *si, const void *payload)
-{
-    return (signet__payload_bytes(si, payload) + 15) & ~(size_t)15;
-}
 
 /* A ring cell of a queue; the payload follows at SIGNET__PAYLOAD_AT. */
 struct qcell {

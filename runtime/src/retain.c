@@ -152,12 +152,13 @@ struct sigstate *signet__retain_emit(signet_emission *em, struct sigstate *ss)
     void *prev;
 
     em->qerr_ = 0;
-    em->unchanged_ = false;
+    em->unchanged_ = 0;
     em->ev.previous_ = NULL;
     ss = retain_state(em->ev.bus, em->ev.signal, ss);
     if (!ss)
         return NULL;
-    em->unchanged_ = retain_update(em->ev.bus, ss, em->ev.sender, em->ev.payload_, &prev);
+    if (retain_update(em->ev.bus, ss, em->ev.sender, em->ev.payload_, &prev))
+        em->unchanged_ = SIGNET__UNCHANGED;
     em->ev.previous_ = prev;
     return ss;
 }
@@ -180,7 +181,13 @@ const void *signet_event_previous(const signet_event *ev)
 {
     /* Every event is the first member of an emission. */
     const signet_emission *em = (const signet_emission *)ev;
-    return em && (em->patterns_ & SIGNET__EMIT_RETAINED) ? ev->previous_ : NULL;
+
+    if (!em || !(em->patterns_ & SIGNET__EMIT_RETAINED))
+        return NULL;
+    if (em->unchanged_ & SIGNET__PREVIOUS_AFTER) /* a queued message's, after its payload */
+        return (const unsigned char *)ev->payload_ +
+               signet__previous_at(ev->signal->payload, ev->payload_);
+    return ev->previous_;
 }
 
 /* One retained payload to replay. */
