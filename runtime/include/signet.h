@@ -119,6 +119,13 @@ enum {
  * filter. Not an error, so a caller that checks for < 0 carries on. */
 #define SIGNET_NOMATCH 2
 
+/* signet_connect() and signet_subscribe_pattern() return this when the
+ * connection was made (*out is its handle) with SIGNET_REPLAY but its
+ * replay left retained values out: memory ran out while copying them, or,
+ * for a queued connection, its queue refused them (full, a payload over
+ * its slot_size, or closed). The values given are still oldest first. */
+#define SIGNET_REPLAY_SKIPPED 5
+
 /* Returns a static, human-readable name for an error code ("unknown error"
  * for values that are not signet codes; "success" for 0). */
 const char *signet_strerror(int err);
@@ -518,7 +525,8 @@ int signet_bus_publish_post(signet_bus *bus, const void *sender, const char *top
 /* Connection flags. */
 #define SIGNET_ONCE 0x1u    /* run at most once, then disconnect */
 /* `retain` signals, and patterns (for the `retain` signals they match): */
-#define SIGNET_REPLAY 0x2u  /* on connecting, get the retained payloads at once, oldest first */
+#define SIGNET_REPLAY 0x2u  /* on connecting, get the retained payloads, oldest first: at once,
+                               or through the connection's queue (opts.queue) */
 #define SIGNET_CHANGED 0x4u /* run only when the payload differs from the previous one on
                                its topic (the generated field-wise equality) */
 #define SIGNET_GENERIC 0x8u /* fn is a signet_fn: it gets the payload struct (for bridges and
@@ -571,7 +579,7 @@ typedef int signet_fn(void *ctx, const signet_event *ev, const void *payload);
  * handle and changes nothing: it returns SIGNET_EXISTING when opts are the
  * connection's, SIGNET_EXISTING_OPTS when they differ (they are not
  * applied). Returns 0, SIGNET_EXISTING, SIGNET_EXISTING_OPTS,
- * SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT, SIGNET_ENOMEM or
+ * SIGNET_REPLAY_SKIPPED, SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT, SIGNET_ENOMEM or
  * SIGNET_EOVERLAP (the first use of sig's schema on the bus, refused: "One
  * topic space per bus" below). May allocate. Generated
  * <ns>_<signal>_connect() wraps this. */

@@ -209,6 +209,8 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     struct signet__cell *cell = signet__ring_claim(&q->ring, &pos, ss->info->queue_len);
     if (__builtin_expect(cell == NULL, 0)) {
         int err = 0;
+        if (x && x->replay)
+            return refuse(q, ss, SIGNET_EFULL);
         if (!(cell = claim_full(q, ss, &pos, &err)))
             return err;
     }
@@ -220,7 +222,8 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     c->m.len = (uint32_t)len;
     c->m.direct = direct;
     c->m.unchanged = (uint8_t)((x && x->unchanged ? SIGNET__UNCHANGED : 0) |
-                               (prev_at ? SIGNET__PREVIOUS_AFTER : 0));
+                               (prev_at ? SIGNET__PREVIOUS_AFTER : 0) |
+                               (x && x->replay ? SIGNET__MSG_REPLAY : 0));
     c->m.deep = ss->deep;
     if (len) {
         unsigned char *dst = signet__payload_of(c);
@@ -325,6 +328,20 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, c
     return post_to(bus, ss, rs, sender, payload, direct, queued, x);
 }
 
+size_t signet__post_replay(signet_queue *q, struct sigstate *rs, uint64_t order,
+                           const struct signet__replay *r)
+{
+    const struct signet__posting x = {NULL, UINT64_MAX, false, true};
+    size_t refused = 0;
+
+    for (size_t i = 0; i < r->n; i++) {
+        const struct signet__replayed *v = &r->v[i];
+        refused += enqueue(q, v->ss, rs, v->sender, v->payload, payload_size(v->ss, v->payload),
+                           order + 1, false, &x) < 0;
+    }
+    return refused;
+}
+
 /* Adds one post's result to the running count and first error. */
 static void tally(int rc, int *count, int *first_err)
 {
@@ -348,7 +365,7 @@ int signet_post_patterns(signet_bus *bus, const signet_signal_info *sig, const v
     bool outermost = signet__rcu_enter();
     int count = 0, first_err = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
-    struct signet__posting x = {NULL, UINT64_MAX, false};
+    struct signet__posting x = {NULL, UINT64_MAX, false, false};
     uint32_t watch = signet__watching(bus);
     if (__builtin_expect(watch != 0, 0))
         signet__watch_post(bus, sig, sender, payload);

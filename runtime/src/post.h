@@ -18,6 +18,7 @@ struct signet__posting {
     const void *previous;       /* its deep copy, or NULL */
     uint64_t before;            /* only connections made before this order (UINT64_MAX: all) */
     bool unchanged;             /* the payload equals the previous one */
+    bool replay;                /* a replay's: for one connection, never waiting for room */
 };
 
 /* Queues the emission of ss's payload for the receivers of rs (a pattern's
@@ -30,6 +31,17 @@ int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
                     const void *sender, const void *payload, const struct snap *direct,
                     const struct snap *queued, const struct signet__posting *x);
 
+struct signet__replay;
+
+/* Queues replay r (retain.h) for the new connection of order `order` to
+ * rs, bound to queue q: one message per payload, oldest first, each for
+ * that connection only. A full queue refuses a value rather than wait
+ * (whatever its overflow policy), as a payload over its slot_size or a
+ * closed queue does; refused values are counted as dropped. Returns how
+ * many were refused. */
+size_t signet__post_replay(signet_queue *q, struct sigstate *rs, uint64_t order,
+                           const struct signet__replay *r);
+
 /* What the messages of emission em carry, for connections made before
  * order before. */
 static inline struct signet__posting signet__posting_of(const signet_emission *em,
@@ -38,7 +50,7 @@ static inline struct signet__posting signet__posting_of(const signet_emission *e
     bool retained = (em->patterns_ & SIGNET__EMIT_RETAINED) != 0;
 
     return (struct signet__posting){retained ? em->ev.previous_ : NULL, before,
-                                    retained && (em->unchanged_ & SIGNET__UNCHANGED)};
+                                    retained && (em->unchanged_ & SIGNET__UNCHANGED), false};
 }
 
 /* signet_emit_end()'s queued part: the emission for its signal's queued

@@ -63,6 +63,8 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *l, const struc
         const struct qinfo *at = qi;
         if (qi->order >= m->order_end && !(run = signet__older_twin(l, m->order_end, r, &at)))
             continue;
+        if (__builtin_expect(m->unchanged & SIGNET__MSG_REPLAY, 0) && at->order != m->order_end - 1)
+            continue; /* a replay's message is for one connection */
         if (!direct && at->queue != q)
             continue;
         if (!signet_emit_claim(em, run))

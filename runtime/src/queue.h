@@ -38,9 +38,14 @@ struct msg {
     bool direct;                /* also run the signal's direct receivers */
     uint8_t unchanged;          /* a retained signal's signet_emission.unchanged_: the
                                    payload equals the previous one (SIGNET__UNCHANGED),
-                                   whose deep copy follows it (SIGNET__PREVIOUS_AFTER) */
+                                   whose deep copy follows it (SIGNET__PREVIOUS_AFTER);
+                                   and SIGNET__MSG_REPLAY */
     bool deep;                  /* the payload holds strings */
 };
+
+/* In msg.unchanged, beside signet.h's bits: a replay's message, for the
+ * queued connection of order order_end - 1 only (retain.h). */
+#define SIGNET__MSG_REPLAY 4u
 
 /* A ring cell of a queue; the payload follows at SIGNET__PAYLOAD_AT. */
 struct qcell {

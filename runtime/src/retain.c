@@ -190,96 +190,107 @@ const void *signet_event_previous(const signet_event *ev)
     return ev->previous_;
 }
 
-/* One retained payload to replay. */
-struct replayed {
-    uint64_t seq;
-    const signet_signal_info *sig;
-    const void *sender;
-    void *payload;
-};
-
 static int by_seq(const void *a, const void *b)
 {
-    const struct replayed *x = a, *y = b;
+    const struct signet__replayed *x = a, *y = b;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Copies the retained values of state ss that a connection from sender
- * (filter: its pattern, NULL for the signal itself) gets into *list
- * (retain_lock held). */
-static void collect_retained(const struct sigstate *ss, const char *filter, const void *sender,
-                             struct replayed **list, size_t *n, size_t *cap)
+ * (filter: its pattern, NULL for the signal itself) gets into out, with
+ * room for *cap; out->skipped when memory ran out (retain_lock held). */
+static void collect_retained(struct sigstate *ss, const char *filter, const void *sender,
+                             struct signet__replay *out, size_t *cap)
 {
     const struct retained *r = ss->retained;
     const signet_signal_info *sig = ss->info;
 
-    for (uint32_t i = 0; r && i < r->n; i++) {
+    for (uint32_t i = 0; r && i < r->n && !out->skipped; i++) {
         const struct rentry *e = &r->e[i];
         if ((sender && e->sender != sender) ||
             (filter && !(signet__topic_matchable(sig, e->topic) &&
                          signet__filter_matches(filter, e->topic))))
             continue;
-        if (*n == *cap) {
+        if (out->n == *cap) {
             size_t grown = *cap ? *cap * 2 : 16;
-            struct replayed *l = realloc(*list, grown * sizeof *l);
-            if (!l)
+            struct signet__replayed *l = realloc(out->v, grown * sizeof *l);
+            if (!l) {
+                out->skipped = true;
                 return;
-            *list = l;
+            }
+            out->v = l;
             *cap = grown;
         }
         bool ok;
         void *copy = copy_payload(sig->payload, e->payload, &ok);
-        if (!ok)
+        if (!ok) {
+            out->skipped = true;
             return;
-        (*list)[(*n)++] = (struct replayed){e->seq, sig, e->sender, copy};
+        }
+        out->v[out->n++] = (struct signet__replayed){e->seq, ss, e->sender, copy};
     }
 }
 
-void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn conn)
+void signet__replay_collect(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+                            struct signet__replay *out)
 {
     const signet_signal_info *info = ss->info;
-    struct slot *slot = signet__slot_at(&bus->slots, conn.index);
-    const struct sigstate *sigs = ss->rt->sigs;
+    const struct slot *slot = signet__slot_at(&bus->slots, conn.index);
+    struct sigstate *sigs = ss->rt->sigs;
     const char *filter = (info->flags & SIGNET_SIGNAL_PATTERN) ? info->topic : NULL;
     const void *sender = slot->sender;
-    struct replayed *list = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     /* A pattern also replays the signals of other schemas it reaches. */
     struct sigstate **foreign = NULL;
     size_t nforeign = filter ? signet__space_reached_by(bus, ss, &foreign) : 0;
 
+    *out = (struct signet__replay){NULL, 0, false};
     pthread_mutex_lock(&bus->retain_lock);
     if (!filter)
-        collect_retained(ss, NULL, sender, &list, &n, &cap);
+        collect_retained(ss, NULL, sender, out, &cap);
     else if (info->flags & SIGNET__SIGNAL_RUNTIME)
         for (uint32_t k = 0; k < ss->rt->nsignals; k++)
-            collect_retained(&sigs[k], filter, sender, &list, &n, &cap);
+            collect_retained(&sigs[k], filter, sender, out, &cap);
     else
         for (uint32_t i = 0; i < info->nlinks; i++)
-            collect_retained(&sigs[info->links[i]], filter, sender, &list, &n, &cap);
+            collect_retained(&sigs[info->links[i]], filter, sender, out, &cap);
     for (size_t i = 0; i < nforeign; i++)
-        collect_retained(foreign[i], filter, sender, &list, &n, &cap);
+        collect_retained(foreign[i], filter, sender, out, &cap);
     pthread_mutex_unlock(&bus->retain_lock);
     free(foreign);
-    if (n)
-        qsort(list, n, sizeof *list, by_seq);
+    if (out->n)
+        qsort(out->v, out->n, sizeof *out->v, by_seq);
+}
 
+void signet__replay_run(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+                        const struct signet__replay *rp)
+{
+    const signet_signal_info *info = ss->info;
+    struct slot *slot = signet__slot_at(&bus->slots, conn.index);
+    const bool pattern = (info->flags & SIGNET_SIGNAL_PATTERN) != 0;
     signet_recv r = {slot->fn, slot->ctx, &slot->live, conn};
     signet_invoke_fn *invoke = (slot->flags & SIGNET_GENERIC) ? signet_invoke_generic : info->invoke;
-    for (size_t i = 0; i < n; i++) {
+
+    for (size_t i = 0; i < rp->n; i++) {
+        const struct signet__replayed *v = &rp->v[i];
         signet_emission em = {0};
-        signet__emission_init(&em, bus, list[i].sig, list[i].sender, filter ? info : NULL,
-                              list[i].payload);
+        signet__emission_init(&em, bus, v->ss->info, v->sender, pattern ? info : NULL,
+                              v->payload);
         if (slot->generation != conn.generation)
             break;
         if (!signet_emit_claim(&em, &r))
             continue; /* blocked, filtered out, or a run-once that has run */
-        if (signet_emit_stop(&em, invoke(&r, &em.ev, list[i].payload)))
+        if (signet_emit_stop(&em, invoke(&r, &em.ev, v->payload)))
             break;
     }
-    for (size_t i = 0; i < n; i++)
-        free(list[i].payload);
-    free(list);
+}
+
+void signet__replay_free(struct signet__replay *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->v[i].payload);
+    free(r->v);
+    *r = (struct signet__replay){NULL, 0, false};
 }
 
 /* The concrete topic a caller names for sig: topic, or the signal's own

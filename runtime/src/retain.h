@@ -28,10 +28,31 @@ struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *
                                      struct sigstate *ss, bool *unchanged,
                                      const void **previous);
 
-/* SIGNET_REPLAY: calls the new connection conn (to ss) with every retained
- * payload it would have received, oldest first, on this thread. Stops when
- * it returns SIGNET_STOP or is disconnected. Outside any lock. */
-void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn conn);
+/* One retained payload a replay gives: a deep copy, from signal state ss. */
+struct signet__replayed {
+    uint64_t seq;
+    struct sigstate *ss;
+    const void *sender;
+    void *payload;
+};
+
+/* SIGNET_REPLAY: the retained payloads a new connection would have
+ * received, oldest first. */
+struct signet__replay {
+    struct signet__replayed *v;
+    size_t n;
+    bool skipped;               /* memory ran out: some were left out */
+};
+
+/* Collects the replay of the new connection conn (to ss). Outside any
+ * lock. */
+void signet__replay_collect(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+                            struct signet__replay *out);
+/* Calls conn (a direct connection to ss) with each payload of r, on this
+ * thread. Stops when it returns SIGNET_STOP or is disconnected. */
+void signet__replay_run(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+                        const struct signet__replay *r);
+void signet__replay_free(struct signet__replay *r);
 
 /* Frees the retained values of a state no reader can reach. */
 void signet__retain_free(struct sigstate *ss);

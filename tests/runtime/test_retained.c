@@ -1,7 +1,7 @@
 /* test_retained.c: reading and clearing retained values without
  * subscribing (signet_retained_copy, signet_retained_clear), the previous
- * value queued messages carry (one case on a worker thread, labelled
- * "threads" in CMakeLists.txt), on t.signet's
+ * value queued messages carry, and replays through a queue (the cases on
+ * a worker thread labelled "threads" in CMakeLists.txt), on t.signet's
  * `reading` (fixture.h): signal reading(str room, i32 value) topic
  * "rooms/{room}" retain. */
 #include "fixture.h"
@@ -200,6 +200,104 @@ static void threads_queued_previous_on_a_worker_thread(void)
     CHECK_OK(signet_bus_destroy(bus));
 }
 
+static int count_calls(void *ctx, const signet_event *ev, const void *payload)
+{
+    (void)ev;
+    (void)payload;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* A replay to a queued connection goes through its queue: nothing runs
+ * while connecting; at dispatch the new connection gets each value, oldest
+ * first, and no other receiver of the queue runs for them. */
+static void queued_replay_runs_at_dispatch_for_that_connection_only(void)
+{
+    signet_bus *bus;
+    signet_queue *q;
+    signet_conn c;
+    struct replayed old = {{0}}, direct = {{0}}, fresh = {{0}};
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    signet_connect_opts queued = {.queue = q};
+    CHECK_OK(t_reading_connect_opts(bus, on_reading, &old, SIGNET_ANY, &queued, &c));
+    CHECK_OK(t_reading_connect(bus, on_reading, &direct, SIGNET_ANY, &c));
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 1), 1);
+    CHECK_EQ(t_reading_send(bus, NULL, "hall", 2), 1);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 2);
+    CHECK(strcmp(old.log, "kitchen=1 hall=2 ") == 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 3), 1);
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY, .queue = q};
+    CHECK_OK(t_reading_connect_opts(bus, on_reading, &fresh, SIGNET_ANY, &replay, &c));
+    CHECK_EQ(fresh.log[0], '\0'); /* not on the connecting thread */
+    CHECK_EQ(signet_queue_dispatch(q, 0), 3); /* the send's message, then the replay's two */
+    CHECK(strcmp(fresh.log, "hall=2 kitchen=3 ") == 0);
+    CHECK(strcmp(old.log, "kitchen=1 hall=2 kitchen=3 ") == 0);
+    CHECK(strcmp(direct.log, "kitchen=1 hall=2 kitchen=3 ") == 0);
+    /* A run-time pattern's queued replay too. */
+    int subscriber = 0;
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "rooms/+", count_calls, &subscriber,
+                                      SIGNET_ANY, &replay, &c));
+    CHECK_EQ(subscriber, 0);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 2);
+    CHECK_EQ(subscriber, 2);
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
+/* A replay into a queue without room for it does not wait, whatever the
+ * queue's overflow policy: it queues what fits, oldest first, and says it
+ * skipped the rest (counted as dropped). */
+static void queued_replay_into_a_full_queue_says_it_skipped(void)
+{
+    signet_bus *bus;
+    signet_queue *q;
+    signet_conn c;
+    struct replayed r = {{0}};
+    signet_queue_options two = {.capacity = 2, .overflow = SIGNET_OVERFLOW_BLOCK,
+                                .block_timeout_ms = SIGNET_WAIT_FOREVER};
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(signet_queue_create(bus, &two, &q));
+    CHECK_EQ(t_reading_send(bus, NULL, "a", 1), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "b", 2), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "c", 3), 0);
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY, .queue = q};
+    CHECK_EQ(t_reading_connect_opts(bus, on_reading, &r, SIGNET_ANY, &replay, &c),
+             SIGNET_REPLAY_SKIPPED);
+    CHECK_EQ(signet_signal_dropped(bus, &t_signals[T_READING]), 1);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 2);
+    CHECK(strcmp(r.log, "a=1 b=2 ") == 0);
+    /* The connection is made: it gets what comes next. */
+    CHECK_EQ(t_reading_post(bus, NULL, "c", 4), 1);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK(strcmp(r.log, "a=1 b=2 c=4 ") == 0);
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
+/* The replay of a connection bound to a queue with a worker runs on that
+ * worker's thread. */
+static void threads_queued_replay_runs_on_the_queue_thread(void)
+{
+    signet_bus *bus;
+    signet_queue *q;
+    signet_conn c;
+    struct previous_seen p = {0};
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    CHECK_OK(signet_queue_start(q, 1));
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 1), 0);
+    CHECK_EQ(t_reading_send(bus, NULL, "hall", 2), 0);
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY, .queue = q};
+    CHECK_OK(t_reading_connect_opts(bus, on_reading_previous, &p, SIGNET_ANY, &replay, &c));
+    while (atomic_load(&p.done) < 2)
+        sched_yield();
+    CHECK(!pthread_equal(p.thread, pthread_self()));
+    CHECK(!p.had); /* a replay gives no previous value */
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
 static const struct test_case cases[] = {
     {"retained_copy_reads_a_topic_without_subscribing",
      retained_copy_reads_a_topic_without_subscribing},
@@ -208,6 +306,12 @@ static const struct test_case cases[] = {
     {"queued_message_carries_the_previous_value", queued_message_carries_the_previous_value},
     {"queued_message_without_room_has_no_previous", queued_message_without_room_has_no_previous},
     {"threads_queued_previous_on_a_worker_thread", threads_queued_previous_on_a_worker_thread},
+    {"queued_replay_runs_at_dispatch_for_that_connection_only",
+     queued_replay_runs_at_dispatch_for_that_connection_only},
+    {"queued_replay_into_a_full_queue_says_it_skipped",
+     queued_replay_into_a_full_queue_says_it_skipped},
+    {"threads_queued_replay_runs_on_the_queue_thread",
+     threads_queued_replay_runs_on_the_queue_thread},
 };
 
 int main(int argc, char **argv)
