@@ -63,8 +63,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 7
-#error "kitchen_sink.signet.h was generated for signet ABI 7; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 8
+#error "kitchen_sink.signet.h was generated for signet ABI 8; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus
