@@ -4,8 +4,8 @@
  * connect (a sender or SIGNET_ANY, a priority, run-once, only-when-changed,
  * a filter, direct or bound to a queue), disconnect (live, stale, twice, a handle
  * that never existed), disconnect_ctx, block and unblock (nested counts,
- * stale handles), the list of a signal's connections, send, post, dispatch, has_receivers and queue destroy
- * (or create).
+ * stale handles), the list of a signal's connections, send, post, dispatch, has_receivers,
+ * reading and clearing level's retained value, and queue destroy (or create).
  * Receivers read their behaviour from the same input when they are called:
  * what to do inside the call (any operation above, emissions nested to a
  * bounded depth) and what to return (0, SIGNET_STOP or an error).
@@ -1271,6 +1271,33 @@ static void op_queue(void)
     q->q = NULL;
 }
 
+/* Reads level's retained value without subscribing (into a buffer with
+ * room or one too small), or clears it, against the model's. */
+static void op_retained(unsigned b)
+{
+    const signet_signal_info *sig = &rm_signals[RM_SIGNAL_LEVEL];
+
+    if (b & 32) {
+        int rc = signet_retained_clear(m.bus, sig, NULL);
+        int want = m.retained ? 0 : SIGNET_ENOENT;
+        trace("retained clear: %d, expect %d", rc, want);
+        if (rc != want)
+            fail("signet_retained_clear() returned %d, expected %d", rc, want);
+        m.retained = false;
+        return;
+    }
+    _Alignas(max_align_t) unsigned char buf[sizeof(rm_level)];
+    size_t size = (b & 64) ? sizeof buf - 1 : sizeof buf, len = 99;
+    int rc = signet_retained_copy(m.bus, sig, NULL, buf, size, &len);
+    int want = !m.retained ? SIGNET_ENOENT : size < sizeof buf ? SIGNET_ENOSPC : 0;
+    trace("retained copy: %d, expect %d", rc, want);
+    if (rc != want || len != (m.retained ? sizeof(rm_level) : 0))
+        fail("signet_retained_copy() returned %d with len %zu, expected %d", rc, len, want);
+    if (rc == 0 && ((const rm_level *)(const void *)buf)->value != m.retained_value)
+        fail("signet_retained_copy() gave %d, expected %d",
+             (int)((const rm_level *)(const void *)buf)->value, (int)m.retained_value);
+}
+
 static void run_program_op(void)
 {
     ops_left--;
@@ -1299,6 +1326,8 @@ static void run_program_op(void)
             op_block((b & 8) != 0);
         else if ((b & 6) == 4)
             op_connections();
+        else if ((b & 6) == 6 && (b & 16))
+            op_retained(b);
         else
             op_has_receivers();
         break;
