@@ -95,6 +95,16 @@ static void retained_calls_that_cannot_name_a_value(void)
     CHECK_OK(signet_bus_destroy(bus));
 }
 
+/* A new bus with a queue of its own made with opts (NULL: defaults). */
+static signet_queue *bus_with_queue(signet_bus **bus, const signet_queue_options *opts)
+{
+    signet_queue *q = NULL;
+
+    CHECK_OK(signet_bus_create(NULL, bus));
+    CHECK_OK(signet_queue_create(*bus, opts, &q));
+    return q;
+}
+
 /* What a receiver of reading saw of the previous payload. */
 struct previous_seen {
     int calls;
@@ -133,8 +143,7 @@ static void queued_message_carries_the_previous_value(void)
     struct previous_seen p = {0};
     char room[16] = "kitchen";
 
-    CHECK_OK(signet_bus_create(NULL, &bus));
-    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    q = bus_with_queue(&bus, NULL);
     CHECK_OK(t_reading_connect_opts(bus, on_reading_previous, &p, SIGNET_ANY,
                                     &(signet_connect_opts){.queue = q}, &c));
     CHECK_EQ(t_reading_post(bus, NULL, room, 1), 1);
@@ -165,8 +174,7 @@ static void queued_message_without_room_has_no_previous(void)
     /* t_reading and "kitchen" fit; a second copy after them does not. */
     signet_queue_options small = {.slot_size = (uint32_t)(sizeof(t_reading) + 16)};
 
-    CHECK_OK(signet_bus_create(NULL, &bus));
-    CHECK_OK(signet_queue_create(bus, &small, &q));
+    q = bus_with_queue(&bus, &small);
     CHECK_OK(t_reading_connect_opts(bus, on_reading_previous, &p, SIGNET_ANY,
                                     &(signet_connect_opts){.queue = q}, &c));
     CHECK_EQ(t_reading_post(bus, NULL, "kitchen", 1), 1);
@@ -186,8 +194,7 @@ static void threads_queued_previous_on_a_worker_thread(void)
     signet_conn c;
     struct previous_seen p = {0};
 
-    CHECK_OK(signet_bus_create(NULL, &bus));
-    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    q = bus_with_queue(&bus, NULL);
     CHECK_OK(t_reading_connect_opts(bus, on_reading_previous, &p, SIGNET_ANY,
                                     &(signet_connect_opts){.queue = q}, &c));
     CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 5), 0);
@@ -218,8 +225,7 @@ static void queued_replay_runs_at_dispatch_for_that_connection_only(void)
     signet_conn c;
     struct replayed old = {{0}}, direct = {{0}}, fresh = {{0}};
 
-    CHECK_OK(signet_bus_create(NULL, &bus));
-    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    q = bus_with_queue(&bus, NULL);
     signet_connect_opts queued = {.queue = q};
     CHECK_OK(t_reading_connect_opts(bus, on_reading, &old, SIGNET_ANY, &queued, &c));
     CHECK_OK(t_reading_connect(bus, on_reading, &direct, SIGNET_ANY, &c));
@@ -257,8 +263,7 @@ static void queued_replay_into_a_full_queue_says_it_skipped(void)
     signet_queue_options two = {.capacity = 2, .overflow = SIGNET_OVERFLOW_BLOCK,
                                 .block_timeout_ms = SIGNET_WAIT_FOREVER};
 
-    CHECK_OK(signet_bus_create(NULL, &bus));
-    CHECK_OK(signet_queue_create(bus, &two, &q));
+    q = bus_with_queue(&bus, &two);
     CHECK_EQ(t_reading_send(bus, NULL, "a", 1), 0);
     CHECK_EQ(t_reading_send(bus, NULL, "b", 2), 0);
     CHECK_EQ(t_reading_send(bus, NULL, "c", 3), 0);
@@ -284,8 +289,7 @@ static void threads_queued_replay_runs_on_the_queue_thread(void)
     signet_conn c;
     struct previous_seen p = {0};
 
-    CHECK_OK(signet_bus_create(NULL, &bus));
-    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    q = bus_with_queue(&bus, NULL);
     CHECK_OK(signet_queue_start(q, 1));
     CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 1), 0);
     CHECK_EQ(t_reading_send(bus, NULL, "hall", 2), 0);
