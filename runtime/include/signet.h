@@ -208,6 +208,8 @@ typedef int signet_invoke_fn(const struct signet_recv *r, const struct signet_ev
 #define SIGNET_SIGNAL_RETAIN 0x4u    /* schema `retain` */
 #define SIGNET_SIGNAL_EXPORT 0x8u    /* schema `export`: has a wire codec (docs/wire.md) */
 #define SIGNET_SIGNAL_IMPORT 0x10u   /* schema `import`: has a wire codec */
+#define SIGNET_SIGNAL_PER_SENDER 0x20u /* schema `retain per_sender`: a value per topic and
+                                         sender */
 
 /* A signal, or a pattern of the schema: patterns are described with the
  * same structure so that their subscriptions are connections like any
@@ -414,11 +416,25 @@ const char *signet_topic(const signet_signal_info *sig, const void *payload, cha
 int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, const char *topic,
                          void *buf, size_t size, size_t *len);
 
+/* signet_retained_copy() of the value sender sent (NULL: anonymous sends
+ * and posts), for a `retain per_sender` signal, which keeps one per topic
+ * and sender; for other signals sender is not looked at.
+ * signet_retained_copy() is this with sender NULL. */
+int signet_retained_copy_from(const signet_bus *bus, const signet_signal_info *sig,
+                              const void *sender, const char *topic, void *buf, size_t size,
+                              size_t *len);
+
 /* Forgets the value retained for a concrete topic (as MQTT's empty
  * retained publish does): later replays do not give it, and the next
  * payload on the topic has no previous one. Returns 0, SIGNET_ENOENT
  * (nothing was retained there) or SIGNET_EINVAL (as above). */
 int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const char *topic);
+
+/* signet_retained_clear() of the value sender sent, for a `retain
+ * per_sender` signal (sender not looked at for others);
+ * signet_retained_clear() is this with sender NULL. */
+int signet_retained_clear_from(signet_bus *bus, const signet_signal_info *sig,
+                               const void *sender, const char *topic);
 
 /* True when a pattern that can match sig (sig->links, a run-time pattern
  * of its schema, or a pattern of another schema on the bus) has a

@@ -1,5 +1,6 @@
 /* retain.c: retained values (retain.h), signet_event_previous(), and
- * reading and clearing them (signet_retained_copy, signet_retained_clear).
+ * reading and clearing them (signet_retained_copy, signet_retained_clear,
+ * and their _from forms naming the sender of a per_sender signal).
  * Uses topic.c to build and match concrete topics, payload.c for the deep
  * copies, state.c for a signal's state, space.c for the signals of other
  * schemas a pattern reaches, event.h to run a replayed receiver
@@ -17,7 +18,8 @@
 #include <string.h>
 
 /* Retained values of one signal: at most bus->opts.retain_topics concrete
- * topics, each with the deep copy of its last payload. */
+ * topics (pairs of topic and sender, for a per_sender signal), each with
+ * the deep copy of its last payload. */
 struct rentry {
     uint64_t seq;               /* bus->retain_seq when it was last updated */
     const void *sender;
@@ -57,13 +59,16 @@ static void *copy_payload(const signet_struct_info *si, const void *payload, boo
     return copy;
 }
 
-/* The index of topic's entry in r, or r->n when there is none (retain_lock
+/* The index of the entry of topic in r (and of sender, for a signal sig
+ * that keeps a value per sender), or r->n when there is none (retain_lock
  * held). */
-static uint32_t find_topic(const struct retained *r, const char *topic)
+static uint32_t find_topic(const struct retained *r, const signet_signal_info *sig,
+                           const char *topic, const void *sender)
 {
+    bool per_sender = (sig->flags & SIGNET_SIGNAL_PER_SENDER) != 0;
     uint32_t i = 0;
 
-    while (i < r->n && strcmp(r->e[i].topic, topic) != 0)
+    while (i < r->n && (strcmp(r->e[i].topic, topic) != 0 || (per_sender && r->e[i].sender != sender)))
         i++;
     return i;
 }
@@ -95,7 +100,7 @@ static bool retain_update(signet_bus *bus, struct sigstate *ss, const void *send
     bool unchanged = false;
     pthread_mutex_lock(&bus->retain_lock);
     struct retained *r = ss->retained;
-    uint32_t at = r && topic ? find_topic(r, topic) : 0;
+    uint32_t at = r && topic ? find_topic(r, sig, topic, sender) : 0;
     if (r && topic && at < r->n) {
         *prev = r->e[at].payload;
         unchanged = keep && (!sig->payload || (*prev && sig->equal && sig->equal(*prev, copy)));
@@ -305,6 +310,13 @@ static const char *named_topic(const signet_signal_info *sig, const char *topic)
 int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, const char *topic,
                          void *buf, size_t size, size_t *len)
 {
+    return signet_retained_copy_from(bus, sig, NULL, topic, buf, size, len);
+}
+
+int signet_retained_copy_from(const signet_bus *bus, const signet_signal_info *sig,
+                              const void *sender, const char *topic, void *buf, size_t size,
+                              size_t *len)
+{
     if (len)
         *len = 0;
     if (!bus || !sig || !(sig->flags & SIGNET_SIGNAL_RETAIN) || !(topic = named_topic(sig, topic)))
@@ -316,7 +328,7 @@ int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, c
     if (ss) {
         pthread_mutex_lock(&b->retain_lock);
         const struct retained *r = ss->retained;
-        uint32_t at = r ? find_topic(r, topic) : 0;
+        uint32_t at = r ? find_topic(r, sig, topic, sender) : 0;
         if (r && at < r->n) {
             const void *payload = r->e[at].payload;
             size_t need = sig->payload && payload ? signet__payload_bytes(sig->payload, payload) : 0;
@@ -336,6 +348,12 @@ int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, c
 
 int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const char *topic)
 {
+    return signet_retained_clear_from(bus, sig, NULL, topic);
+}
+
+int signet_retained_clear_from(signet_bus *bus, const signet_signal_info *sig,
+                               const void *sender, const char *topic)
+{
     if (!bus || !sig || !(sig->flags & SIGNET_SIGNAL_RETAIN) || !(topic = named_topic(sig, topic)))
         return SIGNET_EINVAL;
     bool outermost = signet__rcu_enter();
@@ -346,7 +364,7 @@ int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const 
     if (ss) {
         pthread_mutex_lock(&bus->retain_lock);
         struct retained *r = ss->retained;
-        uint32_t at = r ? find_topic(r, topic) : 0;
+        uint32_t at = r ? find_topic(r, sig, topic, sender) : 0;
         if (r && at < r->n) {
             payload = r->e[at].payload;
             name = r->e[at].topic;

@@ -1,6 +1,7 @@
 /* test_retained.c: reading and clearing retained values without
  * subscribing (signet_retained_copy, signet_retained_clear), the previous
- * value queued messages carry, and replays through a queue (the cases on
+ * value queued messages carry, values kept per sender (`retain
+ * per_sender`, on a schema made here), and replays through a queue (the cases on
  * a worker thread labelled "threads" in CMakeLists.txt), on t.signet's
  * `reading` (fixture.h): signal reading(str room, i32 value) topic
  * "rooms/{room}" retain. */
@@ -302,6 +303,94 @@ static void threads_queued_replay_runs_on_the_queue_thread(void)
     CHECK_OK(signet_bus_destroy(bus));
 }
 
+/* namespace p; signal meter(i32 value) retain per_sender; made by hand
+ * with t_ping's layout. */
+static bool meter_equal(const void *a, const void *b)
+{
+    return ((const t_ping *)a)->value == ((const t_ping *)b)->value;
+}
+extern const signet_schema_info p_schema;
+static const signet_signal_info p_signals[] = {
+    {"meter", 0, "meter", &t_ping_info, &p_schema, t_ping_invoke, 0, SIGNET_OVERFLOW_DEFAULT,
+     SIGNET_SIGNAL_RETAIN | SIGNET_SIGNAL_PER_SENDER, NULL, 0, meter_equal, NULL},
+};
+const signet_schema_info p_schema = {SIGNET_ABI, "p", "p.signet", 1, p_signals, 0, NULL,
+                                     NULL, NULL, NULL};
+
+/* What a receiver of meter was given: values, and each one's previous. */
+struct meter_log {
+    char log[128];
+};
+
+static int on_meter(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    struct meter_log *l = ctx;
+    const t_ping *before = signet_event_previous(ev);
+    size_t n = strlen(l->log);
+
+    snprintf(l->log + n, sizeof l->log - n, "%d<%d ", (int)msg->value,
+             before ? (int)before->value : 0);
+    return 0;
+}
+
+static int32_t meter_value(signet_bus *bus, const void *sender, int *rc)
+{
+    _Alignas(max_align_t) unsigned char buf[sizeof(t_ping)];
+
+    *rc = signet_retained_copy_from(bus, &p_signals[0], sender, NULL, buf, sizeof buf, NULL);
+    return *rc == 0 ? ((const t_ping *)(const void *)buf)->value : -1;
+}
+
+/* `retain per_sender`: one value per topic and sender. The previous value
+ * is the same sender's; the _from calls name the sender (NULL: anonymous
+ * emissions, what the plain calls read and clear); a replay for one sender
+ * gives its values, for SIGNET_ANY every sender's, oldest update first. */
+static void retained_per_sender_keeps_a_value_per_sender(void)
+{
+    signet_bus *bus;
+    signet_conn c;
+    static const char a, b;
+    struct meter_log sent = {{0}}, only_b = {{0}}, every = {{0}};
+    int rc;
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    CHECK_OK(signet_connect(bus, &p_signals[0], (signet_fnptr *)on_meter, &sent, SIGNET_ANY, NULL,
+                            &c));
+    CHECK_EQ(t_emit(bus, &p_signals[0], &a, 1), 1);
+    CHECK_EQ(t_emit(bus, &p_signals[0], &b, 2), 1);
+    CHECK_EQ(t_emit(bus, &p_signals[0], NULL, 3), 1);
+    CHECK_EQ(t_emit(bus, &p_signals[0], &a, 4), 1);
+    CHECK(strcmp(sent.log, "1<0 2<0 3<0 4<1 ") == 0);
+    CHECK_EQ(meter_value(bus, &a, &rc), 4);
+    CHECK_EQ(meter_value(bus, &b, &rc), 2);
+    CHECK_EQ(meter_value(bus, NULL, &rc), 3);
+    _Alignas(max_align_t) unsigned char buf[sizeof(t_ping)];
+    CHECK_OK(signet_retained_copy(bus, &p_signals[0], NULL, buf, sizeof buf, NULL));
+    CHECK_EQ(((const t_ping *)(const void *)buf)->value, 3);
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY};
+    CHECK_OK(signet_connect(bus, &p_signals[0], (signet_fnptr *)on_meter, &only_b, &b, &replay,
+                            &c));
+    CHECK(strcmp(only_b.log, "2<0 ") == 0);
+    CHECK_OK(signet_connect(bus, &p_signals[0], (signet_fnptr *)on_meter, &every, SIGNET_ANY,
+                            &replay, &c));
+    CHECK(strcmp(every.log, "2<0 3<0 4<0 ") == 0);
+    /* Clearing one sender's value leaves the others'. */
+    CHECK_OK(signet_retained_clear_from(bus, &p_signals[0], &a, NULL));
+    CHECK_EQ(meter_value(bus, &a, &rc), -1);
+    CHECK_EQ(rc, SIGNET_ENOENT);
+    CHECK_EQ(meter_value(bus, &b, &rc), 2);
+    CHECK_OK(signet_retained_clear(bus, &p_signals[0], NULL)); /* the anonymous one */
+    CHECK_EQ(meter_value(bus, NULL, &rc), -1);
+    CHECK_EQ(meter_value(bus, &b, &rc), 2);
+    /* Without per_sender, the sender is not looked at. */
+    CHECK_EQ(t_reading_send(bus, &a, "kitchen", 7), 0);
+    CHECK_EQ(signet_retained_copy_from(bus, &t_signals[T_READING], &b, "rooms/kitchen", NULL, 0,
+                                       NULL),
+             SIGNET_ENOSPC); /* found: only the buffer is too small */
+    CHECK_OK(signet_retained_clear_from(bus, &t_signals[T_READING], &b, "rooms/kitchen"));
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
 static const struct test_case cases[] = {
     {"retained_copy_reads_a_topic_without_subscribing",
      retained_copy_reads_a_topic_without_subscribing},
@@ -310,6 +399,8 @@ static const struct test_case cases[] = {
     {"queued_message_carries_the_previous_value", queued_message_carries_the_previous_value},
     {"queued_message_without_room_has_no_previous", queued_message_without_room_has_no_previous},
     {"threads_queued_previous_on_a_worker_thread", threads_queued_previous_on_a_worker_thread},
+    {"retained_per_sender_keeps_a_value_per_sender",
+     retained_per_sender_keeps_a_value_per_sender},
     {"queued_replay_runs_at_dispatch_for_that_connection_only",
      queued_replay_runs_at_dispatch_for_that_connection_only},
     {"queued_replay_into_a_full_queue_says_it_skipped",
