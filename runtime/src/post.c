@@ -1,8 +1,10 @@
 /* post.c: the producers' side of queues: signet_post(),
- * signet_post_patterns() and the queued part of a send. A post claims a
- * cell of each queue that has a live receiver for it, copies the message
- * and its payload in, and publishes it; a full queue refuses, evicts its
- * oldest message or waits, as the overflow policy says. Uses ring.h for
+ * signet_post_patterns(), the queued part of a send and a queued
+ * connection's replay. A post claims a cell of each queue that has a live
+ * receiver for it, copies the message and its payload in (for a retained
+ * signal, the previous payload after it), and publishes it; a full queue
+ * refuses, evicts its oldest message or waits, as the overflow policy
+ * says (a replay's message never waits). Uses ring.h for
  * the cells, payload.c for the copies, state.h and snapshot.h to find the
  * receivers, patterns.c for the patterns a post reaches, retain.c for
  * retained signals and watch.c on a watched bus.

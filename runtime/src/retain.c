@@ -68,7 +68,8 @@ static uint32_t find_topic(const struct retained *r, const signet_signal_info *s
     bool per_sender = (sig->flags & SIGNET_SIGNAL_PER_SENDER) != 0;
     uint32_t i = 0;
 
-    while (i < r->n && (strcmp(r->e[i].topic, topic) != 0 || (per_sender && r->e[i].sender != sender)))
+    while (i < r->n &&
+           (strcmp(r->e[i].topic, topic) != 0 || (per_sender && r->e[i].sender != sender)))
         i++;
     return i;
 }

@@ -1,11 +1,14 @@
 /* retain.h: retained values and their replay (internal).
  *
- * A `retain` signal keeps, per concrete topic, the deep copy of its last
- * payload (at most the bus's retain_topics topics; the one updated longest
- * ago makes room). An emission records its payload and learns whether it
- * equals the previous one (for `changed` receivers); a connection with
+ * A `retain` signal keeps, per concrete topic (and sender, for `retain
+ * per_sender`), the deep copy of its last payload (at most the bus's
+ * retain_topics entries; the one updated longest ago makes room). An
+ * emission records its payload and learns whether it equals the previous
+ * one (for `changed` receivers) and what that one was; a connection with
  * SIGNET_REPLAY gets the retained values it would have received, oldest
- * first. Retained values are guarded by the bus's retain_lock.
+ * first: collected here, run here for a direct connection, queued by
+ * post.c for a queued one. Retained values are guarded by the bus's
+ * retain_lock.
  * Implemented in retain.c, on state.h, topic.h, payload.h and event.h.
  */
 #ifndef SIGNET_RETAIN_H
