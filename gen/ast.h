@@ -104,6 +104,7 @@ struct signal_decl {
     uint32_t queue_len;              /* `queue N`, 0 when absent */
     enum overflow overflow;          /* `overflow ...` */
     bool retain;                     /* `retain` */
+    bool retain_per_sender;          /* `retain per_sender`: a value per topic and sender */
     bool export_;                    /* `export`: sent to the wire */
     bool import_;                    /* `import`: received from the wire */
     /* automaton.c, signals without captures only: the patterns that match

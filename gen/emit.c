@@ -279,6 +279,8 @@ static const char *signal_flags(const struct signal_decl *sg)
         strcat(buf, " | SIGNET_SIGNAL_CAPTURES");
     if (sg->retain)
         strcat(buf, " | SIGNET_SIGNAL_RETAIN");
+    if (sg->retain_per_sender)
+        strcat(buf, " | SIGNET_SIGNAL_PER_SENDER");
     if (sg->export_)
         strcat(buf, " | SIGNET_SIGNAL_EXPORT");
     if (sg->import_)
@@ -403,6 +405,7 @@ static void write_facts(FILE *f, const struct schema *s, const char *base)
         fact_num(f, sg->queue_len, "signal(%zu, queue)", i);
         fact(f, overflow_name(sg->overflow), "signal(%zu, overflow)", i);
         fact_num(f, sg->retain, "signal(%zu, retain)", i);
+        fact_num(f, sg->retain_per_sender, "signal(%zu, per_sender)", i);
         fact_num(f, sg->export_, "signal(%zu, export)", i);
         fact_num(f, sg->import_, "signal(%zu, import)", i);
         fact(f, signal_flags(sg), "signal(%zu, flags)", i);

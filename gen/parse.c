@@ -8,8 +8,8 @@
  *   struct  := 'struct' IDENT '{' {field ';'} '}'
  *   field   := TYPE IDENT ['[' INT ']'] ['=' INT]
  *   signal  := 'signal' IDENT ['(' [field {',' field}] ')'] {attr} ';'
- *   attr    := 'topic' STRING | 'queue' INT | 'overflow' IDENT | 'retain'
- *            | 'export' | 'import'
+ *   attr    := 'topic' STRING | 'queue' INT | 'overflow' IDENT
+ *            | 'retain' ['per_sender'] | 'export' | 'import'
  *   pattern := 'pattern' IDENT STRING ';'
  *
  * The grammar has no nesting, so nothing here recurses on the input. After
@@ -592,6 +592,14 @@ static void parse_signal(struct parser *p)
         } else if (is_kw(&p->tok, "retain")) {
             dup_attr(p, &at_retain, "retain");
             s->retain = true;
+            next(p);
+            if (is_kw(&p->tok, "per_sender")) {
+                s->retain_per_sender = true;
+                next(p);
+            }
+        } else if (is_kw(&p->tok, "per_sender")) {
+            diag_error(p->tok.loc, p->tok.len,
+                       "'per_sender' qualifies 'retain'; write 'retain per_sender'");
             next(p);
         } else if (is_kw(&p->tok, "export")) {
             dup_attr(p, &at_export, "export");

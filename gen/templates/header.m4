@@ -45,10 +45,12 @@ sig4_h_fields(@{struct}@, @{$1}@)m4_dnl
 # sig4_h_attributes(I)
 # --------------------
 # Signal I's schema attributes as the schema writes them: its topic, then
-# retain, queue N, overflow POLICY, export and import when given.
+# retain (per_sender), queue N, overflow POLICY, export and import when
+# given.
 m4_define(@{sig4_h_attributes}@,
 @{topic "sig4_signal(@{$1}@, @{topic}@)"m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{retain}@), @{, retain}@)@{}@m4_dnl
+sig4_if(sig4_signal(@{$1}@, @{per_sender}@), @{ per_sender}@)@{}@m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{queue}@), @{, queue sig4_signal(@{$1}@, @{queue}@)}@)@{}@m4_dnl
 m4_ifelse(sig4_signal(@{$1}@, @{overflow}@), @{default}@, @{}@, @{, overflow sig4_signal(@{$1}@, @{overflow}@)}@)m4_dnl
 sig4_if(sig4_signal(@{$1}@, @{export}@), @{, export}@)@{}@m4_dnl

@@ -136,10 +136,11 @@ static void import_message(void *ctx, const char *topic, const void *payload, si
     }
     const signet_signal_info *sig = &sc->signals[id];
     /* An empty message clears a retained topic (MQTT's empty retained
-     * publish); no wire message is empty, not even {} of a signal without
+     * publish): the value the bridge imported, for a per_sender signal.
+     * No wire message is empty, not even {} of a signal without
      * parameters. */
     if (len == 0 && (sig->flags & SIGNET_SIGNAL_RETAIN)) {
-        int rc = signet_retained_clear(m->bus, sig, topic);
+        int rc = signet_retained_clear_from(m->bus, sig, m, topic);
         count(rc == 0 || rc == SIGNET_ENOENT ? &m->received : &m->dropped_local);
         return;
     }

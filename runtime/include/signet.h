@@ -122,6 +122,13 @@ enum {
  * filter. Not an error, so a caller that checks for < 0 carries on. */
 #define SIGNET_NOMATCH 2
 
+/* signet_connect() and signet_subscribe_pattern() return this when the
+ * connection was made (*out is its handle) with SIGNET_REPLAY but its
+ * replay left retained values out: memory ran out while copying them, or,
+ * for a queued connection, its queue refused them (full, a payload over
+ * its slot_size, or closed). The values given are still oldest first. */
+#define SIGNET_REPLAY_SKIPPED 5
+
 /* Returns a static, human-readable name for an error code ("unknown error"
  * for values that are not signet codes; "success" for 0). */
 const char *signet_strerror(int err);
@@ -204,6 +211,8 @@ typedef int signet_invoke_fn(const struct signet_recv *r, const struct signet_ev
 #define SIGNET_SIGNAL_RETAIN 0x4u    /* schema `retain` */
 #define SIGNET_SIGNAL_EXPORT 0x8u    /* schema `export`: has a wire codec (docs/wire.md) */
 #define SIGNET_SIGNAL_IMPORT 0x10u   /* schema `import`: has a wire codec */
+#define SIGNET_SIGNAL_PER_SENDER 0x20u /* schema `retain per_sender`: a value per topic and
+                                         sender */
 
 /* A signal, or a pattern of the schema: patterns are described with the
  * same structure so that their subscriptions are connections like any
@@ -379,9 +388,10 @@ uint64_t signet_event_time_ns(const signet_event *ev);
 
 /* For a `retain` signal: the payload last sent or posted on the same
  * concrete topic before this emission (deep-copied, strings included; cast
- * it to the signal's payload type), or NULL when there was none, or when
- * the emission is a queued message (the previous value is given to
- * synchronous receivers only). Valid only during the call. */
+ * it to the signal's payload type), or NULL when there was none. A queued
+ * message carries its own copy, taken when it was sent or posted, when the
+ * two payloads fit the queue's slot_size together (NULL otherwise), and
+ * a replay gives none. Valid only during the call. */
 const void *signet_event_previous(const signet_event *ev);
 
 /* The concrete topic of the emission: the signal's topic template with each
@@ -409,11 +419,25 @@ const char *signet_topic(const signet_signal_info *sig, const void *payload, cha
 int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, const char *topic,
                          void *buf, size_t size, size_t *len);
 
+/* signet_retained_copy() of the value sender sent (NULL: anonymous sends
+ * and posts), for a `retain per_sender` signal, which keeps one per topic
+ * and sender; for other signals sender is not looked at.
+ * signet_retained_copy() is this with sender NULL. */
+int signet_retained_copy_from(const signet_bus *bus, const signet_signal_info *sig,
+                              const void *sender, const char *topic, void *buf, size_t size,
+                              size_t *len);
+
 /* Forgets the value retained for a concrete topic (as MQTT's empty
  * retained publish does): later replays do not give it, and the next
  * payload on the topic has no previous one. Returns 0, SIGNET_ENOENT
  * (nothing was retained there) or SIGNET_EINVAL (as above). */
 int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const char *topic);
+
+/* signet_retained_clear() of the value sender sent, for a `retain
+ * per_sender` signal (sender not looked at for others);
+ * signet_retained_clear() is this with sender NULL. */
+int signet_retained_clear_from(signet_bus *bus, const signet_signal_info *sig,
+                               const void *sender, const char *topic);
 
 /* True when a pattern that can match sig (sig->links, a run-time pattern
  * of its schema, or a pattern of another schema on the bus) has a
@@ -520,7 +544,8 @@ int signet_bus_publish_post(signet_bus *bus, const void *sender, const char *top
 /* Connection flags. */
 #define SIGNET_ONCE 0x1u    /* run at most once, then disconnect */
 /* `retain` signals, and patterns (for the `retain` signals they match): */
-#define SIGNET_REPLAY 0x2u  /* on connecting, get the retained payloads at once, oldest first */
+#define SIGNET_REPLAY 0x2u  /* on connecting, get the retained payloads, oldest first: at once,
+                               or through the connection's queue (opts.queue) */
 #define SIGNET_CHANGED 0x4u /* run only when the payload differs from the previous one on
                                its topic (the generated field-wise equality) */
 #define SIGNET_GENERIC 0x8u /* fn is a signet_fn: it gets the payload struct (for bridges and
@@ -573,7 +598,7 @@ typedef int signet_fn(void *ctx, const signet_event *ev, const void *payload);
  * handle and changes nothing: it returns SIGNET_EXISTING when opts are the
  * connection's, SIGNET_EXISTING_OPTS when they differ (they are not
  * applied). Returns 0, SIGNET_EXISTING, SIGNET_EXISTING_OPTS,
- * SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT, SIGNET_ENOMEM or
+ * SIGNET_REPLAY_SKIPPED, SIGNET_EINVAL, SIGNET_EABI, SIGNET_ELIMIT, SIGNET_ENOMEM or
  * SIGNET_EOVERLAP (the first use of sig's schema on the bus, refused: "One
  * topic space per bus" below). May allocate. Generated
  * <ns>_<signal>_connect() wraps this. */
@@ -740,8 +765,9 @@ typedef struct signet_emission {
     const signet_recv *begin;     /* the emission's first run of receivers, in order */
     const signet_recv *end;
     bool outermost_;              /* private */
-    bool unchanged_;              /* private: a retained payload equal to the previous one
-                                     (valid with SIGNET__EMIT_RETAINED) */
+    uint8_t unchanged_;           /* private, valid with SIGNET__EMIT_RETAINED:
+                                     SIGNET__UNCHANGED (a retained payload equal to the
+                                     previous one), SIGNET__PREVIOUS_AFTER */
     uint8_t patterns_;            /* private: SIGNET__EMIT_* */
     bool rest_;                   /* private: begun by signet__emit_start(), whose caller
                                      walks the first run only (not with SIGNET__EMIT_FAST) */
@@ -750,6 +776,8 @@ typedef struct signet_emission {
     const void *queued_;          /* private: the signal's queued receivers for the sender,
                                      as begin found them */
     void *ss_;                    /* private: the signal's state on the bus (patterns) */
+    uint64_t order_;              /* private: with SIGNET__EMIT_PATTERNS, the bus's connection
+                                     order at begin: later connections are not for it */
     signet_summary *summary_;     /* private: what signet_emit_summarize() asked for */
     void *done_;                  /* private: signet_call_begin()'s completion record
                                      (valid while summary_ is set) */
@@ -793,6 +821,10 @@ int signet_emit_run(signet_emission *em);
 #define SIGNET__EMIT_STOPPED 4u  /* a receiver returned SIGNET_STOP */
 #define SIGNET__EMIT_DONE 8u     /* signet_emit_patterns() ran */
 #define SIGNET__EMIT_RETAINED 16u /* a retained signal: unchanged_ and ev.previous_ are set */
+/* signet_emission.unchanged_ */
+#define SIGNET__UNCHANGED 1u      /* the payload equals the previous one */
+#define SIGNET__PREVIOUS_AFTER 2u /* a queued message's: the previous payload follows the
+                                     payload's deep copy (ev.previous_ is NULL) */
 #define SIGNET__EMIT_FAST 32u    /* begun by signet__emit_start()'s inline path */
 #define SIGNET__EMIT_SEQ 64u     /* ev.seq_ is set */
 #define SIGNET__EMIT_TIME 128u   /* ev.time_ns_ is set */

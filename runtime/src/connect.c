@@ -7,12 +7,14 @@
  * memory (a disconnect waits for the grace period it promises). Uses
  * state.c and snapshot.c for the connections and lists,
  * patterns.c for run-time pattern states, topic.c to check filters,
- * space.c to tell whether a filter can match any signal on the bus and
- * retain.c to replay retained values.
+ * space.c to tell whether a filter can match any signal on the bus,
+ * retain.c to replay retained values and post.c to queue the replay of a
+ * queued connection.
  */
 #include "connect.h"
 
 #include "patterns.h"
+#include "post.h"
 #include "retain.h"
 #include "space.h"
 #include "state.h"
@@ -141,6 +143,26 @@ static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn
     return 0;
 }
 
+/* SIGNET_REPLAY for the new connection conn (of order `order`) to ss: the
+ * retained values it would have received, oldest first, run now on this
+ * thread, or, for a connection bound to queue q, each queued for it (never
+ * waiting for room). SIGNET_REPLAY_SKIPPED when some were left out
+ * (memory ran out, or the queue refused them), else 0. */
+static int replay(signet_bus *bus, struct sigstate *ss, signet_conn conn, signet_queue *q,
+                  uint64_t order)
+{
+    struct signet__replay r;
+
+    signet__replay_collect(bus, ss, conn, &r);
+    bool skipped = r.skipped;
+    if (q)
+        skipped |= signet__post_replay(q, ss, order, &r) != 0;
+    else
+        signet__replay_run(bus, ss, conn, &r);
+    signet__replay_free(&r);
+    return skipped ? SIGNET_REPLAY_SKIPPED : 0;
+}
+
 /* Connects to sig, or, with filter, to that run-time pattern of sig's
  * schema (sig is then its first signal). */
 static int connect_common(signet_bus *bus, const signet_signal_info *sig, const char *filter,
@@ -150,17 +172,19 @@ static int connect_common(signet_bus *bus, const signet_signal_info *sig, const 
     int err = 0;
     struct sigstate *ss = NULL;
     signet_queue *queue = opts ? opts->queue : NULL;
+    uint64_t order = 0;
 
     pthread_mutex_lock(&bus->lock);
     if (queue && !signet__bus_has_queue(bus, queue))
         err = SIGNET_EINVAL; /* only a live queue of this bus */
     else if ((ss = filter ? signet__rt_state_for(bus, sig, filter, strlen(filter), &err)
-                          : signet__state_for(bus, sig, &err)) != NULL)
-        err = add_connection(bus, ss, fn, ctx, sender, opts, out);
+                          : signet__state_for(bus, sig, &err)) != NULL &&
+             (err = add_connection(bus, ss, fn, ctx, sender, opts, out)) == 0)
+        order = signet__slot_at(&bus->slots, out->index)->order;
     pthread_mutex_unlock(&bus->lock);
     signet__after_write(bus, false);
     if (err == 0 && opts && (opts->flags & SIGNET_REPLAY))
-        signet__retain_replay(bus, ss, *out);
+        err = replay(bus, ss, *out, queue, order);
     return err;
 }
 

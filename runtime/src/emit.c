@@ -62,8 +62,13 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
         flags |= SIGNET__EMIT_COLD | SIGNET__EMIT_RETAINED;
     }
     if (ss) {
-        if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0)
+        if (atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0) {
+            /* The patterns' lists are read when they run: a subscription
+             * made from now on (by a receiver) is not for this emission. */
             flags |= SIGNET__EMIT_PATTERNS;
+            em->ss_ = ss;
+            em->order_ = atomic_load_explicit(&bus->next_order, memory_order_relaxed);
+        }
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
         if (s && (em->runs_ = signet__receivers(s, sender, &em->begin, &em->end)) != NULL)
             em->run_ = 1;
@@ -243,7 +248,8 @@ static void note_queued(signet_emission *em, int rc)
 
 /* Runs one pattern's subscribers (snapshot s) for the emission, each
  * through the pattern's invoke; counts them in *ran. True when one
- * returned SIGNET_STOP. */
+ * returned SIGNET_STOP. Subscribers connected since the emission began
+ * do not run (a twin they hide, connected before, runs in their place). */
 static bool run_pattern(signet_emission *em, const struct snap *s,
                         const signet_signal_info *pattern, int *ran)
 {
@@ -252,12 +258,19 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
     bool stopped = false;
 
     em->ev.pattern = pattern;
-    for (uint32_t i = 0; !stopped && signet__run(l, i, &r, &end, NULL); i++) {
-        for (; r != end; r++) {
-            if (!signet_emit_claim(em, r))
+    bool late = l->order_end > em->order_; /* it has connections made since begin */
+    const struct qinfo *qi;
+    for (uint32_t i = 0; !stopped && signet__run(l, i, &r, &end, &qi); i++) {
+        for (; r != end; r++, qi++) {
+            const signet_recv *run = r;
+            const struct qinfo *at;
+            if (__builtin_expect(late, 0) && qi->order >= em->order_ &&
+                !(run = signet__older_twin(l, em->order_, r, &at)))
+                continue;
+            if (!signet_emit_claim(em, run))
                 continue;
             ++*ran;
-            if (signet__emit_note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_))) {
+            if (signet__emit_note(em, run, pattern->invoke(run, &em->ev, em->ev.payload_))) {
                 stopped = true;
                 break;
             }
@@ -269,13 +282,13 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
 
 int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
 {
-    const signet_signal_info *sig = em->ev.signal;
-    struct sigstate *ss = em->ss_ = signet__sigstate(em->ev.bus, sig);
+    struct sigstate *ss = em->ss_; /* begin found it */
     int ran = 0;
 
     if (em->runs_ != NULL)
         ran += run_rest(em); /* the signal's receivers first */
-    if (!ss || !(ids || n == 0))
+    /* No pattern had subscribers when the emission began: none is for it. */
+    if (!(em->patterns_ & SIGNET__EMIT_PATTERNS) || !(ids || n == 0))
         return ran;
     if (!(em->patterns_ & SIGNET__EMIT_COLD)) {
         em->patterns_ |= SIGNET__EMIT_COLD;
@@ -288,6 +301,8 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
         note_queued(em, signet__post_emission(em));
         em->queued_ = NULL;
     }
+    /* Their queued subscribers connected since begin get no message. */
+    const struct signet__posting x = signet__posting_of(em, em->order_);
     struct signet__pattern_iter it;
     signet__patterns_begin(&it, ss, ids, n, em->ev.payload_, false);
     for (struct sigstate *ps; (ps = signet__patterns_next(&it)) != NULL;) {
@@ -295,11 +310,9 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
         struct snap *q = atomic_load_explicit(&ps->qsnap, memory_order_seq_cst);
         if (s && !stopped)
             stopped = run_pattern(em, s, ps->info, &ran);
-        if (q) {
+        if (q)
             note_queued(em, signet__post_to(em->ev.bus, ss, ps, em->ev.sender, em->ev.payload_,
-                                            NULL, q, signet__unchanged(em),
-                                            signet__emission_done(em)));
-        }
+                                            NULL, q, &x));
     }
     if (stopped)
         em->patterns_ |= SIGNET__EMIT_STOPPED;

@@ -37,7 +37,7 @@ bool signet__emit_note(signet_emission *em, const signet_recv *r, int rc);
 /* Did the emission retain a payload equal to the previous one on its topic? */
 static inline bool signet__unchanged(const signet_emission *em)
 {
-    return (em->patterns_ & SIGNET__EMIT_RETAINED) && em->unchanged_;
+    return (em->patterns_ & SIGNET__EMIT_RETAINED) && (em->unchanged_ & SIGNET__UNCHANGED);
 }
 
 #endif /* SIGNET_EVENT_H */

@@ -25,6 +25,13 @@ size_t signet__payload_bytes(const signet_struct_info *si, const void *payload);
 /* Writes the deep copy of payload into dst, signet__payload_bytes() bytes. */
 void signet__payload_copy(const signet_struct_info *si, void *dst, const void *payload);
 
+/* Where a second payload may follow the deep copy of payload in one
+ * buffer (a queued message's previous payload): aligned as malloc aligns. */
+static inline size_t signet__previous_at(const signet_struct_info *si, const void *payload)
+{
+    return (signet__payload_bytes(si, payload) + 15) & ~(size_t)15;
+}
+
 /* Given a plain copy of the struct at copy, appends the strings it points
  * to after it (copy + si->size) and points the copy at them. */
 void signet__payload_copy_strings(const signet_struct_info *si, void *copy);

@@ -1,8 +1,10 @@
 /* post.c: the producers' side of queues: signet_post(),
- * signet_post_patterns() and the queued part of a send. A post claims a
- * cell of each queue that has a live receiver for it, copies the message
- * and its payload in, and publishes it; a full queue refuses, evicts its
- * oldest message or waits, as the overflow policy says. Uses ring.h for
+ * signet_post_patterns(), the queued part of a send and a queued
+ * connection's replay. A post claims a cell of each queue that has a live
+ * receiver for it, copies the message and its payload in (for a retained
+ * signal, the previous payload after it), and publishes it; a full queue
+ * refuses, evicts its oldest message or waits, as the overflow policy
+ * says (a replay's message never waits). Uses ring.h for
  * the cells, payload.c for the copies, state.h and snapshot.h to find the
  * receivers, patterns.c for the patterns a post reaches, retain.c for
  * retained signals, watch.c on a watched bus and done.c for a post with a
@@ -19,6 +21,7 @@
 #include "state.h"
 #include "watch.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -159,8 +162,9 @@ static inline void copy_in(unsigned char *dst, const unsigned char *src, size_t 
 }
 
 /* How many live receivers of list l a message is for: those bound to q,
- * or with q NULL every one (a direct list). For a post with a completion. */
-static uint32_t live_for(const struct snap *l, const signet_queue *q)
+ * or with q NULL every one (a direct list), connected before order
+ * before. For a post with a completion. */
+static uint32_t live_for(const struct snap *l, const signet_queue *q, uint64_t before)
 {
     const signet_recv *b, *e;
     const struct qinfo *qi;
@@ -168,35 +172,72 @@ static uint32_t live_for(const struct snap *l, const signet_queue *q)
 
     for (uint32_t i = 0; l && signet__run(l, i, &b, &e, &qi); i++)
         for (; b != e; b++, qi++)
-            if ((!q || qi->queue == q) &&
+            if ((!q || qi->queue == q) && qi->order < before &&
                 (__atomic_load_n(b->state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND))
                 n++;
     return n;
 }
 
+/* Where the previous payload goes after a payload of *len bytes in a cell
+ * of q (signet__previous_at()), *len then counting it too; 0 when the two
+ * together do not fit slot_size: the message carries no previous payload. */
+static __attribute__((noinline, cold)) size_t previous_at(const signet_queue *q,
+                                                          const struct sigstate *ss,
+                                                          const void *previous, size_t *len)
+{
+    size_t at = (*len + 15) & ~(size_t)15;
+    size_t end = at + signet__payload_bytes(ss->info->payload, previous);
+
+    if (end > q->slot_size)
+        return 0;
+    *len = end;
+    return at;
+}
+
+/* Copies into dst a payload with strings, or followed by the previous
+ * payload at prev_at (0: none), deep. */
+static __attribute__((noinline)) void copy_in_deep(unsigned char *dst, const struct sigstate *ss,
+                                                   const void *payload, const void *previous,
+                                                   size_t prev_at)
+{
+    const signet_struct_info *si = ss->info->payload;
+
+    copy_in(dst, payload, si->size);
+    if (ss->deep)
+        signet__payload_copy_strings(si, dst);
+    if (prev_at)
+        signet__payload_copy(si, dst + prev_at, previous);
+}
+
 /* Queues one message for q: sig's payload of len bytes in a cell (strings
  * included), from sender for the receivers of rs connected before
- * order_end; with done (NULL for most posts), for a post with a
- * completion, the message carries it, and expect, the live receivers it
- * is for. Inlined where it is used, which saves every post a call and its
+ * order_end, with what x adds (NULL: nothing; with x->done, a post with
+ * a completion, the message carries it, and expect, the live receivers it
+ * is for). Inlined where it is used, which saves every post a call and its
  * register saves and restores; what a full or closed queue needs is out
  * of line. */
 static inline __attribute__((always_inline)) int
 enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *sender,
-        const void *payload, size_t len, uint64_t order_end, bool direct, bool unchanged,
-        struct signet__done *done, uint32_t expect)
+        const void *payload, size_t len, uint64_t order_end, bool direct,
+        const struct signet__posting *x, uint32_t expect)
 {
     if (__builtin_expect(atomic_load_explicit(&q->closed, memory_order_relaxed), 0))
         return refuse(q, ss, SIGNET_ECLOSED);
     if (__builtin_expect(len > q->slot_size, 0))
         return refuse(q, ss, SIGNET_ETOOBIG);
+    struct signet__done *done = x ? x->done : NULL;
     if (__builtin_expect(done != NULL, 0) && signet__queue_done_slots(q) != 0)
         return refuse(q, ss, SIGNET_ENOMEM);
+    size_t prev_at = 0;
+    if (__builtin_expect(x != NULL && x->previous != NULL, 0))
+        prev_at = previous_at(q, ss, x->previous, &len);
 
     size_t pos;
     struct signet__cell *cell = signet__ring_claim(&q->ring, &pos, ss->info->queue_len);
     if (__builtin_expect(cell == NULL, 0)) {
         int err = 0;
+        if (x && x->replay)
+            return refuse(q, ss, SIGNET_EFULL);
         if (!(cell = claim_full(q, ss, &pos, &err)))
             return err;
     }
@@ -207,7 +248,9 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     c->m.order_end = order_end;
     c->m.len = (uint32_t)len;
     c->m.direct = direct;
-    c->m.unchanged = unchanged;
+    c->m.unchanged = (uint8_t)((x && x->unchanged ? SIGNET__UNCHANGED : 0) |
+                               (prev_at ? SIGNET__PREVIOUS_AFTER : 0) |
+                               (x && x->replay ? SIGNET__MSG_REPLAY : 0));
     bool deep = ss->deep;
     c->m.flags = (uint8_t)((deep ? SIGNET__MSG_DEEP : 0u) | (done ? SIGNET__MSG_DONE : 0u));
     if (__builtin_expect(done != NULL, 0)) {
@@ -216,13 +259,10 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
     }
     if (len) {
         unsigned char *dst = signet__payload_of(c);
-        if (__builtin_expect(!deep, 1)) {
+        if (__builtin_expect(!deep && !prev_at, 1))
             copy_in(dst, payload, len);
-        } else {
-            const signet_struct_info *si = ss->info->payload;
-            copy_in(dst, payload, si->size);
-            signet__payload_copy_strings(si, dst);
-        }
+        else
+            copy_in_deep(dst, ss, payload, prev_at ? x->previous : NULL, prev_at);
     }
     signet__ring_publish(&q->ring, cell, pos);
     return 0;
@@ -253,15 +293,17 @@ static bool bound_before(const struct snap *l, const signet_queue *q, const sign
     return false;
 }
 
-/* Has list l a live receiver bound to queue q? */
-static bool live_on(const struct snap *l, const signet_queue *q)
+/* Has list l a live receiver bound to queue q, connected before order
+ * before? */
+static bool live_on(const struct snap *l, const signet_queue *q, uint64_t before)
 {
     const signet_recv *b, *e;
     const struct qinfo *qi;
 
     for (uint32_t i = 0; signet__run(l, i, &b, &e, &qi); i++)
         for (; b != e; b++, qi++)
-            if (qi->queue == q && __atomic_load_n(b->state_, __ATOMIC_ACQUIRE) != 0)
+            if (qi->queue == q && qi->order < before &&
+                __atomic_load_n(b->state_, __ATOMIC_ACQUIRE) != 0)
                 return true;
     return false;
 }
@@ -270,16 +312,19 @@ static bool live_on(const struct snap *l, const signet_queue *q)
  * list for sender (NULL: none), ql the queued connections' list for it.
  * One message on the default queue when l has a live receiver, and one for
  * every other queue that the queued list has a live receiver bound to
- * (the default queue's message runs its queued connections too). */
+ * (the default queue's message runs its queued connections too); with x,
+ * only receivers connected before x->before count. */
 static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstate *ss,
                                                  struct sigstate *rs, const void *sender,
                                                  const void *payload, const struct snap *l,
-                                                 const struct snap *ql, bool unchanged,
-                                                 struct signet__done *done)
+                                                 const struct snap *ql,
+                                                 const struct signet__posting *x)
 {
     size_t len = SIZE_MAX;
     int count = 0, first_err = 0;
     bool on_default = false;
+    uint64_t before = x ? x->before : UINT64_MAX;
+    struct signet__done *done = x ? x->done : NULL;
 
     if (l && signet__list_live(l)) {
         /* The message also runs the queued connections bound to the
@@ -287,8 +332,9 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
          * only) after the direct one: it is for every connection of both. */
         uint64_t end = l->order_end > ql->order_end ? l->order_end : ql->order_end;
         len = payload_size(ss, payload);
-        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, end, true, unchanged, done,
-                         done ? live_for(l, NULL) + live_for(ql, bus->queue) : 0);
+        int rc = enqueue(bus->queue, ss, rs, sender, payload, len, end, true, x,
+                         done ? live_for(l, NULL, UINT64_MAX) + live_for(ql, bus->queue, before)
+                              : 0);
         if (rc < 0)
             first_err = refused(done, rc);
         else
@@ -301,13 +347,16 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
         for (; b != e; b++, qi++) {
             signet_queue *q = qi->queue;
             /* One message per queue, at its first entry; a message only
-             * for a receiver of q still connected. */
-            if ((on_default && q == bus->queue) || bound_before(ql, q, b) || !live_on(ql, q))
+             * for a receiver of q connected before `before` and still
+             * connected. */
+            if ((on_default && q == bus->queue) || bound_before(ql, q, b) ||
+                !live_on(ql, q, before))
                 continue;
             if (len == SIZE_MAX)
                 len = payload_size(ss, payload);
-            int rc = enqueue(q, ss, rs, sender, payload, len, ql->order_end, false, unchanged,
-                             done, done ? live_for(ql, q) : 0);
+            int rc = enqueue(q, ss, rs, sender, payload, len,
+                             ql->order_end < before ? ql->order_end : before, false, x,
+                             done ? live_for(ql, q, before) : 0);
             if (rc < 0) {
                 if (!first_err)
                     first_err = rc;
@@ -324,18 +373,18 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
  * connections: their post is one message, on the default queue. */
 static inline __attribute__((always_inline)) int
 post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
-        const void *payload, const struct snap *direct, const struct snap *queued, bool unchanged,
-        struct signet__done *done)
+        const void *payload, const struct snap *direct, const struct snap *queued,
+        const struct signet__posting *x)
 {
     const struct snap *l = direct ? signet__list(direct, sender) : NULL;
 
     if (__builtin_expect(queued != NULL, 0))
-        return post_queued(bus, ss, rs, sender, payload, l, signet__list(queued, sender),
-                           unchanged, done);
+        return post_queued(bus, ss, rs, sender, payload, l, signet__list(queued, sender), x);
     if (!l || !signet__list_live(l))
         return 0;
+    struct signet__done *done = x ? x->done : NULL;
     int rc = enqueue(bus->queue, ss, rs, sender, payload, payload_size(ss, payload), l->order_end,
-                     true, unchanged, done, done ? live_for(l, NULL) : 0);
+                     true, x, done ? live_for(l, NULL, UINT64_MAX) : 0);
     return rc < 0 ? refused(done, rc) : 1;
 }
 
@@ -347,9 +396,23 @@ post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *s
  * 0 (signet_post()). */
 int signet__post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *sender,
                     const void *payload, const struct snap *direct, const struct snap *queued,
-                    bool unchanged, struct signet__done *done)
+                    const struct signet__posting *x)
 {
-    return post_to(bus, ss, rs, sender, payload, direct, queued, unchanged, done);
+    return post_to(bus, ss, rs, sender, payload, direct, queued, x);
+}
+
+size_t signet__post_replay(signet_queue *q, struct sigstate *rs, uint64_t order,
+                           const struct signet__replay *r)
+{
+    const struct signet__posting x = {NULL, UINT64_MAX, false, true, NULL};
+    size_t refused = 0;
+
+    for (size_t i = 0; i < r->n; i++) {
+        const struct signet__replayed *v = &r->v[i];
+        refused += enqueue(q, v->ss, rs, v->sender, v->payload, payload_size(v->ss, v->payload),
+                           order + 1, false, &x, 0) < 0;
+    }
+    return refused;
 }
 
 /* Adds one post's result to the running count and first error. */
@@ -384,16 +447,16 @@ static int post_all(signet_bus *bus, const signet_signal_info *sig, const void *
     bool outermost = signet__rcu_enter();
     int count = 0, first_err = 0;
     struct sigstate *ss = signet__sigstate(bus, sig);
-    bool unchanged = false;
+    struct signet__posting x = {NULL, UINT64_MAX, false, false, done};
     uint32_t watch = signet__watching(bus);
     if (__builtin_expect(watch != 0, 0))
         signet__watch_post(bus, sig, sender, payload);
     if (__builtin_expect((sig->flags & SIGNET_SIGNAL_RETAIN) != 0, 0))
-        ss = signet__retain_post(bus, sig, payload, ss, &unchanged);
+        ss = signet__retain_post(bus, sig, sender, payload, ss, &x.unchanged, &x.previous);
     if (ss) {
         tally(post_to(bus, ss, ss, sender, payload,
                       atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                      atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), unchanged, done),
+                      atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), &x),
               &count, &first_err);
         /* Then the patterns, as a send runs them. */
         if (__builtin_expect(atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst) != 0,
@@ -404,10 +467,11 @@ static int post_all(signet_bus *bus, const signet_signal_info *sig, const void *
                 tally(signet__post_to(bus, ss, ps, sender, payload,
                                       atomic_load_explicit(&ps->snap, memory_order_seq_cst),
                                       atomic_load_explicit(&ps->qsnap, memory_order_seq_cst),
-                                      unchanged, done),
+                                      &x),
                       &count, &first_err);
         }
     }
+    free((void *)x.previous);
     if (__builtin_expect(watch != 0, 0))
         signet__count(bus, ss, SIGNET__POSTED, (uint64_t)count);
     signet__rcu_unlock(outermost);
@@ -458,7 +522,7 @@ int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *send
                              1))
             rc = post_to(bus, ss, ss, sender, payload,
                          atomic_load_explicit(&ss->snap, memory_order_seq_cst),
-                         atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), false, NULL);
+                         atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), NULL);
         else
             rc = signet_post_patterns(bus, sig, sender, payload, NULL, 0);
     }
@@ -476,6 +540,6 @@ int signet__post_emission(signet_emission *em)
     struct sigstate *ss = signet__sigstate(bus, sig);
     /* em->queued_ is the sender's list as begin found it: connections made
      * during the emission are not in it. */
-    return post_queued(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_,
-                       signet__unchanged(em), signet__emission_done(em));
+    struct signet__posting x = signet__posting_of(em, UINT64_MAX);
+    return post_queued(bus, ss, ss, em->ev.sender, em->ev.payload_, NULL, em->queued_, &x);
 }

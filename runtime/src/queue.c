@@ -65,31 +65,6 @@ static inline bool answer(signet_emission *em, const signet_recv *r, int rc, str
     return false;
 }
 
-/* r (of list l) was connected after message m was queued, so it is not
- * for m; but it may be a twin that leaves out the same receiver connected
- * the other way (SIGNET_ANY or the sender) before m was queued: the
- * receiver then runs through that connection, at r's place, as it would
- * have had r not been connected. Returns that connection (its queue info in
- * *at) or NULL. */
-static const signet_recv *older_twin(const struct snap *l, const struct msg *m,
-                                     const signet_recv *r, const struct qinfo **at)
-{
-    const struct slot *rs = signet__slot_of(r);
-
-    if (rs->flags & SIGNET__NO_TWIN)
-        return NULL;
-    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
-        const signet_recv *b = &l->recv[i];
-        const struct qinfo *qi = &l->qi[i];
-        if (b->fn == r->fn && b->ctx == r->ctx && signet__slot_of(b)->sender != rs->sender &&
-            qi->order < m->order_end) {
-            *at = qi;
-            return b;
-        }
-    }
-    return NULL;
-}
-
 /* Runs the receivers [r, e) of list l (their queue info from qi) the
  * message is for; true when one returned SIGNET_STOP. With counting, counts
  * the receivers it ran in em->qerr_ (a dispatch's emission queues
@@ -122,8 +97,10 @@ run_span(signet_queue *q, signet_emission *em, const struct snap *l, const signe
     for (; r != e; r++, qi++) {
         const signet_recv *run = r;
         const struct qinfo *at = qi;
-        if (qi->order >= m->order_end && !(run = older_twin(l, m, r, &at)))
+        if (qi->order >= m->order_end && !(run = signet__older_twin(l, m->order_end, r, &at)))
             continue;
+        if (__builtin_expect(m->unchanged & SIGNET__MSG_REPLAY, 0) && at->order != m->order_end - 1)
+            continue; /* a replay's message is for one connection */
         if (!direct && at->queue != q)
             continue;
         if (t && !still_to_run(t, run))
@@ -216,14 +193,14 @@ run_counted(signet_queue *q, const struct msg *m, const void *payload, bool coun
 
     /* Beyond the common fields, what signet_emit_claim() and _stop() and
      * the event accessors read: the flags saying that unchanged_ and
-     * ev.previous_ are set (a queued message carries no previous value).
-     * ev.conn is set by each claim; with counting, qerr_ counts the
-     * receivers run; with a completion, summary_ gets their answers; the
-     * rest of a send's emission is for signet_emit_end(), which a dispatch
-     * does not call. */
+     * ev.previous_ are set (a retained signal's message may carry the
+     * previous value after its payload). ev.conn is set by each claim;
+     * with counting, qerr_ counts the receivers run; with a completion,
+     * summary_ gets their answers; the rest of a send's emission is for
+     * signet_emit_end(), which a dispatch does not call. */
     em.outermost_ = signet__rcu_enter();
     signet__emission_init(&em, q->bus, ss->info, m->sender, rs != ss ? rs->info : NULL, payload);
-    em.ev.previous_ = NULL;
+    em.ev.previous_ = NULL; /* signet_event_previous() finds one after the payload */
     em.unchanged_ = m->unchanged;
     em.patterns_ = SIGNET__EMIT_RETAINED;
     if (counting)
@@ -268,13 +245,25 @@ static __attribute__((noinline)) void run_done(signet_queue *q, const struct msg
     run_counted(q, m, payload, false, &ds);
 }
 
+/* After a plain copy of a message's payload bytes to out, aims the copy's
+ * pointers at its own strings (payload.h), the previous payload's too. */
+static __attribute__((noinline)) void copy_out_deep(unsigned char *out, const struct msg *m)
+{
+    const signet_struct_info *si = m->ss->info->payload;
+
+    signet__payload_copy_strings(si, out);
+    if (m->unchanged & SIGNET__PREVIOUS_AFTER)
+        signet__payload_copy_strings(si, out + signet__previous_at(si, out));
+}
+
 /* Copies the payload of cell c, message m (m->len bytes, strings
- * included), to out, which has room for m->len rounded up to 16: inline,
- * 16 bytes at a time, rather than calling memcpy. It reads the cell up to
- * that multiple of 16, which its stride (a multiple of 64 beyond the
- * payload's place) holds. A copy's strings are then copied again, from the
- * cell, so that its pointers aim at its own (payload.h): with flagged, a
- * constant where it is written in, for a message that has SIGNET__MSG_DEEP. */
+ * included, and the previous payload), to out, which has room for m->len
+ * rounded up to 16: inline, 16 bytes at a time, rather than calling
+ * memcpy. It reads the cell up to that multiple of 16, which its stride (a
+ * multiple of 64 beyond the payload's place) holds. A copy's strings are
+ * then copied again, from the cell, so that its pointers aim at its own
+ * (payload.h): with flagged, a constant where it is written in, for a
+ * message that has SIGNET__MSG_DEEP. */
 static inline __attribute__((always_inline)) void copy_out(unsigned char *out, const struct qcell *c,
                                                            const struct msg *m, bool flagged)
 {
@@ -287,7 +276,7 @@ static inline __attribute__((always_inline)) void copy_out(unsigned char *out, c
         *(chunk *)(void *)(out + i) = *(const chunk *)(const void *)(from + i);
     }
     if (flagged && (m->flags & SIGNET__MSG_DEEP))
-        signet__payload_copy_strings(m->ss->info->payload, out);
+        copy_out_deep(out, m);
 }
 
 /* When a large message's copy cannot be allocated, it runs in its cell. */

@@ -2,9 +2,11 @@
  * consumers (queue.c), and the lifetime calls the bus makes (internal).
  *
  * A queue is a ring (ring.h) whose cells each hold one waiting message and
- * its payload, deep-copied (payload.h); a dispatcher copies a message out
- * and gives its cell back before running it, so running messages hold no
- * cell and all the capacity is for waiting ones. A message names
+ * its payload, deep-copied (payload.h), and, for a retained signal, the
+ * payload retained before it (signet_event_previous()); a dispatcher
+ * copies a message out and gives its cell back before running it, so
+ * running messages hold no cell and all the capacity is for waiting ones.
+ * A message names
  * receivers, not connections: when it is dispatched it runs the receivers
  * of the current snapshot (snapshot.h) of the state it names that were
  * connected before it was queued (connection order below the message's
@@ -36,7 +38,10 @@ struct msg {
     uint64_t order_end;         /* receivers connected later do not run */
     uint32_t len;               /* payload bytes, strings included */
     bool direct;                /* also run the signal's direct receivers */
-    bool unchanged;             /* retained payload equal to the previous one */
+    uint8_t unchanged;          /* a retained signal's signet_emission.unchanged_: the
+                                   payload equals the previous one (SIGNET__UNCHANGED),
+                                   whose deep copy follows it (SIGNET__PREVIOUS_AFTER);
+                                   and SIGNET__MSG_REPLAY */
     uint8_t flags;              /* SIGNET__MSG_*: 0 for most messages */
 };
 
@@ -52,6 +57,10 @@ struct done_slot {
     struct signet__done *done;
     uint32_t expect;
 };
+
+/* In msg.unchanged, beside signet.h's bits: a replay's message, for the
+ * queued connection of order order_end - 1 only (retain.h). */
+#define SIGNET__MSG_REPLAY 4u
 
 /* A ring cell of a queue; the payload follows at SIGNET__PAYLOAD_AT. */
 struct qcell {

@@ -1,5 +1,6 @@
 /* retain.c: retained values (retain.h), signet_event_previous(), and
- * reading and clearing them (signet_retained_copy, signet_retained_clear).
+ * reading and clearing them (signet_retained_copy, signet_retained_clear,
+ * and their _from forms naming the sender of a per_sender signal).
  * Uses topic.c to build and match concrete topics, payload.c for the deep
  * copies, state.c for a signal's state, space.c for the signals of other
  * schemas a pattern reaches, event.h to run a replayed receiver
@@ -17,7 +18,8 @@
 #include <string.h>
 
 /* Retained values of one signal: at most bus->opts.retain_topics concrete
- * topics, each with the deep copy of its last payload. */
+ * topics (pairs of topic and sender, for a per_sender signal), each with
+ * the deep copy of its last payload. */
 struct rentry {
     uint64_t seq;               /* bus->retain_seq when it was last updated */
     const void *sender;
@@ -57,13 +59,17 @@ static void *copy_payload(const signet_struct_info *si, const void *payload, boo
     return copy;
 }
 
-/* The index of topic's entry in r, or r->n when there is none (retain_lock
+/* The index of the entry of topic in r (and of sender, for a signal sig
+ * that keeps a value per sender), or r->n when there is none (retain_lock
  * held). */
-static uint32_t find_topic(const struct retained *r, const char *topic)
+static uint32_t find_topic(const struct retained *r, const signet_signal_info *sig,
+                           const char *topic, const void *sender)
 {
+    bool per_sender = (sig->flags & SIGNET_SIGNAL_PER_SENDER) != 0;
     uint32_t i = 0;
 
-    while (i < r->n && strcmp(r->e[i].topic, topic) != 0)
+    while (i < r->n &&
+           (strcmp(r->e[i].topic, topic) != 0 || (per_sender && r->e[i].sender != sender)))
         i++;
     return i;
 }
@@ -95,7 +101,7 @@ static bool retain_update(signet_bus *bus, struct sigstate *ss, const void *send
     bool unchanged = false;
     pthread_mutex_lock(&bus->retain_lock);
     struct retained *r = ss->retained;
-    uint32_t at = r && topic ? find_topic(r, topic) : 0;
+    uint32_t at = r && topic ? find_topic(r, sig, topic, sender) : 0;
     if (r && topic && at < r->n) {
         *prev = r->e[at].payload;
         unchanged = keep && (!sig->payload || (*prev && sig->equal && sig->equal(*prev, copy)));
@@ -152,26 +158,28 @@ struct sigstate *signet__retain_emit(signet_emission *em, struct sigstate *ss)
     void *prev;
 
     em->qerr_ = 0;
-    em->unchanged_ = false;
+    em->unchanged_ = 0;
     em->ev.previous_ = NULL;
     ss = retain_state(em->ev.bus, em->ev.signal, ss);
     if (!ss)
         return NULL;
-    em->unchanged_ = retain_update(em->ev.bus, ss, em->ev.sender, em->ev.payload_, &prev);
+    if (retain_update(em->ev.bus, ss, em->ev.sender, em->ev.payload_, &prev))
+        em->unchanged_ = SIGNET__UNCHANGED;
     em->ev.previous_ = prev;
     return ss;
 }
 
 struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *sig,
-                                     const void *payload, struct sigstate *ss, bool *unchanged)
+                                     const void *sender, const void *payload,
+                                     struct sigstate *ss, bool *unchanged,
+                                     const void **previous)
 {
-    void *prev;
+    void *prev = NULL;
 
     ss = retain_state(bus, sig, ss);
-    if (!ss)
-        return NULL;
-    *unchanged = retain_update(bus, ss, NULL, payload, &prev);
-    free(prev);
+    if (ss)
+        *unchanged = retain_update(bus, ss, sender, payload, &prev);
+    *previous = prev;
     return ss;
 }
 
@@ -179,99 +187,116 @@ const void *signet_event_previous(const signet_event *ev)
 {
     /* Every event is the first member of an emission. */
     const signet_emission *em = (const signet_emission *)ev;
-    return em && (em->patterns_ & SIGNET__EMIT_RETAINED) ? ev->previous_ : NULL;
-}
 
-/* One retained payload to replay. */
-struct replayed {
-    uint64_t seq;
-    const signet_signal_info *sig;
-    const void *sender;
-    void *payload;
-};
+    if (!em || !(em->patterns_ & SIGNET__EMIT_RETAINED))
+        return NULL;
+    if (em->unchanged_ & SIGNET__PREVIOUS_AFTER) /* a queued message's, after its payload */
+        return (const unsigned char *)ev->payload_ +
+               signet__previous_at(ev->signal->payload, ev->payload_);
+    return ev->previous_;
+}
 
 static int by_seq(const void *a, const void *b)
 {
-    const struct replayed *x = a, *y = b;
+    const struct signet__replayed *x = a, *y = b;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Copies the retained values of state ss that a connection from sender
- * (filter: its pattern, NULL for the signal itself) gets into *list
- * (retain_lock held). */
-static void collect_retained(const struct sigstate *ss, const char *filter, const void *sender,
-                             struct replayed **list, size_t *n, size_t *cap)
+ * (filter: its pattern, NULL for the signal itself) gets into out, with
+ * room for *cap; out->skipped when memory ran out (retain_lock held). */
+static void collect_retained(struct sigstate *ss, const char *filter, const void *sender,
+                             struct signet__replay *out, size_t *cap)
 {
     const struct retained *r = ss->retained;
     const signet_signal_info *sig = ss->info;
 
-    for (uint32_t i = 0; r && i < r->n; i++) {
+    for (uint32_t i = 0; r && i < r->n && !out->skipped; i++) {
         const struct rentry *e = &r->e[i];
         if ((sender && e->sender != sender) ||
             (filter && !(signet__topic_matchable(sig, e->topic) &&
                          signet__filter_matches(filter, e->topic))))
             continue;
-        if (*n == *cap) {
+        if (out->n == *cap) {
             size_t grown = *cap ? *cap * 2 : 16;
-            struct replayed *l = realloc(*list, grown * sizeof *l);
-            if (!l)
+            struct signet__replayed *l = realloc(out->v, grown * sizeof *l);
+            if (!l) {
+                out->skipped = true;
                 return;
-            *list = l;
+            }
+            out->v = l;
             *cap = grown;
         }
         bool ok;
         void *copy = copy_payload(sig->payload, e->payload, &ok);
-        if (!ok)
+        if (!ok) {
+            out->skipped = true;
             return;
-        (*list)[(*n)++] = (struct replayed){e->seq, sig, e->sender, copy};
+        }
+        out->v[out->n++] = (struct signet__replayed){e->seq, ss, e->sender, copy};
     }
 }
 
-void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn conn)
+void signet__replay_collect(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+                            struct signet__replay *out)
 {
     const signet_signal_info *info = ss->info;
-    struct slot *slot = signet__slot_at(&bus->slots, conn.index);
-    const struct sigstate *sigs = ss->rt->sigs;
+    const struct slot *slot = signet__slot_at(&bus->slots, conn.index);
+    struct sigstate *sigs = ss->rt->sigs;
     const char *filter = (info->flags & SIGNET_SIGNAL_PATTERN) ? info->topic : NULL;
     const void *sender = slot->sender;
-    struct replayed *list = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     /* A pattern also replays the signals of other schemas it reaches. */
     struct sigstate **foreign = NULL;
     size_t nforeign = filter ? signet__space_reached_by(bus, ss, &foreign) : 0;
 
+    *out = (struct signet__replay){NULL, 0, false};
     pthread_mutex_lock(&bus->retain_lock);
     if (!filter)
-        collect_retained(ss, NULL, sender, &list, &n, &cap);
+        collect_retained(ss, NULL, sender, out, &cap);
     else if (info->flags & SIGNET__SIGNAL_RUNTIME)
         for (uint32_t k = 0; k < ss->rt->nsignals; k++)
-            collect_retained(&sigs[k], filter, sender, &list, &n, &cap);
+            collect_retained(&sigs[k], filter, sender, out, &cap);
     else
         for (uint32_t i = 0; i < info->nlinks; i++)
-            collect_retained(&sigs[info->links[i]], filter, sender, &list, &n, &cap);
+            collect_retained(&sigs[info->links[i]], filter, sender, out, &cap);
     for (size_t i = 0; i < nforeign; i++)
-        collect_retained(foreign[i], filter, sender, &list, &n, &cap);
+        collect_retained(foreign[i], filter, sender, out, &cap);
     pthread_mutex_unlock(&bus->retain_lock);
     free(foreign);
-    if (n)
-        qsort(list, n, sizeof *list, by_seq);
+    if (out->n)
+        qsort(out->v, out->n, sizeof *out->v, by_seq);
+}
 
+void signet__replay_run(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+                        const struct signet__replay *rp)
+{
+    const signet_signal_info *info = ss->info;
+    struct slot *slot = signet__slot_at(&bus->slots, conn.index);
+    const bool pattern = (info->flags & SIGNET_SIGNAL_PATTERN) != 0;
     signet_recv r = {slot->fn, slot->ctx, &slot->live, conn};
     signet_invoke_fn *invoke = (slot->flags & SIGNET_GENERIC) ? signet_invoke_generic : info->invoke;
-    for (size_t i = 0; i < n; i++) {
+
+    for (size_t i = 0; i < rp->n; i++) {
+        const struct signet__replayed *v = &rp->v[i];
         signet_emission em = {0};
-        signet__emission_init(&em, bus, list[i].sig, list[i].sender, filter ? info : NULL,
-                              list[i].payload);
+        signet__emission_init(&em, bus, v->ss->info, v->sender, pattern ? info : NULL,
+                              v->payload);
         if (slot->generation != conn.generation)
             break;
         if (!signet_emit_claim(&em, &r))
             continue; /* blocked, filtered out, or a run-once that has run */
-        if (signet_emit_stop(&em, invoke(&r, &em.ev, list[i].payload)))
+        if (signet_emit_stop(&em, invoke(&r, &em.ev, v->payload)))
             break;
     }
-    for (size_t i = 0; i < n; i++)
-        free(list[i].payload);
-    free(list);
+}
+
+void signet__replay_free(struct signet__replay *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->v[i].payload);
+    free(r->v);
+    *r = (struct signet__replay){NULL, 0, false};
 }
 
 /* The concrete topic a caller names for sig: topic, or the signal's own
@@ -286,6 +311,13 @@ static const char *named_topic(const signet_signal_info *sig, const char *topic)
 int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, const char *topic,
                          void *buf, size_t size, size_t *len)
 {
+    return signet_retained_copy_from(bus, sig, NULL, topic, buf, size, len);
+}
+
+int signet_retained_copy_from(const signet_bus *bus, const signet_signal_info *sig,
+                              const void *sender, const char *topic, void *buf, size_t size,
+                              size_t *len)
+{
     if (len)
         *len = 0;
     if (!bus || !sig || !(sig->flags & SIGNET_SIGNAL_RETAIN) || !(topic = named_topic(sig, topic)))
@@ -297,7 +329,7 @@ int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, c
     if (ss) {
         pthread_mutex_lock(&b->retain_lock);
         const struct retained *r = ss->retained;
-        uint32_t at = r ? find_topic(r, topic) : 0;
+        uint32_t at = r ? find_topic(r, sig, topic, sender) : 0;
         if (r && at < r->n) {
             const void *payload = r->e[at].payload;
             size_t need = sig->payload && payload ? signet__payload_bytes(sig->payload, payload) : 0;
@@ -317,6 +349,12 @@ int signet_retained_copy(const signet_bus *bus, const signet_signal_info *sig, c
 
 int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const char *topic)
 {
+    return signet_retained_clear_from(bus, sig, NULL, topic);
+}
+
+int signet_retained_clear_from(signet_bus *bus, const signet_signal_info *sig,
+                               const void *sender, const char *topic)
+{
     if (!bus || !sig || !(sig->flags & SIGNET_SIGNAL_RETAIN) || !(topic = named_topic(sig, topic)))
         return SIGNET_EINVAL;
     bool outermost = signet__rcu_enter();
@@ -327,7 +365,7 @@ int signet_retained_clear(signet_bus *bus, const signet_signal_info *sig, const 
     if (ss) {
         pthread_mutex_lock(&bus->retain_lock);
         struct retained *r = ss->retained;
-        uint32_t at = r ? find_topic(r, topic) : 0;
+        uint32_t at = r ? find_topic(r, sig, topic, sender) : 0;
         if (r && at < r->n) {
             payload = r->e[at].payload;
             name = r->e[at].topic;

@@ -1,11 +1,14 @@
 /* retain.h: retained values and their replay (internal).
  *
- * A `retain` signal keeps, per concrete topic, the deep copy of its last
- * payload (at most the bus's retain_topics topics; the one updated longest
- * ago makes room). An emission records its payload and learns whether it
- * equals the previous one (for `changed` receivers); a connection with
+ * A `retain` signal keeps, per concrete topic (and sender, for `retain
+ * per_sender`), the deep copy of its last payload (at most the bus's
+ * retain_topics entries; the one updated longest ago makes room). An
+ * emission records its payload and learns whether it equals the previous
+ * one (for `changed` receivers) and what that one was; a connection with
  * SIGNET_REPLAY gets the retained values it would have received, oldest
- * first. Retained values are guarded by the bus's retain_lock.
+ * first: collected here, run here for a direct connection, queued by
+ * post.c for a queued one. Retained values are guarded by the bus's
+ * retain_lock.
  * Implemented in retain.c, on state.h, topic.h, payload.h and event.h.
  */
 #ifndef SIGNET_RETAIN_H
@@ -20,15 +23,39 @@
  * memory ran out. */
 struct sigstate *signet__retain_emit(signet_emission *em, struct sigstate *ss);
 
-/* The same for a post (no previous value is kept): *unchanged says whether
- * the payload equals the previous one on its topic. */
+/* The same for a post: *unchanged says whether the payload equals the
+ * previous one on its topic, *previous gets that one (the caller frees it;
+ * NULL if none). */
 struct sigstate *signet__retain_post(signet_bus *bus, const signet_signal_info *sig,
-                                     const void *payload, struct sigstate *ss, bool *unchanged);
+                                     const void *sender, const void *payload,
+                                     struct sigstate *ss, bool *unchanged,
+                                     const void **previous);
 
-/* SIGNET_REPLAY: calls the new connection conn (to ss) with every retained
- * payload it would have received, oldest first, on this thread. Stops when
- * it returns SIGNET_STOP or is disconnected. Outside any lock. */
-void signet__retain_replay(signet_bus *bus, struct sigstate *ss, signet_conn conn);
+/* One retained payload a replay gives: a deep copy, from signal state ss. */
+struct signet__replayed {
+    uint64_t seq;
+    struct sigstate *ss;
+    const void *sender;
+    void *payload;
+};
+
+/* SIGNET_REPLAY: the retained payloads a new connection would have
+ * received, oldest first. */
+struct signet__replay {
+    struct signet__replayed *v;
+    size_t n;
+    bool skipped;               /* memory ran out: some were left out */
+};
+
+/* Collects the replay of the new connection conn (to ss). Outside any
+ * lock. */
+void signet__replay_collect(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+                            struct signet__replay *out);
+/* Calls conn (a direct connection to ss) with each payload of r, on this
+ * thread. Stops when it returns SIGNET_STOP or is disconnected. */
+void signet__replay_run(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+                        const struct signet__replay *r);
+void signet__replay_free(struct signet__replay *r);
 
 /* Frees the retained values of a state no reader can reach. */
 void signet__retain_free(struct sigstate *ss);

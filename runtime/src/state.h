@@ -124,7 +124,8 @@ struct signet_bus {
     pthread_mutex_t lock;       /* guards everything below */
     signet_bus_options opts;
     struct signet__slots slots;
-    uint64_t next_order;
+    _Atomic uint64_t next_order; /* the next connection's order; emissions read it
+                                    (without the lock) to tell later connections */
     struct signet__retired_list retired; /* unpublished snapshots and schema tables */
     signet_queue **queues;      /* every queue of the bus, the default one first */
     uint32_t nqueues, queues_cap;

@@ -4,8 +4,8 @@
  * connect (a sender or SIGNET_ANY, a priority, run-once, only-when-changed,
  * a filter, direct or bound to a queue), disconnect (live, stale, twice, a handle
  * that never existed), disconnect_ctx, block and unblock (nested counts,
- * stale handles), the list of a signal's connections, send, post, dispatch, has_receivers and queue destroy
- * (or create).
+ * stale handles), the list of a signal's connections, send, post, dispatch, has_receivers,
+ * reading and clearing level's retained value, and queue destroy (or create).
  * Receivers read their behaviour from the same input when they are called:
  * what to do inside the call (any operation above, emissions nested to a
  * bounded depth) and what to return (0, SIGNET_STOP or an error).
@@ -31,7 +31,8 @@
  * (SIGNET_ENOENT when a receiver it was queued for was gone by dispatch);
  * run-once
  * runs once; only-when-changed runs only when the retained payload
- * changed, and a send's receivers see the previous payload; a queued
+ * changed, and its receivers see the previous payload (a queued one the
+ * payload retained when the message was queued); a queued
  * message runs the receivers connected when it was queued and still
  * connected when it is dispatched, and a post or send queues a message
  * only for a queue with such a receiver. Every call a receiver gets, every
@@ -143,6 +144,8 @@ struct mmsg {
     uint64_t order_end; /* receivers connected from this sequence on do not run */
     bool unchanged;     /* level: the payload equals the one retained before */
     struct payload p;
+    bool has_prev;      /* level: the payload retained before, which the message carries */
+    int32_t prev;
 };
 
 struct mqueue {
@@ -483,7 +486,8 @@ static bool retain(int sig, const struct payload *p, bool *had, int32_t *prev)
 /* Queues the messages of a post or of a send's end; returns the count
  * queued when one was, else the first error, as the bus must. */
 static int model_post(int sig, int sender, const struct payload *p, bool post, const int *qlist,
-                      int nq, uint64_t order_end, bool unchanged, int done)
+                      int nq, uint64_t order_end, bool unchanged, bool had, int32_t prev,
+                      int done)
 {
     int qs[NQ + 1];
     bool direct[NQ + 1];
@@ -492,7 +496,7 @@ static int model_post(int sig, int sender, const struct payload *p, bool post, c
 
     m.nerrs = 0;
     for (int i = 0; i < n; i++) {
-        struct mmsg msg = {sig, sender, done, 0, direct[i], order_end, unchanged, *p};
+        struct mmsg msg = {sig, sender, done, 0, direct[i], order_end, unchanged, *p, had, prev};
         if (done >= 0)
             msg.expect = expected(sig, sender, qs[i], direct[i]);
         bool times_out;
@@ -553,7 +557,7 @@ static int post_timeouts(int sig, int sender, const struct payload *p)
     int t = 0;
 
     for (int i = 0; i < n; i++) {
-        struct mmsg msg = {sig, sender, -1, 0, direct[i], 0, false, *p};
+        struct mmsg msg = {sig, sender, -1, 0, direct[i], 0, false, *p, false, 0};
         bool times_out;
         (void)model_enqueue(qs[i], &msg, false, &times_out);
         t += times_out;
@@ -694,7 +698,7 @@ static int send_queue(struct frame *f)
     if (!f->queued) {
         f->queued = true;
         f->queued_rc = model_post(f->sig, f->sender, &f->p, false, f->qlist, f->nq, f->order_end,
-                                  f->unchanged, -1);
+                                  f->unchanged, f->has_prev, f->prev, -1);
     }
     return f->queued_rc;
 }
@@ -819,9 +823,10 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
              (int)f->p.value, f->p.text);
     if (ev->pattern != NULL)
         fail("ev->pattern set for a signal's own receiver");
-    /* The previous payload: a send's receivers of level only. */
+    /* The previous payload: level's receivers, in a send or from the
+     * message (which has room for both payloads in every queue here). */
     const rm_level *prev = signet_event_previous(ev);
-    bool want_prev = f->kind == F_SEND && f->has_prev;
+    bool want_prev = f->has_prev;
     if ((prev != NULL) != want_prev || (prev && prev->value != f->prev))
         fail("%s receiver: signet_event_previous() gave %s%d, expected %s%d", sig_names[sig],
              prev ? "" : "NULL ", prev ? (int)prev->value : 0, want_prev ? "" : "NULL ",
@@ -1316,7 +1321,7 @@ static void op_post(void)
     int32_t prev;
     bool unchanged = retain(sig, &p, &had, &prev);
     int d = (sb & 0x80) && m.ndones < MAX_DONES ? m.ndones++ : -1;
-    int want = model_post(sig, sender, &p, true, NULL, 0, m.next_order, unchanged, d);
+    int want = model_post(sig, sender, &p, true, NULL, 0, m.next_order, unchanged, had, prev, d);
     trace("post %s from %d%s: expect %d", sig_names[sig], sender,
           d >= 0 ? " with a completion" : "", want);
     int rc = d >= 0 ? bus_post_done(sig, sender, &p, d) : bus_post(sig, sender, &p);
@@ -1343,6 +1348,8 @@ static void take_message(struct frame *f)
     f->sender = msg->sender;
     f->p = msg->p;
     f->unchanged = msg->unchanged;
+    f->has_prev = msg->has_prev;
+    f->prev = msg->prev;
     f->stopped = false;
     f->cur = 0;
     f->passed = -1;
@@ -1489,6 +1496,33 @@ static void op_queue(void)
     q->q = NULL;
 }
 
+/* Reads level's retained value without subscribing (into a buffer with
+ * room or one too small), or clears it, against the model's. */
+static void op_retained(unsigned b)
+{
+    const signet_signal_info *sig = &rm_signals[RM_SIGNAL_LEVEL];
+
+    if (b & 32) {
+        int rc = signet_retained_clear(m.bus, sig, NULL);
+        int want = m.retained ? 0 : SIGNET_ENOENT;
+        trace("retained clear: %d, expect %d", rc, want);
+        if (rc != want)
+            fail("signet_retained_clear() returned %d, expected %d", rc, want);
+        m.retained = false;
+        return;
+    }
+    _Alignas(max_align_t) unsigned char buf[sizeof(rm_level)];
+    size_t size = (b & 64) ? sizeof buf - 1 : sizeof buf, len = 99;
+    int rc = signet_retained_copy(m.bus, sig, NULL, buf, size, &len);
+    int want = !m.retained ? SIGNET_ENOENT : size < sizeof buf ? SIGNET_ENOSPC : 0;
+    trace("retained copy: %d, expect %d", rc, want);
+    if (rc != want || len != (m.retained ? sizeof(rm_level) : 0))
+        fail("signet_retained_copy() returned %d with len %zu, expected %d", rc, len, want);
+    if (rc == 0 && ((const rm_level *)(const void *)buf)->value != m.retained_value)
+        fail("signet_retained_copy() gave %d, expected %d",
+             (int)((const rm_level *)(const void *)buf)->value, (int)m.retained_value);
+}
+
 static void run_program_op(void)
 {
     ops_left--;
@@ -1517,6 +1551,8 @@ static void run_program_op(void)
             op_block((b & 8) != 0);
         else if ((b & 6) == 4)
             op_connections();
+        else if ((b & 6) == 6 && (b & 16))
+            op_retained(b);
         else
             op_has_receivers();
         break;

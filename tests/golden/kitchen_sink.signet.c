@@ -30,6 +30,8 @@ _Static_assert(sizeof(ks_odd) <= UINT32_MAX,
                "ks_odd is too large for signet_struct_info");
 _Static_assert(sizeof(ks_last) <= UINT32_MAX,
                "ks_last is too large for signet_struct_info");
+_Static_assert(sizeof(ks_meter) <= UINT32_MAX,
+               "ks_meter is too large for signet_struct_info");
 
 /* The schema's place in a bus's filter of busy signals (signet.h's
  * signet__schema_hash() of its namespace). */
@@ -536,6 +538,29 @@ static const signet_struct_info ks__last_info = {
     .fields = ks__last_fields,
 };
 
+/* The payload of meter (kitchen_sink.signet:63) */
+static const signet_field_info ks__meter_fields[] = {
+    {
+        .name = "id",
+        .type = SIGNET_TYPE_U32,
+        .offset = offsetof(ks_meter, id),
+        .size = sizeof(uint32_t),
+    },
+    {
+        .name = "kwh",
+        .type = SIGNET_TYPE_F64,
+        .offset = offsetof(ks_meter, kwh),
+        .size = sizeof(double),
+    },
+};
+static const signet_struct_info ks__meter_info = {
+    .name = "ks_meter",
+    .size = sizeof(ks_meter),
+    .align = _Alignof(ks_meter),
+    .field_count = 2,
+    .fields = ks__meter_fields,
+};
+
 /* Wire formats (signet_wire_info, docs/wire.md) of the export and import
  * signals' payloads and of the structs in them. */
 
@@ -692,6 +717,19 @@ static bool ks__last_filter_call(signet_filter_fn *filter, void *ctx, const sign
     return typed(ctx, ev, (const ks_last *)payload);
 }
 
+static int ks__meter_invoke(const signet_recv *r, const signet_event *ev, const void *payload)
+{
+    return ((ks_meter_fn *)r->fn)(r->ctx, ev, (const ks_meter *)payload);
+}
+
+static bool ks__meter_filter_call(signet_filter_fn *filter, void *ctx, const signet_event *ev,
+                                  const void *payload)
+{
+    ks_meter_filter_fn *typed = (ks_meter_filter_fn *)(signet_fnptr *)filter;
+
+    return typed(ctx, ev, (const ks_meter *)payload);
+}
+
 /* Field-wise payload equality, for `retain` signals (signet_signal_info.equal). */
 static bool ks__str_equal(const char *a, const char *b)
 {
@@ -705,6 +743,17 @@ static bool ks__odd_equal(const void *a_, const void *b_)
     if (!ks__str_equal(a->room, b->room))
         return false;
     if (a->id != b->id)
+        return false;
+    return true;
+}
+
+static bool ks__meter_equal(const void *a_, const void *b_)
+{
+    const ks_meter *a = (ks_meter const *)a_, *b = (ks_meter const *)b_;
+
+    if (a->id != b->id)
+        return false;
+    if (a->kwh != b->kwh)
         return false;
     return true;
 }
@@ -763,6 +812,16 @@ const signet_signal_info ks_signals[KS_SIGNAL_COUNT] = {
         .invoke = ks__last_invoke,
         .queue_len = 2,
         .overflow = SIGNET_OVERFLOW_DROP_NEWEST,
+    },
+    [KS_SIGNAL_METER] = {
+        .name = "meter",
+        .id = KS_SIGNAL_METER,
+        .topic = "meters/{id}",
+        .payload = &ks__meter_info,
+        .schema = &ks_schema,
+        .invoke = ks__meter_invoke,
+        .flags = SIGNET_SIGNAL_CAPTURES | SIGNET_SIGNAL_RETAIN | SIGNET_SIGNAL_PER_SENDER,
+        .equal = ks__meter_equal,
     },
 };
 
@@ -1499,6 +1558,119 @@ bool ks_last_has_receivers(const signet_bus *bus, const void *sender)
     return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_LAST], sender);
 }
 
+/* meter (kitchen_sink.signet:63) */
+
+int (ks_meter_connect)(signet_bus *bus, ks_meter_fn *fn, void *ctx, const void *sender,
+                       signet_conn *out)
+{
+    return signet_connect(bus, &ks_signals[KS_SIGNAL_METER], (signet_fnptr *)fn, ctx, sender, NULL,
+                          out);
+}
+
+int (ks_meter_connect_opts)(signet_bus *bus, ks_meter_fn *fn, void *ctx, const void *sender,
+                            const signet_connect_opts *opts, signet_conn *out)
+{
+    return signet_connect(bus, &ks_signals[KS_SIGNAL_METER], (signet_fnptr *)fn, ctx, sender, opts,
+                          out);
+}
+
+void (ks_meter_filter)(signet_connect_opts *opts, ks_meter_filter_fn *filter)
+{
+    if (!opts)
+        return;
+    opts->filter = (signet_filter_fn *)(signet_fnptr *)filter; /* called back as its own type */
+    opts->filter_call = filter ? ks__meter_filter_call : NULL;
+}
+
+/* The emission loop (see signet.h), shared by the two send functions. */
+static inline int ks__meter_emit(signet_bus *bus, const void *sender, const ks_meter *msg)
+{
+    signet_emission em;
+    int ran = 0;
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_METER], sender, msg);
+
+    if (rc < 0)
+        return rc;
+    for (const signet_recv *r = em.begin, *end = em.end;
+         r != end || signet_emit_next(&em, &r, &end); r++) {
+        if (!signet_emit_claim(&em, r))
+            continue;
+        ran++;
+        if (signet_emit_stop(&em, ((ks_meter_fn *)r->fn)(r->ctx, &em.ev, msg)))
+            break;
+    }
+    return signet_emit_end(&em, ran);
+}
+
+int ks_meter_send(signet_bus *bus, const void *sender, uint32_t id, double kwh)
+{
+    ks_meter msg;
+
+    msg.id = id;
+    msg.kwh = kwh;
+    return ks__meter_emit(bus, sender, &msg);
+}
+
+int (ks_meter_send_msg)(signet_bus *bus, const void *sender, const ks_meter *msg)
+{
+    return ks__meter_emit(bus, sender, msg);
+}
+
+int ks_meter_post(signet_bus *bus, const void *sender, uint32_t id, double kwh)
+{
+    ks_meter msg;
+
+    msg.id = id;
+    msg.kwh = kwh;
+    return signet_post(bus, &ks_signals[KS_SIGNAL_METER], sender, &msg);
+}
+
+int (ks_meter_post_msg)(signet_bus *bus, const void *sender, const ks_meter *msg)
+{
+    return signet_post(bus, &ks_signals[KS_SIGNAL_METER], sender, msg);
+}
+
+int (ks_meter_post_done)(signet_bus *bus, const void *sender, const ks_meter *msg,
+                         signet_done_fn *done, void *ctx)
+{
+    return signet_post_done(bus, &ks_signals[KS_SIGNAL_METER], sender, msg, NULL, 0, done, ctx);
+}
+
+int (ks_meter_send_summary)(signet_bus *bus, const void *sender, const ks_meter *msg,
+                            signet_summary *out)
+{
+    signet_emission em;
+
+    if (out == NULL)
+        return SIGNET_EINVAL;
+    int rc = signet_emit_begin(&em, bus, &ks_signals[KS_SIGNAL_METER], sender, msg);
+    if (rc < 0)
+        return rc;
+    signet_emit_summarize(&em, out);
+    int ran = signet_emit_run(&em);
+    return signet_emit_end(&em, ran);
+}
+
+int (ks_meter_call)(signet_bus *bus, const void *sender, const ks_meter *msg, uint32_t timeout_ms,
+                    signet_summary *out)
+{
+    signet_emission em;
+    int rc = signet_call_begin(&em, bus, &ks_signals[KS_SIGNAL_METER], sender, msg, out);
+
+    if (rc < 0)
+        return rc;
+    int ran = signet_emit_run(&em);
+    return signet_call_end(&em, ran, timeout_ms);
+}
+
+bool ks_meter_has_receivers(const signet_bus *bus, const void *sender)
+{
+    if (bus == NULL || signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_METER),
+                                    SIGNET__BUSY_BIT(KS__HASH)))
+        return false;
+    return signet_has_receivers(bus, &ks_signals[KS_SIGNAL_METER], sender);
+}
+
 /* Wire encoders and decoders: signet_wire_encode() and signet_wire_decode()
  * with each signal's wire format. */
 
@@ -1544,7 +1716,7 @@ int ks_odd_decode(const uint8_t *buf, size_t len, ks_odd *out, char *strings, si
     return signet_wire_decode(&ks__odd_wire, buf, len, out, strings, strings_size);
 }
 
-/* pattern odd_all (kitchen_sink.signet:64) */
+/* pattern odd_all (kitchen_sink.signet:65) */
 
 int (ks_odd_all_subscribe)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
                            signet_conn *out)
@@ -1560,7 +1732,7 @@ int (ks_odd_all_subscribe_opts)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const
                           sender, opts, out);
 }
 
-/* pattern any_home (kitchen_sink.signet:65) */
+/* pattern any_home (kitchen_sink.signet:66) */
 
 int (ks_any_home_subscribe)(signet_bus *bus, ks_odd_fn *fn, void *ctx, const void *sender,
                             signet_conn *out)
@@ -1583,6 +1755,7 @@ union ks__any_payload {
     ks_shapes s_shapes;
     ks_odd s_odd;
     ks_last s_last;
+    ks_meter s_meter;
 };
 
 /* The signal id ks__match() returned, or the SIGNET_E* code of
@@ -1664,6 +1837,9 @@ static int ks__publish(signet_bus *bus, const void *sender, const char *topic, s
     case KS_SIGNAL_LAST:
         return post ? ks_last_post_msg(bus, sender, &msg.s_last)
                     : ks_last_send_msg(bus, sender, &msg.s_last);
+    case KS_SIGNAL_METER:
+        return post ? ks_meter_post_msg(bus, sender, &msg.s_meter)
+                    : ks_meter_send_msg(bus, sender, &msg.s_meter);
     default:
         return SIGNET_ENOTOPIC;
     }

@@ -151,7 +151,8 @@ enum {
     KS_SIGNAL_SHAPES = 2,
     KS_SIGNAL_ODD = 3,
     KS_SIGNAL_LAST = 4,
-    KS_SIGNAL_COUNT = 5
+    KS_SIGNAL_METER = 5,
+    KS_SIGNAL_COUNT = 6
 };
 
 /* The schema's metadata, for generic tools: see signet_schema_info. */
@@ -485,7 +486,65 @@ static inline const ks_last *ks_last_of(const signet_event *ev, const void *payl
     return (const ks_last *)payload;
 }
 
-/* ---- pattern odd_all (kitchen_sink.signet:64): "odd/#"
+/* ---- meter (kitchen_sink.signet:63): topic "meters/{id}", retain per_sender */
+
+/* The payload of meter. */
+typedef struct ks_meter {
+    uint32_t id;
+    double kwh;
+} ks_meter;
+
+/* A receiver of meter. */
+typedef int ks_meter_fn(void *ctx, const signet_event *ev, const ks_meter *msg);
+/* A filter of a connection to meter: false skips its receiver. */
+typedef bool ks_meter_filter_fn(void *ctx, const signet_event *ev, const ks_meter *msg);
+
+/* Connects fn to meter, for sender or SIGNET_ANY. */
+SIGNET_NODISCARD int ks_meter_connect(signet_bus *bus, ks_meter_fn *fn, void *ctx,
+                                      const void *sender, signet_conn *out);
+/* ks_meter_connect() with options (may be NULL). */
+SIGNET_NODISCARD int ks_meter_connect_opts(signet_bus *bus, ks_meter_fn *fn, void *ctx,
+                                           const void *sender, const signet_connect_opts *opts,
+                                           signet_conn *out);
+/* Puts a typed filter in opts (NULL: none), for ks_meter_connect_opts(). */
+void ks_meter_filter(signet_connect_opts *opts, ks_meter_filter_fn *filter);
+
+/* Sends meter: runs its receivers now, on this thread. */
+int ks_meter_send(signet_bus *bus, const void *sender, uint32_t id, double kwh);
+/* ks_meter_send() with the payload in a struct. */
+int ks_meter_send_msg(signet_bus *bus, const void *sender, const ks_meter *msg);
+/* ks_meter_send_msg(), writing what the receivers returned to *out. */
+int ks_meter_send_summary(signet_bus *bus, const void *sender, const ks_meter *msg,
+                          signet_summary *out);
+/* ks_meter_send_summary() that waits up to timeout_ms for the queued receivers too. */
+int ks_meter_call(signet_bus *bus, const void *sender, const ks_meter *msg, uint32_t timeout_ms,
+                  signet_summary *out);
+
+/* Posts meter: copies the payload into queue messages. */
+int ks_meter_post(signet_bus *bus, const void *sender, uint32_t id, double kwh);
+/* ks_meter_post() with the payload in a struct. */
+int ks_meter_post_msg(signet_bus *bus, const void *sender, const ks_meter *msg);
+/* ks_meter_post_msg() calling done(ctx, ...) once every message has run. */
+int ks_meter_post_done(signet_bus *bus, const void *sender, const ks_meter *msg,
+                       signet_done_fn *done, void *ctx);
+
+/* True when sending meter from sender would call a receiver. */
+bool ks_meter_has_receivers(const signet_bus *bus, const void *sender);
+/* The connections of meter, in rank order: see signet_connections(). */
+static inline int ks_meter_connections(signet_bus *bus, signet_conn_info *out, size_t cap)
+{
+    return signet_connections(bus, &ks_signals[KS_SIGNAL_METER], out, cap);
+}
+
+/* The payload of ev when ev is an emission of meter, else NULL. */
+static inline const ks_meter *ks_meter_of(const signet_event *ev, const void *payload)
+{
+    if (ev->signal != &ks_signals[KS_SIGNAL_METER])
+        return NULL;
+    return (const ks_meter *)payload;
+}
+
+/* ---- pattern odd_all (kitchen_sink.signet:65): "odd/#"
  * Typed: every signal it can match has the payload of odd. */
 
 /* Subscribes fn to every signal whose topic odd_all matches. */
@@ -496,7 +555,7 @@ SIGNET_NODISCARD int ks_odd_all_subscribe_opts(signet_bus *bus, ks_odd_fn *fn, v
                                                const void *sender, const signet_connect_opts *opts,
                                                signet_conn *out);
 
-/* ---- pattern any_home (kitchen_sink.signet:65): "odd/+/+/+/a*\057#"
+/* ---- pattern any_home (kitchen_sink.signet:66): "odd/+/+/+/a*\057#"
  * Typed: every signal it can match has the payload of odd. */
 
 /* Subscribes fn to every signal whose topic any_home matches. */
@@ -615,6 +674,22 @@ int ks_publish_post(signet_bus *bus, const void *sender, const char *topic, size
     ks_last_post_done(bus, sender, KS__TYPED_MSG(msg, ks_last), done, ctx)
 #define ks_last_call(bus, sender, msg, timeout_ms, out) \
     ks_last_call(bus, sender, KS__TYPED_MSG(msg, ks_last), timeout_ms, out)
+#define ks_meter_connect(bus, fn, ...) \
+    ks_meter_connect(bus, KS__TYPED(fn, ks_meter_fn *), __VA_ARGS__)
+#define ks_meter_connect_opts(bus, fn, ...) \
+    ks_meter_connect_opts(bus, KS__TYPED(fn, ks_meter_fn *), __VA_ARGS__)
+#define ks_meter_filter(opts, filter) \
+    ks_meter_filter(opts, KS__TYPED(filter, ks_meter_filter_fn *))
+#define ks_meter_send_msg(bus, sender, msg) \
+    ks_meter_send_msg(bus, sender, KS__TYPED_MSG(msg, ks_meter))
+#define ks_meter_send_summary(bus, sender, msg, out) \
+    ks_meter_send_summary(bus, sender, KS__TYPED_MSG(msg, ks_meter), out)
+#define ks_meter_post_msg(bus, sender, msg) \
+    ks_meter_post_msg(bus, sender, KS__TYPED_MSG(msg, ks_meter))
+#define ks_meter_post_done(bus, sender, msg, done, ctx) \
+    ks_meter_post_done(bus, sender, KS__TYPED_MSG(msg, ks_meter), done, ctx)
+#define ks_meter_call(bus, sender, msg, timeout_ms, out) \
+    ks_meter_call(bus, sender, KS__TYPED_MSG(msg, ks_meter), timeout_ms, out)
 #define ks_odd_all_subscribe(bus, fn, ...) \
     ks_odd_all_subscribe(bus, KS__TYPED(fn, ks_odd_fn *), __VA_ARGS__)
 #define ks_odd_all_subscribe_opts(bus, fn, ...) \

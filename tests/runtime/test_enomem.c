@@ -1,4 +1,5 @@
-/* test_enomem.c: connects and disconnects whose allocations fail. The
+/* test_enomem.c: connects and disconnects whose allocations fail, and
+ * replays of retained values that cannot copy them all. The
  * runtime's allocations are wrapped at link time (-Wl,--wrap, which sees
  * the calls of the statically linked runtime, also in a sanitizer build)
  * so that the n-th one from a chosen point fails. A connect that gets
@@ -134,9 +135,69 @@ static void enomem_connect_and_disconnect_keep_every_list_right(void)
     signet_bus_destroy(bus);
 }
 
+/* The values a replay gave, in order. */
+struct replayed {
+    int32_t values[8];
+    int n;
+};
+
+static int on_reading(void *ctx, const signet_event *ev, const t_reading *msg)
+{
+    struct replayed *r = ctx;
+
+    (void)ev;
+    if (r->n < 8)
+        r->values[r->n++] = msg->value;
+    return 0;
+}
+
+/* A replay whose copies cannot all be made says so: SIGNET_REPLAY_SKIPPED,
+ * with the values it did give still oldest first; one that gave every
+ * value returns 0. Each allocation from the connect's first on fails in
+ * turn, until the connect and its replay make no more. */
+static void enomem_replay_that_skips_values_says_so(void)
+{
+    signet_bus *bus = NULL;
+    const char *rooms[] = {"a", "b", "c"};
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY};
+    struct replayed r[64];
+    int skipped = 0;
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(t_reading_send(bus, NULL, rooms[i], i + 1), 0);
+    for (long k = 1; k < 64; k++) {
+        signet_conn c;
+        r[k] = (struct replayed){{0}, 0};
+        atomic_store(&fail_in, k);
+        int rc = t_reading_connect_opts(bus, on_reading, &r[k], SIGNET_ANY, &replay, &c);
+        bool done = atomic_load(&fail_in) > 0; /* the k-th allocation never came */
+        atomic_store(&fail_in, 0);
+        CHECK(rc == 0 || rc == SIGNET_ENOMEM || rc == SIGNET_REPLAY_SKIPPED);
+        if (rc == SIGNET_ENOMEM) {
+            CHECK_EQ(r[k].n, 0);
+            continue;
+        }
+        CHECK_OK(signet_disconnect(bus, c));
+        for (int i = 1; i < r[k].n; i++)
+            CHECK(r[k].values[i - 1] < r[k].values[i]);
+        if (rc == 0) {
+            CHECK_EQ(r[k].n, 3);
+        } else {
+            CHECK(r[k].n < 3);
+            skipped++;
+        }
+        if (done)
+            break;
+    }
+    CHECK(skipped > 0);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"enomem_connect_and_disconnect_keep_every_list_right",
      enomem_connect_and_disconnect_keep_every_list_right},
+    {"enomem_replay_that_skips_values_says_so", enomem_replay_that_skips_values_says_so},
 };
 
 int main(int argc, char **argv)

@@ -1359,7 +1359,9 @@ static void generic_queued_connection_replays_retained(void)
     signet_connect_opts opts = {.flags = SIGNET_GENERIC | SIGNET_REPLAY, .queue = q};
     CHECK_OK(signet_connect(bus, &t_signals[T_READING], (signet_fnptr *)generic_rx, &g, SIGNET_ANY,
                             &opts, &c));
-    /* The replay runs while connecting, oldest update first. */
+    /* The replay goes through the queue, oldest update first. */
+    CHECK_EQ(g.n, 0);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 2);
     CHECK_EQ(g.n, 2);
     CHECK(g.signal[0] == &t_signals[T_READING] && g.signal[1] == &t_signals[T_READING]);
     CHECK(strcmp(g.room[0], "hall") == 0 && g.value[0] == 2);
@@ -1367,6 +1369,7 @@ static void generic_queued_connection_replays_retained(void)
     /* A run-time pattern's replay goes through the same switch. */
     CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "rooms/hall", generic_rx, &g, SIGNET_ANY,
                                       &opts, &c));
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
     CHECK_EQ(g.n, 3);
     CHECK(strcmp(g.room[2], "hall") == 0 && g.value[2] == 2);
     CHECK_EQ(t_reading_post(bus, NULL, "hall", 4), 2);

@@ -953,13 +953,15 @@ static void retain_only_when_changed(void)
     CHECK_EQ(changed.calls, 4);
     CHECK_EQ(every.calls, 6);
     CHECK_EQ(pat.calls, 3);
-    /* Posts skip unchanged payloads too; queued messages carry no previous value. */
+    /* Posts skip unchanged payloads too; queued messages carry the previous value. */
     CHECK_EQ(subs_level_post(bus, NULL, "b", 1, 2.0, "other"), 1); /* one message, 2 receivers */
     CHECK_EQ(subs_level_post(bus, NULL, "b", 1, 3.0, "other"), 1);
     CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
     CHECK_EQ(changed.calls, 5);
     CHECK_EQ(every.calls, 8);
-    CHECK(!every.had_previous);
+    CHECK(every.had_previous);
+    CHECK(every.prev_litres == 2.0);
+    CHECK(strcmp(every.prev_note, "other") == 0);
     /* Only for retained signals. */
     struct sub s = {.tag = 'S'};
     CHECK_EQ(subs_temp_connect_opts(bus, on_temp, &s, SIGNET_ANY, &only, &c), SIGNET_EINVAL);
