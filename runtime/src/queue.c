@@ -527,28 +527,6 @@ void signet__queue_join(signet_queue *q)
     q->nworkers = 0;
 }
 
-int signet__queue_done_slots(signet_queue *q)
-{
-    if (atomic_load_explicit(&q->done_slots, memory_order_acquire))
-        return 0;
-    struct done_slot *slots = calloc(q->ring.capacity, sizeof *slots), *none = NULL;
-    if (!slots)
-        return SIGNET_ENOMEM;
-    if (!atomic_compare_exchange_strong_explicit(&q->done_slots, &none, slots,
-                                                 memory_order_acq_rel, memory_order_acquire))
-        free(slots); /* another post was first */
-    return 0;
-}
-
-void signet__queue_drop_done(signet_queue *q, const struct qcell *c, size_t pos, int status)
-{
-    if (!(c->m.flags & SIGNET__MSG_DONE))
-        return;
-    struct signet__done *d = signet__queue_done_slot(q, pos)->done;
-    signet__done_fail(d, status);
-    signet__done_release(d);
-}
-
 uint32_t signet__queue_free(signet_queue *q)
 {
     uint32_t n = 0;

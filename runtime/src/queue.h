@@ -16,19 +16,21 @@
  * and does not run; dispatch runs inside an RCU read section, so
  * signet_disconnect() waits for it as it does for a send. A message of a
  * post with a completion also names its record (done.h), in the queue's
- * done slots. Implemented in queue.c.
+ * done slots, which the first such post allocates (inline below, for
+ * post.c and queue.c alike). Implemented in queue.c.
  */
 #ifndef SIGNET_QUEUE_H
 #define SIGNET_QUEUE_H
 
 #include "signet.h"
 
+#include "done.h"
 #include "ring.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 
 struct sigstate;
-struct signet__done;
 
 /* One message: an emission for the receivers of one queue. */
 struct msg {
@@ -110,10 +112,31 @@ int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_
 void signet__queue_close(signet_queue *q);    /* posts get SIGNET_ECLOSED from now on */
 void signet__queue_join(signet_queue *q);     /* stops and joins its workers */
 uint32_t signet__queue_free(signet_queue *q); /* discards what waits; returns how many */
+
 /* The queue's done slots, allocated the first time: 0 or SIGNET_ENOMEM. */
-int signet__queue_done_slots(signet_queue *q);
+static inline int signet__queue_done_slots(signet_queue *q)
+{
+    if (atomic_load_explicit(&q->done_slots, memory_order_acquire))
+        return 0;
+    struct done_slot *slots = calloc(q->ring.capacity, sizeof *slots), *none = NULL;
+    if (!slots)
+        return SIGNET_ENOMEM;
+    if (!atomic_compare_exchange_strong_explicit(&q->done_slots, &none, slots,
+                                                 memory_order_acq_rel, memory_order_acquire))
+        free(slots); /* another post was first */
+    return 0;
+}
+
 /* A message taken from the queue that will not run (evicted, discarded):
  * when it has a completion, tells its record why and lets go of it. */
-void signet__queue_drop_done(signet_queue *q, const struct qcell *c, size_t pos, int status);
+static inline void signet__queue_drop_done(signet_queue *q, const struct qcell *c, size_t pos,
+                                           int status)
+{
+    if (!(c->m.flags & SIGNET__MSG_DONE))
+        return;
+    struct signet__done *d = signet__queue_done_slot(q, pos)->done;
+    signet__done_fail(d, status);
+    signet__done_release(d);
+}
 
 #endif /* SIGNET_QUEUE_H */
