@@ -7,7 +7,9 @@
  *   - connect + disconnect: connect a second receiver for sender
  *     (i * 7) % S, then disconnect it (signet's disconnect waits for the
  *     grace period it promises; libsigc++ and GSignal have none);
- *   - send from sender (i * 7) % S, which runs its one receiver.
+ *   - send from sender (i * 7) % S, which runs its one receiver;
+ * and both again on a bus that also has 10 receivers for SIGNET_ANY
+ * (signet_any10_*), whose sends run them beside the sender's own.
  * The cases of one S run interleaved, round after round, like
  * bench_emit's; time is the thread's CPU time.
  *
@@ -33,13 +35,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NSIZES = 3, MAX_CASES = 32 };
+enum { NSIZES = 3, MAX_CASES = 32, SCALE_ANY = 10 };
 
 static const int sizes[NSIZES] = {10, 1000, 10000};
 static char senders[BENCH_SCALE_MAX];
 static char second_ctx;
-static signet_bus *bus;
+static char any_ctx[100]; /* SIGNET_ANY receivers' ctx: up to the growth table's 100 */
 static int nsenders;
+
+/* signet's bus, and signet_any's: the same, after SCALE_ANY receivers
+ * for SIGNET_ANY, so each send runs them beside the sender's own. */
+static signet_bus *bus, *bus_any;
 
 static void check(int rc, const char *what)
 {
@@ -49,14 +55,39 @@ static void check(int rc, const char *what)
     }
 }
 
-static void scale_signet_setup(int s)
+static signet_bus *make_bus(int s, int any)
 {
+    signet_bus *b;
     signet_conn conn;
 
-    check(signet_bus_create(NULL, &bus), "signet_bus_create");
+    check(signet_bus_create(NULL, &b), "signet_bus_create");
     nsenders = s;
+    for (int i = 0; i < any; i++)
+        check(bench_tick_connect(b, signet_rx, &any_ctx[i], SIGNET_ANY, &conn), "connect");
     for (int i = 0; i < s; i++)
-        check(bench_tick_connect(bus, signet_rx, &senders[i], &senders[i], &conn), "connect");
+        check(bench_tick_connect(b, signet_rx, &senders[i], &senders[i], &conn), "connect");
+    return b;
+}
+
+static void connect_disconnect(signet_bus *b, long n)
+{
+    for (long i = 0; i < n; i++) {
+        signet_conn conn;
+        check(bench_tick_connect(b, signet_rx, &second_ctx, &senders[(i * 7) % nsenders], &conn),
+              "connect");
+        check(signet_disconnect(b, conn), "disconnect");
+    }
+}
+
+static void emit(signet_bus *b, long n)
+{
+    for (long i = 0; i < n; i++)
+        bench_tick_send(b, &senders[(i * 7) % nsenders], i);
+}
+
+static void scale_signet_setup(int s)
+{
+    bus = make_bus(s, 0);
 }
 
 static void scale_signet_teardown(void)
@@ -67,18 +98,33 @@ static void scale_signet_teardown(void)
 
 static void scale_signet_connect(long n)
 {
-    for (long i = 0; i < n; i++) {
-        signet_conn conn;
-        check(bench_tick_connect(bus, signet_rx, &second_ctx, &senders[(i * 7) % nsenders], &conn),
-              "connect");
-        check(signet_disconnect(bus, conn), "disconnect");
-    }
+    connect_disconnect(bus, n);
 }
 
 static void scale_signet_emit(long n)
 {
-    for (long i = 0; i < n; i++)
-        bench_tick_send(bus, &senders[(i * 7) % nsenders], i);
+    emit(bus, n);
+}
+
+static void scale_any_setup(int s)
+{
+    bus_any = make_bus(s, SCALE_ANY);
+}
+
+static void scale_any_teardown(void)
+{
+    signet_bus_destroy(bus_any);
+    bus_any = NULL;
+}
+
+static void scale_any_connect(long n)
+{
+    connect_disconnect(bus_any, n);
+}
+
+static void scale_any_emit(long n)
+{
+    emit(bus_any, n);
 }
 
 static const struct bench_peer bench_peer_signet = {
@@ -86,9 +132,15 @@ static const struct bench_peer bench_peer_signet = {
     scale_signet_setup, scale_signet_teardown, scale_signet_connect, scale_signet_emit,
 };
 
+static const struct bench_peer bench_peer_signet_any = {
+    "signet_any10", "signet beside 10 SIGNET_ANY receivers", NULL, NULL, NULL, NULL,
+    scale_any_setup, scale_any_teardown, scale_any_connect, scale_any_emit,
+};
+
 /* signet first: the other rows' ratios are to its. */
 static const struct bench_peer *const peers[] = {
     &bench_peer_signet,
+    &bench_peer_signet_any,
 #ifdef SIGNET_BENCH_SIGC
     &bench_peer_sigc,
 #endif
@@ -124,7 +176,7 @@ static void add(const struct bench_peer *p, int s, bool emit)
     snprintf(c->name, sizeof c->name, "%s_%s_1of%d", p->name, emit ? "send" : "connect", s);
     snprintf(c->label, sizeof c->label, "%s, %s, 1 of %d %s", p->label, what, s,
              strcmp(p->name, "sigc") == 0 ? "signals"
-             : p == &bench_peer_signet    ? "senders"
+             : strncmp(p->name, "signet", 6) == 0 ? "senders"
                                           : "instances");
     if (p != &bench_peer_signet)
         snprintf(c->versus, sizeof c->versus, "signet_%s_1of%d", emit ? "send" : "connect", s);
@@ -241,7 +293,6 @@ static size_t heap_in_use(void)
 
 static void growth_row(int a, int s, int tsv)
 {
-    static char any_ctx[100];
     signet_bus *b;
     signet_conn conn;
 
