@@ -86,7 +86,7 @@ extern "C" {
     X(EOVERLAP, -27, "a signal topic of this schema overlaps one of another schema on the bus") \
     X(EEVICTED, -28, "a queued message was evicted by a newer one (drop_oldest)") \
     X(EDISCARDED, -29, "a queued message was discarded (its queue or bus was destroyed)") \
-    X(EDEADLK, -30, "would wait for a queue this thread may be dispatching (inside a receiver)")
+    X(EDEADLK, -30, "would wait for a queue this thread dispatches")
 /* clang-format on */
 
 enum {
@@ -129,8 +129,9 @@ enum {
  * its slot_size, or closed). The values given are still oldest first. */
 #define SIGNET_REPLAY_SKIPPED 5
 
-/* Returns a static, human-readable name for an error code ("unknown error"
- * for values that are not signet codes; "success" for 0). */
+/* Returns a static, human-readable name for an error code or one of the
+ * positive results above ("unknown error" for values that are neither;
+ * "success" for 0). */
 const char *signet_strerror(int err);
 
 /* ---------------------------------------------------------------------------
@@ -1221,7 +1222,10 @@ int signet_post_done(signet_bus *bus, const signet_signal_info *sig, const void 
  * SIGNET_EDEADLK when called inside a read section (a receiver, a
  * dispatch's or a send's; a completion, an error hook, a tap) while the
  * emission has a queued receiver, its signal's or a pattern's: this thread
- * may be the one dispatching that queue. Returns 0, SIGNET_EINVAL (out is
+ * may be the one dispatching that queue; and outside one, when this thread
+ * is the one that last dispatched the queue of such a receiver
+ * (signet_queue_dispatch(), signet_bus_dispatch(), signet_queue_run()).
+ * Returns 0, SIGNET_EINVAL (out is
  * NULL, or as signet_emit_begin()), SIGNET_EDEADLK or SIGNET_ENOMEM (its
  * record); only after 0 is signet_call_end() called, exactly once. */
 SIGNET_NODISCARD int signet_call_begin(signet_emission *em, signet_bus *bus,

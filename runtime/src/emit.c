@@ -12,13 +12,15 @@
  * depends only on the receivers that will run. Uses state.h and
  * snapshot.h to find the receivers, event.h to run them, retain.c for
  * retained signals, patterns.c for the patterns an emission reaches,
- * post.c for its queued receivers, done.c for a blocking send's record and
- * watch.c on a watched bus.
+ * post.c for its queued receivers, done.c for a blocking send's record,
+ * queue.h for which thread dispatched a queue last (a blocking send from
+ * it would wait for itself) and watch.c on a watched bus.
  */
 #include "done.h"
 #include "event.h"
 #include "patterns.h"
 #include "post.h"
+#include "queue.h"
 #include "retain.h"
 #include "state.h"
 #include "watch.h"
@@ -319,30 +321,57 @@ int signet_emit_patterns(signet_emission *em, const uint32_t *ids, uint32_t n)
     return ran;
 }
 
-/* Has the state a live receiver (only a queued one, with queued) for an
- * emission from sender? */
-static bool state_live(struct sigstate *ss, const void *sender, bool queued)
+/* Which receivers reaches() looks for. */
+enum reach_kind {
+    REACH_ANY,        /* any receiver, direct or queued */
+    REACH_QUEUED,     /* a queued one */
+    REACH_QUEUED_HERE /* a queued one bound to a queue this thread dispatched last */
+};
+
+/* Has list l a live receiver bound to a queue this thread dispatched last
+ * (queue.h, dispatcher)? */
+static bool live_here(const struct snap *l)
 {
-    return (!queued &&
-            signet__snap_live(atomic_load_explicit(&ss->snap, memory_order_seq_cst), sender)) ||
-           signet__snap_live(atomic_load_explicit(&ss->qsnap, memory_order_seq_cst), sender);
+    const signet_recv *r, *end;
+    const struct qinfo *qi;
+
+    for (uint32_t i = 0; signet__run(l, i, &r, &end, &qi); i++)
+        for (; r != end; r++, qi++)
+            if (atomic_load_explicit(&qi->queue->dispatcher, memory_order_relaxed) ==
+                    &signet__tls_reader &&
+                __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0)
+                return true;
+    return false;
 }
 
-/* Would an emission of sig from sender call, or queue for, a receiver (a
- * queued one only, with queued), its signal's or a pattern's? */
+/* Has the state a live receiver of the kind `what` for an emission from
+ * sender? */
+static bool state_live(struct sigstate *ss, const void *sender, enum reach_kind what)
+{
+    const struct snap *q = atomic_load_explicit(&ss->qsnap, memory_order_seq_cst);
+
+    if (what == REACH_QUEUED_HERE)
+        return q && live_here(signet__list(q, sender));
+    return (what == REACH_ANY &&
+            signet__snap_live(atomic_load_explicit(&ss->snap, memory_order_seq_cst), sender)) ||
+           signet__snap_live(q, sender);
+}
+
+/* Would an emission of sig from sender call, or queue for, a receiver of
+ * the kind `what`, its signal's or a pattern's? */
 static bool reaches(const signet_bus *bus, const signet_signal_info *sig, const void *sender,
-                    bool queued)
+                    enum reach_kind what)
 {
     bool outermost = signet__rcu_enter();
     struct sigstate *ss = signet__sigstate(bus, sig);
-    bool found = ss && state_live(ss, sender, queued);
+    bool found = ss && state_live(ss, sender, what);
     /* Then the patterns that can match some topic of the signal. */
     if (ss && !found && !(sig->flags & SIGNET_SIGNAL_PATTERN) &&
         atomic_load_explicit(&ss->active_patterns, memory_order_seq_cst)) {
         struct signet__pattern_iter it;
         signet__patterns_begin(&it, ss, sig->links, sig->nlinks, NULL, true);
         for (struct sigstate *ps; !found && (ps = signet__patterns_next(&it)) != NULL;)
-            found = state_live(ps, sender, queued);
+            found = state_live(ps, sender, what);
     }
     signet__rcu_unlock(outermost);
     return found;
@@ -350,7 +379,7 @@ static bool reaches(const signet_bus *bus, const signet_signal_info *sig, const 
 
 bool signet_has_receivers(const signet_bus *bus, const signet_signal_info *sig, const void *sender)
 {
-    return bus && sig && reaches(bus, sig, sender, false);
+    return bus && sig && reaches(bus, sig, sender, REACH_ANY);
 }
 
 int signet_call_begin(signet_emission *em, signet_bus *bus, const signet_signal_info *sig,
@@ -359,8 +388,9 @@ int signet_call_begin(signet_emission *em, signet_bus *bus, const signet_signal_
     if (!out || !bus || !sig || (!payload && sig->payload))
         return SIGNET_EINVAL;
     /* Inside a receiver, this thread may be the one that dispatches a
-     * queue the call would wait for. */
-    if (signet__rcu_nested() && reaches(bus, sig, sender, true))
+     * queue the call would wait for; outside one, it may be the thread
+     * that dispatched one last (an event loop's). */
+    if (reaches(bus, sig, sender, signet__rcu_nested() ? REACH_QUEUED : REACH_QUEUED_HERE))
         return SIGNET_EDEADLK;
     struct signet__done *d = signet__done_new(NULL, NULL);
     if (!d)

@@ -361,6 +361,7 @@ static inline __attribute__((always_inline)) int dispatch(signet_queue *q, size_
 {
     if (max == 0)
         max = q->ring.capacity;
+    atomic_store_explicit(&q->dispatcher, &signet__tls_reader, memory_order_relaxed);
     size_t n = 0;
     while (n < max && dispatch_one(q))
         n++;
@@ -392,6 +393,7 @@ int signet_queue_run(signet_queue *q)
 {
     if (!q)
         return SIGNET_EINVAL;
+    atomic_store_explicit(&q->dispatcher, &signet__tls_reader, memory_order_relaxed);
     while (!atomic_load_explicit(&q->stopped, memory_order_acquire)) {
         int n = 0;
         while (n < RUN_BATCH && !atomic_load_explicit(&q->stopped, memory_order_relaxed) &&
@@ -501,6 +503,7 @@ int signet__queue_new(signet_bus *bus, const signet_queue_options *opts, signet_
     atomic_init(&q->evicted, 0);
     atomic_init(&q->discarded, 0);
     atomic_init(&q->done_slots, NULL);
+    atomic_init(&q->dispatcher, NULL);
     if (signet__bus_add_queue(bus, q) != 0) {
         signet__ring_destroy(&q->ring);
         free(q);

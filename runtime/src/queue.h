@@ -97,6 +97,10 @@ struct signet_queue {
     /* One per cell, allocated by the first post with a completion; NULL
      * until then. */
     _Atomic(struct done_slot *) done_slots;
+    /* The thread that last dispatched it (its reader record, rcu.h, names
+     * it), or NULL: a blocking call from that thread refuses to wait for
+     * a message only it would run. */
+    _Atomic(const void *) dispatcher;
 };
 
 /* The done slot of position pos (the queue has them once a message with

@@ -413,6 +413,40 @@ static void call_from_the_dispatching_thread_is_edeadlk(void)
     signet_bus_destroy(bus);
 }
 
+static void *dispatch_once(void *q)
+{
+    (void)signet_queue_dispatch(q, 0);
+    return NULL;
+}
+
+/* Outside any receiver: the thread that last dispatched a queue (an event
+ * loop's) is refused a call that would wait for that queue; once another
+ * thread has dispatched it, the call queues and waits (here 0 ms). */
+static void call_from_the_thread_that_dispatched_the_queue_is_edeadlk(void)
+{
+    signet_bus *bus = new_bus();
+    signet_queue *q = new_queue(bus, 8, SIGNET_OVERFLOW_DEFAULT);
+    int pong_ran = 0, pong_queued_ran = 0;
+    signet_conn c;
+    signet_connect_opts on_q = {.queue = q};
+    signet_summary s = {0};
+    pthread_t t;
+
+    CHECK_OK(t_pong_connect(bus, pong_rx, &pong_ran, SIGNET_ANY, &c));
+    CHECK_OK(t_pong_connect_opts(bus, pong_rx, &pong_queued_ran, SIGNET_ANY, &on_q, &c));
+    CHECK_EQ(signet_queue_dispatch(q, 0), 0); /* this thread dispatches q */
+    CHECK_EQ(t_pong_call(bus, NULL, &(t_pong){1}, SIGNET_WAIT_FOREVER, &s), SIGNET_EDEADLK);
+    CHECK_EQ(pong_ran, 0); /* refused before anything ran or was queued */
+    CHECK_EQ(signet_queue_dispatch(q, 0), 0);
+    CHECK_EQ(pthread_create(&t, NULL, dispatch_once, q), 0);
+    CHECK_EQ(pthread_join(t, NULL), 0);
+    CHECK_EQ(t_pong_call(bus, NULL, &(t_pong){1}, 0, &s), SIGNET_ETIMEDOUT);
+    CHECK_EQ(pong_ran, 1);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1); /* the late message runs safely */
+    CHECK_EQ(pong_queued_ran, 1);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"done_runs_once_after_the_last_of_several_messages",
      done_runs_once_after_the_last_of_several_messages},
@@ -436,6 +470,8 @@ static const struct test_case cases[] = {
     {"done_threads_call_timeout_then_late_completion_is_safe",
      done_threads_call_timeout_then_late_completion_is_safe},
     {"call_from_the_dispatching_thread_is_edeadlk", call_from_the_dispatching_thread_is_edeadlk},
+    {"done_threads_call_from_the_thread_that_dispatched_the_queue_is_edeadlk",
+     call_from_the_thread_that_dispatched_the_queue_is_edeadlk},
 };
 
 int main(int argc, char **argv)

@@ -459,6 +459,12 @@ static void strerror_names_every_code(void)
 #undef NAMED
     CHECK(strcmp(signet_strerror(0), "success") == 0);
     CHECK(strcmp(signet_strerror(-9999), "unknown error") == 0);
+    CHECK(strcmp(signet_strerror(9999), "unknown error") == 0);
+    /* The positive results have names too. */
+    const int results[] = {SIGNET_STOP, SIGNET_NOMATCH, SIGNET_EXISTING, SIGNET_EXISTING_OPTS,
+                           SIGNET_REPLAY_SKIPPED};
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++)
+        CHECK(strcmp(signet_strerror(results[i]), "unknown error") != 0);
 }
 
 static void two_buses_are_independent(void)
