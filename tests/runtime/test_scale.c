@@ -417,35 +417,52 @@ enum { MEM_SENDERS = 10000 };
 static char mem_senders[MEM_SENDERS];
 static struct rx mem_any[100];
 
-static long bus_heap(int a, int s)
+/* queued: every connection is queued, on a queue of the bus's own. */
+static long bus_heap(int a, int s, bool queued)
 {
     signet_bus *bus;
+    signet_queue *q = NULL;
     signet_conn c;
-    long before = alloc_count_live_bytes();
 
     CHECK_OK(signet_bus_create(NULL, &bus));
+    if (queued)
+        CHECK_OK(signet_queue_create(bus, NULL, &q));
+    signet_connect_opts o = {.queue = q};
+    long before = alloc_count_live_bytes();
     for (int i = 0; i < a; i++)
-        CHECK_OK(conn_prio(bus, T_PING, &mem_any[i], SIGNET_ANY, 0, &c));
+        CHECK_OK(t_connect(bus, T_PING, rx_fn, &mem_any[i], SIGNET_ANY, &o, &c));
     for (int i = 0; i < s; i++)
-        CHECK_OK(conn_prio(bus, T_PING, &own_x[0], &mem_senders[i], 0, &c));
+        CHECK_OK(t_connect(bus, T_PING, rx_fn, &own_x[0], &mem_senders[i], &o, &c));
     /* A disconnect waits for a grace period and frees what was retired. */
-    CHECK_OK(conn_prio(bus, T_PING, &own_y[0], &mem_senders[0], 0, &c));
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &own_y[0], &mem_senders[0], &o, &c));
     CHECK_OK(signet_disconnect(bus, c));
     long held = alloc_count_live_bytes() - before;
     signet_bus_destroy(bus);
     return held;
 }
 
-static void scale_lists_take_memory_linear_in_receivers(void)
+static void check_memory_linear(bool queued)
 {
     const long entry = (long)(sizeof(signet_recv) + 16);
-    long alone = bus_heap(0, MEM_SENDERS);
+    long alone = bus_heap(0, MEM_SENDERS, queued);
     for (int a = 10; a <= 100; a *= 10) {
-        long with_any = bus_heap(a, MEM_SENDERS);
-        fprintf(stderr, "A = %d, S = %d: %ld bytes, %ld over the S alone (%ld entries)\n", a,
-                MEM_SENDERS, with_any, with_any - alone, (with_any - alone) / entry);
+        long with_any = bus_heap(a, MEM_SENDERS, queued);
+        fprintf(stderr, "%s, A = %d, S = %d: %ld bytes, %ld over the S alone (%ld entries)\n",
+                queued ? "queued" : "direct", a, MEM_SENDERS, with_any, with_any - alone,
+                (with_any - alone) / entry);
         CHECK(with_any - alone < 4 * (long)(a + MEM_SENDERS) * entry);
     }
+}
+
+static void scale_lists_take_memory_linear_in_receivers(void)
+{
+    check_memory_linear(false);
+}
+
+/* The same for queued connections, whose lists are built alike. */
+static void scale_queued_lists_take_memory_linear_in_receivers(void)
+{
+    check_memory_linear(true);
 }
 
 /* Threads: SENDERS_T threads send from NSENDERS senders, each with a
@@ -663,6 +680,8 @@ static const struct test_case cases[] = {
     {"scale_stop_in_the_middle_of_a_run", scale_stop_in_the_middle_of_a_run},
     {"scale_runs_before_pattern_subscribers", scale_runs_before_pattern_subscribers},
     {"scale_lists_take_memory_linear_in_receivers", scale_lists_take_memory_linear_in_receivers},
+    {"scale_queued_lists_take_memory_linear_in_receivers",
+     scale_queued_lists_take_memory_linear_in_receivers},
     {"threads_many_senders_while_per_sender_receivers_churn",
      threads_many_senders_while_per_sender_receivers_churn},
     {"threads_any_receiver_blocked_or_disconnected_during_sender_send",
