@@ -8,7 +8,7 @@
  * before every message is queued; holders counts who may still touch the
  * record (the messages' side, and a waiting caller), and the last one to
  * let go frees it. A message carries its record only when its cell's
- * SIGNET__MSG_DONE flag says so (queue.h), so plain posts pay nothing.
+ * SIGNET__MSG_DONE flag says so (cell.h), so plain posts pay nothing.
  */
 #ifndef SIGNET_DONE_H
 #define SIGNET_DONE_H

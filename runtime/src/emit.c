@@ -13,14 +13,14 @@
  * snapshot.h to find the receivers, event.h to run them, retain.c for
  * retained signals, patterns.c for the patterns an emission reaches,
  * post.c for its queued receivers, done.c for a blocking send's record,
- * queue.h for which thread dispatched a queue last (a blocking send from
+ * cell.h for which thread dispatched a queue last (a blocking send from
  * it would wait for itself) and watch.c on a watched bus.
  */
 #include "done.h"
 #include "event.h"
 #include "patterns.h"
 #include "post.h"
-#include "queue.h"
+#include "cell.h"
 #include "retain.h"
 #include "state.h"
 #include "watch.h"
@@ -329,7 +329,7 @@ enum reach_kind {
 };
 
 /* Has list l a live receiver bound to a queue this thread dispatched last
- * (queue.h, dispatcher)? */
+ * (cell.h, dispatcher)? */
 static bool live_here(const struct snap *l)
 {
     const signet_recv *r, *end;

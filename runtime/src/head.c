@@ -3,7 +3,7 @@
  * that have something to do, and the receiver list of one signal in the
  * common state; on a watched bus (watch.h) every bit and no list.
  * Recomputed under the bus lock after state.c republishes a state's lists;
- * a replaced list is retired. Uses state.h's states, snapshot.h to find a
+ * a replaced list is retired. Uses sigstate.h's states, snapshot.h to find a
  * list's receivers and rcu.c to retire.
  */
 #include "head.h"

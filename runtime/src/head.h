@@ -1,12 +1,12 @@
 /* head.h: keeping the bus head in step (internal): the filter and fast
  * lists of signet.h's signet__bus_head, which generated sends read without
- * a call. Implemented in head.c, on state.h. Every function is called with
+ * a call. Implemented in head.c, on sigstate.h. Every function is called with
  * the bus lock held, but signet__head_free().
  */
 #ifndef SIGNET_HEAD_H
 #define SIGNET_HEAD_H
 
-#include "state.h"
+#include "sigstate.h"
 
 /* After ss's snapshots were republished: recomputes the words of the
  * signals whose state may have changed (ss, or the signals a pattern can

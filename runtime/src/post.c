@@ -16,7 +16,7 @@
 #include "event.h"
 #include "patterns.h"
 #include "payload.h"
-#include "queue.h"
+#include "cell.h"
 #include "retain.h"
 #include "state.h"
 #include "watch.h"
@@ -163,7 +163,8 @@ static inline void copy_in(unsigned char *dst, const unsigned char *src, size_t 
 
 /* How many live receivers of list l a message is for: those bound to q,
  * or with q NULL every one (a direct list), connected before order
- * before. For a post with a completion. */
+ * before: 0 when a message for them would run nobody; for a post with a
+ * completion, the count its record expects. */
 static uint32_t live_for(const struct snap *l, const signet_queue *q, uint64_t before)
 {
     const signet_recv *b, *e;
@@ -293,21 +294,6 @@ static bool bound_before(const struct snap *l, const signet_queue *q, const sign
     return false;
 }
 
-/* Has list l a live receiver bound to queue q, connected before order
- * before? */
-static bool live_on(const struct snap *l, const signet_queue *q, uint64_t before)
-{
-    const signet_recv *b, *e;
-    const struct qinfo *qi;
-
-    for (uint32_t i = 0; signet__run(l, i, &b, &e, &qi); i++)
-        for (; b != e; b++, qi++)
-            if (qi->queue == q && qi->order < before &&
-                __atomic_load_n(b->state_, __ATOMIC_ACQUIRE) != 0)
-                return true;
-    return false;
-}
-
 /* signet__post_to() when the state has queued connections: l is direct's
  * list for sender (NULL: none), ql the queued connections' list for it.
  * One message on the default queue when l has a live receiver, and one for
@@ -349,14 +335,15 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
             /* One message per queue, at its first entry; a message only
              * for a receiver of q connected before `before` and still
              * connected. */
-            if ((on_default && q == bus->queue) || bound_before(ql, q, b) ||
-                !live_on(ql, q, before))
+            if ((on_default && q == bus->queue) || bound_before(ql, q, b))
+                continue;
+            uint32_t live = live_for(ql, q, before);
+            if (live == 0)
                 continue;
             if (len == SIZE_MAX)
                 len = payload_size(ss, payload);
             int rc = enqueue(q, ss, rs, sender, payload, len,
-                             ql->order_end < before ? ql->order_end : before, false, x,
-                             done ? live_for(ql, q, before) : 0);
+                             ql->order_end < before ? ql->order_end : before, false, x, live);
             if (rc < 0) {
                 if (!first_err)
                     first_err = rc;

@@ -2,7 +2,7 @@
  * (signet_queue_dispatch, the fd for event loops, signet_queue_run and
  * worker threads), creation, destruction and counters. A dispatch takes a
  * message from the ring, copies it out and gives its cell back, then runs,
- * inside an RCU read section, the receivers it is for (queue.h), each
+ * inside an RCU read section, the receivers it is for (cell.h), each
  * through the signal's invoke, or signet_invoke_generic for a queued
  * SIGNET_GENERIC connection. A message of a post with a completion also
  * adds up what its receivers said into its record, which it releases.

@@ -7,7 +7,7 @@
  * Producers claim a cell with one compare-and-swap on the tail and publish
  * it with one release store; consumers do the same on the head, and give
  * the cell back to the producers with another. What a cell carries after
- * its header is its owner's (queue.h). Producers read only the tail and
+ * its header is its owner's (cell.h). Producers read only the tail and
  * their cell (the head too when a post has a limit of its own), so they
  * share no cache line with the consumers but the cells; the high-water
  * mark is kept by the takes, which read the tail.

@@ -4,7 +4,7 @@
  * builds each schema's reach (the patterns of other schemas, schema and
  * run-time, that can match each of its signals), publishes it and keeps
  * the signals' pattern counts in step with it. Uses the structures of
- * state.h (it calls nothing of state.c), topic.c to match filters against
+ * sigstate.h (it calls nothing of state.c), topic.c to match filters against
  * templates and rcu.c to retire replaced reaches.
  */
 #include "space.h"

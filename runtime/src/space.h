@@ -8,13 +8,13 @@
  * reach, published like a receiver list and read by emissions
  * (patterns.c). A signal's active_patterns counts the active patterns of
  * its reach too, so a signal nothing on the bus can match still pays
- * nothing. Implemented in space.c, on state.h's structures, topic.h and
+ * nothing. Implemented in space.c, on sigstate.h's structures, topic.h and
  * rcu.h; the writers run with the bus lock held.
  */
 #ifndef SIGNET_SPACE_H
 #define SIGNET_SPACE_H
 
-#include "state.h"
+#include "sigstate.h"
 
 /* What one schema's signals reach in the other schemas of a bus: for
  * signal k, the pattern states v[first[k], first[k + 1]) of other schemas
