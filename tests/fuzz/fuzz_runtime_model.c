@@ -474,6 +474,7 @@ static int post_targets(int sig, int sender, bool post, const int *qlist, int nq
 static bool retain(int sig, const struct payload *p, bool *had, int32_t *prev)
 {
     *had = false;
+    *prev = 0;
     if (sig != RM_SIGNAL_LEVEL)
         return false;
     *had = m.retained;
