@@ -148,17 +148,17 @@ static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn
  * thread, or, for a connection bound to queue q, each queued for it (never
  * waiting for room). SIGNET_REPLAY_SKIPPED when some were left out
  * (memory ran out, or the queue refused them), else 0. */
-static int replay(signet_bus *bus, struct sigstate *ss, signet_conn conn, signet_queue *q,
-                  uint64_t order)
+static int replay(signet_bus *bus, struct sigstate *ss, const struct signet__replay_to *to,
+                  signet_queue *q, uint64_t order)
 {
     struct signet__replay r;
 
-    signet__replay_collect(bus, ss, conn, &r);
+    signet__replay_collect(bus, ss, to, &r);
     bool skipped = r.skipped;
     if (q)
         skipped |= signet__post_replay(q, ss, order, &r) != 0;
     else
-        signet__replay_run(bus, ss, conn, &r);
+        signet__replay_run(bus, ss, to, &r);
     signet__replay_free(&r);
     return skipped ? SIGNET_REPLAY_SKIPPED : 0;
 }
@@ -172,19 +172,30 @@ static int connect_common(signet_bus *bus, const signet_signal_info *sig, const 
     int err = 0;
     struct sigstate *ss = NULL;
     signet_queue *queue = opts ? opts->queue : NULL;
+    const bool replays = opts && (opts->flags & SIGNET_REPLAY);
+    struct signet__replay_to to;
     uint64_t order = 0;
+    bool outermost = false;
 
+    if (replays && !signet__rcu_registered())
+        signet__rcu_register(); /* not under the bus lock */
     pthread_mutex_lock(&bus->lock);
     if (queue && !signet__bus_has_queue(bus, queue))
         err = SIGNET_EINVAL; /* only a live queue of this bus */
     else if ((ss = filter ? signet__rt_state_for(bus, sig, filter, strlen(filter), &err)
                           : signet__state_for(bus, sig, &err)) != NULL &&
-             (err = add_connection(bus, ss, fn, ctx, sender, opts, out)) == 0)
-        order = signet__slot_at(&bus->slots, out->index)->order;
+             (err = add_connection(bus, ss, fn, ctx, sender, opts, out)) == 0 && replays) {
+        struct slot *s = signet__slot_at(&bus->slots, out->index);
+        order = s->order;
+        to = signet__replay_to(s);
+        /* The slot stays this connection's until the section ends. */
+        outermost = signet__rcu_lock();
+    }
     pthread_mutex_unlock(&bus->lock);
     signet__after_write(bus, false);
-    if (err == 0 && opts && (opts->flags & SIGNET_REPLAY))
-        err = replay(bus, ss, *out, queue, order);
+    if (err == 0 && replays)
+        err = replay(bus, ss, &to, queue, order);
+    signet__rcu_unlock(outermost);
     return err;
 }
 

@@ -237,14 +237,22 @@ static void collect_retained(struct sigstate *ss, const char *filter, const void
     }
 }
 
-void signet__replay_collect(signet_bus *bus, struct sigstate *ss, signet_conn conn,
-                            struct signet__replay *out)
+struct signet__replay_to signet__replay_to(struct slot *s)
+{
+    return (struct signet__replay_to){
+        {s->fn, s->ctx, &s->live, {s->index, s->generation}},
+        s->sender,
+        (s->flags & SIGNET_GENERIC) != 0,
+    };
+}
+
+void signet__replay_collect(signet_bus *bus, struct sigstate *ss,
+                            const struct signet__replay_to *to, struct signet__replay *out)
 {
     const signet_signal_info *info = ss->info;
-    const struct slot *slot = signet__slot_at(&bus->slots, conn.index);
     struct sigstate *sigs = ss->rt->sigs;
     const char *filter = (info->flags & SIGNET_SIGNAL_PATTERN) ? info->topic : NULL;
-    const void *sender = slot->sender;
+    const void *sender = to->sender;
     size_t cap = 0;
     /* A pattern also replays the signals of other schemas it reaches. */
     struct sigstate **foreign = NULL;
@@ -268,25 +276,24 @@ void signet__replay_collect(signet_bus *bus, struct sigstate *ss, signet_conn co
         qsort(out->v, out->n, sizeof *out->v, by_seq);
 }
 
-void signet__replay_run(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+void signet__replay_run(signet_bus *bus, struct sigstate *ss, const struct signet__replay_to *to,
                         const struct signet__replay *rp)
 {
     const signet_signal_info *info = ss->info;
-    struct slot *slot = signet__slot_at(&bus->slots, conn.index);
     const bool pattern = (info->flags & SIGNET_SIGNAL_PATTERN) != 0;
-    signet_recv r = {slot->fn, slot->ctx, &slot->live, conn};
-    signet_invoke_fn *invoke = (slot->flags & SIGNET_GENERIC) ? signet_invoke_generic : info->invoke;
+    const signet_recv *r = &to->recv;
+    signet_invoke_fn *invoke = to->generic ? signet_invoke_generic : info->invoke;
 
     for (size_t i = 0; i < rp->n; i++) {
         const struct signet__replayed *v = &rp->v[i];
         signet_emission em = {0};
         signet__emission_init(&em, bus, v->ss->info, v->sender, pattern ? info : NULL,
                               v->payload);
-        if (slot->generation != conn.generation)
-            break;
-        if (!signet_emit_claim(&em, &r))
-            continue; /* blocked, filtered out, or a run-once that has run */
-        if (signet_emit_stop(&em, invoke(&r, &em.ev, v->payload)))
+        if (__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) == 0)
+            break; /* disconnected, or a run-once that has run */
+        if (!signet_emit_claim(&em, r))
+            continue; /* blocked or filtered out */
+        if (signet_emit_stop(&em, invoke(r, &em.ev, v->payload)))
             break;
     }
 }

@@ -47,13 +47,30 @@ struct signet__replay {
     bool skipped;               /* memory ran out: some were left out */
 };
 
-/* Collects the replay of the new connection conn (to ss). Outside any
+/* The new connection a replay is for, read from its slot under the bus
+ * lock that made it: outside that lock the slot table may grow (and move)
+ * under another thread's connect, and a disconnected slot may be reused,
+ * so a replay reads neither. Only the slot's live word is read later, in
+ * a read section that began under the lock, which keeps the slot from
+ * reuse until it ends. */
+struct signet__replay_to {
+    signet_recv recv;           /* fn, ctx, the live word, the handle */
+    const void *sender;
+    bool generic;               /* SIGNET_GENERIC: called through signet_invoke_generic */
+};
+
+/* Reads what a replay needs of slot s (bus lock held). */
+struct signet__replay_to signet__replay_to(struct slot *s);
+
+/* Collects the replay of the new connection `to` (to ss). Outside any
  * lock. */
-void signet__replay_collect(signet_bus *bus, struct sigstate *ss, signet_conn conn,
-                            struct signet__replay *out);
-/* Calls conn (a direct connection to ss) with each payload of r, on this
- * thread. Stops when it returns SIGNET_STOP or is disconnected. */
-void signet__replay_run(signet_bus *bus, struct sigstate *ss, signet_conn conn,
+void signet__replay_collect(signet_bus *bus, struct sigstate *ss,
+                            const struct signet__replay_to *to, struct signet__replay *out);
+/* Calls `to` (a direct connection to ss) with each payload of r, on this
+ * thread, inside the read section that began when the connection was
+ * made. Stops when it returns SIGNET_STOP or is disconnected (or fired,
+ * run-once). */
+void signet__replay_run(signet_bus *bus, struct sigstate *ss, const struct signet__replay_to *to,
                         const struct signet__replay *r);
 void signet__replay_free(struct signet__replay *r);
 

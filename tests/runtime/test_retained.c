@@ -1,8 +1,9 @@
 /* test_retained.c: reading and clearing retained values without
  * subscribing (signet_retained_copy, signet_retained_clear), the previous
  * value queued messages carry, values kept per sender (`retain
- * per_sender`, on a schema made here), and replays through a queue (the cases on
- * a worker thread labelled "threads" in CMakeLists.txt), on t.signet's
+ * per_sender`, on a schema made here), replays through a queue, and
+ * replays while other threads' connects grow the bus's slot table (the
+ * cases on other threads labelled "threads" in CMakeLists.txt), on t.signet's
  * `reading` (fixture.h): signal reading(str room, i32 value) topic
  * "rooms/{room}" retain. */
 #include "fixture.h"
@@ -391,6 +392,70 @@ static void retained_per_sender_keeps_a_value_per_sender(void)
     CHECK_OK(signet_bus_destroy(bus));
 }
 
+/* Connects ping receivers, each with a ctx of its own, until the bus's
+ * slot table has grown several times; then says it is done. */
+enum { GROW_CONNECTS = 8 * 256 };
+
+struct grower {
+    signet_bus *bus;
+    atomic_int started, done;
+};
+
+static int on_ping_nothing(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    (void)msg;
+    return 0;
+}
+
+static void *grow_slots(void *arg)
+{
+    struct grower *g = arg;
+    static char ctxs[GROW_CONNECTS];
+    signet_conn c;
+
+    atomic_store(&g->started, 1);
+    for (int i = 0; i < GROW_CONNECTS; i++)
+        CHECK_OK(t_ping_connect(g->bus, on_ping_nothing, &ctxs[i], SIGNET_ANY, &c));
+    atomic_store(&g->done, 1);
+    return NULL;
+}
+
+/* A replay reads the connection it runs for while another thread's
+ * connects grow (and move) the bus's table of slots: it must not read
+ * the table the growth replaced. Each replay connects, runs and
+ * disconnects one receiver of reading, direct or queued. */
+static void threads_replay_while_connects_grow_the_slots(void)
+{
+    signet_bus *bus;
+    signet_queue *q;
+    signet_bus_options opts = {.max_receivers = GROW_CONNECTS + 16};
+    struct grower g = {0};
+    struct replayed r = {{0}};
+    pthread_t t;
+    signet_conn c;
+
+    CHECK_OK(signet_bus_create(&opts, &bus));
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    CHECK_EQ(t_reading_send(bus, NULL, "kitchen", 1), 0);
+    g.bus = bus;
+    CHECK_OK(pthread_create(&t, NULL, grow_slots, &g));
+    while (!atomic_load(&g.started))
+        sched_yield();
+    for (int i = 0; !atomic_load(&g.done) || i < 64; i++) {
+        signet_connect_opts replay = {.flags = SIGNET_REPLAY, .queue = (i & 1) ? q : NULL};
+        r.log[0] = '\0';
+        CHECK_OK(t_reading_connect_opts(bus, on_reading, &r, SIGNET_ANY, &replay, &c));
+        if (i & 1)
+            CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+        CHECK(strcmp(r.log, "kitchen=1 ") == 0);
+        CHECK_OK(signet_disconnect(bus, c));
+    }
+    CHECK_OK(pthread_join(t, NULL));
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
 static const struct test_case cases[] = {
     {"retained_copy_reads_a_topic_without_subscribing",
      retained_copy_reads_a_topic_without_subscribing},
@@ -407,6 +472,7 @@ static const struct test_case cases[] = {
      queued_replay_into_a_full_queue_says_it_skipped},
     {"threads_queued_replay_runs_on_the_queue_thread",
      threads_queued_replay_runs_on_the_queue_thread},
+    {"threads_replay_while_connects_grow_the_slots", threads_replay_while_connects_grow_the_slots},
 };
 
 int main(int argc, char **argv)
