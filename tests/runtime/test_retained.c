@@ -282,6 +282,32 @@ static void queued_replay_into_a_full_queue_says_it_skipped(void)
     CHECK_OK(signet_bus_destroy(bus));
 }
 
+/* A queued replay reaches its connection even when an older connection
+ * of the same receiver the other way (here for the sender, the new one
+ * for SIGNET_ANY) leaves it out of that sender's list as its twin: the
+ * replay is for the new connection, as a direct one's is. */
+static void queued_replay_reaches_a_connection_its_older_twin_hides(void)
+{
+    signet_bus *bus;
+    signet_queue *q;
+    signet_conn older, newer;
+    static const char a = 0;
+    struct replayed r = {{0}};
+
+    q = bus_with_queue(&bus, NULL);
+    signet_connect_opts queued = {.queue = q};
+    CHECK_OK(t_reading_connect_opts(bus, on_reading, &r, &a, &queued, &older));
+    CHECK_EQ(t_reading_send(bus, &a, "kitchen", 1), 0);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK(strcmp(r.log, "kitchen=1 ") == 0);
+    r.log[0] = '\0';
+    signet_connect_opts replay = {.flags = SIGNET_REPLAY, .queue = q};
+    CHECK_OK(t_reading_connect_opts(bus, on_reading, &r, SIGNET_ANY, &replay, &newer));
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK(strcmp(r.log, "kitchen=1 ") == 0);
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
 /* The replay of a connection bound to a queue with a worker runs on that
  * worker's thread. */
 static void threads_queued_replay_runs_on_the_queue_thread(void)
@@ -470,6 +496,8 @@ static const struct test_case cases[] = {
      queued_replay_runs_at_dispatch_for_that_connection_only},
     {"queued_replay_into_a_full_queue_says_it_skipped",
      queued_replay_into_a_full_queue_says_it_skipped},
+    {"queued_replay_reaches_a_connection_its_older_twin_hides",
+     queued_replay_reaches_a_connection_its_older_twin_hides},
     {"threads_queued_replay_runs_on_the_queue_thread",
      threads_queued_replay_runs_on_the_queue_thread},
     {"threads_replay_while_connects_grow_the_slots", threads_replay_while_connects_grow_the_slots},
