@@ -1,11 +1,15 @@
 /* fuzz_runtime_model.c: model-based fuzzing of the runtime. The input is a
  * program of operations on one bus with the schema runtime_model.signet
- * (ping with a payload, bare without, note with a string, level retained):
- * connect (a sender or SIGNET_ANY, a priority, run-once, only-when-changed,
- * a filter, direct or bound to a queue), disconnect (live, stale, twice, a handle
- * that never existed), disconnect_ctx, block and unblock (nested counts,
- * stale handles), the list of a signal's connections, send, post, dispatch, has_receivers,
- * reading and clearing level's retained value, and queue destroy (or create).
+ * (ping with a payload, bare without, note with a string, level retained,
+ * meter retained per sender): connect (a sender or SIGNET_ANY, a
+ * priority, run-once, only-when-changed, a replay, a filter, direct or
+ * bound to a queue), disconnect (live, stale, twice, a handle that never
+ * existed), disconnect_ctx, block and unblock (nested counts, stale
+ * handles), the list of a signal's connections, send (plain, or filling a
+ * summary with room for 0 to 4 results), post, dispatch, has_receivers,
+ * reading and clearing a retained value (level's, or meter's of one
+ * sender, through the plain and the _from calls), and queue destroy (or
+ * create).
  * Receivers read their behaviour from the same input when they are called:
  * what to do inside the call (any operation above, emissions nested to a
  * bounded depth) and what to return (0, SIGNET_STOP or an error).
@@ -24,14 +28,25 @@
  * a filtered one is asked just before it would run (after those checks;
  * at dispatch for a queued message), is skipped and not counted when its
  * filter says no, and never stands in for its twin;
- * SIGNET_STOP ends the emission (or the one message); a post with a
+ * SIGNET_STOP ends the emission (or the one message); a send's summary
+ * has how many ran and failed, the first error, the connection that
+ * stopped it, the messages it queued and its receivers' answers in the
+ * order they ran; a connection with SIGNET_REPLAY gets the retained values
+ * its sender filter lets through (meter's one per sender), oldest update
+ * first, each with the sender that sent it and no previous payload: a
+ * direct one at once, inside its connect (SIGNET_STOP, a disconnect or a
+ * run-once that ran ends it; a blocked or filtered one skips a value), a
+ * queued one as one message per value for it only (even where an older
+ * twin hides it from the sender's list), which a full queue refuses, the
+ * connect then returning SIGNET_REPLAY_SKIPPED; a post with a
  * completion (signet_post_done) gets exactly one call of it, once the last
  * of its messages has run, been refused, evicted or discarded, with the
  * summed answers of its receivers and the first reason one did not run
  * (SIGNET_ENOENT when a receiver it was queued for was gone by dispatch);
  * run-once
  * runs once; only-when-changed runs only when the retained payload
- * changed, and its receivers see the previous payload (a queued one the
+ * changed (meter's: that sender's), and its receivers see the previous
+ * payload (a queued one the
  * payload retained when the message was queued); a queued
  * message runs the receivers connected when it was queued and still
  * connected when it is dispatched, and a post or send queues a message
@@ -109,11 +124,11 @@ static bool more(void)
 struct mconn {
     int sig, fn, ctx, sender, queue;
     int32_t prio;
-    bool once, changed;
+    bool once, changed, replay;
     bool live;          /* connected and, for run-once, not fired */
     int blocks;         /* signet_block() count: runs only at 0 */
     uint64_t order;     /* connection sequence */
-    signet_conn h;
+    signet_conn h;      /* {0, 0} until its connect returns or its replay shows it */
     int filter;         /* 0: none; F_INPUT: its answers come from the input;
                            F_EVEN: passes even values (and bare) */
 };
@@ -146,6 +161,7 @@ struct mmsg {
     struct payload p;
     bool has_prev;      /* level: the payload retained before, which the message carries */
     int32_t prev;
+    int replay;         /* a queued replay's message: the connection it is for, else -1 */
 };
 
 struct mqueue {
@@ -159,7 +175,21 @@ struct mqueue {
     struct mmsg ring[QCAP_MAX];
 };
 
-enum { F_SEND, F_DISPATCH };
+/* A retained value: level's one, or one of meter's (per sender). */
+struct mret {
+    bool has;
+    int32_t value;
+    int sender;         /* who sent it (a replay's ev->sender) */
+    uint64_t seq;       /* update order, bus-wide: replays give the oldest first */
+};
+
+/* A value a replay gives. */
+struct rvalue {
+    int sender;
+    int32_t value;
+};
+
+enum { F_SEND, F_DISPATCH, F_REPLAY };
 
 /* An emission or a dispatch in progress: the receivers that must run, in
  * order. A dispatch takes its messages lazily: the next message's list is
@@ -189,6 +219,14 @@ struct frame {
     int done, expect, seen, present, msg_ran, msg_failed, msg_first_error;
     signet_conn msg_stopped_by;
     bool msg_ended;
+    /* F_SEND: what each receiver that ran returned, in order (a summary's
+     * results), and how many messages the send queued. */
+    signet_result res[MAX_CONNS];
+    int nres, queued_n;
+    /* F_REPLAY: the connection and the values it gets, oldest first. */
+    int rconn;
+    struct rvalue rv[NSENDERS + 1];
+    int nrv, rvi;
 };
 
 static struct model {
@@ -205,9 +243,11 @@ static struct model {
     uint64_t sig_dropped[NSIG];
     uint64_t errors;
     int timeouts;
-    bool retained;           /* level's retained value, when there is one */
-    int32_t retained_value;
+    struct mret level;                /* level's retained value */
+    struct mret meter[NSENDERS + 1];  /* meter's, per sender: [0] anonymous */
+    uint64_t retain_seq;
     int errs[NQ + 1], nerrs; /* the errors of the last model_post() */
+    int post_count;          /* the messages the last model_post() queued */
     struct mdone dones[MAX_DONES];
     int ndones;
     struct frame frames[MAX_DEPTH + 1];
@@ -231,7 +271,7 @@ static void *ctx_ptr(int c)
     return (void *)&ctx_objs[c];
 }
 
-static const char *const sig_names[NSIG] = {"ping", "bare", "note", "level"};
+static const char *const sig_names[NSIG] = {"ping", "bare", "note", "level", "meter"};
 
 static void trace(const char *fmt, ...)
 {
@@ -248,6 +288,37 @@ static void trace(const char *fmt, ...)
 static bool same_conn(signet_conn a, signet_conn b)
 {
     return a.index == b.index && a.generation == b.generation;
+}
+
+/* Whether h is connection c's handle. A connection whose connect has not
+ * returned yet (its replay runs inside it) takes the handle it is first
+ * seen with. */
+static bool handle_is(struct mconn *c, signet_conn h)
+{
+    if (!c->h.index && !c->h.generation)
+        c->h = h;
+    return same_conn(c->h, h);
+}
+
+/* The signal an input byte names: bits 0-1 one of the first four, bits
+ * 2-4 all set meter. */
+static int pick_signal(unsigned b)
+{
+    return (b & 0x1c) == 0x1c ? RM_SIGNAL_METER : (int)(b & 3);
+}
+
+static bool retains(int sig)
+{
+    return sig == RM_SIGNAL_LEVEL || sig == RM_SIGNAL_METER;
+}
+
+/* The retained value a send of sig from sender replaces: level's only
+ * one, or meter's of that sender; NULL for the other signals. */
+static struct mret *retained_of(int sig, int sender)
+{
+    if (sig == RM_SIGNAL_LEVEL)
+        return &m.level;
+    return sig == RM_SIGNAL_METER ? &m.meter[sender + 1] : NULL;
 }
 
 /* Rank order: higher priority first, then connection order. */
@@ -343,6 +414,8 @@ static size_t payload_bytes(int sig, const struct payload *p)
         return sizeof(rm_ping);
     case RM_SIGNAL_LEVEL:
         return sizeof(rm_level);
+    case RM_SIGNAL_METER:
+        return sizeof(rm_meter);
     case RM_SIGNAL_NOTE:
         return sizeof(rm_note) + strlen(p->text) + 1;
     default:
@@ -469,18 +542,19 @@ static int post_targets(int sig, int sender, bool post, const int *qlist, int nq
     return n;
 }
 
-/* A send or post of level retains its payload: returns whether it equals
- * the one retained before. */
-static bool retain(int sig, const struct payload *p, bool *had, int32_t *prev)
+/* A send or post of level, or of meter (per sender), retains its
+ * payload: returns whether it equals the one retained before. */
+static bool retain(int sig, int sender, const struct payload *p, bool *had, int32_t *prev)
 {
+    struct mret *r = retained_of(sig, sender);
+
     *had = false;
     *prev = 0;
-    if (sig != RM_SIGNAL_LEVEL)
+    if (!r)
         return false;
-    *had = m.retained;
-    *prev = m.retained_value;
-    m.retained = true;
-    m.retained_value = p->value;
+    *had = r->has;
+    *prev = r->value;
+    *r = (struct mret){true, p->value, sender, ++m.retain_seq};
     return *had && *prev == p->value;
 }
 
@@ -497,7 +571,8 @@ static int model_post(int sig, int sender, const struct payload *p, bool post, c
 
     m.nerrs = 0;
     for (int i = 0; i < n; i++) {
-        struct mmsg msg = {sig, sender, done, 0, direct[i], order_end, unchanged, *p, had, prev};
+        struct mmsg msg = {sig, sender, done, 0, direct[i], order_end, unchanged, *p, had, prev,
+                           -1};
         if (done >= 0)
             msg.expect = expected(sig, sender, qs[i], direct[i]);
         bool times_out;
@@ -531,6 +606,7 @@ static int model_post(int sig, int sender, const struct payload *p, bool post, c
         if (r->pending == 0)
             r->due = true;
     }
+    m.post_count = count;
     return count ? count : first_err;
 }
 
@@ -558,7 +634,7 @@ static int post_timeouts(int sig, int sender, const struct payload *p)
     int t = 0;
 
     for (int i = 0; i < n; i++) {
-        struct mmsg msg = {sig, sender, -1, 0, direct[i], 0, false, *p, false, 0};
+        struct mmsg msg = {sig, sender, -1, 0, direct[i], 0, false, *p, false, 0, -1};
         bool times_out;
         (void)model_enqueue(qs[i], &msg, false, &times_out);
         t += times_out;
@@ -656,14 +732,33 @@ static bool rest_skipped(struct frame *f)
     return true;
 }
 
+/* A direct replay's next value, once the one before is done: false when
+ * none is left, or the replay ended (SIGNET_STOP, or its connection was
+ * disconnected or, run-once, has run). */
+static bool next_value(struct frame *f)
+{
+    if (f->stopped || f->rvi >= f->nrv || !m.conns[f->rconn].live)
+        return false;
+    const struct rvalue *v = &f->rv[f->rvi++];
+    f->sender = v->sender;
+    memset(&f->p, 0, sizeof f->p);
+    f->p.value = v->value;
+    f->list[0] = f->rconn;
+    f->n = 1;
+    f->cur = 0;
+    f->passed = -1;
+    return true;
+}
+
 /* The next receiver the innermost frame must call, or -1. In a dispatch,
- * finishes messages whose receivers are done and takes the next ones. */
+ * finishes messages whose receivers are done and takes the next ones; in
+ * a replay, takes the next value. */
 static int next_expected(struct frame *f)
 {
     for (;;) {
         if (!rest_skipped(f))
             return f->list[f->cur];
-        if (f->kind != F_DISPATCH || !finish_message(f))
+        if (f->kind == F_DISPATCH ? !finish_message(f) : f->kind != F_REPLAY || !next_value(f))
             return -1;
     }
 }
@@ -700,6 +795,7 @@ static int send_queue(struct frame *f)
         f->queued = true;
         f->queued_rc = model_post(f->sig, f->sender, &f->p, false, f->qlist, f->nq, f->order_end,
                                   f->unchanged, f->has_prev, f->prev, -1);
+        f->queued_n = m.post_count;
     }
     return f->queued_rc;
 }
@@ -755,6 +851,8 @@ static bool payload_matches(int sig, const struct payload *want, const void *got
         return got && ((const rm_ping *)got)->value == want->value;
     case RM_SIGNAL_LEVEL:
         return got && ((const rm_level *)got)->value == want->value;
+    case RM_SIGNAL_METER:
+        return got && ((const rm_meter *)got)->value == want->value;
     case RM_SIGNAL_NOTE: {
         const rm_note *n = got;
         return n && n->value == want->value && n->text && strcmp(n->text, want->text) == 0;
@@ -779,8 +877,8 @@ static bool on_filter(int sig, void *ctx, const signet_event *ev, const void *pa
         fail("%s filter ctx %d (connection {%u,%u}) called; the model expects %s",
              sig_names[sig], cx, ev->conn.index, ev->conn.generation,
              want < 0 ? "no call" : "the receiver's call");
-    const struct mconn *c = &m.conns[want];
-    if (c->sig != sig || c->ctx != cx || c->filter != kind || !same_conn(c->h, ev->conn))
+    struct mconn *c = &m.conns[want];
+    if (c->sig != sig || c->ctx != cx || c->filter != kind || !handle_is(c, ev->conn))
         fail("%s filter ctx %d kind %d called via {%u,%u}; expected connection %d's (ctx %d, "
              "kind %d, {%u,%u})",
              sig_names[sig], cx, kind, ev->conn.index, ev->conn.generation, want, c->ctx,
@@ -809,9 +907,9 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
         fail("%s receiver fn %d ctx %d (connection {%u,%u}) called; the model expects no "
              "more calls in this %s",
              sig_names[sig], fn, cx, ev->conn.index, ev->conn.generation,
-             f->kind == F_SEND ? "emission" : "dispatch");
+             f->kind == F_SEND ? "emission" : f->kind == F_DISPATCH ? "dispatch" : "replay");
     struct mconn *c = &m.conns[want];
-    if (c->sig != sig || c->fn != fn || c->ctx != cx || !same_conn(c->h, ev->conn))
+    if (c->sig != sig || c->fn != fn || c->ctx != cx || !handle_is(c, ev->conn))
         fail("called %s fn %d ctx %d via {%u,%u}; expected %s fn %d ctx %d via {%u,%u} "
              "(connection %d, sender %d, priority %d, once %d, queue %d)",
              sig_names[sig], fn, cx, ev->conn.index, ev->conn.generation, sig_names[c->sig],
@@ -852,27 +950,30 @@ static int on_call(int sig, int fn, void *ctx, const signet_event *ev, const voi
           (b & 3) == 2   ? "SIGNET_STOP"
           : (b & 3) == 3 ? "an error"
                          : "0");
+    f = &m.frames[m.depth - 1];
+    int rc = 0;
     switch (b & 3) {
     case 2:
-        f = &m.frames[m.depth - 1];
         f->stopped = true;
         if (!f->msg_stopped_by.index && !f->msg_stopped_by.generation)
             f->msg_stopped_by = c->h;
-        return SIGNET_STOP;
-    case 3: {
-        int err = -100 - (int)(b >> 4);
-        f = &m.frames[m.depth - 1];
+        rc = SIGNET_STOP;
+        break;
+    case 3:
+        rc = -100 - (int)(b >> 4);
         if (f->msg_failed++ == 0)
-            f->msg_first_error = err;
+            f->msg_first_error = rc;
         m.hook_due = true;
-        m.hook_err = err;
+        m.hook_err = rc;
         m.hook_conn = c->h;
         m.errors++;
-        return err;
-    }
+        break;
     default:
-        return 0;
+        break;
     }
+    if (f->nres < MAX_CONNS)
+        f->res[f->nres++] = (signet_result){c->h, rc};
+    return rc;
 }
 
 static bool ping_input(void *ctx, const signet_event *ev, const rm_ping *msg)
@@ -893,6 +994,16 @@ static bool level_input(void *ctx, const signet_event *ev, const rm_level *msg)
 static bool level_even(void *ctx, const signet_event *ev, const rm_level *msg)
 {
     return on_filter(RM_SIGNAL_LEVEL, ctx, ev, msg, F_EVEN);
+}
+
+static bool meter_input(void *ctx, const signet_event *ev, const rm_meter *msg)
+{
+    return on_filter(RM_SIGNAL_METER, ctx, ev, msg, F_INPUT);
+}
+
+static bool meter_even(void *ctx, const signet_event *ev, const rm_meter *msg)
+{
+    return on_filter(RM_SIGNAL_METER, ctx, ev, msg, F_EVEN);
 }
 
 static bool bare_input(void *ctx, const signet_event *ev)
@@ -930,6 +1041,9 @@ static void set_filter(int sig, int kind, signet_connect_opts *opts)
     case RM_SIGNAL_LEVEL:
         rm_level_filter(opts, kind == F_INPUT ? level_input : level_even);
         break;
+    case RM_SIGNAL_METER:
+        rm_meter_filter(opts, kind == F_INPUT ? meter_input : meter_even);
+        break;
     default:
         rm_note_filter(opts, kind == F_INPUT ? note_input : note_even);
         break;
@@ -954,6 +1068,16 @@ static int level_a(void *ctx, const signet_event *ev, const rm_level *msg)
 static int level_b(void *ctx, const signet_event *ev, const rm_level *msg)
 {
     return on_call(RM_SIGNAL_LEVEL, 1, ctx, ev, msg);
+}
+
+static int meter_a(void *ctx, const signet_event *ev, const rm_meter *msg)
+{
+    return on_call(RM_SIGNAL_METER, 0, ctx, ev, msg);
+}
+
+static int meter_b(void *ctx, const signet_event *ev, const rm_meter *msg)
+{
+    return on_call(RM_SIGNAL_METER, 1, ctx, ev, msg);
 }
 
 static int bare_a(void *ctx, const signet_event *ev)
@@ -996,7 +1120,7 @@ static void read_payload(int sig, struct payload *p)
     if (sig == RM_SIGNAL_BARE)
         return;
     /* level's values repeat often, so that unchanged payloads are common. */
-    p->value = sig == RM_SIGNAL_LEVEL ? (int32_t)(byte() % 4) : (int32_t)(int8_t)byte();
+    p->value = retains(sig) ? (int32_t)(byte() % 4) : (int32_t)(int8_t)byte();
     if (sig == RM_SIGNAL_NOTE) {
         unsigned len = byte() % (TEXT_MAX + 1);
         for (unsigned i = 0; i < len; i++)
@@ -1017,6 +1141,8 @@ static int do_connect(int sig, int fn, int cx, int sender, const signet_connect_
         return rm_bare_connect_opts(m.bus, fn ? bare_b : bare_a, ctx, s, opts, out);
     case RM_SIGNAL_LEVEL:
         return rm_level_connect_opts(m.bus, fn ? level_b : level_a, ctx, s, opts, out);
+    case RM_SIGNAL_METER:
+        return rm_meter_connect_opts(m.bus, fn ? meter_b : meter_a, ctx, s, opts, out);
     default:
         return rm_note_connect_opts(m.bus, fn ? note_b : note_a, ctx, s, opts, out);
     }
@@ -1030,9 +1156,59 @@ static void add_handle(signet_conn h, int conn)
     }
 }
 
+/* The values a replay to connection c gives, oldest update first: its
+ * signal's retained ones that its sender filter lets through. */
+static int replay_values(const struct mconn *c, struct rvalue *out)
+{
+    const struct mret *rs[NSENDERS + 1];
+    int nrec = c->sig == RM_SIGNAL_LEVEL ? 1 : NSENDERS + 1, n = 0;
+
+    for (int i = 0; i < nrec; i++) {
+        const struct mret *r = c->sig == RM_SIGNAL_LEVEL ? &m.level : &m.meter[i];
+        if (!r->has || (c->sender != ANY && r->sender != c->sender))
+            continue;
+        int at = n++;
+        while (at > 0 && r->seq < rs[at - 1]->seq) {
+            rs[at] = rs[at - 1];
+            at--;
+        }
+        rs[at] = r;
+    }
+    for (int i = 0; i < n; i++)
+        out[i] = (struct rvalue){rs[i]->sender, rs[i]->value};
+    return n;
+}
+
+/* A queued replay to connection ci: one message per value on its queue,
+ * each for it only; a full queue refuses a value instead of waiting or
+ * evicting. Returns how many were refused. */
+static int queue_replay(int ci)
+{
+    const struct mconn *c = &m.conns[ci];
+    struct mqueue *q = &m.queues[c->queue];
+    struct rvalue v[NSENDERS + 1];
+    int n = replay_values(c, v), refused = 0;
+
+    for (int i = 0; i < n; i++) {
+        struct mmsg msg = {c->sig, v[i].sender, -1, 0, false, 0, false, {v[i].value, ""},
+                           false, 0, ci};
+        bool room = claimable(q), times_out;
+        trace("queue replay value %d from %d on %d: %s", (int)v[i].value, v[i].sender, c->queue,
+              room ? "queued" : "refused");
+        if (!room) {
+            q->refused++;
+            m.sig_dropped[c->sig]++;
+            refused++;
+        } else if (model_enqueue(c->queue, &msg, true, &times_out) != 0) {
+            fail("a replay's message does not fit queue %d", c->queue);
+        }
+    }
+    return refused;
+}
+
 static void op_connect(void)
 {
-    int sig = (int)(byte() % NSIG);
+    int sig = pick_signal(byte());
     unsigned b = byte();
     int fn = (int)(b & 1), cx = (int)((b >> 1) % NCTX);
     int sender = (int)((b >> 3) % (NSENDERS + 1)) - 1;
@@ -1042,10 +1218,13 @@ static void op_connect(void)
     if (queue < 0 || !m.queues[queue].exists)
         queue = DIRECT;
     bool changed = (o >> 4) >= 8;
+    /* A direct replay runs its receiver in a frame of its own. */
+    bool replay = (b & 128) && (queue != DIRECT || m.depth < MAX_DEPTH);
     int filter = (int)((b >> 5) & 3) % 3; /* F_NONE, F_INPUT, F_EVEN */
     signet_connect_opts opts = {
         .priority = prios[o & 7],
-        .flags = ((o & 8) ? SIGNET_ONCE : 0) | (changed ? SIGNET_CHANGED : 0),
+        .flags = ((o & 8) ? SIGNET_ONCE : 0) | (changed ? SIGNET_CHANGED : 0) |
+                 (replay ? SIGNET_REPLAY : 0),
         .queue = queue == DIRECT ? NULL : m.queues[queue].q,
     };
     set_filter(sig, filter, &opts);
@@ -1057,42 +1236,69 @@ static void op_connect(void)
             existing = i;
     }
     /* Connected again: SIGNET_EXISTING with the same options, else
-     * SIGNET_EXISTING_OPTS; the connection keeps its own either way. */
+     * SIGNET_EXISTING_OPTS; the connection keeps its own either way (and
+     * replays nothing). */
     const struct mconn *e = existing >= 0 ? &m.conns[existing] : NULL;
     bool same = e && e->prio == opts.priority && e->once == ((o & 8) != 0) &&
-                e->changed == changed && e->queue == queue && e->filter == filter;
-    int want = changed && sig != RM_SIGNAL_LEVEL              ? SIGNET_EINVAL
+                e->changed == changed && e->replay == replay && e->queue == queue &&
+                e->filter == filter;
+    int want = (changed || replay) && !retains(sig)         ? SIGNET_EINVAL
                : e                                          ? (same ? SIGNET_EXISTING
                                                                     : SIGNET_EXISTING_OPTS)
                : live_count(sig) >= (int)m.max_receivers ? SIGNET_ELIMIT
                                                           : 0;
     if (want == 0 && m.nconns == MAX_CONNS)
         return; /* the model is full: skip */
-    trace("connect %s fn %d ctx %d sender %d priority %d%s%s queue %d filter %d: expect %d",
+    trace("connect %s fn %d ctx %d sender %d priority %d%s%s%s queue %d filter %d: expect %d",
           sig_names[sig], fn, cx, sender, (int)opts.priority, (o & 8) ? " once" : "",
-          changed ? " changed" : "", queue, filter, want);
+          changed ? " changed" : "", replay ? " replay" : "", queue, filter, want);
+    int ci = -1;
+    struct frame *f = NULL;
+    if (want == 0) {
+        /* Connected before its replay runs or is queued. */
+        ci = m.nconns++;
+        m.conns[ci] = (struct mconn){sig,    fn,   cx,   sender,          queue,  opts.priority,
+                                     (o & 8) != 0, changed, replay, true, 0, m.next_order++,
+                                     {0, 0}, filter};
+        if (replay && queue != DIRECT && queue_replay(ci))
+            want = SIGNET_REPLAY_SKIPPED;
+        if (replay && queue == DIRECT) {
+            f = push(F_REPLAY);
+            f->sig = sig;
+            f->rconn = ci;
+            f->nrv = replay_values(&m.conns[ci], f->rv);
+        }
+    }
     signet_conn h = {0, 0};
     int rc = do_connect(sig, fn, cx, sender, &opts, &h);
+    if (f) {
+        check_hook_done();
+        f = &m.frames[m.depth - 1];
+        int left = next_expected(f);
+        if (left >= 0)
+            fail("the replay of connection %d returned and %d value(s) did not reach it", ci,
+                 f->nrv - f->rvi + 1);
+        m.depth--;
+    }
     if (rc != want)
         fail("connect %s fn %d ctx %d sender %d returned %d, expected %d", sig_names[sig], fn,
              cx, sender, rc, want);
     if (rc == SIGNET_EXISTING || rc == SIGNET_EXISTING_OPTS) {
-        if (!same_conn(h, m.conns[existing].h))
+        if (!handle_is(&m.conns[existing], h))
             fail("connect returned %d with handle {%u,%u}, not {%u,%u}", rc, h.index,
                  h.generation, m.conns[existing].h.index, m.conns[existing].h.generation);
         add_handle(h, existing);
-    } else if (rc == 0) {
+    } else if (rc >= 0) {
         if (h.index == 0 && h.generation == 0)
             fail("connect returned the handle {0,0}");
         for (int i = 0; i < m.nconns; i++)
-            if (m.conns[i].live && same_conn(m.conns[i].h, h))
+            if (i != ci && m.conns[i].live && same_conn(m.conns[i].h, h))
                 fail("connect returned {%u,%u}, the handle of live connection %d", h.index,
                      h.generation, i);
-        m.conns[m.nconns] = (struct mconn){sig,  fn,   cx, sender, queue, opts.priority,
-                                           (o & 8) != 0, changed, true, 0, m.next_order++,
-                                           h,    filter};
-        add_handle(h, m.nconns);
-        m.nconns++;
+        if (!handle_is(&m.conns[ci], h))
+            fail("connect returned {%u,%u}; its replay called {%u,%u}", h.index, h.generation,
+                 m.conns[ci].h.index, m.conns[ci].h.generation);
+        add_handle(h, ci);
     }
 }
 
@@ -1152,7 +1358,7 @@ static void op_block(bool block)
  * ones, in rank order, each as the model has it. */
 static void op_connections(void)
 {
-    int sig = (int)(byte() % NSIG);
+    int sig = pick_signal(byte());
     size_t cap = byte() % 5;
     int want[MAX_CONNS], n = 0;
 
@@ -1174,10 +1380,11 @@ static void op_connections(void)
     if (rc != n)
         fail("signet_connections(%s) returned %d, expected %d", sig_names[sig], rc, n);
     for (int i = 0; i < n && i < (int)cap; i++) {
-        const struct mconn *c = &m.conns[want[i]];
+        struct mconn *c = &m.conns[want[i]];
         const signet_conn_info *got = &info[i];
-        uint32_t flags = (c->once ? SIGNET_ONCE : 0) | (c->changed ? SIGNET_CHANGED : 0);
-        if (!same_conn(got->conn, c->h) || got->ctx != ctx_ptr(c->ctx) ||
+        uint32_t flags = (c->once ? SIGNET_ONCE : 0) | (c->changed ? SIGNET_CHANGED : 0) |
+                         (c->replay ? SIGNET_REPLAY : 0);
+        if (!handle_is(c, got->conn) || got->ctx != ctx_ptr(c->ctx) ||
             got->sender != sender_ptr(c->sender) || got->priority != c->prio ||
             got->flags != flags ||
             got->queue != (c->queue == DIRECT ? NULL : m.queues[c->queue].q) ||
@@ -1217,11 +1424,36 @@ static int bus_send(int sig, int sender, const struct payload *p)
         return rm_bare_send(m.bus, s);
     case RM_SIGNAL_LEVEL:
         return rm_level_send(m.bus, s, p->value);
+    case RM_SIGNAL_METER:
+        return rm_meter_send(m.bus, s, p->value);
     default: {
         /* A buffer of the caller's that dies with the call. */
         char text[TEXT_MAX + 1];
         memcpy(text, p->text, sizeof text);
         return rm_note_send(m.bus, s, p->value, text);
+    }
+    }
+}
+
+/* A send that fills a summary, through the generated _send_summary(). */
+static int bus_send_summary(int sig, int sender, const struct payload *p, signet_summary *out)
+{
+    const void *s = sender_ptr(sender);
+
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        return rm_ping_send_summary(m.bus, s, &(rm_ping){p->value}, out);
+    case RM_SIGNAL_BARE:
+        return rm_bare_send_summary(m.bus, s, out);
+    case RM_SIGNAL_LEVEL:
+        return rm_level_send_summary(m.bus, s, &(rm_level){p->value}, out);
+    case RM_SIGNAL_METER:
+        return rm_meter_send_summary(m.bus, s, &(rm_meter){p->value}, out);
+    default: {
+        char text[TEXT_MAX + 1];
+        memcpy(text, p->text, sizeof text);
+        const rm_note msg = {p->value, text};
+        return rm_note_send_summary(m.bus, s, &msg, out);
     }
     }
 }
@@ -1239,6 +1471,8 @@ static int bus_post_done(int sig, int sender, const struct payload *p, int d)
         return rm_bare_post_done(m.bus, s, on_done, ctx);
     case RM_SIGNAL_LEVEL:
         return rm_level_post_done(m.bus, s, &(rm_level){p->value}, on_done, ctx);
+    case RM_SIGNAL_METER:
+        return rm_meter_post_done(m.bus, s, &(rm_meter){p->value}, on_done, ctx);
     default: {
         char text[TEXT_MAX + 1];
         memcpy(text, p->text, sizeof text);
@@ -1261,6 +1495,8 @@ static int bus_post(int sig, int sender, const struct payload *p)
         return rm_bare_post(m.bus, s);
     case RM_SIGNAL_LEVEL:
         return rm_level_post(m.bus, s, p->value);
+    case RM_SIGNAL_METER:
+        return rm_meter_post(m.bus, s, p->value);
     default: {
         /* The caller may reuse its buffer as soon as post returns. */
         char text[TEXT_MAX + 1];
@@ -1272,10 +1508,39 @@ static int bus_post(int sig, int sender, const struct payload *p)
     }
 }
 
+/* Whether a send's summary says what its receivers did: how many ran,
+ * failed (and the first error), which one stopped it, how many messages
+ * it queued, and the first cap of its receivers' answers in order. */
+static void check_summary(const struct frame *f, const signet_summary *s, uint32_t cap)
+{
+    uint32_t len = (uint32_t)f->ran < cap ? (uint32_t)f->ran : cap;
+
+    if (s->ran != (uint32_t)f->ran || s->failed != (uint32_t)f->msg_failed ||
+        s->first_error != f->msg_first_error || !same_conn(s->stopped_by, f->msg_stopped_by) ||
+        s->queued != (uint32_t)f->queued_n || s->results_len != len || s->results_cap != cap)
+        fail("send_summary of %s: ran %u failed %u first_error %d stopped_by {%u,%u} queued %u "
+             "results %u of %u; model %d %d %d {%u,%u} %d %u",
+             sig_names[f->sig], s->ran, s->failed, s->first_error, s->stopped_by.index,
+             s->stopped_by.generation, s->queued, s->results_len, s->results_cap, f->ran,
+             f->msg_failed, f->msg_first_error, f->msg_stopped_by.index,
+             f->msg_stopped_by.generation, f->queued_n, len);
+    for (uint32_t i = 0; i < len; i++)
+        if (!same_conn(s->results[i].conn, f->res[i].conn) || s->results[i].rc != f->res[i].rc)
+            fail("send_summary of %s: results[%u] is {%u,%u} rc %d; model {%u,%u} rc %d",
+                 sig_names[f->sig], i, s->results[i].conn.index, s->results[i].conn.generation,
+                 s->results[i].rc, f->res[i].conn.index, f->res[i].conn.generation,
+                 f->res[i].rc);
+}
+
+/* A send; with bit 2 of the sender byte, one that fills a summary, with
+ * room for 0 to 4 results (bits 3 and up). */
 static void op_send(void)
 {
-    int sig = (int)(byte() % NSIG);
-    int sender = (int)(byte() % (NSENDERS + 1)) - 1;
+    int sig = pick_signal(byte());
+    unsigned sb = byte();
+    int sender = (int)(sb % (NSENDERS + 1)) - 1;
+    bool summary = (sb & 4) != 0;
+    uint32_t cap = (sb >> 3) % 5;
     struct payload p;
     read_payload(sig, &p);
     if (m.depth >= MAX_DEPTH)
@@ -1288,9 +1553,12 @@ static void op_send(void)
     f->n = receivers(sig, sender, false, f->list);
     f->nq = receivers(sig, sender, true, f->qlist);
     f->order_end = m.next_order;
-    f->unchanged = retain(sig, &p, &f->has_prev, &f->prev);
-    trace("send %s from %d", sig_names[sig], sender);
-    int rc = bus_send(sig, sender, &p);
+    f->unchanged = retain(sig, sender, &p, &f->has_prev, &f->prev);
+    trace("send %s from %d%s", sig_names[sig], sender, summary ? " with a summary" : "");
+    signet_result results[4];
+    signet_summary s = {.results = cap ? results : NULL, .results_cap = cap};
+    memset(results, 0xa5, sizeof results);
+    int rc = summary ? bus_send_summary(sig, sender, &p, &s) : bus_send(sig, sender, &p);
     check_hook_done();
     f = &m.frames[m.depth - 1];
     if (next_expected(f) >= 0) {
@@ -1306,13 +1574,15 @@ static void op_send(void)
     m.depth--;
     if (!result_ok(rc, want))
         fail("send %s from sender %d returned %d, expected %d", sig_names[sig], sender, rc, want);
+    if (summary)
+        check_summary(f, &s, cap);
 }
 
 /* A post; with the signal byte's high bit, with a completion. */
 static void op_post(void)
 {
     unsigned sb = byte();
-    int sig = (int)(sb % NSIG);
+    int sig = pick_signal(sb);
     int sender = (int)(byte() % (NSENDERS + 1)) - 1;
     struct payload p;
     read_payload(sig, &p);
@@ -1320,7 +1590,7 @@ static void op_post(void)
         return; /* each costs a deadline of waiting: skipped */
     bool had;
     int32_t prev;
-    bool unchanged = retain(sig, &p, &had, &prev);
+    bool unchanged = retain(sig, sender, &p, &had, &prev);
     int d = (sb & 0x80) && m.ndones < MAX_DONES ? m.ndones++ : -1;
     int want = model_post(sig, sender, &p, true, NULL, 0, m.next_order, unchanged, had, prev, d);
     trace("post %s from %d%s: expect %d", sig_names[sig], sender,
@@ -1360,16 +1630,21 @@ static void take_message(struct frame *f)
     f->seen = f->present = f->msg_ran = f->msg_failed = f->msg_first_error = 0;
     f->msg_stopped_by = (signet_conn){0, 0};
     f->msg_ended = false;
-    if (msg->direct)
-        f->n = message_receivers(msg->sig, msg->sender, false, msg->order_end, f->list);
-    int queued[MAX_CONNS];
-    int nq = message_receivers(msg->sig, msg->sender, true, msg->order_end, queued);
-    for (int i = 0; i < nq; i++)
-        if (m.conns[queued[i]].queue == f->queue)
-            f->list[f->n++] = queued[i];
+    if (msg->replay >= 0) {
+        /* A replay's message is for its connection only. */
+        f->list[f->n++] = msg->replay;
+    } else {
+        if (msg->direct)
+            f->n = message_receivers(msg->sig, msg->sender, false, msg->order_end, f->list);
+        int queued[MAX_CONNS];
+        int nq = message_receivers(msg->sig, msg->sender, true, msg->order_end, queued);
+        for (int i = 0; i < nq; i++)
+            if (m.conns[queued[i]].queue == f->queue)
+                f->list[f->n++] = queued[i];
+    }
     trace("take message %llu of queue %d: %s from %d%s, %d receiver(s)",
           (unsigned long long)f->pos, f->queue, sig_names[msg->sig], msg->sender,
-          msg->direct ? " direct" : "", f->n);
+          msg->direct ? " direct" : msg->replay >= 0 ? " replay" : "", f->n);
 }
 
 /* Ends the current message (its receivers are done) and takes the next.
@@ -1413,7 +1688,7 @@ static void op_dispatch(void)
 
 static void op_has_receivers(void)
 {
-    int sig = (int)(byte() % NSIG);
+    int sig = pick_signal(byte());
     int sender = (int)(byte() % (NSENDERS + 1)) - 1;
     bool want = false;
 
@@ -1497,31 +1772,45 @@ static void op_queue(void)
     q->q = NULL;
 }
 
-/* Reads level's retained value without subscribing (into a buffer with
- * room or one too small), or clears it, against the model's. */
+/* Reads a retained value without subscribing (into a buffer with room or
+ * one too small), or clears it, against the model's: level's (bit 7
+ * clear; with bit 3, through the _from calls, whose sender it ignores) or
+ * one of meter's (bit 7; the sender from the next byte, through the _from
+ * calls, or anonymous through the plain ones with bit 3). */
 static void op_retained(unsigned b)
 {
-    const signet_signal_info *sig = &rm_signals[RM_SIGNAL_LEVEL];
+    int si = (b & 128) ? RM_SIGNAL_METER : RM_SIGNAL_LEVEL;
+    const signet_signal_info *sig = &rm_signals[si];
+    bool from = (si == RM_SIGNAL_METER) != ((b & 8) != 0);
+    int sender = from ? (int)(byte() % (NSENDERS + 1)) - 1 : ANY;
+    struct mret *r = retained_of(si, sender);
 
     if (b & 32) {
-        int rc = signet_retained_clear(m.bus, sig, NULL);
-        int want = m.retained ? 0 : SIGNET_ENOENT;
-        trace("retained clear: %d, expect %d", rc, want);
+        int rc = from ? signet_retained_clear_from(m.bus, sig, sender_ptr(sender), NULL)
+                      : signet_retained_clear(m.bus, sig, NULL);
+        int want = r->has ? 0 : SIGNET_ENOENT;
+        trace("retained clear %s from %d: %d, expect %d", sig_names[si], sender, rc, want);
         if (rc != want)
-            fail("signet_retained_clear() returned %d, expected %d", rc, want);
-        m.retained = false;
+            fail("signet_retained_clear() of %s returned %d, expected %d", sig_names[si], rc,
+                 want);
+        r->has = false;
         return;
     }
     _Alignas(max_align_t) unsigned char buf[sizeof(rm_level)];
+    _Static_assert(sizeof(rm_level) == sizeof(rm_meter), "one buffer for both");
     size_t size = (b & 64) ? sizeof buf - 1 : sizeof buf, len = 99;
-    int rc = signet_retained_copy(m.bus, sig, NULL, buf, size, &len);
-    int want = !m.retained ? SIGNET_ENOENT : size < sizeof buf ? SIGNET_ENOSPC : 0;
-    trace("retained copy: %d, expect %d", rc, want);
-    if (rc != want || len != (m.retained ? sizeof(rm_level) : 0))
-        fail("signet_retained_copy() returned %d with len %zu, expected %d", rc, len, want);
-    if (rc == 0 && ((const rm_level *)(const void *)buf)->value != m.retained_value)
-        fail("signet_retained_copy() gave %d, expected %d",
-             (int)((const rm_level *)(const void *)buf)->value, (int)m.retained_value);
+    int rc = from ? signet_retained_copy_from(m.bus, sig, sender_ptr(sender), NULL, buf, size,
+                                              &len)
+                  : signet_retained_copy(m.bus, sig, NULL, buf, size, &len);
+    int want = !r->has ? SIGNET_ENOENT : size < sizeof buf ? SIGNET_ENOSPC : 0;
+    trace("retained copy %s from %d: %d, expect %d", sig_names[si], sender, rc, want);
+    if (rc != want || len != (r->has ? sizeof buf : 0))
+        fail("signet_retained_copy() of %s returned %d with len %zu, expected %d",
+             sig_names[si], rc, len, want);
+    int32_t got = ((const rm_level *)(const void *)buf)->value;
+    if (rc == 0 && got != r->value)
+        fail("signet_retained_copy() of %s gave %d, expected %d", sig_names[si], (int)got,
+             (int)r->value);
 }
 
 static void run_program_op(void)
