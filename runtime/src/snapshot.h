@@ -387,4 +387,14 @@ static inline const signet_recv *signet__older_twin(const struct snap *l, uint64
     return NULL;
 }
 
+/* The connection that runs at entry r of list l (its queue info in *at)
+ * for an emission or message of the connections made before order before:
+ * r, or, when r was made since, the older twin it leaves out, which runs
+ * at r's place (its queue info then in *at); NULL: none. */
+static inline const signet_recv *signet__runs_at(const struct snap *l, uint64_t before,
+                                                 const signet_recv *r, const struct qinfo **at)
+{
+    return (*at)->order < before ? r : signet__older_twin(l, before, r, at);
+}
+
 #endif /* SIGNET_SNAPSHOT_H */
