@@ -9,7 +9,11 @@
  *     grace period it promises; libsigc++ and GSignal have none);
  *   - send from sender (i * 7) % S, which runs its one receiver;
  * and both again on a bus that also has 10 receivers for SIGNET_ANY
- * (signet_any10_*), whose sends run them beside the sender's own.
+ * (signet_any10_*), whose sends run them beside the sender's own. And a
+ * change for SIGNET_ANY beside 10000 senders (signet_late_any10_connect_*,
+ * signet_late_any100_connect_*): the senders' receivers first, then 10 or
+ * 100 for SIGNET_ANY; connect one more for SIGNET_ANY, then disconnect it,
+ * each of which rebuilds every sender's list.
  * The cases of one S run interleaved, round after round, like
  * bench_emit's; time is the thread's CPU time.
  *
@@ -46,6 +50,9 @@ static int nsenders;
 /* signet's bus, and signet_any's: the same, after SCALE_ANY receivers
  * for SIGNET_ANY, so each send runs them beside the sender's own. */
 static signet_bus *bus, *bus_any;
+/* The late ANY cases' bus: the senders' receivers, then 10 or 100 for
+ * SIGNET_ANY (only for the largest S). */
+static signet_bus *bus_late;
 
 static void check(int rc, const char *what)
 {
@@ -127,6 +134,45 @@ static void scale_any_emit(long n)
     emit(bus_any, n);
 }
 
+/* The senders' receivers first, then any for SIGNET_ANY. */
+static void late_any_setup(int s, int any)
+{
+    signet_conn conn;
+
+    if (s != BENCH_SCALE_MAX)
+        return;
+    bus_late = make_bus(s, 0);
+    for (int i = 0; i < any; i++)
+        check(bench_tick_connect(bus_late, signet_rx, &any_ctx[i], SIGNET_ANY, &conn), "connect");
+}
+
+static void late_any10_setup(int s)
+{
+    late_any_setup(s, 10);
+}
+
+static void late_any100_setup(int s)
+{
+    late_any_setup(s, 100);
+}
+
+static void late_any_teardown(void)
+{
+    if (bus_late)
+        signet_bus_destroy(bus_late);
+    bus_late = NULL;
+}
+
+/* n times: connect one more receiver for SIGNET_ANY, then disconnect it. */
+static void late_any_connect(long n)
+{
+    for (long i = 0; i < n; i++) {
+        signet_conn conn;
+        check(bench_tick_connect(bus_late, signet_rx, &second_ctx, SIGNET_ANY, &conn), "connect");
+        check(signet_disconnect(bus_late, conn), "disconnect");
+    }
+}
+
 static const struct bench_peer bench_peer_signet = {
     "signet", "signet", NULL, NULL, NULL, NULL,
     scale_signet_setup, scale_signet_teardown, scale_signet_connect, scale_signet_emit,
@@ -137,10 +183,28 @@ static const struct bench_peer bench_peer_signet_any = {
     scale_any_setup, scale_any_teardown, scale_any_connect, scale_any_emit,
 };
 
+/* Only connect + disconnect, only for the largest S: see the top. */
+static const struct bench_peer bench_peer_signet_late_any10 = {
+    "signet_late_any10", "signet, 10 SIGNET_ANY receivers connected after the senders'", NULL,
+    NULL, NULL, NULL, late_any10_setup, late_any_teardown, late_any_connect, NULL,
+};
+
+static const struct bench_peer bench_peer_signet_late_any100 = {
+    "signet_late_any100", "signet, 100 SIGNET_ANY receivers connected after the senders'", NULL,
+    NULL, NULL, NULL, late_any100_setup, late_any_teardown, late_any_connect, NULL,
+};
+
+static bool late_any(const struct bench_peer *p)
+{
+    return p == &bench_peer_signet_late_any10 || p == &bench_peer_signet_late_any100;
+}
+
 /* signet first: the other rows' ratios are to its. */
 static const struct bench_peer *const peers[] = {
     &bench_peer_signet,
     &bench_peer_signet_any,
+    &bench_peer_signet_late_any10,
+    &bench_peer_signet_late_any100,
 #ifdef SIGNET_BENCH_SIGC
     &bench_peer_sigc,
 #endif
@@ -151,7 +215,7 @@ static const struct bench_peer *const peers[] = {
 };
 
 struct bench_case {
-    char name[48], label[96], versus[48], target_versus[48];
+    char name[48], label[128], versus[48], target_versus[48];
     double target;
     const struct bench_peer *peer;
     int s;
@@ -172,12 +236,16 @@ static void add(const struct bench_peer *p, int s, bool emit)
     c->peer = p;
     c->s = s;
     c->emit = emit;
-    c->cg_n = emit ? 100000 : 2000;
+    c->cg_n = emit ? 100000 : late_any(p) ? 20 : 2000;
     snprintf(c->name, sizeof c->name, "%s_%s_1of%d", p->name, emit ? "send" : "connect", s);
-    snprintf(c->label, sizeof c->label, "%s, %s, 1 of %d %s", p->label, what, s,
-             strcmp(p->name, "sigc") == 0 ? "signals"
-             : strncmp(p->name, "signet", 6) == 0 ? "senders"
-                                          : "instances");
+    if (late_any(p))
+        snprintf(c->label, sizeof c->label, "%s, connect + disconnect for SIGNET_ANY, %d senders",
+                 p->label, s);
+    else
+        snprintf(c->label, sizeof c->label, "%s, %s, 1 of %d %s", p->label, what, s,
+                 strcmp(p->name, "sigc") == 0         ? "signals"
+                 : strncmp(p->name, "signet", 6) == 0 ? "senders"
+                                                      : "instances");
     if (p != &bench_peer_signet)
         snprintf(c->versus, sizeof c->versus, "signet_%s_1of%d", emit ? "send" : "connect", s);
     else if (s != sizes[0])
@@ -194,7 +262,8 @@ static void make_cases(void)
     for (int emit = 0; emit < 2; emit++)
         for (int k = 0; k < NSIZES; k++)
             for (size_t i = 0; peers[i]; i++)
-                add(peers[i], sizes[k], emit);
+                if (!late_any(peers[i]) || (!emit && sizes[k] == BENCH_SCALE_MAX))
+                    add(peers[i], sizes[k], emit);
 }
 
 static void run_case(const struct bench_case *c, long n)

@@ -163,7 +163,8 @@ static inline void copy_in(unsigned char *dst, const unsigned char *src, size_t 
 
 /* How many live receivers of list l a message is for: those bound to q,
  * or with q NULL every one (a direct list), connected before order
- * before: 0 when a message for them would run nobody; for a post with a
+ * before (or in the place of one connected since, for its older twin):
+ * 0 when a message for them would run nobody; for a post with a
  * completion, the count its record expects. */
 static uint32_t live_for(const struct snap *l, const signet_queue *q, uint64_t before)
 {
@@ -171,12 +172,26 @@ static uint32_t live_for(const struct snap *l, const signet_queue *q, uint64_t b
     const struct qinfo *qi;
     uint32_t n = 0;
 
-    for (uint32_t i = 0; l && signet__run(l, i, &b, &e, &qi); i++)
-        for (; b != e; b++, qi++)
-            if ((!q || qi->queue == q) && qi->order < before &&
-                (__atomic_load_n(b->state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND))
+    for (uint32_t i = 0; l && signet__run(l, i, &b, &e, &qi); i++) {
+        for (; b != e; b++, qi++) {
+            const struct qinfo *at = qi;
+            const signet_recv *r = signet__runs_at(l, before, b, &at);
+            if (r && (!q || at->queue == q) &&
+                (__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND))
                 n++;
+        }
+    }
     return n;
+}
+
+/* The queue whose message for the connections of list l made before order
+ * before runs entry b (queue info qi): b's own, or, when b was made since,
+ * that of the older twin that runs in its place. */
+static signet_queue *queue_at(const struct snap *l, uint64_t before, const signet_recv *b,
+                              const struct qinfo *qi)
+{
+    (void)signet__runs_at(l, before, b, &qi);
+    return qi->queue;
 }
 
 /* Where the previous payload goes after a payload of *len bytes in a cell
@@ -278,8 +293,9 @@ static inline int refused(struct signet__done *done, int rc)
     return rc;
 }
 
-/* Is an entry of list l before entry at bound to queue q? */
-static bool bound_before(const struct snap *l, const signet_queue *q, const signet_recv *at)
+/* Is an entry of list l before entry at run by q's message (queue_at())? */
+static bool bound_before(const struct snap *l, const signet_queue *q, const signet_recv *at,
+                         uint64_t before)
 {
     const signet_recv *b, *e;
     const struct qinfo *qi;
@@ -288,7 +304,7 @@ static bool bound_before(const struct snap *l, const signet_queue *q, const sign
         for (; b != e; b++, qi++) {
             if (b == at)
                 return false;
-            if (qi->queue == q)
+            if (queue_at(l, before, b, qi) == q)
                 return true;
         }
     return false;
@@ -331,11 +347,11 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
     const struct qinfo *qi;
     for (uint32_t i = 0; signet__run(ql, i, &b, &e, &qi); i++) {
         for (; b != e; b++, qi++) {
-            signet_queue *q = qi->queue;
+            signet_queue *q = queue_at(ql, before, b, qi);
             /* One message per queue, at its first entry; a message only
              * for a receiver of q connected before `before` and still
              * connected. */
-            if ((on_default && q == bus->queue) || bound_before(ql, q, b))
+            if ((on_default && q == bus->queue) || bound_before(ql, q, b, before))
                 continue;
             uint32_t live = live_for(ql, q, before);
             if (live == 0)

@@ -238,21 +238,6 @@ static bool of_kind(const struct slot *s, bool queued)
     return (s->queue != NULL) == queued;
 }
 
-/* Does g hold a connection of the kind with s's fn and ctx ranked before
- * s? */
-static bool earlier_twin(const struct group *g, bool queued, const struct slot *s)
-{
-    if (s->flags & SIGNET__NO_TWIN)
-        return false;
-    for (uint32_t i = 0; i < g->n && signet__rank_cmp(g->v[i], s) < 0; i++) {
-        const struct slot *t = g->v[i];
-        if (t->fn == s->fn && t->ctx == s->ctx && of_kind(t, queued) &&
-            !(t->flags & SIGNET__NO_TWIN))
-            return true;
-    }
-    return false;
-}
-
 static size_t align_up(size_t n, size_t a)
 {
     return (n + a - 1) & ~(a - 1);
@@ -276,16 +261,159 @@ uint32_t signet__table_size(uint32_t keys)
     return nbuckets;
 }
 
+/* A table with buckets also has a twin index: the indices of its entries
+ * that can be twins (SIGNET__NO_TWIN not set), found by hashing fn and ctx
+ * (open addressing, SIGNET__NONE for an empty place), twin_places(n) of
+ * them after the buckets. Writer-side, like every part of a table but its
+ * buckets' lists. */
+static uint32_t twin_places(uint32_t n)
+{
+    uint32_t size = 1;
+
+    while (size < 2 * n)
+        size <<= 1;
+    return n ? size : 0;
+}
+
+static uint32_t *twin_index(const struct snap *t)
+{
+    return (uint32_t *)(void *)(t->buckets + t->nbuckets);
+}
+
+static uint32_t twin_hash(const signet_recv *r, uint32_t places)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)r->fn * 0x9E3779B97F4A7C15ull) ^ (uintptr_t)r->ctx;
+
+    return (uint32_t)((h * 0x9E3779B97F4A7C15ull) >> 32) & (places - 1);
+}
+
+static void twins_index(struct snap *t)
+{
+    uint32_t places = twin_places(t->n), *index = twin_index(t);
+
+    for (uint32_t i = 0; i < places; i++)
+        index[i] = SIGNET__NONE;
+    for (uint32_t j = 0; j < t->n; j++) {
+        if (signet__slot_of(&t->recv[j])->flags & SIGNET__NO_TWIN)
+            continue;
+        uint32_t h = twin_hash(&t->recv[j], places);
+        while (index[h] != SIGNET__NONE)
+            h = (h + 1) & (places - 1);
+        index[h] = j;
+    }
+}
+
+/* Table t's next entry after place *at of its twin index with s's fn and
+ * ctx (*at SIGNET__NONE: the first), or SIGNET__NONE; nobody's twin when s
+ * can be no one's. */
+static uint32_t next_twin(const struct snap *t, const struct slot *s, uint32_t *at)
+{
+    uint32_t places = twin_places(t->n);
+    const uint32_t *index = twin_index(t);
+
+    if (!places || (s->flags & SIGNET__NO_TWIN))
+        return SIGNET__NONE;
+    signet_recv key = {.fn = s->fn, .ctx = s->ctx};
+    uint32_t h = *at == SIGNET__NONE ? twin_hash(&key, places) : (*at + 1) & (places - 1);
+    for (; index[h] != SIGNET__NONE; h = (h + 1) & (places - 1)) {
+        const signet_recv *r = &t->recv[index[h]];
+        if (r->fn == s->fn && r->ctx == s->ctx) {
+            *at = h;
+            return index[h];
+        }
+    }
+    return SIGNET__NONE;
+}
+
+/* Has table t an entry that is s's twin, ranked before s? */
+static bool earlier_twin(const struct snap *t, const struct slot *s)
+{
+    uint32_t at = SIGNET__NONE;
+
+    for (uint32_t j; (j = next_twin(t, s, &at)) != SIGNET__NONE;)
+        if (signet__rank_cmp(signet__slot_of(&t->recv[j]), s) < 0)
+            return true;
+    return false;
+}
+
+/* How many of table t's entries rank before s (binary search). */
+static uint32_t rank_in(const struct snap *t, const struct slot *s)
+{
+    uint32_t lo = 0, hi = t->n;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (signet__rank_cmp(signet__slot_of(&t->recv[mid]), s) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int index_cmp(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+    return a < b ? -1 : a > b;
+}
+
+/* Writes to v (NULL: counts) the entries of table t that own's
+ * connections of the kind hide, a twin of theirs ranking before them;
+ * returns how many. */
+static uint32_t find_hidden(const struct snap *t, const struct group *own, bool queued,
+                            uint32_t *v)
+{
+    uint32_t n = 0;
+
+    for (uint32_t i = 0; i < own->n; i++) {
+        const struct slot *s = own->v[i];
+        uint32_t at = SIGNET__NONE;
+        for (uint32_t j; of_kind(s, queued) && (j = next_twin(t, s, &at)) != SIGNET__NONE;) {
+            if (signet__rank_cmp(s, signet__slot_of(&t->recv[j])) < 0) {
+                if (v)
+                    v[n] = j;
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* The entries of table t that own's connections of the kind hide, in rank
+ * order, into *v (malloc'd; NULL when there is none) and their count into
+ * *n: O(own) lookups. Returns 0 or SIGNET_ENOMEM. */
+static int hidden_entries(const struct snap *t, const struct group *own, bool queued,
+                          uint32_t **v, uint32_t *n)
+{
+    *v = NULL;
+    if ((*n = find_hidden(t, own, queued, NULL)) == 0)
+        return 0;
+    if (!(*v = malloc(*n * sizeof **v)))
+        return SIGNET_ENOMEM;
+    find_hidden(t, own, queued, *v);
+    qsort(*v, *n, sizeof **v, index_cmp);
+    uint32_t kept = 1; /* one entry may have twins in several of own's */
+    for (uint32_t i = 1; i < *n; i++)
+        if ((*v)[i] != (*v)[kept - 1])
+            (*v)[kept++] = (*v)[i];
+    *n = kept;
+    return 0;
+}
+
 /* Where an entry of a sender's list comes from, while merging: the table's
  * entries with TABLE_ENTRY, else the list's own. */
 #define TABLE_ENTRY 0x80000000u
 
-/* What merging a sender's connections with SIGNET_ANY's makes of a list:
- * counted first (into a NULL list), then written. */
+/* What merging a sender's connections with its table's entries makes of a
+ * list: counted first (into a NULL list), then written. */
 struct merge {
     struct snap *l;             /* NULL: count only */
     struct run *runs;           /* l's runs; NULL: count them, or l has none */
     const struct snap *table;   /* the table whose entries the runs hold */
+    const uint32_t *hide;       /* the table's entries left out, in rank order */
+    uint32_t nhide, next_hide;  /* and the next of them the merge reaches */
+    uint32_t done;              /* the table's entries merged so far */
     uint32_t own;               /* the list's visible entries */
     uint32_t hidden;            /* the twins left out */
     uint32_t hidden_at;         /* where they go in l: after the visible ones */
@@ -293,20 +421,22 @@ struct merge {
     uint32_t last_from, last_end; /* the last run: TABLE_ENTRY or 0, and its end */
 };
 
-/* Appends entry at (TABLE_ENTRY | an index of the table's entries, or an
- * index of the list's) to the runs, extending the last one when it ends
- * just before. */
-static void run_add(struct merge *m, uint32_t at)
+/* Appends entries [at, at + n) (TABLE_ENTRY | indices of the table's
+ * entries, or indices of the list's) to the runs, extending the last one
+ * when it ends just before. */
+static void run_add(struct merge *m, uint32_t at, uint32_t n)
 {
     uint32_t from = at & TABLE_ENTRY, i = at & ~TABLE_ENTRY;
 
+    if (n == 0)
+        return;
     if (m->nruns > 0 && m->last_from == from && m->last_end == i) {
-        m->last_end++;
+        m->last_end += n;
     } else {
         m->nruns++;
         m->table_runs += from != 0;
         m->last_from = from;
-        m->last_end = i + 1;
+        m->last_end = i + n;
         if (m->runs)
             m->runs[m->nruns - 1].begin = (from ? m->table->recv : m->l->recv) + i;
     }
@@ -314,56 +444,71 @@ static void run_add(struct merge *m, uint32_t at)
         m->runs[m->nruns - 1].end = (from ? m->table->recv : m->l->recv) + m->last_end;
 }
 
-/* Merges the two rank-ordered groups (own NULL: any's entries are the
- * list's own): an entry with an earlier twin in the other group is left
- * out, after the visible ones. */
-static void merge(const struct group *any, const struct group *own, bool queued, struct merge *m)
+/* Files connection s (NULL: the table's entry j) among the twins left
+ * out. */
+static void hide(struct merge *m, struct slot *s, uint32_t j)
 {
-    uint32_t a = 0, x = 0, na = any ? any->n : 0, nx = own ? own->n : 0, table_at = 0;
+    uint32_t i = m->hidden_at + m->hidden++;
 
-    while (a < na || x < nx) {
-        bool take_any = x == nx || (a < na && signet__rank_cmp(any->v[a], own->v[x]) < 0);
-        struct slot *s = take_any ? any->v[a++] : own->v[x++];
-        if (!of_kind(s, queued))
-            continue;
-        uint32_t at = take_any && own ? table_at++ | TABLE_ENTRY : m->own;
-        if (own && earlier_twin(take_any ? own : any, queued, s)) {
-            if (m->l)
-                put_recv(m->l, m->hidden_at + m->hidden, s);
-            m->hidden++;
-            continue;
-        }
-        if (!(at & TABLE_ENTRY)) {
-            if (m->l)
-                put_recv(m->l, m->own, s);
-            m->own++;
-        }
-        if (own)
-            run_add(m, at);
+    if (m->l && s) {
+        put_recv(m->l, i, s);
+    } else if (m->l) {
+        m->l->recv[i] = m->table->recv[j];
+        m->l->qi[i] = m->table->qi[j];
     }
 }
 
-int signet__list_build(const struct group *any, const struct group *own, bool queued,
-                       uint64_t order_end, uint32_t nbuckets, const struct snap *table,
-                       struct snap **out)
+/* The table's entries from m->done to end join the runs, those m->hide
+ * names left out. */
+static void table_stretch(struct merge *m, uint32_t end)
 {
-    *out = NULL;
-    if (own && count_kind(own, queued) == 0)
-        return 0;
-    struct merge m = {0};
-    merge(any, own, queued, &m);
-    /* Without an entry of the table, the sender's entries are its one run. */
-    uint32_t nruns = m.table_runs ? m.nruns : 0;
-    size_t nrecv = (size_t)m.own + m.hidden;
+    for (; m->next_hide < m->nhide && m->hide[m->next_hide] < end; m->next_hide++) {
+        uint32_t j = m->hide[m->next_hide];
+        run_add(m, TABLE_ENTRY | m->done, j - m->done);
+        hide(m, NULL, j);
+        m->done = j + 1;
+    }
+    run_add(m, TABLE_ENTRY | m->done, end - m->done);
+    m->done = end;
+}
+
+/* Merges own's connections of the kind with the table's entries by rank,
+ * each of own's placed by a binary search: an entry with an earlier twin
+ * on the other side is left out, after the visible ones. */
+static void merge(const struct group *own, bool queued, struct merge *m)
+{
+    for (uint32_t x = 0; x < own->n; x++) {
+        struct slot *s = own->v[x];
+        if (!of_kind(s, queued))
+            continue;
+        table_stretch(m, rank_in(m->table, s));
+        if (earlier_twin(m->table, s)) {
+            hide(m, s, 0);
+            continue;
+        }
+        if (m->l)
+            put_recv(m->l, m->own, s);
+        run_add(m, m->own++, 1);
+    }
+    table_stretch(m, m->table->n);
+}
+
+/* A list of nrecv entries and nbuckets buckets, with the twin index of
+ * nrecv entries when it has buckets, or of nruns runs, into *runs; NULL
+ * when memory ran out. */
+static struct snap *list_alloc(size_t nrecv, uint32_t nruns, uint32_t nbuckets,
+                               uint64_t order_end, struct run **runs)
+{
     size_t qi_at = align_up(offsetof(struct snap, recv) + nrecv * sizeof(signet_recv),
                             _Alignof(struct qinfo));
     size_t runs_at = align_up(qi_at + nrecv * sizeof(struct qinfo), _Alignof(struct run));
     size_t buckets_at = align_up(runs_at + nruns * sizeof(struct run), _Alignof(struct bucket));
-    size_t size = align_up(buckets_at + (size_t)nbuckets * sizeof(struct bucket),
+    size_t twins = nbuckets ? twin_places((uint32_t)nrecv) * sizeof(uint32_t) : 0;
+    size_t size = align_up(buckets_at + (size_t)nbuckets * sizeof(struct bucket) + twins,
                            _Alignof(struct snap));
     struct snap *l = aligned_alloc(_Alignof(struct snap), size);
     if (!l)
-        return SIGNET_ENOMEM;
+        return NULL;
     memset(l, 0, size);
     l->retired.size = size;
     l->order_end = order_end;
@@ -374,14 +519,56 @@ int signet__list_build(const struct group *any, const struct group *own, bool qu
         for (uint32_t b = nbuckets; b > 1; b >>= 1)
             l->shift--;
         l->buckets = (struct bucket *)(void *)((char *)l + buckets_at);
-    }
-    struct merge w = {.l = l, .table = table, .hidden_at = m.own};
-    if (nruns) {
-        l->table = table;
-        l->runs = w.runs = (struct run *)(void *)((char *)l + runs_at);
+    } else if (nruns) {
+        l->runs = *runs = (struct run *)(void *)((char *)l + runs_at);
         l->nruns = nruns;
     }
-    merge(any, own, queued, &w);
+    return l;
+}
+
+int signet__table_build(const struct group *any, bool queued, uint64_t order_end,
+                        uint32_t nbuckets, struct snap **out)
+{
+    struct snap *t = list_alloc(count_kind(any, queued), 0, nbuckets, order_end, NULL);
+
+    *out = t;
+    if (!t)
+        return SIGNET_ENOMEM;
+    for (uint32_t i = 0; i < any->n; i++)
+        if (of_kind(any->v[i], queued))
+            put_recv(t, t->n++, any->v[i]);
+    if (nbuckets)
+        twins_index(t);
+    return 0;
+}
+
+int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
+                       const struct snap *table, struct snap **out)
+{
+    uint32_t *hidden, nhide;
+
+    *out = NULL;
+    if (count_kind(own, queued) == 0)
+        return 0;
+    int err = hidden_entries(table, own, queued, &hidden, &nhide);
+    if (err)
+        return err;
+    struct merge m = {.table = table, .hide = hidden, .nhide = nhide};
+    merge(own, queued, &m);
+    /* Without an entry of the table, the sender's entries are its one run. */
+    struct run *runs = NULL;
+    struct snap *l = list_alloc((size_t)m.own + m.hidden, m.table_runs ? m.nruns : 0, 0,
+                                order_end, &runs);
+    if (!l) {
+        free(hidden);
+        return SIGNET_ENOMEM;
+    }
+    struct merge w = {.l = l, .runs = runs, .table = table, .hide = hidden, .nhide = nhide,
+                      .hidden_at = m.own};
+    if (runs)
+        l->table = table;
+    merge(own, queued, &w);
+    free(hidden);
     l->n = w.own;
     l->nhidden = w.hidden;
     *out = l;

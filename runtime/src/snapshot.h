@@ -205,18 +205,23 @@ int signet__group_insert(struct group *g, struct slot *s);
 /* Takes v[i] out, keeping the rank order. */
 void signet__group_remove(struct group *g, uint32_t i);
 
-/* Builds the list of emissions from own->sender (own NULL: anonymous
- * emissions) out of the connections of one kind (queued or direct) of any
- * (SIGNET_ANY's group) and own: for own, the sender's entries and the runs
- * that interleave them with those of table (any's list of the kind, built
- * before), twins resolved; O(any's + own's connections) time, O(own's)
- * memory. With nbuckets (a power of two), the list is a table with that
- * many empty buckets. *out is NULL when own has no connection of the kind
- * (the sender's emissions then run the table's list). Returns 0 or
- * SIGNET_ENOMEM. */
-int signet__list_build(const struct group *any, const struct group *own, bool queued,
-                       uint64_t order_end, uint32_t nbuckets, const struct snap *table,
-                       struct snap **out);
+/* Builds the table of one kind (queued or direct) from any (SIGNET_ANY's
+ * group): the list of anonymous emissions, with nbuckets (0, or a power of
+ * two) empty buckets and, with buckets, an index of its entries by fn and
+ * ctx for the twins of the senders' lists; O(any's connections). Returns
+ * 0 or SIGNET_ENOMEM (*out NULL). */
+int signet__table_build(const struct group *any, bool queued, uint64_t order_end,
+                        uint32_t nbuckets, struct snap **out);
+/* Builds the list of emissions from own->sender out of own's connections
+ * of the kind and table (SIGNET_ANY's of the kind, built with buckets from
+ * SIGNET_ANY's group as it is): the sender's entries and the runs that
+ * interleave them with the table's, twins resolved. Each of own's is
+ * placed by a binary search and its twins found in the table's index, so
+ * O(own x log A) time for A entries of the table, O(own) memory. *out is
+ * NULL when own has no connection of the kind (the sender's emissions
+ * then run the table's list). Returns 0 or SIGNET_ENOMEM. */
+int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
+                       const struct snap *table, struct snap **out);
 /* Files sender's list in table t, in the bucket it has or a free one; false
  * when t has no free bucket to give (t needs more buckets). */
 bool signet__table_put(struct snap *t, const void *sender, struct snap *list);
@@ -380,6 +385,16 @@ static inline const signet_recv *signet__older_twin(const struct snap *l, uint64
         }
     }
     return NULL;
+}
+
+/* The connection that runs at entry r of list l (its queue info in *at)
+ * for an emission or message of the connections made before order before:
+ * r, or, when r was made since, the older twin it leaves out, which runs
+ * at r's place (its queue info then in *at); NULL: none. */
+static inline const signet_recv *signet__runs_at(const struct snap *l, uint64_t before,
+                                                 const signet_recv *r, const struct qinfo **at)
+{
+    return (*at)->order < before ? r : signet__older_twin(l, before, r, at);
 }
 
 #endif /* SIGNET_SNAPSHOT_H */

@@ -297,7 +297,7 @@ static void build_into(struct group *g, void *arg)
     struct snap *l;
 
     if (b->err ||
-        (b->err = signet__list_build(&b->ss->any, g, b->queued, b->order_end, 0, b->table, &l)))
+        (b->err = signet__list_build(g, b->queued, b->order_end, b->table, &l)))
         return;
     if (l)
         (void)signet__table_put(b->table, g->sender, l); /* sized for every key */
@@ -313,8 +313,8 @@ static int build_table(struct sigstate *ss, bool queued, uint64_t order_end, str
     if (!(queued ? ss->nqueued : ss->ndirect))
         return 0;
     signet__groups_each(&ss->groups, count_keys, &b);
-    b.err = signet__list_build(&ss->any, NULL, queued, order_end,
-                               b.keys ? signet__table_size(b.keys) : 0, NULL, &b.table);
+    b.err = signet__table_build(&ss->any, queued, order_end,
+                                b.keys ? signet__table_size(b.keys) : 0, &b.table);
     if (!b.err && b.keys)
         signet__groups_each(&ss->groups, build_into, &b);
     if (b.err) {
@@ -378,22 +378,17 @@ static int plan(signet_bus *bus, struct sigstate *ss, struct group *g, bool queu
         c->replace = c->cur || (queued ? ss->nqueued : ss->ndirect);
         return c->replace ? build_table(ss, queued, bus->next_order, &c->table) : 0;
     }
-    int err = signet__list_build(&ss->any, g, queued, bus->next_order, 0, c->cur, &c->list);
-    if (err)
-        return err;
     c->old = signet__table_get(c->cur, g->sender);
-    if (!c->list && !c->old)
+    if (!c->old && !has_kind(g, queued))
         return 0; /* no list of this kind, before or after */
     if (!signet__table_fits(c->cur, g->sender)) {
         /* A table with more buckets, and every list again: their runs name
          * the entries of the table they are in. The buckets double, so
          * growing to S senders rebuilds O(S) lists in all. */
-        free(c->list);
-        c->list = NULL;
         c->replace = true;
         return build_table(ss, queued, bus->next_order, &c->table);
     }
-    return 0;
+    return signet__list_build(g, queued, bus->next_order, c->cur, &c->list);
 }
 
 static void unplan(struct change *c)

@@ -6,8 +6,8 @@
  * topic is "ping". */
 #include "fixture.h"
 
-/* A receiver of ping that subscribes fn (ctx count) to pattern, with opts,
- * the first time it runs. */
+/* A receiver of ping that subscribes fn (ctx count) to pattern, for
+ * sender (NULL: SIGNET_ANY), with opts, the first time it runs. */
 struct subscriber {
     signet_bus *bus;
     const char *pattern;
@@ -15,6 +15,7 @@ struct subscriber {
     int *count;
     int rc;
     bool done;
+    const void *sender;
 };
 
 static int count_rx(void *ctx, const signet_event *ev, const void *payload)
@@ -35,7 +36,7 @@ static int subscribe_rx(void *ctx, const signet_event *ev, const t_ping *msg)
     if (!s->done) {
         s->done = true;
         s->rc = signet_subscribe_pattern(s->bus, &t_schema, s->pattern, count_rx, s->count,
-                                         SIGNET_ANY, s->opts, &c);
+                                         s->sender, s->opts, &c);
     }
     return 0;
 }
@@ -51,7 +52,7 @@ static void subscribe_during_send(const char *pattern, bool queued)
 
     CHECK_OK(signet_bus_create(NULL, &bus));
     signet_connect_opts opts = {.queue = queued ? signet_bus_queue(bus) : NULL};
-    struct subscriber s = {bus, pattern, &opts, &late, 0, false};
+    struct subscriber s = {bus, pattern, &opts, &late, 0, false, SIGNET_ANY};
     /* A pattern with a subscriber already: the send looks at patterns. */
     CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "#", count_rx, &early, SIGNET_ANY, NULL, &c));
     CHECK_OK(t_ping_connect(bus, subscribe_rx, &s, SIGNET_ANY, &c));
@@ -87,6 +88,35 @@ static void new_queued_pattern_subscribed_during_send_waits_for_the_next(void)
     subscribe_during_send("+", true);
 }
 
+/* A queued subscriber for SIGNET_ANY, then, made by a receiver of a send
+ * from sender, its twin for that sender on the same queue, ranked before
+ * it: the send's message is for the older one, which runs in the newer's
+ * place (the twin rule keeps the newer for the next sends), so the queue
+ * gets a message, and the receiver runs once per send. */
+static void queued_twin_subscribed_during_send_leaves_the_older_twin_its_message(void)
+{
+    signet_bus *bus;
+    signet_conn c;
+    static const char sender = 's';
+    int calls = 0;
+
+    CHECK_OK(signet_bus_create(NULL, &bus));
+    signet_connect_opts any = {.queue = signet_bus_queue(bus)};
+    signet_connect_opts first = {.queue = signet_bus_queue(bus), .priority = 1};
+    struct subscriber s = {bus, "ping", &first, &calls, 0, false, &sender};
+    CHECK_OK(signet_subscribe_pattern(bus, &t_schema, "ping", count_rx, &calls, SIGNET_ANY, &any,
+                                      &c));
+    CHECK_OK(t_ping_connect(bus, subscribe_rx, &s, &sender, &c));
+    CHECK(t_ping_send(bus, &sender, 1) >= 1);
+    CHECK_OK(s.rc);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(calls, 1);
+    CHECK(t_ping_send(bus, &sender, 2) >= 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(calls, 2);
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
 static const struct test_case cases[] = {
     {"pattern_subscribed_during_send_waits_for_the_next",
      pattern_subscribed_during_send_waits_for_the_next},
@@ -96,6 +126,8 @@ static const struct test_case cases[] = {
      queued_pattern_subscribed_during_send_waits_for_the_next},
     {"new_queued_pattern_subscribed_during_send_waits_for_the_next",
      new_queued_pattern_subscribed_during_send_waits_for_the_next},
+    {"queued_twin_subscribed_during_send_leaves_the_older_twin_its_message",
+     queued_twin_subscribed_during_send_leaves_the_older_twin_its_message},
 };
 
 int main(int argc, char **argv)

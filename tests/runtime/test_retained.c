@@ -253,6 +253,32 @@ static void queued_replay_runs_at_dispatch_for_that_connection_only(void)
     CHECK_OK(signet_bus_destroy(bus));
 }
 
+/* A queued replay for a connection that its twin hides (the same receiver
+ * connected for SIGNET_ANY before, on the same queue, so the sender's
+ * emissions run that one): the replay is the new connection's and runs
+ * once per value, as a direct one does; the sends after it run the
+ * receiver once. */
+static void queued_replay_of_a_hidden_twin_runs(void)
+{
+    signet_bus *bus;
+    signet_conn c;
+    static const char sender = 's';
+    struct replayed r = {{0}};
+    signet_queue *q = bus_with_queue(&bus, NULL);
+    signet_connect_opts queued = {.queue = q}, replay = {.flags = SIGNET_REPLAY, .queue = q};
+
+    CHECK_OK(t_reading_connect_opts(bus, on_reading, &r, SIGNET_ANY, &queued, &c));
+    CHECK(t_reading_send(bus, &sender, "kitchen", 1) >= 0);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK_OK(t_reading_connect_opts(bus, on_reading, &r, &sender, &replay, &c));
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK(strcmp(r.log, "kitchen=1 kitchen=1 ") == 0);
+    CHECK(t_reading_send(bus, &sender, "hall", 2) >= 0);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK(strcmp(r.log, "kitchen=1 kitchen=1 hall=2 ") == 0);
+    CHECK_OK(signet_bus_destroy(bus));
+}
+
 /* A replay into a queue without room for it does not wait, whatever the
  * queue's overflow policy: it queues what fits, oldest first, and says it
  * skipped the rest (counted as dropped). */
@@ -494,6 +520,7 @@ static const struct test_case cases[] = {
      retained_per_sender_keeps_a_value_per_sender},
     {"queued_replay_runs_at_dispatch_for_that_connection_only",
      queued_replay_runs_at_dispatch_for_that_connection_only},
+    {"queued_replay_of_a_hidden_twin_runs", queued_replay_of_a_hidden_twin_runs},
     {"queued_replay_into_a_full_queue_says_it_skipped",
      queued_replay_into_a_full_queue_says_it_skipped},
     {"queued_replay_reaches_a_connection_its_older_twin_hides",

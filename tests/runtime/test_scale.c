@@ -666,6 +666,169 @@ static void threads_any_receiver_blocked_or_disconnected_during_sender_send(void
     signet_bus_destroy(tbus);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Random shapes against a reference merge */
+
+enum { SHAPE_SENDERS = 12, SHAPE_RX = 10, SHAPE_CONNS = 128 };
+
+/* A connection as the reference sees it. */
+struct ref_conn {
+    int rx;           /* index of its receiver in shape_rx */
+    int sender;       /* index in senders[], -1 for SIGNET_ANY */
+    int32_t priority;
+    bool queued, filtered;
+    uint64_t order;
+    signet_conn conn;
+};
+
+static struct rx shape_rx[SHAPE_RX];
+static struct ref_conn ref[SHAPE_CONNS];
+static int nref;
+
+static bool pass_all(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)ctx;
+    (void)ev;
+    (void)msg;
+    return true;
+}
+
+static uint32_t shape_rand(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (uint32_t)(*seed >> 33);
+}
+
+static bool ref_ranks_before(const struct ref_conn *x, const struct ref_conn *y)
+{
+    return x->priority != y->priority ? x->priority > y->priority : x->order < y->order;
+}
+
+/* What the reference says an emission from sender (-1: anonymous) runs,
+ * of one kind: SIGNET_ANY's and the sender's connections merged by rank,
+ * a connection left out when its twin (the same receiver connected the
+ * other way, neither filtered) ranks before it. */
+static void ref_runs(int sender, bool queued, char *out)
+{
+    const struct ref_conn *v[SHAPE_CONNS];
+    int n = 0;
+
+    for (int i = 0; i < nref; i++)
+        if (ref[i].queued == queued && (ref[i].sender == -1 || ref[i].sender == sender))
+            v[n++] = &ref[i];
+    for (int i = 1; i < n; i++) /* insertion sort by rank */
+        for (int j = i; j > 0 && ref_ranks_before(v[j], v[j - 1]); j--) {
+            const struct ref_conn *t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        bool hidden = false;
+        for (int j = 0; j < i && !v[i]->filtered; j++)
+            hidden |= v[j]->rx == v[i]->rx && v[j]->sender != v[i]->sender && !v[j]->filtered;
+        if (!hidden)
+            out[len++] = shape_rx[v[i]->rx].tag;
+    }
+    out[len] = '\0';
+}
+
+/* Every sender's emissions (the shape's, one without receivers of its
+ * own, and anonymous ones) run what the reference says: the direct
+ * receivers through the runtime's loop and the generated send, the queued
+ * ones on dispatch, once for each send. */
+static void check_shape(signet_bus *bus, int nsenders)
+{
+    char want[SHAPE_CONNS + 1];
+
+    for (int k = -1; k <= nsenders; k++) {
+        const void *sender = k < 0 ? SIGNET_ANY : &senders[k];
+        ref_runs(k, false, want);
+        trace.len = 0;
+        trace.buf[0] = '\0';
+        CHECK(t_send(bus, T_PING, sender, 1) >= 0);
+        CHECK(strcmp(trace.buf, want) == 0);
+        trace.len = 0;
+        trace.buf[0] = '\0';
+        CHECK(t_ping_send(bus, sender, 1) >= 0);
+        CHECK(strcmp(trace.buf, want) == 0);
+        /* Each of the two sends queued a message for the queued ones. */
+        ref_runs(k, true, want);
+        trace.len = 0;
+        trace.buf[0] = '\0';
+        CHECK(signet_bus_dispatch(bus, 0) >= 0);
+        CHECK(strncmp(trace.buf, want, strlen(want)) == 0);
+        CHECK(strcmp(trace.buf + strlen(want), want) == 0);
+    }
+}
+
+/* One random shape: connects (SIGNET_ANY or a sender, a receiver connected
+ * both ways now and then, three priorities, queued or direct, some
+ * filtered) and disconnects (one connection, or every connection of a
+ * receiver), every step checked against the reference. */
+static void shape_run(uint64_t seed)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q = signet_bus_queue(bus);
+    int nsenders = 1 + (int)(shape_rand(&seed) % SHAPE_SENDERS);
+    int nrx = 2 + (int)(shape_rand(&seed) % (SHAPE_RX - 1));
+    int any_in = 1 + (int)(shape_rand(&seed) % 4); /* 1 in any_in connections is SIGNET_ANY */
+    bool mixed = shape_rand(&seed) % 2;
+    uint64_t order = 0;
+
+    nref = 0;
+    for (int step = 0; step < 80; step++) {
+        uint32_t what = shape_rand(&seed) % 10;
+        if (what < 7 && nref < SHAPE_CONNS) {
+            struct ref_conn c = {
+                .rx = (int)(shape_rand(&seed) % (uint32_t)nrx),
+                .sender = shape_rand(&seed) % (uint32_t)any_in == 0
+                              ? -1
+                              : (int)(shape_rand(&seed) % (uint32_t)nsenders),
+                .priority = (int32_t)(shape_rand(&seed) % 3) - 1,
+                .queued = mixed && shape_rand(&seed) % 2,
+                .filtered = shape_rand(&seed) % 8 == 0,
+            };
+            signet_connect_opts o = {.priority = c.priority, .queue = c.queued ? q : NULL};
+            if (c.filtered)
+                t_ping_filter(&o, pass_all);
+            int rc = t_connect(bus, T_PING, rx_fn, &shape_rx[c.rx],
+                               c.sender < 0 ? SIGNET_ANY : &senders[c.sender], &o, &c.conn);
+            CHECK(rc >= 0);
+            if (rc == 0) {
+                c.order = order++;
+                ref[nref++] = c;
+            }
+        } else if (what < 9 && nref > 0) {
+            int i = (int)(shape_rand(&seed) % (uint32_t)nref);
+            CHECK_OK(signet_disconnect(bus, ref[i].conn));
+            ref[i] = ref[--nref];
+        } else if (nref > 0) {
+            int rx = ref[shape_rand(&seed) % (uint32_t)nref].rx;
+            CHECK(signet_disconnect_ctx(bus, &shape_rx[rx]) > 0);
+            for (int i = 0; i < nref;)
+                if (ref[i].rx == rx)
+                    ref[i] = ref[--nref];
+                else
+                    i++;
+        }
+        check_shape(bus, nsenders);
+    }
+    signet_bus_destroy(bus);
+}
+
+/* Each sender's list is built from its own connections and the table of
+ * SIGNET_ANY's, placed by binary search, twins found through an index:
+ * on 300 random shapes, what every emission runs is what one merge of all
+ * the connections by rank, twins left out, gives. */
+static void scale_lists_match_a_full_merge_on_random_shapes(void)
+{
+    for (int i = 0; i < SHAPE_RX; i++)
+        shape_rx[i] = (struct rx){(char)('a' + i), 0};
+    for (uint64_t seed = 1; seed <= 300; seed++)
+        shape_run(seed);
+}
+
 static const struct test_case cases[] = {
     {"scale_many_senders_keep_order_priority_and_twins",
      scale_many_senders_keep_order_priority_and_twins},
@@ -679,6 +842,8 @@ static const struct test_case cases[] = {
     {"scale_run_once_across_runs", scale_run_once_across_runs},
     {"scale_stop_in_the_middle_of_a_run", scale_stop_in_the_middle_of_a_run},
     {"scale_runs_before_pattern_subscribers", scale_runs_before_pattern_subscribers},
+    {"scale_lists_match_a_full_merge_on_random_shapes",
+     scale_lists_match_a_full_merge_on_random_shapes},
     {"scale_lists_take_memory_linear_in_receivers", scale_lists_take_memory_linear_in_receivers},
     {"scale_queued_lists_take_memory_linear_in_receivers",
      scale_queued_lists_take_memory_linear_in_receivers},
