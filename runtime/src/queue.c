@@ -150,10 +150,6 @@ static __attribute__((noinline)) bool run_sender(signet_queue *q, signet_emissio
     for (uint32_t i = 0; signet__run(l, i, &r, &e, &qi); i++)
         if (run_span(q, em, l, r, e, qi, m, payload, direct, counting, t) && !t)
             return true;
-    /* A replay's connection may be a twin the runs leave out. */
-    if (__builtin_expect(m->unchanged & SIGNET__MSG_REPLAY, 0) && l->nhidden)
-        return run_span(q, em, l, l->recv + l->n, l->recv + l->n + l->nhidden, l->qi + l->n, m,
-                        payload, direct, counting, t);
     return t && t->stopped;
 }
 
