@@ -897,8 +897,9 @@ static inline bool signet_emit_next(signet_emission *em, const signet_recv **r,
 }
 
 /* ---------------------------------------------------------------------------
- * private: the inline part of generated sends, locked to SIGNET_ABI like the
- * rest of the generated code (runtime/src/rcu.h and state.h keep it).
+ * private: the inline part of generated sends, and what generated posts
+ * read of it (signet__post_plain), locked to SIGNET_ABI like the rest of the
+ * generated code (runtime/src/rcu.h and state.h keep it).
  *
  * Every signet_bus begins with a signet__bus_head. busy_ is a filter over
  * the bus's signals: signal id of a schema whose signet__schema_hash() is h
