@@ -213,12 +213,14 @@ sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender@{}@sig4
 {
     sig4_s msg;
 
+sig4_c_post_guard(@{$1}@, @{&msg}@)m4_dnl
 sig4_each(@{sig4_j}@, sig4_signal(@{$1}@, @{param_count}@), @{sig4_c_copy(@{$1}@, sig4_j)}@)m4_dnl
 sig4_c_post(@{$1}@, @{&msg}@)m4_dnl
 }
 
 sig4_call(int (sig4_s@{}@_post_msg), @{}@, signet_bus *bus, const void *sender, const sig4_s *msg)
 {
+sig4_c_post_guard(@{$1}@, @{msg}@)m4_dnl
 sig4_c_post(@{$1}@, @{msg}@)m4_dnl
 }
 
@@ -253,6 +255,7 @@ sig4_call(@{    if (signet__idle}@, @{)}@, bus, sig4_c_busy(@{$1}@))
 
 sig4_call(int sig4_s@{}@_post, @{}@, signet_bus *bus, const void *sender)
 {
+sig4_c_post_guard(@{$1}@, @{NULL}@)m4_dnl
 sig4_c_post(@{$1}@, @{NULL}@)m4_dnl
 }
 
@@ -563,17 +566,42 @@ sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
 }@, @{        ran += signet_emit_patterns(&em, sig4_c_links(@{$1}@));
 }@)}@)}@)
 
+# sig4_c_plain_post(I, YES, NO)
+# -----------------------------
+# YES when signal I's plain posts go through signet__post_plain() (no
+# schema pattern can match it and it is not `retain`), else NO.
+m4_define(@{sig4_c_plain_post}@,
+@{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{$3}@,
+@{sig4_if(sig4_signal(@{$1}@, @{retain}@), @{$3}@, @{$2}@)}@)}@)
+
+# sig4_c_post_guard(I, MSG)
+# -------------------------
+# What a plain post of signal I (MSG the payload pointer) checks before it
+# copies anything, when it goes through signet__post_plain(): the
+# arguments, then the bus's filter, as a send does.
+m4_define(@{sig4_c_post_guard}@,
+@{sig4_c_plain_post(@{$1}@, @{m4_ifelse(@{$2}@, @{msg}@, @{    if (bus == NULL || msg == NULL)}@,
+@{    if (bus == NULL)}@)
+        return SIGNET_EINVAL;
+sig4_call(@{    if (signet__idle}@, @{)}@, bus, sig4_c_busy(@{$1}@))
+        return 0;
+}@)}@)
+
 # sig4_c_post(I, MSG, [DONE])
 # ---------------------------
-# The body of signal I's post functions, MSG the payload pointer; with
-# DONE, of its _post_done(), whose done and ctx go to signet_post_done().
+# The body of signal I's post functions, MSG the payload pointer, after
+# sig4_c_post_guard(); with DONE, of its _post_done(), whose done and ctx
+# go to signet_post_done().
 m4_define(@{sig4_c_post}@,
 @{sig4_if(sig4_signal(@{$1}@, @{link_count}@), @{sig4_if(sig4_signal(@{$1}@, @{capture_count}@),
 @{sig4_call(@{    }@return sig4_ns@{__}@post_matched, ;, bus, sender, $2, sig4_NS@{_}@SIGNAL_@{}@sig4_upper(sig4_signal(@{$1}@, @{name}@)),
           m4_ifelse(@{$3}@, @{}@, @{NULL, NULL}@, @{done, ctx}@))
 }@, @{m4_ifelse(@{$3}@, @{}@, @{sig4_call(@{    }@return signet_post_patterns, ;, bus, sig4_info, sender, $2, sig4_c_links(@{$1}@))}@,
 @{sig4_call(@{    }@return signet_post_done, ;, bus, sig4_info, sender, $2, sig4_c_links(@{$1}@), done, ctx)}@)
-}@)}@, @{m4_ifelse(@{$3}@, @{}@, @{sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, $2)}@,
+}@)}@, @{m4_ifelse(@{$3}@, @{}@, @{sig4_c_plain_post(@{$1}@,
+@{sig4_call(@{    }@return signet__post_plain, ;, bus, sig4_info, sig4_c_word(@{$1}@), sender, $2,
+          m4_ifelse(@{$2}@, @{NULL}@, @{0}@, @{$2}@, @{msg}@, @{sizeof *msg}@, @{sizeof msg}@))}@,
+@{sig4_call(@{    }@return signet_post, ;, bus, sig4_info, sender, $2)}@)}@,
 @{sig4_call(@{    }@return signet_post_done, ;, bus, sig4_info, sender, $2, NULL, 0, done, ctx)}@)
 }@)}@)
 

@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 8
+#define SIGNET_ABI 9
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -897,8 +897,9 @@ static inline bool signet_emit_next(signet_emission *em, const signet_recv **r,
 }
 
 /* ---------------------------------------------------------------------------
- * private: the inline part of generated sends, locked to SIGNET_ABI like the
- * rest of the generated code (runtime/src/rcu.h and state.h keep it).
+ * private: the inline part of generated sends, and what generated posts
+ * read of it (signet__post_plain), locked to SIGNET_ABI like the rest of the
+ * generated code (runtime/src/rcu.h and state.h keep it).
  *
  * Every signet_bus begins with a signet__bus_head. busy_ is a filter over
  * the bus's signals: signal id of a schema whose signet__schema_hash() is h
@@ -1071,6 +1072,19 @@ static inline int signet__emit_finish(signet_emission *em, int ran)
     }
     return signet_emit_end(em, ran);
 }
+
+/* A generated post's call once signet__idle() said the signal may have
+ * something to do: signet_post() of a signal no schema pattern can match
+ * and not `retain`, whose payload struct (NULL for a signal without one)
+ * has size bytes, its strings not counted. The caller has checked the
+ * arguments: bus is not NULL, nor the payload of a signal with parameters.
+ * word is the signal's in the bus's filter: while its fast list is the
+ * signal's (the common state), the post takes that list's receivers and
+ * the signal's state from the bus head, checks nothing the generator
+ * checked and queues at most one message, on the default queue; otherwise
+ * it is signet_post(). Returns as signet_post(). */
+int signet__post_plain(signet_bus *bus, const signet_signal_info *sig, uint32_t word,
+                       const void *sender, const void *payload, size_t size);
 
 /* ---------------------------------------------------------------------------
  * Queued delivery

@@ -1,7 +1,8 @@
-/* head.c: the bus head that generated sends read (signet.h's
+/* head.c: the bus head that generated sends and posts read (signet.h's
  * signet__bus_head, head.h): per word, the filter's bits of the signals
  * that have something to do, and the receiver list of one signal in the
- * common state; on a watched bus (watch.h) every bit and no list.
+ * common state, with that signal's state; on a watched bus (watch.h)
+ * every bit and no list.
  * Recomputed under the bus lock after state.c republishes a state's lists;
  * a replaced list is retired. Uses sigstate.h's states, snapshot.h to find a
  * list's receivers and rcu.c to retire.
@@ -9,17 +10,6 @@
 #include "head.h"
 
 #include <stdlib.h>
-
-/* The bus head's fast list of one signal: freed through retired. */
-struct fastrec {
-    struct signet__retired retired; /* first: freed through it */
-    signet__fast pub;
-};
-
-static struct fastrec *fastrec_of(const signet__fast *f)
-{
-    return (struct fastrec *)(void *)((char *)(uintptr_t)f - offsetof(struct fastrec, pub));
-}
 
 /* What a word with no fast list points to, so that a send tests one
  * pointer, not two: it is no signal's. A word any bit of which is set has
@@ -89,15 +79,16 @@ static void refresh_word(signet_bus *bus, uint32_t w)
      * (acquire) finds the word's list set too. */
     if (!bus->head.fast_[w] ||
         !(cur && pick && cur_sig == (uintptr_t)pick->info && cur->snap_ == ps)) {
-        struct fastrec *rec = pick ? malloc(sizeof *rec) : NULL;
+        struct signet__fastrec *rec = pick ? malloc(sizeof *rec) : NULL;
         if (rec) {
             rec->retired = (struct signet__retired){NULL, 0, sizeof *rec};
             rec->pub = (signet__fast){(uintptr_t)pick->info | (ps->nbuckets != 0), pb, pe, ps};
+            rec->ss = pick;
         }
         /* Without memory, no fast list: the signal's sends take the full path. */
         __atomic_store_n(&bus->head.fast_[w], rec ? &rec->pub : &no_fast, __ATOMIC_SEQ_CST);
         if (cur)
-            signet__retire(&bus->retired, &fastrec_of(cur)->retired, signet__rcu_advance());
+            signet__retire(&bus->retired, &signet__fastrec_of(cur)->retired, signet__rcu_advance());
     }
     __atomic_store_n(&bus->head.busy_[w], word, __ATOMIC_SEQ_CST);
 }
@@ -128,5 +119,5 @@ void signet__head_free(signet_bus *bus)
 {
     for (uint32_t w = 0; w < SIGNET__BUSY_WORDS; w++)
         if (bus->head.fast_[w] && bus->head.fast_[w] != &no_fast)
-            free(fastrec_of(bus->head.fast_[w]));
+            free(signet__fastrec_of(bus->head.fast_[w]));
 }

@@ -1,12 +1,13 @@
 /* post.c: the producers' side of queues: signet_post(),
- * signet_post_patterns(), the queued part of a send and a queued
- * connection's replay. A post claims a cell of each queue that has a live
- * receiver for it, copies the message and its payload in (for a retained
+ * signet_post_patterns(), generated posts' signet__post_plain(), the
+ * queued part of a send and a queued connection's replay. A post claims a
+ * cell of each queue that has a live receiver for it, copies the message and its payload in (for a retained
  * signal, the previous payload after it), and publishes it; a full queue
  * refuses, evicts its oldest message or waits, as the overflow policy
  * says (a replay's message never waits). Uses ring.h for
  * the cells, payload.c for the copies, state.h and snapshot.h to find the
- * receivers, patterns.c for the patterns a post reaches, retain.c for
+ * receivers (head.h's fast lists for a generated post in the common
+ * state), patterns.c for the patterns a post reaches, retain.c for
  * retained signals, watch.c on a watched bus and done.c for a post with a
  * completion, whose record each of its messages carries.
  */
@@ -14,6 +15,7 @@
 
 #include "done.h"
 #include "event.h"
+#include "head.h"
 #include "patterns.h"
 #include "payload.h"
 #include "cell.h"
@@ -21,6 +23,7 @@
 #include "state.h"
 #include "watch.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -531,6 +534,90 @@ int signet_post(signet_bus *bus, const signet_signal_info *sig, const void *send
     }
     signet__rcu_unlock(outermost);
     return rc;
+}
+
+/* Copies a payload of more than 16 bytes into claimed cell c of position
+ * pos, and publishes it: out of line, so that post_common() keeps no value
+ * across a call. */
+static __attribute__((noinline)) void publish_copy(signet_queue *q, struct qcell *c, size_t pos,
+                                                   const void *payload, size_t size)
+{
+    memcpy(signet__payload_of(c), payload, size);
+    signet__ring_publish(&q->ring, &c->cell, pos);
+}
+
+/* What post_common() returns when signet_post() is to do the post. */
+#define POST_SLOW INT_MIN
+
+/* signet__post_plain() in the common state: f is the signal's fast list
+ * (head.h), whose receivers are those of every emission of the signal or
+ * of this anonymous one. One message on the default queue when one of
+ * them is still live, written as enqueue() writes it; POST_SLOW, before
+ * anything was claimed, for whatever is not the plain case (strings to
+ * copy, a full, closed or too small queue), so that no value has to live
+ * across a call. */
+static inline __attribute__((always_inline)) int post_common(signet_bus *bus,
+                                                             const signet__fast *f,
+                                                             const void *sender,
+                                                             const void *payload, size_t size)
+{
+    const struct snap *s = f->snap_;
+    struct sigstate *ss = signet__fastrec_of(f)->ss;
+    signet_queue *q = bus->queue;
+    const signet_recv *r = f->begin;
+
+    /* signet__list_live() of a table: its receivers are one run (none when
+     * every receiver is for one sender). */
+    for (;; r++) {
+        if (r == f->end)
+            return 0;
+        if (__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0)
+            break;
+    }
+    if (__builtin_expect(ss->deep || size > q->slot_size ||
+                             atomic_load_explicit(&q->closed, memory_order_relaxed),
+                         0))
+        return POST_SLOW;
+    size_t pos;
+    struct signet__cell *cell = signet__ring_claim(&q->ring, &pos, ss->info->queue_len);
+    if (__builtin_expect(cell == NULL, 0))
+        return POST_SLOW;
+    struct qcell *c = (struct qcell *)cell;
+    c->m.ss = ss;
+    c->m.rs = ss;
+    c->m.sender = sender;
+    c->m.order_end = s->order_end;
+    c->m.len = (uint32_t)size;
+    c->m.direct = true;
+    c->m.unchanged = 0;
+    c->m.flags = 0;
+    if (__builtin_expect(size > 16, 0)) {
+        publish_copy(q, c, pos, payload, size);
+    } else {
+        copy_in(signet__payload_of(c), payload, size);
+        signet__ring_publish(&q->ring, cell, pos);
+    }
+    return 1;
+}
+
+/* The common state is the one of a generated send's inline path
+ * (signet.h): direct receivers only, nothing queued, no pattern
+ * subscriber, not `retain`, on a bus nobody watches; its fast list is
+ * read, like a snapshot, inside a read section. A post from inside one (a
+ * receiver's) or from a thread not yet registered is signet_post()'s. */
+int signet__post_plain(signet_bus *bus, const signet_signal_info *sig, uint32_t word,
+                       const void *sender, const void *payload, size_t size)
+{
+    if (__builtin_expect(__atomic_load_n(&signet__tls_reader.ctr, __ATOMIC_RELAXED) != 0, 0))
+        return signet_post(bus, sig, sender, payload);
+    signet__rcu_enter_outermost();
+    const signet__fast *f = __atomic_load_n(&bus->head.fast_[word], __ATOMIC_SEQ_CST);
+    int rc = POST_SLOW;
+    if (__builtin_expect(f->key == (uintptr_t)sig, 1) ||
+        (f->key == ((uintptr_t)sig | 1u) && sender == NULL))
+        rc = post_common(bus, f, sender, payload, size);
+    signet__rcu_leave_outermost();
+    return rc != POST_SLOW ? rc : signet_post(bus, sig, sender, payload);
 }
 
 int signet__post_emission(signet_emission *em)

@@ -287,10 +287,15 @@ static inline __attribute__((always_inline)) void copy_out(unsigned char *out, c
     typedef unsigned char chunk __attribute__((vector_size(16), aligned(1), may_alias));
     const unsigned char *from = (const unsigned char *)c + SIGNET__PAYLOAD_AT;
 
-    for (size_t i = 0; i < m->len; i += 16) {
-        /* One chunk per turn: no loop that the compiler would make a memcpy call. */
-        __asm__("" : : : "memory");
-        *(chunk *)(void *)(out + i) = *(const chunk *)(const void *)(from + i);
+    if (__builtin_expect(m->len <= 16, 1)) {
+        /* Most payloads: one chunk (a payload of 0 bytes has room for it). */
+        *(chunk *)(void *)out = *(const chunk *)(const void *)from;
+    } else {
+        for (size_t i = 0; i < m->len; i += 16) {
+            /* One chunk per turn: no loop that the compiler would make a memcpy call. */
+            __asm__("" : : : "memory");
+            *(chunk *)(void *)(out + i) = *(const chunk *)(const void *)(from + i);
+        }
     }
     if (flagged && (m->flags & SIGNET__MSG_DEEP))
         copy_out_deep(out, m);
@@ -372,13 +377,22 @@ static inline __attribute__((always_inline)) bool dispatch_one(signet_queue *q)
     return true;
 }
 
+/* Records the calling thread as q's last dispatcher (cell.h). Stored only
+ * when it changes: the field shares its line with what every post reads
+ * (q->closed), which a store per dispatch would take from the posters. */
+static inline void note_dispatcher(signet_queue *q)
+{
+    if (atomic_load_explicit(&q->dispatcher, memory_order_relaxed) != &signet__tls_reader)
+        atomic_store_explicit(&q->dispatcher, &signet__tls_reader, memory_order_relaxed);
+}
+
 /* signet_queue_dispatch() of a queue; written into both calls, so that a
  * dispatch of the default queue makes no call of its own. */
 static inline __attribute__((always_inline)) int dispatch(signet_queue *q, size_t max)
 {
     if (max == 0)
         max = q->ring.capacity;
-    atomic_store_explicit(&q->dispatcher, &signet__tls_reader, memory_order_relaxed);
+    note_dispatcher(q);
     size_t n = 0;
     while (n < max && dispatch_one(q))
         n++;
@@ -410,7 +424,7 @@ int signet_queue_run(signet_queue *q)
 {
     if (!q)
         return SIGNET_EINVAL;
-    atomic_store_explicit(&q->dispatcher, &signet__tls_reader, memory_order_relaxed);
+    note_dispatcher(q);
     while (!atomic_load_explicit(&q->stopped, memory_order_acquire)) {
         int n = 0;
         while (n < RUN_BATCH && !atomic_load_explicit(&q->stopped, memory_order_relaxed) &&

@@ -201,13 +201,27 @@ int app_server_start_post(signet_bus *bus, const void *sender, const char *value
 {
     app_server_start msg;
 
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START),
+                     SIGNET__BUSY_BIT(APP__HASH)))
+        return 0;
     msg.value = value;
-    return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, &msg);
+    return signet__post_plain(bus, &app_signals[APP_SIGNAL_SERVER_START],
+                              SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START), sender, &msg,
+                              sizeof msg);
 }
 
 int (app_server_start_post_msg)(signet_bus *bus, const void *sender, const app_server_start *msg)
 {
-    return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_START], sender, msg);
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START),
+                     SIGNET__BUSY_BIT(APP__HASH)))
+        return 0;
+    return signet__post_plain(bus, &app_signals[APP_SIGNAL_SERVER_START],
+                              SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_START), sender, msg,
+                              sizeof *msg);
 }
 
 int (app_server_start_post_done)(signet_bus *bus, const void *sender, const app_server_start *msg,
@@ -339,13 +353,27 @@ int app_server_stop_post(signet_bus *bus, const void *sender, const char *value)
 {
     app_server_stop msg;
 
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_STOP),
+                     SIGNET__BUSY_BIT(APP__HASH)))
+        return 0;
     msg.value = value;
-    return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, &msg);
+    return signet__post_plain(bus, &app_signals[APP_SIGNAL_SERVER_STOP],
+                              SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_STOP), sender, &msg,
+                              sizeof msg);
 }
 
 int (app_server_stop_post_msg)(signet_bus *bus, const void *sender, const app_server_stop *msg)
 {
-    return signet_post(bus, &app_signals[APP_SIGNAL_SERVER_STOP], sender, msg);
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_STOP),
+                     SIGNET__BUSY_BIT(APP__HASH)))
+        return 0;
+    return signet__post_plain(bus, &app_signals[APP_SIGNAL_SERVER_STOP],
+                              SIGNET__BUSY_WORD(APP__HASH, APP_SIGNAL_SERVER_STOP), sender, msg,
+                              sizeof *msg);
 }
 
 int (app_server_stop_post_done)(signet_bus *bus, const void *sender, const app_server_stop *msg,

@@ -952,7 +952,12 @@ int ks_ping_send(signet_bus *bus, const void *sender)
 
 int ks_ping_post(signet_bus *bus, const void *sender)
 {
-    return signet_post(bus, &ks_signals[KS_SIGNAL_PING], sender, NULL);
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_PING), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return signet__post_plain(bus, &ks_signals[KS_SIGNAL_PING],
+                              SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_PING), sender, NULL, 0);
 }
 
 int ks_ping_post_done(signet_bus *bus, const void *sender, signet_done_fn *done, void *ctx)
@@ -1096,6 +1101,10 @@ int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_
 {
     ks_every msg;
 
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
     msg.b = b;
     msg.a8 = a8;
     msg.a16 = a16;
@@ -1110,12 +1119,20 @@ int ks_every_post(signet_bus *bus, const void *sender, bool b, int8_t a8, int16_
     msg.s = s;
     msg.c = c;
     msg.g = g;
-    return signet_post(bus, &ks_signals[KS_SIGNAL_EVERY], sender, &msg);
+    return signet__post_plain(bus, &ks_signals[KS_SIGNAL_EVERY],
+                              SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY), sender, &msg,
+                              sizeof msg);
 }
 
 int (ks_every_post_msg)(signet_bus *bus, const void *sender, const ks_every *msg)
 {
-    return signet_post(bus, &ks_signals[KS_SIGNAL_EVERY], sender, msg);
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return signet__post_plain(bus, &ks_signals[KS_SIGNAL_EVERY],
+                              SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_EVERY), sender, msg,
+                              sizeof *msg);
 }
 
 int (ks_every_post_done)(signet_bus *bus, const void *sender, const ks_every *msg,
@@ -1253,18 +1270,30 @@ int ks_shapes_post(signet_bus *bus, const void *sender, const ks_point *p, const
 {
     ks_shapes msg;
 
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
     msg.p = *p;
     msg.n = *n;
     memcpy(msg.raw, raw, sizeof msg.raw);
     memcpy(msg.names, names, sizeof msg.names);
     memcpy(msg.path, path, sizeof msg.path);
     memcpy(msg.hues, hues, sizeof msg.hues);
-    return signet_post(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, &msg);
+    return signet__post_plain(bus, &ks_signals[KS_SIGNAL_SHAPES],
+                              SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES), sender, &msg,
+                              sizeof msg);
 }
 
 int (ks_shapes_post_msg)(signet_bus *bus, const void *sender, const ks_shapes *msg)
 {
-    return signet_post(bus, &ks_signals[KS_SIGNAL_SHAPES], sender, msg);
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return signet__post_plain(bus, &ks_signals[KS_SIGNAL_SHAPES],
+                              SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_SHAPES), sender, msg,
+                              sizeof *msg);
 }
 
 int (ks_shapes_post_done)(signet_bus *bus, const void *sender, const ks_shapes *msg,
@@ -1508,13 +1537,23 @@ int ks_last_post(signet_bus *bus, const void *sender, ks_sign g)
 {
     ks_last msg;
 
+    if (bus == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_LAST), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
     msg.g = g;
-    return signet_post(bus, &ks_signals[KS_SIGNAL_LAST], sender, &msg);
+    return signet__post_plain(bus, &ks_signals[KS_SIGNAL_LAST],
+                              SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_LAST), sender, &msg, sizeof msg);
 }
 
 int (ks_last_post_msg)(signet_bus *bus, const void *sender, const ks_last *msg)
 {
-    return signet_post(bus, &ks_signals[KS_SIGNAL_LAST], sender, msg);
+    if (bus == NULL || msg == NULL)
+        return SIGNET_EINVAL;
+    if (signet__idle(bus, SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_LAST), SIGNET__BUSY_BIT(KS__HASH)))
+        return 0;
+    return signet__post_plain(bus, &ks_signals[KS_SIGNAL_LAST],
+                              SIGNET__BUSY_WORD(KS__HASH, KS_SIGNAL_LAST), sender, msg, sizeof *msg);
 }
 
 int (ks_last_post_done)(signet_bus *bus, const void *sender, const ks_last *msg,

@@ -4,7 +4,10 @@
  * runtime, and every other state (a pattern subscriber, a run-time pattern,
  * a queued connection, a retained value, receivers for one sender, a send
  * inside a receiver) still gets the full emission. Each case also checks
- * has_receivers. Schema: f.signet. */
+ * has_receivers. Generated posts likewise: to nobody they return at once,
+ * in the common state they queue their one message from the bus head
+ * (signet__post_plain), and in every other state, or when the queue is
+ * full, they are signet_post()'s. Schema: f.signet. */
 #include <signet.h>
 
 #include "../check.h"
@@ -12,6 +15,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 
 #define CHECK_OK(expr) CHECK_EQ((expr), 0)
@@ -509,6 +513,199 @@ static void send_racing_connects(void)
     signet_bus_destroy(bus);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Posts */
+
+static void post_to_nobody_returns_zero(void)
+{
+    signet_bus *bus = new_bus();
+    f_plain msg = {1};
+    signet_stats st;
+
+    CHECK_EQ(f_plain_post(bus, NULL, 1), 0);
+    CHECK_EQ(f_plain_post_msg(bus, NULL, &msg), 0);
+    CHECK_EQ(f_bare_post(bus, NULL), 0);
+    CHECK_EQ(f_plain_post(NULL, NULL, 1), SIGNET_EINVAL);
+    CHECK_EQ(f_plain_post_msg(bus, NULL, NULL), SIGNET_EINVAL);
+    CHECK_EQ(f_bare_post(NULL, NULL), SIGNET_EINVAL);
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.posted, 0);
+    CHECK_EQ(st.dropped, 0);
+    signet_bus_destroy(bus);
+}
+
+static int rx_wide(void *ctx, const signet_event *ev, const f_wide *msg)
+{
+    (void)ctx;
+    (void)ev;
+    log_add(&seen, 'w');
+    seen.last_value = (int)(msg->a + msg->b + msg->c);
+    return 0;
+}
+
+static int rx_bare(void *ctx, const signet_event *ev)
+{
+    (void)ctx;
+    (void)ev;
+    log_add(&seen, 'z');
+    return 0;
+}
+
+static char named_seen[16];
+
+static int rx_named(void *ctx, const signet_event *ev, const f_named *msg)
+{
+    (void)ctx;
+    (void)ev;
+    log_add(&seen, 'n');
+    snprintf(named_seen, sizeof named_seen, "%s", msg->name);
+    return 0;
+}
+
+static void post_common_state_queues_one_message(void)
+{
+    signet_bus *bus = new_bus();
+    static const char me[] = "me";
+    signet_conn c;
+    signet_stats st;
+
+    CHECK_OK(f_plain_connect(bus, rx_event, (void *)me, SIGNET_ANY, &c));
+    CHECK_OK(f_plain_connect(bus, rx_a, NULL, SIGNET_ANY, &c));
+    CHECK_OK(f_plain_connect(bus, rx_b, NULL, SIGNET_ANY, &c));
+    CHECK_EQ(f_plain_post(bus, me, 7), 1); /* one message for the three */
+    CHECK_EQ(seen.len, 0);
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.posted, 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK(strcmp(seen.buf, "eab") == 0);
+    CHECK_EQ(seen.last_value, 7);
+    /* A payload of more than 16 bytes, one with a string, and none. */
+    char name[8] = "first";
+    CHECK_OK(f_wide_connect(bus, rx_wide, NULL, SIGNET_ANY, &c));
+    CHECK_OK(f_named_connect(bus, rx_named, NULL, SIGNET_ANY, &c));
+    CHECK_OK(f_bare_connect(bus, rx_bare, NULL, SIGNET_ANY, &c));
+    CHECK_EQ(f_wide_post(bus, NULL, 1, 20, 300), 1);
+    CHECK_EQ(f_named_post(bus, NULL, name), 1);
+    memcpy(name, "other", 6); /* the post copied the string */
+    CHECK_EQ(f_bare_post(bus, NULL), 1);
+    seen.len = 0;
+    CHECK_EQ(signet_bus_dispatch(bus, 1), 1);
+    CHECK_EQ(seen.last_value, 321);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK(strcmp(seen.buf, "wnz") == 0);
+    CHECK(strcmp(named_seen, "first") == 0);
+    signet_bus_destroy(bus);
+}
+
+static void post_names_senders_and_skips_the_gone(void)
+{
+    signet_bus *bus = new_bus();
+    static const char s1[] = "s1", s2[] = "s2";
+    signet_conn one, c;
+
+    /* Only a receiver for s2: an anonymous post has nobody to queue for. */
+    CHECK_OK(f_plain_connect(bus, rx_b, NULL, s2, &one));
+    CHECK_EQ(f_plain_post(bus, NULL, 1), 0);
+    CHECK_EQ(f_plain_post(bus, s1, 1), 0);
+    CHECK_EQ(f_plain_post(bus, s2, 2), 1);
+    CHECK_OK(f_plain_connect(bus, rx_a, NULL, SIGNET_ANY, &c));
+    CHECK_EQ(f_plain_post(bus, NULL, 3), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK(strcmp(seen.buf, "ba") == 0);
+    CHECK_OK(signet_disconnect(bus, one));
+    CHECK_OK(signet_disconnect(bus, c));
+
+    /* A run-once receiver that has run is nobody to post for. */
+    seen.len = 0;
+    signet_connect_opts once = {.flags = SIGNET_ONCE};
+    CHECK_OK(f_plain_connect_opts(bus, rx_a, NULL, SIGNET_ANY, &once, &c));
+    CHECK_EQ(f_plain_send(bus, NULL, 4), 1);
+    CHECK_EQ(f_plain_post(bus, NULL, 4), 0);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 0);
+    CHECK(strcmp(seen.buf, "a") == 0);
+
+    /* Disconnected while its message waits: it does not run. */
+    seen.len = 0;
+    CHECK_OK(f_plain_connect(bus, rx_a, NULL, SIGNET_ANY, &c));
+    CHECK_OK(f_plain_connect(bus, rx_b, NULL, SIGNET_ANY, &one));
+    CHECK_EQ(f_plain_post(bus, NULL, 5), 1);
+    CHECK_OK(signet_disconnect(bus, c));
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK(strcmp(seen.buf, "b") == 0);
+    signet_bus_destroy(bus);
+}
+
+static int rx_posts_nested(void *ctx, const signet_event *ev, const f_plain *msg)
+{
+    (void)ctx;
+    log_add(&seen, 'n');
+    if (msg->value > 0) /* inside a receiver: signet_post() */
+        CHECK_EQ(f_plain_post(ev->bus, NULL, msg->value - 1), 1);
+    return 0;
+}
+
+static void post_other_states_take_the_full_path(void)
+{
+    signet_bus_options bo = {.queue_capacity = 2, .overflow = SIGNET_OVERFLOW_DROP_NEWEST};
+    signet_bus *bus = NULL;
+    signet_queue *q = NULL;
+    signet_conn c, r;
+    signet_stats st;
+
+    CHECK_OK(signet_bus_create(&bo, &bus));
+    memset(&seen, 0, sizeof seen);
+    /* Posted from inside a receiver, where the post is nested. */
+    CHECK_OK(f_plain_connect(bus, rx_posts_nested, NULL, SIGNET_ANY, &c));
+    CHECK_EQ(f_plain_post(bus, NULL, 2), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2); /* at most the capacity per call */
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK(strcmp(seen.buf, "nnn") == 0);
+    CHECK_OK(signet_disconnect(bus, c));
+
+    /* A full queue refuses, and counts the drop. */
+    seen.len = 0;
+    CHECK_OK(f_plain_connect(bus, rx_a, NULL, SIGNET_ANY, &c));
+    CHECK_EQ(f_plain_post(bus, NULL, 1), 1);
+    CHECK_EQ(f_plain_post(bus, NULL, 2), 1);
+    CHECK_EQ(f_plain_post(bus, NULL, 3), SIGNET_EFULL);
+    CHECK_EQ(signet_signal_dropped(bus, &f_signals[F_SIGNAL_PLAIN]), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK(strcmp(seen.buf, "aa") == 0);
+    CHECK_EQ(seen.last_value, 2);
+
+    /* A queued connection beside the direct receiver: two messages. */
+    seen.len = 0;
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    signet_connect_opts opts = {.queue = q};
+    CHECK_OK(f_plain_connect_opts(bus, rx_b, NULL, SIGNET_ANY, &opts, &r));
+    CHECK_EQ(f_plain_post(bus, NULL, 4), 2);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+    CHECK(strcmp(seen.buf, "ab") == 0);
+    CHECK_OK(signet_disconnect(bus, r));
+
+    /* A run-time pattern subscriber gets its own message. */
+    seen.len = 0;
+    CHECK_OK(signet_subscribe_pattern(bus, &f_schema, "f/plain", rx_generic, NULL, SIGNET_ANY,
+                                      NULL, &r));
+    CHECK_EQ(f_plain_post(bus, NULL, 5), 2);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK(strcmp(seen.buf, "ap") == 0);
+    CHECK_OK(signet_disconnect(bus, r));
+
+    /* s64 shares plain's word, whose fast list is plain's: s64's post
+     * takes the full path, and both are delivered. */
+    seen.len = 0;
+    CHECK_OK(f_s64_connect(bus, rx_s64, NULL, SIGNET_ANY, &c));
+    CHECK_EQ(f_s64_post(bus, NULL, 6), 1);
+    CHECK_EQ(f_plain_post(bus, NULL, 6), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK(strcmp(seen.buf, "6a") == 0);
+    CHECK_OK(signet_bus_stats(bus, &st));
+    CHECK_EQ(st.posted, st.delivered);
+    signet_bus_destroy(bus);
+}
+
 static const struct test_case cases[] = {
     {"fast_send_to_nobody_returns_zero", send_to_nobody_returns_zero},
     {"fast_common_state_runs_receivers_in_order", common_state_runs_receivers_in_order},
@@ -523,6 +720,10 @@ static const struct test_case cases[] = {
     {"fast_signals_sharing_a_word_stay_apart", signals_sharing_a_word_stay_apart},
     {"fast_connect_on_another_thread_is_seen", connect_on_another_thread_is_seen},
     {"fast_send_racing_connects", send_racing_connects},
+    {"fast_post_to_nobody_returns_zero", post_to_nobody_returns_zero},
+    {"fast_post_common_state_queues_one_message", post_common_state_queues_one_message},
+    {"fast_post_names_senders_and_skips_the_gone", post_names_senders_and_skips_the_gone},
+    {"fast_post_other_states_take_the_full_path", post_other_states_take_the_full_path},
 };
 
 int main(int argc, char **argv)
