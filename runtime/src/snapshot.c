@@ -1,7 +1,8 @@
 /* snapshot.c: the slot table, the groups of connections by sender, and
  * the building of receiver lists and tables (snapshot.h): ranking, the
- * per-sender merge, twins, the sender index and its buckets. Uses the C
- * library only; callers hold the bus lock.
+ * per-sender merge by binary search, twins and the table's twin index,
+ * the sender index and its buckets. Uses the C library only; callers hold
+ * the bus lock.
  */
 #include "snapshot.h"
 

@@ -8,7 +8,8 @@
  * the writer under the bus lock. A list is what one emission runs. A
  * table is the list of anonymous emissions (the SIGNET_ANY receivers) with
  * an open-addressing index of the senders that have receivers of their
- * own, each with its own list: that sender's receivers only, and the runs
+ * own (and, for the writer, one of its entries by fn and ctx, to find
+ * twins), each with its own list: that sender's receivers only, and the runs
  * an emission from it walks, stretches of either the sender's entries or
  * the table's, in rank order, twins left out; the twins left out follow
  * the sender's entries. A writer replaces one sender's list in its bucket
