@@ -50,9 +50,9 @@ static int nsenders;
 /* signet's bus, and signet_any's: the same, after SCALE_ANY receivers
  * for SIGNET_ANY, so each send runs them beside the sender's own. */
 static signet_bus *bus, *bus_any;
-/* The late ANY cases' bus: the senders' receivers, then 10 or 100 for
+/* The late ANY cases' buses: the senders' receivers, then 10 or 100 for
  * SIGNET_ANY (only for the largest S). */
-static signet_bus *bus_late;
+static signet_bus *bus_late10, *bus_late100;
 
 static void check(int rc, const char *what)
 {
@@ -135,42 +135,62 @@ static void scale_any_emit(long n)
 }
 
 /* The senders' receivers first, then any for SIGNET_ANY. */
-static void late_any_setup(int s, int any)
+static void late_any_setup(signet_bus **b, int s, int any)
 {
     signet_conn conn;
 
     if (s != BENCH_SCALE_MAX)
         return;
-    bus_late = make_bus(s, 0);
+    *b = make_bus(s, 0);
     for (int i = 0; i < any; i++)
-        check(bench_tick_connect(bus_late, signet_rx, &any_ctx[i], SIGNET_ANY, &conn), "connect");
+        check(bench_tick_connect(*b, signet_rx, &any_ctx[i], SIGNET_ANY, &conn), "connect");
+}
+
+static void late_any_teardown(signet_bus **b)
+{
+    if (*b)
+        signet_bus_destroy(*b);
+    *b = NULL;
+}
+
+/* n times: connect one more receiver for SIGNET_ANY, then disconnect it. */
+static void late_any_connect(signet_bus *b, long n)
+{
+    for (long i = 0; i < n; i++) {
+        signet_conn conn;
+        check(bench_tick_connect(b, signet_rx, &second_ctx, SIGNET_ANY, &conn), "connect");
+        check(signet_disconnect(b, conn), "disconnect");
+    }
 }
 
 static void late_any10_setup(int s)
 {
-    late_any_setup(s, 10);
+    late_any_setup(&bus_late10, s, 10);
+}
+
+static void late_any10_teardown(void)
+{
+    late_any_teardown(&bus_late10);
+}
+
+static void late_any10_connect(long n)
+{
+    late_any_connect(bus_late10, n);
 }
 
 static void late_any100_setup(int s)
 {
-    late_any_setup(s, 100);
+    late_any_setup(&bus_late100, s, 100);
 }
 
-static void late_any_teardown(void)
+static void late_any100_teardown(void)
 {
-    if (bus_late)
-        signet_bus_destroy(bus_late);
-    bus_late = NULL;
+    late_any_teardown(&bus_late100);
 }
 
-/* n times: connect one more receiver for SIGNET_ANY, then disconnect it. */
-static void late_any_connect(long n)
+static void late_any100_connect(long n)
 {
-    for (long i = 0; i < n; i++) {
-        signet_conn conn;
-        check(bench_tick_connect(bus_late, signet_rx, &second_ctx, SIGNET_ANY, &conn), "connect");
-        check(signet_disconnect(bus_late, conn), "disconnect");
-    }
+    late_any_connect(bus_late100, n);
 }
 
 static const struct bench_peer bench_peer_signet = {
@@ -186,12 +206,12 @@ static const struct bench_peer bench_peer_signet_any = {
 /* Only connect + disconnect, only for the largest S: see the top. */
 static const struct bench_peer bench_peer_signet_late_any10 = {
     "signet_late_any10", "signet, 10 SIGNET_ANY receivers connected after the senders'", NULL,
-    NULL, NULL, NULL, late_any10_setup, late_any_teardown, late_any_connect, NULL,
+    NULL, NULL, NULL, late_any10_setup, late_any10_teardown, late_any10_connect, NULL,
 };
 
 static const struct bench_peer bench_peer_signet_late_any100 = {
     "signet_late_any100", "signet, 100 SIGNET_ANY receivers connected after the senders'", NULL,
-    NULL, NULL, NULL, late_any100_setup, late_any_teardown, late_any_connect, NULL,
+    NULL, NULL, NULL, late_any100_setup, late_any100_teardown, late_any100_connect, NULL,
 };
 
 static bool late_any(const struct bench_peer *p)

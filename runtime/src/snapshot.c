@@ -546,16 +546,22 @@ int signet__table_build(const struct group *any, bool queued, uint64_t order_end
 int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
                        const struct snap *table, struct snap **out)
 {
-    uint32_t *hidden, nhide;
+    uint32_t *hidden = NULL, nhide = 0, count = count_kind(own, queued);
 
     *out = NULL;
-    if (count_kind(own, queued) == 0)
+    if (count == 0)
         return 0;
-    int err = hidden_entries(table, own, queued, &hidden, &nhide);
-    if (err)
-        return err;
-    struct merge m = {.table = table, .hide = hidden, .nhide = nhide};
-    merge(own, queued, &m);
+    struct merge m = {.table = table};
+    if (table->n == 0) {
+        m.own = count; /* no entry of the table: no run of its, no twin */
+    } else {
+        int err = hidden_entries(table, own, queued, &hidden, &nhide);
+        if (err)
+            return err;
+        m.hide = hidden;
+        m.nhide = nhide;
+        merge(own, queued, &m);
+    }
     /* Without an entry of the table, the sender's entries are its one run. */
     struct run *runs = NULL;
     struct snap *l = list_alloc((size_t)m.own + m.hidden, m.table_runs ? m.nruns : 0, 0,
