@@ -6,7 +6,9 @@
  * bound to a queue), disconnect (live, stale, twice, a handle that never
  * existed), disconnect_ctx, block and unblock (nested counts, stale
  * handles), the list of a signal's connections, send (plain, or filling a
- * summary with room for 0 to 4 results), post, dispatch, has_receivers,
+ * summary with room for 0 to 4 results), the blocking _call (with a
+ * timeout that never waits long: 0, 1 ms, or SIGNET_WAIT_FOREVER when
+ * nothing can be queued), post, dispatch, has_receivers,
  * reading and clearing a retained value (level's, or meter's of one
  * sender, through the plain and the _from calls), and queue destroy (or
  * create).
@@ -31,11 +33,19 @@
  * SIGNET_STOP ends the emission (or the one message); a send's summary
  * has how many ran and failed, the first error, the connection that
  * stopped it, the messages it queued and its receivers' answers in the
- * order they ran; a connection with SIGNET_REPLAY gets the retained values
- * its sender filter lets through (meter's one per sender), oldest update
- * first, each with the sender that sent it and no previous payload: a
- * direct one at once, inside its connect (SIGNET_STOP, a disconnect or a
- * run-once that ran ends it; a blocked or filtered one skips a value), a
+ * order they ran; a _call for a sender with a live queued receiver is
+ * refused with SIGNET_EDEADLK, nothing run, retained or queued, inside a
+ * receiver and, outside one, once this thread has dispatched the queue of
+ * one of them (a queue nobody dispatched yet does not count); otherwise it
+ * runs as a send with a summary, and returns at once when it queued
+ * nothing (its count, or the refusal when every message was refused), else
+ * SIGNET_ETIMEDOUT with its direct receivers' summary, its messages then
+ * running at later dispatches like a send's; a connection with
+ * SIGNET_REPLAY gets the retained values its sender filter lets through
+ * (meter's one per sender), oldest update first, each with the sender that
+ * sent it and no previous payload: a direct one at once, inside its
+ * connect (SIGNET_STOP, a disconnect or a run-once that ran ends it; a
+ * blocked or filtered one skips a value), a
  * queued one as one message per value for it only (even where an older
  * twin hides it from the sender's list), which a full queue refuses, the
  * connect then returning SIGNET_REPLAY_SKIPPED; a post with a
@@ -172,6 +182,7 @@ struct mqueue {
     uint64_t head, tail;           /* positions, as the ring's */
     uint64_t refused, evicted, discarded;
     uint32_t high_water;
+    bool dispatched;               /* signet_queue_dispatch() has been called on it */
     struct mmsg ring[QCAP_MAX];
 };
 
@@ -1508,6 +1519,34 @@ static int bus_post(int sig, int sender, const struct payload *p)
     }
 }
 
+/* A blocking send, through the generated _call(). */
+static int bus_call(int sig, int sender, const struct payload *p, uint32_t timeout_ms,
+                    signet_summary *out)
+{
+    const void *s = sender_ptr(sender);
+
+    switch (sig) {
+    case RM_SIGNAL_PING:
+        return rm_ping_call(m.bus, s, &(rm_ping){p->value}, timeout_ms, out);
+    case RM_SIGNAL_BARE:
+        return rm_bare_call(m.bus, s, timeout_ms, out);
+    case RM_SIGNAL_LEVEL:
+        return rm_level_call(m.bus, s, &(rm_level){p->value}, timeout_ms, out);
+    case RM_SIGNAL_METER:
+        return rm_meter_call(m.bus, s, &(rm_meter){p->value}, timeout_ms, out);
+    default: {
+        /* A buffer of the caller's that dies with the call (its queued
+         * messages, which outlive it, hold copies). */
+        char text[TEXT_MAX + 1];
+        memcpy(text, p->text, sizeof text);
+        const rm_note msg = {p->value, text};
+        int rc = rm_note_call(m.bus, s, &msg, timeout_ms, out);
+        memset(text, '#', TEXT_MAX);
+        return rc;
+    }
+    }
+}
+
 /* Whether a send's summary says what its receivers did: how many ran,
  * failed (and the first error), which one stopped it, how many messages
  * it queued, and the first cap of its receivers' answers in order. */
@@ -1575,6 +1614,88 @@ static void op_send(void)
     if (!result_ok(rc, want))
         fail("send %s from sender %d returned %d, expected %d", sig_names[sig], sender, rc, want);
     if (summary)
+        check_summary(f, &s, cap);
+}
+
+/* A blocking send, _call(), with room for 0 to 4 results in its summary
+ * (bits 3 and up of the sender byte, as a send's). With queued receivers
+ * for the sender (live ones, blocked included) it is refused with
+ * SIGNET_EDEADLK, nothing run, retained or queued, inside a receiver (of a
+ * send, a dispatch or a replay), and outside one when this thread has
+ * dispatched the queue of one of them (every dispatch here is this
+ * thread's; a queue never dispatched is not known, so it does not count).
+ * Otherwise it runs as a send with a summary: its direct receivers, then
+ * its messages queued as a send's; with none queued it returns at once, as
+ * _send_summary() (the first refusal when every message was refused), and
+ * else its deadline passes (nobody else dispatches), so it returns
+ * SIGNET_ETIMEDOUT with the summary of its direct receivers and the count
+ * it queued; those messages run at later dispatches like a send's. The
+ * timeout is 0, or with bit 2 of the sender byte SIGNET_WAIT_FOREVER when
+ * nothing can be queued (no queued receiver for the sender as it begins)
+ * and else 1 ms (as often as a full queue's deadline may be waited for). */
+static void op_call(void)
+{
+    int sig = pick_signal(byte());
+    unsigned sb = byte();
+    int sender = (int)(sb % (NSENDERS + 1)) - 1;
+    bool wait = (sb & 4) != 0;
+    uint32_t cap = (sb >> 3) % 5;
+    struct payload p;
+    read_payload(sig, &p);
+    if (m.depth >= MAX_DEPTH)
+        return;
+
+    struct frame *f = push(F_SEND);
+    f->sig = sig;
+    f->sender = sender;
+    f->p = p;
+    f->nq = receivers(sig, sender, true, f->qlist);
+    bool here = false;
+    for (int i = 0; i < f->nq; i++)
+        here |= m.queues[m.conns[f->qlist[i]].queue].dispatched;
+    bool deadlk = f->nq > 0 && (m.depth > 1 || here);
+    uint32_t timeout = 0;
+    if (wait && f->nq == 0) {
+        timeout = SIGNET_WAIT_FOREVER;
+    } else if (wait && !deadlk && m.timeouts < MAX_TIMEOUTS) {
+        timeout = 1;
+        m.timeouts++;
+    }
+    if (deadlk) {
+        /* Nothing may run (the frame lists no receiver) or be queued. */
+        f->nq = 0;
+        f->queued = true;
+    } else {
+        f->n = receivers(sig, sender, false, f->list);
+        f->order_end = m.next_order;
+        f->unchanged = retain(sig, sender, &p, &f->has_prev, &f->prev);
+    }
+    trace("call %s from %d timeout %u%s", sig_names[sig], sender, (unsigned)timeout,
+          deadlk ? ": expect SIGNET_EDEADLK" : "");
+    signet_result results[4];
+    signet_summary s = {.results = cap ? results : NULL, .results_cap = cap};
+    memset(results, 0xa5, sizeof results);
+    int rc = bus_call(sig, sender, &p, timeout, &s);
+    trace("call %s from %d returned %d", sig_names[sig], sender, rc);
+    check_hook_done();
+    f = &m.frames[m.depth - 1];
+    if (next_expected(f) >= 0) {
+        const struct mconn *c = &m.conns[next_expected(f)];
+        fail("call %s from %d returned %d and %s fn %d ctx %d (connection {%u,%u}) was not "
+             "called",
+             sig_names[sig], sender, rc, sig_names[c->sig], c->fn, c->ctx, c->h.index,
+             c->h.generation);
+    }
+    int queued = deadlk ? 0 : send_queue(f);
+    int want = deadlk       ? SIGNET_EDEADLK
+               : queued > 0 ? SIGNET_ETIMEDOUT /* its messages wait: nobody else dispatches */
+               : queued < 0 ? queued           /* every message refused */
+                            : f->ran;
+    m.depth--;
+    /* Only a refusal of every message may be another queue's refusal. */
+    if (queued < 0 ? !result_ok(rc, want) : rc != want)
+        fail("call %s from sender %d returned %d, expected %d", sig_names[sig], sender, rc, want);
+    if (!deadlk)
         check_summary(f, &s, cap);
 }
 
@@ -1668,6 +1789,10 @@ static void op_dispatch(void)
     struct frame *f = push(F_DISPATCH);
     f->queue = qi;
     f->max = max ? max : m.queues[qi].cap;
+    /* This thread is now the queue's last dispatcher, even when the
+     * dispatch finds nothing to take (a _call for its receivers is then
+     * refused outside receivers too). */
+    m.queues[qi].dispatched = true;
     trace("dispatch queue %d max %zu", qi, max);
     take_message(f);
     int rc = signet_queue_dispatch(m.queues[qi].q, max);
@@ -1813,6 +1938,11 @@ static void op_retained(unsigned b)
              (int)r->value);
 }
 
+/* One operation: its opcode byte, modulo 8, then its own bytes. Opcode 6
+ * reads a second byte to choose among the rarer operations; _call took
+ * the values 0xe6 and 0xee of it, which before it (like the other values
+ * with bit 0 clear, bits 1 and 2 set and bit 4 clear) chose
+ * has_receivers and which no input of the corpus had used. */
 static void run_program_op(void)
 {
     ops_left--;
@@ -1843,6 +1973,8 @@ static void run_program_op(void)
             op_connections();
         else if ((b & 6) == 6 && (b & 16))
             op_retained(b);
+        else if ((b & 0xf7) == 0xe6)
+            op_call();
         else
             op_has_receivers();
         break;
