@@ -139,12 +139,12 @@ struct snap {
         const struct run *runs; /* a sender's list: its runs */
     };
     uint32_t nkeys;             /* a table: buckets with a sender (writer-side count) */
-    uint32_t nruns;             /* 0 for a table and for a list that runs recv[0, n) */
-    /* A list is 64-byte aligned and its header 72 bytes, so what a send
-     * reads of a sender's list, n and its first receivers, is one cache
-     * line. */
-    _Alignas(64) uint32_t n;    /* recv[0, n): the receivers, in rank order */
     uint32_t nhidden;           /* recv[n, n + nhidden): the twins they hide */
+    /* A list is 64-byte aligned and its header 72 bytes, so what a send
+     * reads of a sender's list, n, nruns and its first receivers, is one
+     * cache line. */
+    _Alignas(64) uint32_t n;    /* recv[0, n): the receivers, in rank order */
+    uint32_t nruns;             /* 0 for a table and for a list that runs recv[0, n) */
     signet_recv recv[];
 };
 _Static_assert(offsetof(struct snap, recv) == 72 || sizeof(void *) != 8, "n shares recv's line");
