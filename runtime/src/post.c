@@ -228,6 +228,22 @@ static __attribute__((noinline)) void copy_in_deep(unsigned char *dst, const str
         signet__payload_copy(si, dst + prev_at, previous);
 }
 
+/* Writes the header of a message into its claimed cell (cell.h's struct
+ * msg), a field at a time: the stores the compiler keeps cheapest. */
+static inline __attribute__((always_inline)) void
+put_header(struct msg *m, struct sigstate *ss, struct sigstate *rs, const void *sender,
+           uint64_t order_end, size_t len, bool direct, uint8_t unchanged, uint8_t flags)
+{
+    m->ss = ss;
+    m->rs = rs;
+    m->sender = sender;
+    m->order_end = order_end;
+    m->len = (uint32_t)len;
+    m->direct = direct;
+    m->unchanged = unchanged;
+    m->flags = flags;
+}
+
 /* Queues one message for q: sig's payload of len bytes in a cell (strings
  * included), from sender for the receivers of rs connected before
  * order_end, with what x adds (NULL: nothing; with x->done, a post with
@@ -261,17 +277,12 @@ enqueue(signet_queue *q, struct sigstate *ss, struct sigstate *rs, const void *s
             return err;
     }
     struct qcell *c = (struct qcell *)cell;
-    c->m.ss = ss;
-    c->m.rs = rs;
-    c->m.sender = sender;
-    c->m.order_end = order_end;
-    c->m.len = (uint32_t)len;
-    c->m.direct = direct;
-    c->m.unchanged = (uint8_t)((x && x->unchanged ? SIGNET__UNCHANGED : 0) |
-                               (prev_at ? SIGNET__PREVIOUS_AFTER : 0) |
-                               (x && x->replay ? SIGNET__MSG_REPLAY : 0));
     bool deep = ss->deep;
-    c->m.flags = (uint8_t)((deep ? SIGNET__MSG_DEEP : 0u) | (done ? SIGNET__MSG_DONE : 0u));
+    put_header(&c->m, ss, rs, sender, order_end, len, direct,
+               (uint8_t)((x && x->unchanged ? SIGNET__UNCHANGED : 0) |
+                         (prev_at ? SIGNET__PREVIOUS_AFTER : 0) |
+                         (x && x->replay ? SIGNET__MSG_REPLAY : 0)),
+               (uint8_t)((deep ? SIGNET__MSG_DEEP : 0u) | (done ? SIGNET__MSG_DONE : 0u)));
     if (__builtin_expect(done != NULL, 0)) {
         *signet__queue_done_slot(q, pos) = (struct done_slot){done, expect};
         signet__done_hold(done);
@@ -550,9 +561,10 @@ static __attribute__((noinline)) void publish_copy(signet_queue *q, struct qcell
 #define POST_SLOW INT_MIN
 
 /* signet__post_plain() in the common state: f is the signal's fast list
- * (head.h), whose receivers are those of every emission of the signal or
- * of this anonymous one. One message on the default queue when one of
- * them is still live, written as enqueue() writes it; POST_SLOW, before
+ * (head.h), whose snapshot's receivers are those of every emission of the
+ * signal or of this anonymous one. One message on the default queue when
+ * one of them is still live, with the header enqueue() would write;
+ * POST_SLOW, before
  * anything was claimed, for whatever is not the plain case (strings to
  * copy, a full, closed or too small queue), so that no value has to live
  * across a call. */
@@ -566,8 +578,8 @@ static inline __attribute__((always_inline)) int post_common(signet_bus *bus,
     signet_queue *q = bus->queue;
     const signet_recv *r = f->begin;
 
-    /* signet__list_live() of a table: its receivers are one run (none when
-     * every receiver is for one sender). */
+    /* signet__list_live(s) from the bounds in hand: a table's receivers
+     * are one run (none when every receiver is for one sender). */
     for (;; r++) {
         if (r == f->end)
             return 0;
@@ -583,14 +595,7 @@ static inline __attribute__((always_inline)) int post_common(signet_bus *bus,
     if (__builtin_expect(cell == NULL, 0))
         return POST_SLOW;
     struct qcell *c = (struct qcell *)cell;
-    c->m.ss = ss;
-    c->m.rs = ss;
-    c->m.sender = sender;
-    c->m.order_end = s->order_end;
-    c->m.len = (uint32_t)size;
-    c->m.direct = true;
-    c->m.unchanged = 0;
-    c->m.flags = 0;
+    put_header(&c->m, ss, ss, sender, s->order_end, size, true, 0, 0);
     if (__builtin_expect(size > 16, 0)) {
         publish_copy(q, c, pos, payload, size);
     } else {

@@ -65,22 +65,6 @@ static inline bool answer(signet_emission *em, const signet_recv *r, int rc, str
     return false;
 }
 
-/* The connection of order `order` a replay's message is for, when r, the
- * same receiver connected the other way earlier, leaves it out of list l
- * as its twin (its queue info in *at); NULL when it is not one. */
-static const signet_recv *replay_twin(const struct snap *l, uint64_t order, const signet_recv *r,
-                                      const struct qinfo **at)
-{
-    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
-        const signet_recv *b = &l->recv[i];
-        if (l->qi[i].order == order && b->fn == r->fn && b->ctx == r->ctx) {
-            *at = &l->qi[i];
-            return b;
-        }
-    }
-    return NULL;
-}
-
 /* Runs the receivers [r, e) of list l (their queue info from qi) the
  * message is for; true when one returned SIGNET_STOP. With counting, counts
  * the receivers it ran in em->qerr_ (a dispatch's emission queues
@@ -116,7 +100,8 @@ run_span(signet_queue *q, signet_emission *em, const struct snap *l, const signe
         if (qi->order >= m->order_end && !(run = signet__older_twin(l, m->order_end, r, &at)))
             continue;
         if (__builtin_expect(m->unchanged & SIGNET__MSG_REPLAY, 0) &&
-            at->order != m->order_end - 1 && !(run = replay_twin(l, m->order_end - 1, run, &at)))
+            at->order != m->order_end - 1 &&
+            !(run = signet__hidden_twin(l, m->order_end - 1, run, &at)))
             continue; /* a replay's message is for one connection, maybe a twin run hides */
         if (!direct && at->queue != q)
             continue;

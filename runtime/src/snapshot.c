@@ -582,6 +582,19 @@ int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
     return 0;
 }
 
+const signet_recv *signet__hidden_twin(const struct snap *l, uint64_t order,
+                                       const signet_recv *r, const struct qinfo **at)
+{
+    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
+        const signet_recv *b = &l->recv[i];
+        if (l->qi[i].order == order && b->fn == r->fn && b->ctx == r->ctx) {
+            *at = &l->qi[i];
+            return b;
+        }
+    }
+    return NULL;
+}
+
 bool signet__runs_live(const struct snap *l)
 {
     const signet_recv *r, *end;

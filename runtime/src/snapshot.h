@@ -388,6 +388,13 @@ static inline const signet_recv *signet__older_twin(const struct snap *l, uint64
     return NULL;
 }
 
+/* The connection of order `order` in list l when r, the same receiver
+ * connected the other way earlier, leaves it out as its twin (its queue
+ * info in *at): what a replay's message, which is for that one
+ * connection, runs; NULL when it is not one. */
+const signet_recv *signet__hidden_twin(const struct snap *l, uint64_t order,
+                                       const signet_recv *r, const struct qinfo **at);
+
 /* The connection that runs at entry r of list l (its queue info in *at)
  * for an emission or message of the connections made before order before:
  * r, or, when r was made since, the older twin it leaves out, which runs
