@@ -20,7 +20,7 @@ static int change_blocks(signet_bus *bus, signet_conn conn, bool block)
     pthread_mutex_lock(&bus->lock);
     if (conn.index < bus->slots.nslots) {
         struct slot *s = signet__slot_at(&bus->slots, conn.index);
-        uint32_t live = __atomic_load_n(&s->live, __ATOMIC_ACQUIRE);
+        uint32_t live = __atomic_load_n(signet__live(s), __ATOMIC_ACQUIRE);
         /* Emissions only ever clear a run-once word: retry when one did. */
         while (s->used && s->generation == conn.generation && live != 0) {
             uint32_t n = SIGNET__LIVE_BLOCKS(live);
@@ -29,7 +29,7 @@ static int change_blocks(signet_bus *bus, signet_conn conn, bool block)
                 break;
             }
             uint32_t next = block ? live + SIGNET__LIVE_BLOCK_ONE : live - SIGNET__LIVE_BLOCK_ONE;
-            if (__atomic_compare_exchange_n(&s->live, &live, next, false, __ATOMIC_ACQ_REL,
+            if (__atomic_compare_exchange_n(signet__live(s), &live, next, false, __ATOMIC_ACQ_REL,
                                             __ATOMIC_ACQUIRE)) {
                 rc = (int)SIGNET__LIVE_BLOCKS(next);
                 break;

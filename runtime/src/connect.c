@@ -91,7 +91,7 @@ static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn
         return SIGNET_ENOMEM;
     for (uint32_t i = 0; i < g->n; i++) {
         struct slot *s = g->v[i];
-        if (s->fn == fn && s->ctx == ctx && __atomic_load_n(&s->live, __ATOMIC_ACQUIRE)) {
+        if (s->fn == fn && s->ctx == ctx && __atomic_load_n(signet__live(s), __ATOMIC_ACQUIRE)) {
             *out = (signet_conn){s->index, s->generation};
             return same_options(s, opts) ? SIGNET_EXISTING : SIGNET_EXISTING_OPTS;
         }
@@ -122,7 +122,7 @@ static int add_connection(signet_bus *bus, struct sigstate *ss, signet_fnptr *fn
     s->priority = opts ? opts->priority : 0;
     s->flags = slot_flags(opts);
     s->order = bus->next_order++;
-    __atomic_store_n(&s->live, live_state(s->flags), __ATOMIC_RELEASE);
+    __atomic_store_n(signet__live(s), live_state(s->flags), __ATOMIC_RELEASE);
     if ((err = signet__state_add(ss, g, s)) == 0 && (err = rebuild(bus, ss, g)) != 0) {
         /* Roll back: the slot was never published. */
         for (uint32_t i = 0; i < g->n; i++) {
@@ -250,7 +250,7 @@ int signet_disconnect(signet_bus *bus, signet_conn conn)
         struct slot *s = signet__slot_at(&bus->slots, conn.index);
         if (s->used && s->generation == conn.generation) {
             /* A run-once receiver that already ran is disconnected already. */
-            err = __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) ? 0 : SIGNET_ENOENT;
+            err = __atomic_load_n(signet__live(s), __ATOMIC_ACQUIRE) ? 0 : SIGNET_ENOENT;
             struct sigstate *ss = s->sig;
             struct group *g = s->sender ? signet__groups_find(&ss->groups, s->sender) : &ss->any;
             for (uint32_t i = 0; i < g->n; i++) {
@@ -286,7 +286,7 @@ static void release_where(struct group *g, void *arg)
             i++;
             continue;
         }
-        w->count += __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) != 0;
+        w->count += __atomic_load_n(signet__live(s), __ATOMIC_ACQUIRE) != 0;
         signet__state_release(w->bus, w->ss, g, i);
         w->changed = true;
     }

@@ -38,7 +38,7 @@ static void collect_group(struct group *g, void *arg)
 
     for (uint32_t i = 0; i < g->n; i++) {
         const struct slot *s = g->v[i];
-        uint32_t live = __atomic_load_n(&s->live, __ATOMIC_ACQUIRE);
+        uint32_t live = __atomic_load_n(signet__live(s), __ATOMIC_ACQUIRE);
         if (live == 0)
             continue; /* a run-once receiver that has run */
         c->total++;

@@ -240,7 +240,7 @@ static void collect_retained(struct sigstate *ss, const char *filter, const void
 struct signet__replay_to signet__replay_to(struct slot *s)
 {
     return (struct signet__replay_to){
-        {s->fn, s->ctx, &s->live, {s->index, s->generation}},
+        {s->fn, s->ctx, signet__live(s), {s->index, s->generation}},
         s->sender,
         (s->flags & SIGNET_GENERIC) != 0,
     };

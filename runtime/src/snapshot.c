@@ -32,18 +32,19 @@ uint32_t signet__slot_alloc(struct signet__slots *t)
     if (t->nslots == t->nchunks * SIGNET__CHUNK_SIZE) {
         if (t->nchunks == SIGNET__NONE >> SIGNET__CHUNK_BITS)
             return SIGNET__NONE;
-        struct slot **chunks = realloc(t->chunks, (t->nchunks + 1) * sizeof *chunks);
+        struct slot_chunk **chunks = realloc(t->chunks, (t->nchunks + 1) * sizeof *chunks);
         if (!chunks)
             return SIGNET__NONE;
         t->chunks = chunks;
-        chunks[t->nchunks] = calloc(SIGNET__CHUNK_SIZE, sizeof(struct slot));
-        if (!chunks[t->nchunks])
+        struct slot_chunk *c = aligned_alloc(SIGNET__CHUNK_ALIGN, SIGNET__CHUNK_ALIGN);
+        if (!c)
             return SIGNET__NONE;
+        memset(c, 0, sizeof *c);
         for (uint32_t i = 0; i < SIGNET__CHUNK_SIZE; i++) {
-            chunks[t->nchunks][i].generation = 1;
-            chunks[t->nchunks][i].index = t->nchunks * SIGNET__CHUNK_SIZE + i;
+            c->slot[i].generation = 1;
+            c->slot[i].index = t->nchunks * SIGNET__CHUNK_SIZE + i;
         }
-        t->nchunks++;
+        chunks[t->nchunks++] = c;
     }
     return t->nslots++;
 }
@@ -52,7 +53,7 @@ void signet__slot_unalloc(struct signet__slots *t, uint32_t index)
 {
     struct slot *s = signet__slot_at(t, index);
 
-    s->live = 0;
+    *signet__live(s) = 0;
     s->used = false;
     s->next_free = t->free_head;
     t->free_head = index;
@@ -228,7 +229,7 @@ static void put_recv(struct snap *l, uint32_t i, struct slot *s)
     l->recv[i] = (signet_recv){
         .fn = s->fn,
         .ctx = s->ctx,
-        .state_ = &s->live,
+        .state_ = signet__live(s),
         .conn = {s->index, s->generation},
     };
     l->qi[i] = (struct qinfo){s->queue, s->order};

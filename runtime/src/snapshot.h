@@ -2,8 +2,8 @@
  * the immutable receiver lists built from them (internal).
  *
  * A slot is one connection. Slots live in fixed chunks and never move,
- * because lists point at their live flag; a slot's index and generation
- * make its handle. A group is one sender's connections (or SIGNET_ANY's)
+ * because lists point at their live words, kept dense at the head of each
+ * chunk; a slot's index and generation make its handle. A group is one sender's connections (or SIGNET_ANY's)
  * in rank order (higher priority first, then connection order), kept by
  * the writer under the bus lock. A list is what one emission runs. A
  * table is the list of anonymous emissions (the SIGNET_ANY receivers) with
@@ -47,7 +47,6 @@ struct sigstate;
  * published snapshot), then on the pending list (no longer published;
  * waiting for a grace period), then on the free list. */
 struct slot {
-    uint32_t live;              /* the live word (above); read by emissions */
     uint32_t generation;        /* bumped on disconnect; never 0 */
     bool used;
     struct sigstate *sig;       /* the signal or pattern it is connected to */
@@ -65,9 +64,25 @@ struct slot {
     uint64_t retired_tag;       /* pending: reusable once a grace period passed it */
 };
 
+#define SIGNET__CHUNK_BITS 8
+#define SIGNET__CHUNK_SIZE (1u << SIGNET__CHUNK_BITS)
+/* A chunk's size and alignment: a power of two, so that a live word's
+ * address names its chunk. */
+#define SIGNET__CHUNK_ALIGN 32768u
+
+/* SIGNET__CHUNK_SIZE slots and their live words. The live words are kept
+ * apart from the slots, dense, because they are all an emission reads of a
+ * connection: a send from one of many senders then finds its receiver's
+ * word among a few cache lines rather than in a slot of its own. */
+struct slot_chunk {
+    uint32_t live[SIGNET__CHUNK_SIZE]; /* the live word of slot[i] (above) */
+    struct slot slot[SIGNET__CHUNK_SIZE];
+};
+_Static_assert(sizeof(struct slot_chunk) <= SIGNET__CHUNK_ALIGN, "a chunk fits its alignment");
+
 /* The slots of a bus. Guarded by the bus lock. */
 struct signet__slots {
-    struct slot **chunks;
+    struct slot_chunk **chunks;
     uint32_t nchunks, nslots;
     uint32_t free_head;         /* SIGNET__NONE: none */
     uint32_t pending_head;      /* released, waiting for a grace period */
@@ -156,12 +171,21 @@ _Static_assert(offsetof(struct snap, recv) == 72 || sizeof(void *) != 8, "n shar
 #define SIGNET__FILTERED 0x80000000u /* in struct slot.flags: it has a filter */
 #define SIGNET__NO_TWIN (SIGNET_ONCE | SIGNET_CHANGED | SIGNET__FILTERED)
 
-#define SIGNET__CHUNK_BITS 8
-#define SIGNET__CHUNK_SIZE (1u << SIGNET__CHUNK_BITS)
-
 static inline struct slot *signet__slot_at(const struct signet__slots *t, uint32_t i)
 {
-    return &t->chunks[i >> SIGNET__CHUNK_BITS][i & (SIGNET__CHUNK_SIZE - 1)];
+    return &t->chunks[i >> SIGNET__CHUNK_BITS]->slot[i & (SIGNET__CHUNK_SIZE - 1)];
+}
+
+/* The chunk that holds the object at p (a slot or a live word). */
+static inline struct slot_chunk *signet__chunk_of(const void *p)
+{
+    return (struct slot_chunk *)((uintptr_t)p & ~(uintptr_t)(SIGNET__CHUNK_ALIGN - 1));
+}
+
+/* Slot s's live word. */
+static inline uint32_t *signet__live(const struct slot *s)
+{
+    return &signet__chunk_of(s)->live[s->index & (SIGNET__CHUNK_SIZE - 1)];
 }
 
 /* Rank order: higher priority first, then connection order (< 0: x runs
@@ -354,13 +378,14 @@ static inline bool signet__snap_live(const struct snap *s, const void *sender)
     return s && signet__list_live(signet__list(s, sender));
 }
 
-/* The connection a snapshot entry names (its state_ is the slot's first
- * member). Its fn, ctx, sender, queue, priority, flags and order do not
+/* The connection a snapshot entry names (its state_ is the slot's live
+ * word, in the slot's chunk). Its fn, ctx, sender, queue, priority, flags and order do not
  * change while a snapshot that names it can be read. */
 static inline const struct slot *signet__slot_of(const signet_recv *r)
 {
-    _Static_assert(offsetof(struct slot, live) == 0, "state_ points at a slot");
-    return (const struct slot *)(const void *)r->state_;
+    struct slot_chunk *c = signet__chunk_of(r->state_);
+
+    return &c->slot[r->state_ - c->live];
 }
 
 /* r (of list l) was connected at or after order before, so it is not for

@@ -154,7 +154,7 @@ void signet__state_release(signet_bus *bus, struct sigstate *ss, struct group *g
 {
     struct slot *s = g->v[i];
 
-    __atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(signet__live(s), 0, __ATOMIC_RELEASE);
     s->used = false;
     if (++s->generation == 0)
         s->generation = 1;
@@ -170,7 +170,7 @@ void signet__state_release(signet_bus *bus, struct sigstate *ss, struct group *g
 void signet__state_drop_fired(signet_bus *bus, struct sigstate *ss, struct group *g)
 {
     for (uint32_t i = 0; i < g->n;) {
-        if (__atomic_load_n(&g->v[i]->live, __ATOMIC_ACQUIRE))
+        if (__atomic_load_n(signet__live(g->v[i]), __ATOMIC_ACQUIRE))
             i++;
         else
             signet__state_release(bus, ss, g, i);
