@@ -250,6 +250,101 @@ static void scale_queued_connections_per_sender(void)
     signet_bus_destroy(bus);
 }
 
+/* Connections live in chunks of 256 slots, their live words apart from
+ * the rest of the slot: many connections, so that several chunks hold
+ * them, each keep their own state. Per sender a direct receiver (blocked
+ * for every 5th sender, disconnected for every 11th, with a filter that
+ * refuses for every 3rd: the filter is found from the live word) and a
+ * queued one (generic for every 7th, which only the slot's flags say);
+ * every send and dispatch runs exactly the receivers that state allows,
+ * and the listing reports each block. */
+static struct rx chunk_d[NSENDERS], chunk_q[NSENDERS];
+
+static bool chunk_pass(void *ctx, const signet_event *ev, const void *payload)
+{
+    (void)payload;
+    return ctx == &chunk_d[(const char *)ev->sender - senders];
+}
+
+static bool chunk_refuse(void *ctx, const signet_event *ev, const void *payload)
+{
+    (void)ctx;
+    (void)ev;
+    (void)payload;
+    return false;
+}
+
+static void scale_connections_across_slot_chunks_keep_their_own_state(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_queue *q = NULL;
+    signet_conn d[NSENDERS], c;
+    CHECK_OK(signet_queue_create(bus, NULL, &q));
+    for (int round = 0; round < 2; round++) /* 1200 connections, 600 left */
+        for (int i = 0; i < NSENDERS; i++) {
+            chunk_d[i] = (struct rx){'d', 0};
+            chunk_q[i] = (struct rx){'q', 0};
+            signet_connect_opts qo = {.queue = q},
+                                dopts = {.filter = i % 3 == 0 ? chunk_refuse : chunk_pass};
+            CHECK_OK(t_connect(bus, T_PING, rx_fn, &chunk_d[i], &senders[i], &dopts, &d[i]));
+            if (i % 7 == 0) {
+                chunk_q[i].tag = 'g';
+                qo.flags = SIGNET_GENERIC;
+                CHECK_OK(signet_connect(bus, &t_signals[T_PING], (signet_fnptr *)rx_generic,
+                                        &chunk_q[i], &senders[i], &qo, &c));
+            } else {
+                CHECK_OK(t_connect(bus, T_PING, rx_fn, &chunk_q[i], &senders[i], &qo, &c));
+            }
+            if (round == 0) { /* leave the slots to be taken again */
+                CHECK_OK(signet_disconnect(bus, d[i]));
+                CHECK_OK(signet_disconnect(bus, c));
+            }
+        }
+    int live = 2 * NSENDERS, nblocked = 0;
+    for (int i = 0; i < NSENDERS; i++) {
+        if (i % 11 == 0) {
+            CHECK_OK(signet_disconnect(bus, d[i]));
+            live--;
+        } else if (i % 5 == 0) {
+            CHECK_EQ(signet_block(bus, d[i]), 1);
+            nblocked++;
+        }
+    }
+    for (int i = 0; i < NSENDERS; i++) {
+        bool runs = i % 11 != 0 && i % 5 != 0 && i % 3 != 0;
+        const char *queued = i % 7 == 0 ? "g" : "q";
+        CHECK_RUNS(bus, &senders[i], runs ? "d" : ""); /* and queues one for q */
+        CHECK_EQ(signet_queue_dispatch(q, 0), 1);
+        CHECK(strcmp(trace.buf + (runs ? 1 : 0), queued) == 0);
+        int posted = t_ping_post(bus, &senders[i], 1);
+        trace.len = 0;
+        trace.buf[0] = '\0';
+        int ran = signet_queue_dispatch(q, 0);
+        CHECK_EQ(ran, 1);
+        CHECK(strcmp(trace.buf, queued) == 0);
+        trace.len = 0;
+        trace.buf[0] = '\0';
+        ran += signet_bus_dispatch(bus, 0); /* the direct receiver's message, if live */
+        CHECK_EQ(ran, posted);
+        CHECK(strcmp(trace.buf, runs ? "d" : "") == 0);
+        CHECK_EQ(chunk_d[i].calls, runs ? 2 : 0);
+        CHECK_EQ(chunk_q[i].calls, 2);
+    }
+    static signet_conn_info info[2 * NSENDERS];
+    CHECK_EQ(signet_connections(bus, &t_signals[T_PING], info, 2 * NSENDERS), live);
+    int blocked = 0;
+    for (int k = 0; k < live; k++)
+        if (info[k].blocked) {
+            const char *sender = info[k].sender;
+            int i = (int)(sender - senders);
+            CHECK(info[k].ctx == &chunk_d[i] && i % 5 == 0 && i % 11 != 0);
+            blocked++;
+        }
+    CHECK_EQ(blocked, nblocked);
+    signet_queue_destroy(q);
+    signet_bus_destroy(bus);
+}
+
 /* Run-time pattern subscriptions for many senders: each sender's
  * emissions reach its own subscribers and the SIGNET_ANY ones. */
 static void scale_pattern_subscriptions_per_sender(void)
@@ -837,6 +932,8 @@ static const struct test_case cases[] = {
     {"scale_run_once_per_sender", scale_run_once_per_sender},
     {"scale_queued_connections_per_sender", scale_queued_connections_per_sender},
     {"scale_pattern_subscriptions_per_sender", scale_pattern_subscriptions_per_sender},
+    {"scale_connections_across_slot_chunks_keep_their_own_state",
+     scale_connections_across_slot_chunks_keep_their_own_state},
     {"scale_runs_interleave_any_and_sender_by_rank", scale_runs_interleave_any_and_sender_by_rank},
     {"scale_twins_split_runs_and_run_once", scale_twins_split_runs_and_run_once},
     {"scale_run_once_across_runs", scale_run_once_across_runs},
