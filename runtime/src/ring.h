@@ -10,7 +10,8 @@
  * its header is its owner's (cell.h). Producers read only the tail and
  * their cell (the head too when a post has a limit of its own), so they
  * share no cache line with the consumers but the cells; the high-water
- * mark is kept by the takes, which read the tail.
+ * mark is kept by the takes, which read the tail until the mark is the
+ * capacity.
  *
  * Sleeping consumers set `armed` (a loop polling the fd) or count
  * themselves in `sleepers` (signet__ring_sleep), then look at the tail
@@ -138,17 +139,14 @@ static inline void signet__ring_publish(struct signet__ring *r, struct signet__c
         signet__ring_wake(r);
 }
 
-/* Raises the high-water mark to depth. */
-static inline void signet__ring_note(struct signet__ring *r, size_t depth)
+/* Raises the high-water mark, which was high when read, to depth. */
+static inline void signet__ring_note(struct signet__ring *r, size_t depth, uint32_t high)
 {
-    uint32_t high = atomic_load_explicit(&r->high, memory_order_relaxed);
-
     while (depth > high &&
            !atomic_compare_exchange_weak_explicit(&r->high, &high, (uint32_t)depth,
                                                   memory_order_relaxed, memory_order_relaxed))
         ;
 }
-
 /* Takes the oldest published cell, or returns NULL when there is none.
  * Counts the depth it saw in the high-water mark: it reads the tail before
  * it moves the head, so the count never exceeds a depth the ring really
@@ -165,13 +163,19 @@ static inline struct signet__cell *signet__ring_take(struct signet__ring *r, siz
         size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
         intptr_t dif = (intptr_t)seq - (intptr_t)(pos + 1);
         if (dif == 0) {
-            /* At least pos + 1: the acquire of seq follows the claim. */
-            size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+            /* The tail is at least pos + 1: the acquire of seq follows the
+             * claim. A mark that is the capacity cannot rise: then the
+             * tail, which the producers write, is not read. */
+            uint32_t high = atomic_load_explicit(&r->high, memory_order_relaxed);
+            size_t depth = high < r->capacity
+                               ? atomic_load_explicit(&r->tail, memory_order_relaxed) - pos
+                               : 0;
             if (atomic_compare_exchange_weak_explicit(&r->head, &pos, pos + 1,
                                                       memory_order_relaxed,
                                                       memory_order_relaxed)) {
                 *at = pos;
-                signet__ring_note(r, tail - pos);
+                if (depth > high)
+                    signet__ring_note(r, depth, high);
                 return c;
             }
         } else if (dif < 0) {
