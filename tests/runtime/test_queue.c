@@ -555,6 +555,45 @@ static void queue_high_water_counts_what_a_running_receiver_posts(void)
     signet_bus_destroy(bus);
 }
 
+/* Once the mark is the capacity a take no longer reads the tail: the mark
+ * stays there, through takes and through drop_oldest's evictions, and the
+ * counters still add up. */
+static void queue_high_water_stays_at_the_capacity_once_full(void)
+{
+    for (int oldest = 0; oldest < 2; oldest++) {
+        signet_bus_options o = {.queue_capacity = 4,
+                                .overflow = oldest ? SIGNET_OVERFLOW_DROP_OLDEST
+                                                   : SIGNET_OVERFLOW_DROP_NEWEST};
+        signet_bus *bus = new_bus(&o);
+        struct log a = {0};
+        signet_conn c;
+        signet_stats st;
+
+        CHECK_OK(t_connect(bus, T_PING, log_rx, &a, SIGNET_ANY, NULL, &c));
+        for (int i = 0; i < 5; i++) /* the fifth: refused, or evicts the first */
+            (void)post_ping(bus, NULL, i);
+        CHECK_EQ(signet_bus_dispatch(bus, 1), 1);
+        stats_of(signet_bus_queue(bus), &st);
+        CHECK_EQ(st.high_water, 4);
+        CHECK_EQ(st.depth, 3);
+        for (int i = 5; i < 8; i++) /* full again; then one more */
+            (void)post_ping(bus, NULL, i);
+        CHECK_EQ(signet_bus_dispatch(bus, 0), 4);
+        CHECK_EQ(post_ping(bus, NULL, 8), 1);
+        CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+        stats_of(signet_bus_queue(bus), &st);
+        CHECK_EQ(st.high_water, 4);
+        CHECK_EQ(st.depth, 0);
+        CHECK_EQ(st.posted, oldest ? 9 : 6);
+        CHECK_EQ(st.dropped, 3);
+        CHECK_EQ(st.evicted, oldest ? 3 : 0);
+        CHECK_EQ(st.posted, st.delivered + st.evicted + st.discarded + st.depth);
+        CHECK_EQ(a.n, 6);
+        CHECK_EQ(a.values[5], 8);
+        signet_bus_destroy(bus);
+    }
+}
+
 /* ---- payloads of every small size ---- */
 
 /* namespace w; one signal per size in w_sizes, its payload u8 b[size]. */
@@ -1405,6 +1444,8 @@ static const struct test_case cases[] = {
     {"queue_post_from_inside_receiver", queue_post_from_inside_receiver},
     {"queue_high_water_counts_what_a_running_receiver_posts",
      queue_high_water_counts_what_a_running_receiver_posts},
+    {"queue_high_water_stays_at_the_capacity_once_full",
+     queue_high_water_stays_at_the_capacity_once_full},
     {"queue_post_copies_payloads_of_every_small_size",
      queue_post_copies_payloads_of_every_small_size},
     {"queue_threads_4_producers_exactly_once_fifo", queue_threads_4_producers_exactly_once_fifo},
