@@ -147,6 +147,7 @@ static inline void signet__ring_note(struct signet__ring *r, size_t depth, uint3
                                                   memory_order_relaxed, memory_order_relaxed))
         ;
 }
+
 /* Takes the oldest published cell, or returns NULL when there is none.
  * Counts the depth it saw in the high-water mark: it reads the tail before
  * it moves the head, so the count never exceeds a depth the ring really

@@ -3,19 +3,20 @@
  *
  * A slot is one connection. Slots live in fixed chunks and never move,
  * because lists point at their live words, kept dense at the head of each
- * chunk; a slot's index and generation make its handle. A group is one sender's connections (or SIGNET_ANY's)
- * in rank order (higher priority first, then connection order), kept by
- * the writer under the bus lock. A list is what one emission runs. A
- * table is the list of anonymous emissions (the SIGNET_ANY receivers) with
- * an open-addressing index of the senders that have receivers of their
- * own (and, for the writer, one of its entries by fn and ctx, to find
- * twins), each with its own list: that sender's receivers only, and the runs
- * an emission from it walks, stretches of either the sender's entries or
- * the table's, in rank order, twins left out; the twins left out follow
- * the sender's entries. A writer replaces one sender's list in its bucket
- * in place (docs/design.md, "Receiver lists"). Emissions read lists inside
- * RCU read sections (rcu.h); writers build new ones and retire the old
- * ones. Implemented in snapshot.c, on rcu.h's retired items and signet.h.
+ * chunk; a slot's index and generation make its handle. A group is one
+ * sender's connections (or SIGNET_ANY's) in rank order (higher priority
+ * first, then connection order), kept by the writer under the bus lock. A
+ * list is what one emission runs. A table is the list of anonymous
+ * emissions (the SIGNET_ANY receivers) with an open-addressing index of the
+ * senders that have receivers of their own (and, for the writer, one of its
+ * entries by fn and ctx, to find twins), each with its own list: that
+ * sender's receivers only, and the runs an emission from it walks,
+ * stretches of either the sender's entries or the table's, in rank order,
+ * twins left out; the twins left out follow the sender's entries. A writer
+ * replaces one sender's list in its bucket in place (docs/design.md,
+ * "Receiver lists"). Emissions read lists inside RCU read sections (rcu.h);
+ * writers build new ones and retire the old ones. Implemented in
+ * snapshot.c, on rcu.h's retired items and signet.h.
  */
 #ifndef SIGNET_SNAPSHOT_H
 #define SIGNET_SNAPSHOT_H
