@@ -583,6 +583,25 @@ int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
     return 0;
 }
 
+const signet_recv *signet__older_twin(const struct snap *l, uint64_t before,
+                                      const signet_recv *r, const struct qinfo **at)
+{
+    const struct slot *rs = signet__slot_of(r);
+
+    if (rs->flags & SIGNET__NO_TWIN)
+        return NULL;
+    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
+        const signet_recv *b = &l->recv[i];
+        const struct qinfo *qi = &l->qi[i];
+        if (b->fn == r->fn && b->ctx == r->ctx && signet__slot_of(b)->sender != rs->sender &&
+            qi->order < before) {
+            *at = qi;
+            return b;
+        }
+    }
+    return NULL;
+}
+
 const signet_recv *signet__hidden_twin(const struct snap *l, uint64_t order,
                                        const signet_recv *r, const struct qinfo **at)
 {

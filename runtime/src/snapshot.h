@@ -395,24 +395,8 @@ static inline const struct slot *signet__slot_of(const signet_recv *r)
  * earlier: the receiver then runs through that connection, at r's place,
  * as it would have had r not been connected. Returns that connection (its
  * queue info in *at) or NULL. */
-static inline const signet_recv *signet__older_twin(const struct snap *l, uint64_t before,
-                                                    const signet_recv *r, const struct qinfo **at)
-{
-    const struct slot *rs = signet__slot_of(r);
-
-    if (rs->flags & SIGNET__NO_TWIN)
-        return NULL;
-    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
-        const signet_recv *b = &l->recv[i];
-        const struct qinfo *qi = &l->qi[i];
-        if (b->fn == r->fn && b->ctx == r->ctx && signet__slot_of(b)->sender != rs->sender &&
-            qi->order < before) {
-            *at = qi;
-            return b;
-        }
-    }
-    return NULL;
-}
+const signet_recv *signet__older_twin(const struct snap *l, uint64_t before,
+                                      const signet_recv *r, const struct qinfo **at);
 
 /* The connection of order `order` in list l when r, the same receiver
  * connected the other way earlier, leaves it out as its twin (its queue
