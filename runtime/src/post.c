@@ -1,15 +1,15 @@
 /* post.c: the producers' side of queues: signet_post(),
  * signet_post_patterns(), generated posts' signet__post_plain(), the
  * queued part of a send and a queued connection's replay. A post claims a
- * cell of each queue that has a live receiver for it, copies the message and its payload in (for a retained
- * signal, the previous payload after it), and publishes it; a full queue
- * refuses, evicts its oldest message or waits, as the overflow policy
- * says (a replay's message never waits). Uses ring.h for
- * the cells, payload.c for the copies, state.h and snapshot.h to find the
- * receivers (head.h's fast lists for a generated post in the common
- * state), patterns.c for the patterns a post reaches, retain.c for
- * retained signals, watch.c on a watched bus and done.c for a post with a
- * completion, whose record each of its messages carries.
+ * cell of each queue that has a live receiver for it, copies the message
+ * and its payload in (for a retained signal, the previous payload after
+ * it), and publishes it; a full queue refuses, evicts its oldest message
+ * or waits, as the overflow policy says (a replay's message never waits).
+ * Uses ring.h for the cells, payload.c for the copies, state.h and
+ * snapshot.h to find the receivers (head.h's fast lists for a generated
+ * post in the common state), patterns.c for the patterns a post reaches,
+ * retain.c for retained signals, watch.c on a watched bus and done.c for a
+ * post with a completion, whose record each of its messages carries.
  */
 #include "post.h"
 
@@ -564,10 +564,9 @@ static __attribute__((noinline)) void publish_copy(signet_queue *q, struct qcell
  * (head.h), whose snapshot's receivers are those of every emission of the
  * signal or of this anonymous one. One message on the default queue when
  * one of them is still live, with the header enqueue() would write;
- * POST_SLOW, before
- * anything was claimed, for whatever is not the plain case (strings to
- * copy, a full, closed or too small queue), so that no value has to live
- * across a call. */
+ * POST_SLOW, before anything was claimed, for whatever is not the plain
+ * case (strings to copy, a full, closed or too small queue), so that no
+ * value has to live across a call. */
 static inline __attribute__((always_inline)) int post_common(signet_bus *bus,
                                                              const signet__fast *f,
                                                              const void *sender,

@@ -583,6 +583,15 @@ int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
     return 0;
 }
 
+/* The index, from i on, of the next twin list l leaves out that is r's
+ * receiver (the same fn and ctx); l->n + l->nhidden when there is none. */
+static uint32_t next_hidden(const struct snap *l, const signet_recv *r, uint32_t i)
+{
+    while (i < l->n + l->nhidden && (l->recv[i].fn != r->fn || l->recv[i].ctx != r->ctx))
+        i++;
+    return i;
+}
+
 const signet_recv *signet__older_twin(const struct snap *l, uint64_t before,
                                       const signet_recv *r, const struct qinfo **at)
 {
@@ -590,28 +599,22 @@ const signet_recv *signet__older_twin(const struct snap *l, uint64_t before,
 
     if (rs->flags & SIGNET__NO_TWIN)
         return NULL;
-    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
-        const signet_recv *b = &l->recv[i];
-        const struct qinfo *qi = &l->qi[i];
-        if (b->fn == r->fn && b->ctx == r->ctx && signet__slot_of(b)->sender != rs->sender &&
-            qi->order < before) {
-            *at = qi;
-            return b;
+    for (uint32_t i = next_hidden(l, r, l->n); i < l->n + l->nhidden; i = next_hidden(l, r, i + 1))
+        if (signet__slot_of(&l->recv[i])->sender != rs->sender && l->qi[i].order < before) {
+            *at = &l->qi[i];
+            return &l->recv[i];
         }
-    }
     return NULL;
 }
 
 const signet_recv *signet__hidden_twin(const struct snap *l, uint64_t order,
                                        const signet_recv *r, const struct qinfo **at)
 {
-    for (uint32_t i = l->n; i < l->n + l->nhidden; i++) {
-        const signet_recv *b = &l->recv[i];
-        if (l->qi[i].order == order && b->fn == r->fn && b->ctx == r->ctx) {
+    for (uint32_t i = next_hidden(l, r, l->n); i < l->n + l->nhidden; i = next_hidden(l, r, i + 1))
+        if (l->qi[i].order == order) {
             *at = &l->qi[i];
-            return b;
+            return &l->recv[i];
         }
-    }
     return NULL;
 }
 

@@ -380,8 +380,8 @@ static inline bool signet__snap_live(const struct snap *s, const void *sender)
 }
 
 /* The connection a snapshot entry names (its state_ is the slot's live
- * word, in the slot's chunk). Its fn, ctx, sender, queue, priority, flags and order do not
- * change while a snapshot that names it can be read. */
+ * word, in the slot's chunk). Its fn, ctx, sender, queue, priority, flags
+ * and order do not change while a snapshot that names it can be read. */
 static inline const struct slot *signet__slot_of(const signet_recv *r)
 {
     struct slot_chunk *c = signet__chunk_of(r->state_);
