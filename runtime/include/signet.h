@@ -31,7 +31,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible.
  * Generated headers refuse to compile against a different value. */
-#define SIGNET_ABI 9
+#define SIGNET_ABI 10
 
 /* Marks the calls whose result must be checked, because going on after
  * their failure is a bug: the creates, connects and subscribes,
@@ -785,6 +785,8 @@ typedef struct signet_emission {
     const void *runs_;            /* private: the list whose runs follow (not with
                                      SIGNET__EMIT_FAST); NULL: none */
     uint32_t run_;                /* private: the next of them */
+    signet_recv one_;             /* private: with SIGNET__EMIT_FAST, a copy of the one
+                                     receiver of a sender's own, [begin, end) */
 } signet_emission;
 
 /* payload: the signal's payload struct, NULL for a signal without one.

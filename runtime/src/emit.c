@@ -72,7 +72,8 @@ static inline __attribute__((always_inline)) void begin_inside(signet_emission *
             em->order_ = atomic_load_explicit(&bus->next_order, memory_order_relaxed);
         }
         struct snap *s = atomic_load_explicit(&ss->snap, memory_order_seq_cst);
-        if (s && (em->runs_ = signet__receivers(s, sender, &em->begin, &em->end)) != NULL)
+        if (s && (em->runs_ = signet__receivers(s, signet__bucket(s, sender), &em->begin,
+                                                &em->end)) != NULL)
             em->run_ = 1;
         /* The sender's queued list now, not at the end: a connection its
          * receivers make meanwhile, which replaces the list in its bucket,
@@ -105,8 +106,18 @@ void signet__emit_begin_entered(signet_emission *em, signet_bus *bus,
 void signet__fast_sender(signet_emission *em, const signet__fast *f, const void *sender,
                          const signet_recv **begin, const signet_recv **end)
 {
-    const struct snap *l = signet__receivers(f->snap_, sender, begin, end);
+    const struct snap *s = f->snap_;
+    const struct bucket *k = signet__bucket(s, sender);
 
+    /* A sender with one receiver of its own and no SIGNET_ANY ones: the
+     * bucket's copy of it, into the emission, which the caller's loop
+     * walks (the bucket may be rewritten meanwhile). */
+    if (k && signet__bucket_one(k, &em->one_)) {
+        *begin = &em->one_;
+        *end = &em->one_ + 1;
+        return;
+    }
+    const struct snap *l = signet__receivers(s, k, begin, end);
     if (__builtin_expect(l != NULL, 0)) {
         /* More runs: an emission of the full path, in the read section the
          * inline path entered, with nothing else for its end to do (the

@@ -642,6 +642,27 @@ struct snap *signet__table_get(const struct snap *t, const void *sender)
     }
 }
 
+/* Points bucket k at list, and rewrites its copy of the list's one
+ * receiver under the sequence lock (snapshot.h): seq odd, the copy, seq
+ * even again; the list after the copy, so that a reader that finds a new
+ * list and no copy yet runs the list. */
+static void bucket_set(struct bucket *k, struct snap *list)
+{
+    static const signet_recv none;
+    const signet_recv *one = list && list->n == 1 && list->nruns == 0 ? &list->recv[0] : &none;
+    signet_conn conn = one->conn; /* stored whole, as a reader loads it */
+    uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
+
+    __atomic_store_n(&k->seq, seq + 1, __ATOMIC_SEQ_CST);
+    /* release stores: the odd seq is seen before any of them */
+    __atomic_store_n(&k->one.state_, one->state_, __ATOMIC_RELEASE);
+    __atomic_store_n(&k->one.fn, one->fn, __ATOMIC_RELEASE);
+    __atomic_store_n(&k->one.ctx, one->ctx, __ATOMIC_RELEASE);
+    __atomic_store(&k->one.conn, &conn, __ATOMIC_RELEASE);
+    __atomic_store_n(&k->seq, seq + 2, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&k->list, list, __ATOMIC_SEQ_CST);
+}
+
 bool signet__table_put(struct snap *t, const void *sender, struct snap *list)
 {
     if (!t->nbuckets)
@@ -650,7 +671,7 @@ bool signet__table_put(struct snap *t, const void *sender, struct snap *list)
     for (;; h = (h + 1) & (t->nbuckets - 1)) {
         struct bucket *k = &t->buckets[h];
         if (k->sender == sender) {
-            __atomic_store_n(&k->list, list, __ATOMIC_SEQ_CST);
+            bucket_set(k, list);
             return true;
         }
         if (!k->sender)
@@ -659,7 +680,7 @@ bool signet__table_put(struct snap *t, const void *sender, struct snap *list)
     /* A new sender: at most half the buckets keyed, so probes stay short. */
     if ((t->nkeys + 1) * 2 > t->nbuckets)
         return false;
-    __atomic_store_n(&t->buckets[h].list, list, __ATOMIC_SEQ_CST);
+    bucket_set(&t->buckets[h], list);
     __atomic_store_n(&t->buckets[h].sender, sender, __ATOMIC_SEQ_CST);
     t->nkeys++;
     return true;

@@ -13,7 +13,8 @@
  * sender's receivers only, and the runs an emission from it walks,
  * stretches of either the sender's entries or the table's, in rank order,
  * twins left out; the twins left out follow the sender's entries. A writer
- * replaces one sender's list in its bucket in place (docs/design.md,
+ * replaces one sender's list in its bucket in place, and keeps in the
+ * bucket a copy of a list's receiver when it runs only one (docs/design.md,
  * "Receiver lists"). Emissions read lists inside RCU read sections (rcu.h);
  * writers build new ones and retire the old ones. Implemented in
  * snapshot.c, on rcu.h's retired items and signet.h.
@@ -105,14 +106,23 @@ struct groups {
     uint32_t n, nbuckets, shift;
 };
 
-/* One entry of a table's sender index. sender is written once, after
- * list; list is replaced in place when that sender's connections change
- * (NULL: it has none of this kind any more, so its emissions run the
- * anonymous list). Both are read and written with atomics. */
+/* One entry of a table's sender index, a cache line. sender is written
+ * once, after list; list is replaced in place when that sender's
+ * connections change (NULL: it has none of this kind any more, so its
+ * emissions run the anonymous list). When the list runs one receiver and
+ * nothing else (n == 1, no runs), one is a copy of it, so that a send
+ * from one of many senders reads the bucket and not the list too; a copy
+ * with state_ NULL is none. The writer makes seq odd while it rewrites
+ * one, and even again after (a sequence lock): a reader takes the copy
+ * only when seq was even and the same before and after. Every field is
+ * read and written with atomics. */
 struct bucket {
-    const void *sender;         /* NULL: an empty bucket */
+    _Alignas(64) const void *sender; /* NULL: an empty bucket */
     struct snap *list;
+    uint32_t seq;
+    signet_recv one;
 };
+_Static_assert(sizeof(struct bucket) == 64 || sizeof(void *) != 8, "a bucket is one line");
 
 /* What a queued message needs to know about recv[i] besides signet_recv. */
 struct qinfo {
@@ -263,21 +273,47 @@ static inline uint32_t signet__hash_sender(const void *sender, uint32_t shift)
     return (uint32_t)(((uint64_t)(uintptr_t)sender * 0x9E3779B97F4A7C15ull) >> shift);
 }
 
-/* The list of sender's own in table s: NULL when it has none (or the
+/* The bucket of sender in table s: NULL when it has none (or the
  * emission is anonymous). */
-static inline const struct snap *signet__own_list(const struct snap *s, const void *sender)
+static inline const struct bucket *signet__bucket(const struct snap *s, const void *sender)
 {
     if (sender && s->nbuckets) {
         for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
             const struct bucket *k = &s->buckets[h];
             const void *key = __atomic_load_n(&k->sender, __ATOMIC_SEQ_CST);
             if (key == sender)
-                return __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
+                return k;
             if (!key)
                 break;
         }
     }
     return NULL;
+}
+
+/* Copies bucket k's copy of its list's one receiver to *out; false when
+ * it has none, or the writer was rewriting it (then the list says). */
+static inline bool signet__bucket_one(const struct bucket *k, signet_recv *out)
+{
+    /* seq_cst, as the writer's stores of seq: a reader that takes an old
+     * copy is one the writer's grace period waits for */
+    uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_SEQ_CST);
+
+    /* acquire loads: none moves after the second load of seq */
+    if (!(out->state_ = __atomic_load_n(&k->one.state_, __ATOMIC_ACQUIRE)))
+        return false;
+    out->fn = __atomic_load_n(&k->one.fn, __ATOMIC_ACQUIRE);
+    out->ctx = __atomic_load_n(&k->one.ctx, __ATOMIC_ACQUIRE);
+    __atomic_load(&k->one.conn, &out->conn, __ATOMIC_ACQUIRE); /* whole: the loop reads it so */
+    return !(seq & 1) && __atomic_load_n(&k->seq, __ATOMIC_RELAXED) == seq;
+}
+
+/* The list of sender's own in table s: NULL when it has none (or the
+ * emission is anonymous). */
+static inline const struct snap *signet__own_list(const struct snap *s, const void *sender)
+{
+    const struct bucket *k = signet__bucket(s, sender);
+
+    return k ? __atomic_load_n(&k->list, __ATOMIC_SEQ_CST) : NULL;
 }
 
 /* The list an emission from sender runs, of table s: the sender's own
@@ -323,37 +359,30 @@ static inline bool signet__run(const struct snap *l, uint32_t i, const signet_re
     return true;
 }
 
-/* The first run of the receivers of an emission from sender in table s,
- * [*begin, *end); returns the sender's list when more runs follow (from
- * run 1 on: signet__run()), else NULL. Written out rather than through
- * signet__list(): every send runs it, and this way a send without a sender
- * index costs what it did with one list per signal. */
-static inline const struct snap *signet__receivers(const struct snap *s, const void *sender,
+/* The first run of the receivers of an emission from the sender of
+ * bucket k in table s (k NULL: an anonymous emission, or one from a
+ * sender without a bucket), [*begin, *end); returns the sender's list when
+ * more runs follow (from run 1 on: signet__run()), else NULL. Written out
+ * rather than through signet__list(): every send runs it, and this way a
+ * send without a sender index costs what it did with one list per
+ * signal. */
+static inline const struct snap *signet__receivers(const struct snap *s, const struct bucket *k,
                                                    const signet_recv **begin,
                                                    const signet_recv **end)
 {
     const signet_recv *b = s->recv;
     uint32_t n = s->n;
 
-    if (sender && s->nbuckets) {
-        for (uint32_t h = signet__hash_sender(sender, s->shift);; h = (h + 1) & (s->nbuckets - 1)) {
-            const struct bucket *k = &s->buckets[h];
-            const void *key = __atomic_load_n(&k->sender, __ATOMIC_SEQ_CST);
-            if (key == sender) {
-                const struct snap *l = __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
-                if (l && __builtin_expect(l->nruns != 0, 0)) {
-                    *begin = l->runs[0].begin;
-                    *end = l->runs[0].end;
-                    return l->nruns > 1 ? l : NULL;
-                }
-                if (l) {
-                    b = l->recv;
-                    n = l->n;
-                }
-                break;
-            }
-            if (!key)
-                break;
+    if (k) {
+        const struct snap *l = __atomic_load_n(&k->list, __ATOMIC_SEQ_CST);
+        if (l && __builtin_expect(l->nruns != 0, 0)) {
+            *begin = l->runs[0].begin;
+            *end = l->runs[0].end;
+            return l->nruns > 1 ? l : NULL;
+        }
+        if (l) {
+            b = l->recv;
+            n = l->n;
         }
     }
     *begin = b;

@@ -67,8 +67,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 9
-#error "app.signet.h was generated for signet ABI 9; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 10
+#error "app.signet.h was generated for signet ABI 10; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus

@@ -6,8 +6,8 @@
 
 #include <signet.h>
 
-#if SIGNET_ABI != 9
-#error "types_only.signet.h was generated for signet ABI 9; regenerate it with the signetc of this signet"
+#if SIGNET_ABI != 10
+#error "types_only.signet.h was generated for signet ABI 10; regenerate it with the signetc of this signet"
 #endif
 
 #ifdef __cplusplus

@@ -645,6 +645,128 @@ static void threads_many_senders_while_per_sender_receivers_churn(void)
     signet_bus_destroy(tbus);
 }
 
+/* Threads: ONE_SENDERS senders, each with one receiver of its own and no
+ * SIGNET_ANY one, so that a send from one runs its bucket's copy of that
+ * receiver; a thread replaces each sender's receiver over and over
+ * (connect the next, disconnect the last: one receiver, two, one again),
+ * alternating two receiver functions, while two threads send. A receiver
+ * checks that it runs with its own ctx (a torn copy would pair one
+ * function with the other's ctx, or a stale handle), for its own sender,
+ * and never after its disconnect returned; the sends' counts add up to
+ * the calls; and at the end each sender's one receiver runs once. */
+enum { ONE_SENDERS = 8, ONE_POOL = 3, ONE_SWAPS = 3000 };
+
+struct one_rx {
+    int kind;                  /* 0: one_rx_a's, 1: one_rx_b's */
+    const void *sender;
+    _Atomic uint64_t conn;     /* index << 32 | generation, once connected */
+    atomic_bool disconnected;
+    atomic_long calls, wrong, late;
+};
+
+static struct one_rx one_pool[ONE_SENDERS][ONE_POOL];
+static atomic_long one_ran;
+static atomic_bool one_done;
+
+static uint64_t one_key(signet_conn c)
+{
+    return (uint64_t)c.index << 32 | c.generation;
+}
+
+static int one_check(struct one_rx *r, int kind, const signet_event *ev)
+{
+    uint64_t conn = atomic_load(&r->conn);
+    if (r->kind != kind || ev->sender != r->sender || (conn && conn != one_key(ev->conn)))
+        atomic_fetch_add(&r->wrong, 1);
+    if (atomic_load(&r->disconnected))
+        atomic_fetch_add(&r->late, 1);
+    atomic_fetch_add(&r->calls, 1);
+    return 0;
+}
+
+static int one_rx_a(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)msg;
+    return one_check(ctx, 0, ev);
+}
+
+static int one_rx_b(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    (void)msg;
+    return one_check(ctx, 1, ev);
+}
+
+static signet_conn one_connect(struct one_rx *r)
+{
+    signet_conn c;
+    atomic_store(&r->conn, 0);
+    atomic_store(&r->disconnected, false);
+    CHECK_OK(t_connect(tbus, T_PING, r->kind ? one_rx_b : one_rx_a, r, r->sender, NULL, &c));
+    atomic_store(&r->conn, one_key(c));
+    return c;
+}
+
+static void *one_send_main(void *arg)
+{
+    long seed = (long)(intptr_t)arg;
+    for (long i = 0; !atomic_load(&one_done); i++) {
+        int n = t_send(tbus, T_PING, &senders[(i + seed) % ONE_SENDERS], 1);
+        CHECK(n >= 0 && n <= 2);
+        atomic_fetch_add(&one_ran, n);
+    }
+    return NULL;
+}
+
+static void threads_sender_single_receiver_replaced_while_sending(void)
+{
+    tbus = new_bus(NULL);
+    signet_conn last[ONE_SENDERS];
+    for (int k = 0; k < ONE_SENDERS; k++) {
+        for (int j = 0; j < ONE_POOL; j++) {
+            one_pool[k][j].kind = j % 2;
+            one_pool[k][j].sender = &senders[k];
+        }
+        last[k] = one_connect(&one_pool[k][0]);
+    }
+    pthread_t th[2];
+    for (intptr_t i = 0; i < 2; i++)
+        CHECK_EQ(pthread_create(&th[i], NULL, one_send_main, (void *)(i * 3)), 0);
+    int at[ONE_SENDERS] = {0}; /* each sender's receiver: one_pool[k][at[k]] */
+    for (long i = 0; i < ONE_SWAPS; i++) {
+        int k = (int)(i % ONE_SENDERS), next_at = (at[k] + 1) % ONE_POOL;
+        signet_conn next = one_connect(&one_pool[k][next_at]);
+        if (i % 5 == 0)
+            sched_yield(); /* now and then, sends see two receivers */
+        CHECK_OK(signet_disconnect(tbus, last[k]));
+        atomic_store(&one_pool[k][at[k]].disconnected, true);
+        last[k] = next;
+        at[k] = next_at;
+    }
+    atomic_store(&one_done, true);
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(pthread_join(th[i], NULL), 0);
+    long calls = 0;
+    for (int k = 0; k < ONE_SENDERS; k++) {
+        for (int j = 0; j < ONE_POOL; j++) {
+            CHECK_EQ(atomic_load(&one_pool[k][j].wrong), 0);
+            CHECK_EQ(atomic_load(&one_pool[k][j].late), 0);
+            calls += atomic_load(&one_pool[k][j].calls);
+        }
+    }
+    CHECK_EQ(calls, atomic_load(&one_ran));
+    for (int k = 0; k < ONE_SENDERS; k++) {
+        long before = 0;
+        for (int j = 0; j < ONE_POOL; j++)
+            before += atomic_load(&one_pool[k][j].calls);
+        CHECK_EQ(t_send(tbus, T_PING, &senders[k], 1), 1);
+        long after = 0;
+        for (int j = 0; j < ONE_POOL; j++)
+            after += atomic_load(&one_pool[k][j].calls);
+        CHECK_EQ(after, before + 1);
+    }
+    signet_bus_destroy(tbus);
+}
+
 /* Threads: a sender's send is held in its first run (its own receiver)
  * while another thread blocks, then disconnects, a SIGNET_ANY receiver of
  * a later run. The held emission skips it (a claim after signet_block()
@@ -948,6 +1070,8 @@ static const struct test_case cases[] = {
      threads_many_senders_while_per_sender_receivers_churn},
     {"threads_any_receiver_blocked_or_disconnected_during_sender_send",
      threads_any_receiver_blocked_or_disconnected_during_sender_send},
+    {"threads_sender_single_receiver_replaced_while_sending",
+     threads_sender_single_receiver_replaced_while_sending},
 };
 
 int main(int argc, char **argv)
