@@ -9,7 +9,11 @@
  *     grace period it promises; libsigc++ and GSignal have none);
  *   - send from sender (i * 7) % S, which runs its one receiver;
  * and both again on a bus that also has 10 receivers for SIGNET_ANY
- * (signet_any10_*), whose sends run them beside the sender's own. And a
+ * (signet_any10_*), whose sends run them beside the sender's own; with
+ * pattern subscriptions instead of connections (signet_pattern_*: each
+ * sender's subscriber to `tocks`, a send of tock), and with queued
+ * connections (signet_queued_*: each sender's receiver on the bus's
+ * queue; a post, then a dispatch of the one message). And a
  * change for SIGNET_ANY beside 10000 senders (signet_late_any10_connect_*,
  * signet_late_any100_connect_*): the senders' receivers first, then 10 or
  * 100 for SIGNET_ANY; connect one more for SIGNET_ANY, then disconnect it,
@@ -39,7 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NSIZES = 3, MAX_CASES = 32, SCALE_ANY = 10 };
+enum { NSIZES = 3, MAX_CASES = 48, SCALE_ANY = 10 };
 
 static const int sizes[NSIZES] = {10, 1000, 10000};
 static char senders[BENCH_SCALE_MAX];
@@ -50,6 +54,8 @@ static int nsenders;
 /* signet's bus, and signet_any's: the same, after SCALE_ANY receivers
  * for SIGNET_ANY, so each send runs them beside the sender's own. */
 static signet_bus *bus, *bus_any;
+/* The same with pattern subscriptions, and with queued connections. */
+static signet_bus *bus_pattern, *bus_queued;
 /* The late ANY cases' buses: the senders' receivers, then 10 or 100 for
  * SIGNET_ANY (only for the largest S). */
 static signet_bus *bus_late10, *bus_late100;
@@ -134,6 +140,82 @@ static void scale_any_emit(long n)
     emit(bus_any, n);
 }
 
+static void scale_pattern_setup(int s)
+{
+    signet_conn conn;
+
+    check(signet_bus_create(NULL, &bus_pattern), "signet_bus_create");
+    for (int i = 0; i < s; i++)
+        check(bench_tocks_subscribe(bus_pattern, signet_tock_rx, &senders[i], &senders[i], &conn),
+              "subscribe");
+}
+
+static void scale_pattern_teardown(void)
+{
+    signet_bus_destroy(bus_pattern);
+    bus_pattern = NULL;
+}
+
+static void scale_pattern_connect(long n)
+{
+    for (long i = 0; i < n; i++) {
+        signet_conn conn;
+        check(bench_tocks_subscribe(bus_pattern, signet_tock_rx, &second_ctx,
+                                    &senders[(i * 7) % nsenders], &conn),
+              "subscribe");
+        check(signet_disconnect(bus_pattern, conn), "disconnect");
+    }
+}
+
+static void scale_pattern_emit(long n)
+{
+    for (long i = 0; i < n; i++)
+        bench_tock_send(bus_pattern, &senders[(i * 7) % nsenders], i);
+}
+
+static void scale_queued_setup(int s)
+{
+    signet_conn conn;
+
+    check(signet_bus_create(NULL, &bus_queued), "signet_bus_create");
+    signet_connect_opts o = {.queue = signet_bus_queue(bus_queued)};
+    for (int i = 0; i < s; i++)
+        check(bench_tick_connect_opts(bus_queued, signet_rx, &senders[i], &senders[i], &o, &conn),
+              "connect");
+}
+
+static void scale_queued_teardown(void)
+{
+    signet_bus_destroy(bus_queued);
+    bus_queued = NULL;
+}
+
+static void scale_queued_connect(long n)
+{
+    signet_connect_opts o = {.queue = signet_bus_queue(bus_queued)};
+
+    for (long i = 0; i < n; i++) {
+        signet_conn conn;
+        check(bench_tick_connect_opts(bus_queued, signet_rx, &second_ctx,
+                                      &senders[(i * 7) % nsenders], &o, &conn),
+              "connect");
+        check(signet_disconnect(bus_queued, conn), "disconnect");
+    }
+}
+
+/* A post, then the dispatch of its one message: a queue's round on one
+ * thread, as bench_queue's same-thread row. */
+static void scale_queued_emit(long n)
+{
+    for (long i = 0; i < n; i++) {
+        if (bench_tick_post(bus_queued, &senders[(i * 7) % nsenders], i) != 1 ||
+            signet_bus_dispatch(bus_queued, 1) != 1) {
+            fprintf(stderr, "bench_scale: a post was not queued and run\n");
+            exit(1);
+        }
+    }
+}
+
 /* The senders' receivers first, then any for SIGNET_ANY. */
 static void late_any_setup(signet_bus **b, int s, int any)
 {
@@ -203,6 +285,16 @@ static const struct bench_peer bench_peer_signet_any = {
     scale_any_setup, scale_any_teardown, scale_any_connect, scale_any_emit,
 };
 
+static const struct bench_peer bench_peer_signet_pattern = {
+    "signet_pattern", "signet, pattern subscribers", NULL, NULL, NULL, NULL,
+    scale_pattern_setup, scale_pattern_teardown, scale_pattern_connect, scale_pattern_emit,
+};
+
+static const struct bench_peer bench_peer_signet_queued = {
+    "signet_queued", "signet, queued connections", NULL, NULL, NULL, NULL,
+    scale_queued_setup, scale_queued_teardown, scale_queued_connect, scale_queued_emit,
+};
+
 /* Only connect + disconnect, only for the largest S: see the top. */
 static const struct bench_peer bench_peer_signet_late_any10 = {
     "signet_late_any10", "signet, 10 SIGNET_ANY receivers connected after the senders'", NULL,
@@ -223,6 +315,8 @@ static bool late_any(const struct bench_peer *p)
 static const struct bench_peer *const peers[] = {
     &bench_peer_signet,
     &bench_peer_signet_any,
+    &bench_peer_signet_pattern,
+    &bench_peer_signet_queued,
     &bench_peer_signet_late_any10,
     &bench_peer_signet_late_any100,
 #ifdef SIGNET_BENCH_SIGC
@@ -250,8 +344,14 @@ static size_t ncases;
 static void add(const struct bench_peer *p, int s, bool emit)
 {
     struct bench_case *c = &cases[ncases++];
-    const char *what = !emit ? "connect + disconnect" : p == &bench_peer_signet ? "send"
-                                                                                 : "emit";
+    /* signet's own growth (a row against its 1 of 10): plain, pattern and
+     * queued, each held to the same target */
+    bool own = p == &bench_peer_signet || p == &bench_peer_signet_pattern ||
+               p == &bench_peer_signet_queued;
+    const char *what = !emit                          ? "connect + disconnect"
+                       : p == &bench_peer_signet_queued ? "post + dispatch"
+                       : own                            ? "send"
+                                                        : "emit";
 
     c->peer = p;
     c->s = s;
@@ -266,12 +366,12 @@ static void add(const struct bench_peer *p, int s, bool emit)
                  strcmp(p->name, "sigc") == 0         ? "signals"
                  : strncmp(p->name, "signet", 6) == 0 ? "senders"
                                                       : "instances");
-    if (p != &bench_peer_signet)
+    if (!own)
         snprintf(c->versus, sizeof c->versus, "signet_%s_1of%d", emit ? "send" : "connect", s);
     else if (s != sizes[0])
-        snprintf(c->versus, sizeof c->versus, "signet_%s_1of%d", emit ? "send" : "connect",
+        snprintf(c->versus, sizeof c->versus, "%s_%s_1of%d", p->name, emit ? "send" : "connect",
                  sizes[0]);
-    if (p == &bench_peer_signet && s == sizes[NSIZES - 1]) {
+    if (own && s == sizes[NSIZES - 1]) {
         memcpy(c->target_versus, c->versus, sizeof c->versus);
         c->target = 2.0;
     }
