@@ -1,8 +1,8 @@
 /* snapshot.c: the slot table, the groups of connections by sender, and
  * the building of receiver lists and tables (snapshot.h): ranking, the
  * per-sender merge by binary search, twins and the table's twin index,
- * the sender index and its buckets. Uses the C library only; callers hold
- * the bus lock.
+ * the room for the sender index's buckets (senders.c fills them). Uses the
+ * C library only; callers hold the bus lock.
  */
 #include "snapshot.h"
 
@@ -252,15 +252,6 @@ static uint32_t count_kind(const struct group *g, bool queued)
     for (uint32_t i = 0; g && i < g->n; i++)
         n += of_kind(g->v[i], queued);
     return n;
-}
-
-uint32_t signet__table_size(uint32_t keys)
-{
-    uint32_t nbuckets = 8;
-
-    while (nbuckets < keys * 4)
-        nbuckets <<= 1;
-    return nbuckets;
 }
 
 /* A table with buckets also has a twin index: the indices of its entries
@@ -627,75 +618,4 @@ bool signet__runs_live(const struct snap *l)
             if (__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0)
                 return true;
     return false;
-}
-
-struct snap *signet__table_get(const struct snap *t, const void *sender)
-{
-    if (!t->nbuckets)
-        return NULL;
-    for (uint32_t h = signet__hash_sender(sender, t->shift);; h = (h + 1) & (t->nbuckets - 1)) {
-        const struct bucket *k = &t->buckets[h];
-        if (k->sender == sender)
-            return k->list;
-        if (!k->sender)
-            return NULL;
-    }
-}
-
-/* Points bucket k at list, and rewrites its copy of the list's one
- * receiver under the sequence lock (snapshot.h): seq odd, the copy, seq
- * even again; the list after the copy, so that a reader that finds a new
- * list and no copy yet runs the list. */
-static void bucket_set(struct bucket *k, struct snap *list)
-{
-    static const signet_recv none;
-    const signet_recv *one = list && list->n == 1 && list->nruns == 0 ? &list->recv[0] : &none;
-    signet_conn conn = one->conn; /* stored whole, as a reader loads it */
-    uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
-
-    __atomic_store_n(&k->seq, seq + 1, __ATOMIC_SEQ_CST);
-    /* release stores: the odd seq is seen before any of them */
-    __atomic_store_n(&k->one.state_, one->state_, __ATOMIC_RELEASE);
-    __atomic_store_n(&k->one.fn, one->fn, __ATOMIC_RELEASE);
-    __atomic_store_n(&k->one.ctx, one->ctx, __ATOMIC_RELEASE);
-    __atomic_store(&k->one.conn, &conn, __ATOMIC_RELEASE);
-    __atomic_store_n(&k->seq, seq + 2, __ATOMIC_SEQ_CST);
-    __atomic_store_n(&k->list, list, __ATOMIC_SEQ_CST);
-}
-
-bool signet__table_put(struct snap *t, const void *sender, struct snap *list)
-{
-    if (!t->nbuckets)
-        return false;
-    uint32_t h = signet__hash_sender(sender, t->shift);
-    for (;; h = (h + 1) & (t->nbuckets - 1)) {
-        struct bucket *k = &t->buckets[h];
-        if (k->sender == sender) {
-            bucket_set(k, list);
-            return true;
-        }
-        if (!k->sender)
-            break;
-    }
-    /* A new sender: at most half the buckets keyed, so probes stay short. */
-    if ((t->nkeys + 1) * 2 > t->nbuckets)
-        return false;
-    bucket_set(&t->buckets[h], list);
-    __atomic_store_n(&t->buckets[h].sender, sender, __ATOMIC_SEQ_CST);
-    t->nkeys++;
-    return true;
-}
-
-bool signet__table_fits(const struct snap *t, const void *sender)
-{
-    if (!t->nbuckets)
-        return false;
-    if ((t->nkeys + 1) * 2 <= t->nbuckets)
-        return true;
-    for (uint32_t h = signet__hash_sender(sender, t->shift);; h = (h + 1) & (t->nbuckets - 1)) {
-        if (t->buckets[h].sender == sender)
-            return true;
-        if (!t->buckets[h].sender)
-            return false;
-    }
 }

@@ -17,7 +17,8 @@
  * bucket a copy of a list's receiver when it runs only one (docs/design.md,
  * "Receiver lists"). Emissions read lists inside RCU read sections (rcu.h);
  * writers build new ones and retire the old ones. Implemented in
- * snapshot.c, on rcu.h's retired items and signet.h.
+ * snapshot.c and, for the sender index, senders.c, on rcu.h's retired
+ * items and signet.h.
  */
 #ifndef SIGNET_SNAPSHOT_H
 #define SIGNET_SNAPSHOT_H
@@ -109,8 +110,8 @@ struct groups {
 /* One entry of a table's sender index, a cache line. sender is written
  * once, after list; list is replaced in place when that sender's
  * connections change (NULL: it has none of this kind any more, so its
- * emissions run the anonymous list). When the list runs one receiver and
- * nothing else (n == 1, no runs), one is a copy of it, so that a send
+ * emissions run the anonymous list). When the list is a direct one that
+ * runs one receiver and nothing else (n == 1, no runs), one is a copy of it, so that a send
  * from one of many senders reads the bucket and not the list too; a copy
  * with state_ NULL is none. The writer makes seq odd while it rewrites
  * one, and even again after (a sequence lock): a reader takes the copy
