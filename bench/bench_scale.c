@@ -68,7 +68,29 @@ static void check(int rc, const char *what)
     }
 }
 
-static signet_bus *make_bus(int s, int any)
+/* The three kinds of a sender's own receiver the cases connect: direct,
+ * a subscriber to the pattern tocks, queued on the bus's queue. */
+typedef int connect_fn(signet_bus *b, void *ctx, const void *sender, signet_conn *out);
+
+static int connect_direct(signet_bus *b, void *ctx, const void *sender, signet_conn *out)
+{
+    return bench_tick_connect(b, signet_rx, ctx, sender, out);
+}
+
+static int connect_pattern(signet_bus *b, void *ctx, const void *sender, signet_conn *out)
+{
+    return bench_tocks_subscribe(b, signet_tock_rx, ctx, sender, out);
+}
+
+static int connect_queued(signet_bus *b, void *ctx, const void *sender, signet_conn *out)
+{
+    return bench_tick_connect_opts(b, signet_rx, ctx, sender,
+                                   &(signet_connect_opts){.queue = signet_bus_queue(b)}, out);
+}
+
+/* A bus with any receivers for SIGNET_ANY, then one of the kind for each
+ * of s senders. */
+static signet_bus *make_bus(int s, int any, connect_fn *connect)
 {
     signet_bus *b;
     signet_conn conn;
@@ -76,18 +98,19 @@ static signet_bus *make_bus(int s, int any)
     check(signet_bus_create(NULL, &b), "signet_bus_create");
     nsenders = s;
     for (int i = 0; i < any; i++)
-        check(bench_tick_connect(b, signet_rx, &any_ctx[i], SIGNET_ANY, &conn), "connect");
+        check(connect_direct(b, &any_ctx[i], SIGNET_ANY, &conn), "connect");
     for (int i = 0; i < s; i++)
-        check(bench_tick_connect(b, signet_rx, &senders[i], &senders[i], &conn), "connect");
+        check(connect(b, &senders[i], &senders[i], &conn), "connect");
     return b;
 }
 
-static void connect_disconnect(signet_bus *b, long n)
+/* n times: connect a second receiver of the kind for sender (i * 7) % S,
+ * then disconnect it. */
+static void connect_disconnect(signet_bus *b, long n, connect_fn *connect)
 {
     for (long i = 0; i < n; i++) {
         signet_conn conn;
-        check(bench_tick_connect(b, signet_rx, &second_ctx, &senders[(i * 7) % nsenders], &conn),
-              "connect");
+        check(connect(b, &second_ctx, &senders[(i * 7) % nsenders], &conn), "connect");
         check(signet_disconnect(b, conn), "disconnect");
     }
 }
@@ -100,7 +123,7 @@ static void emit(signet_bus *b, long n)
 
 static void scale_signet_setup(int s)
 {
-    bus = make_bus(s, 0);
+    bus = make_bus(s, 0, connect_direct);
 }
 
 static void scale_signet_teardown(void)
@@ -111,7 +134,7 @@ static void scale_signet_teardown(void)
 
 static void scale_signet_connect(long n)
 {
-    connect_disconnect(bus, n);
+    connect_disconnect(bus, n, connect_direct);
 }
 
 static void scale_signet_emit(long n)
@@ -121,7 +144,7 @@ static void scale_signet_emit(long n)
 
 static void scale_any_setup(int s)
 {
-    bus_any = make_bus(s, SCALE_ANY);
+    bus_any = make_bus(s, SCALE_ANY, connect_direct);
 }
 
 static void scale_any_teardown(void)
@@ -132,7 +155,7 @@ static void scale_any_teardown(void)
 
 static void scale_any_connect(long n)
 {
-    connect_disconnect(bus_any, n);
+    connect_disconnect(bus_any, n, connect_direct);
 }
 
 static void scale_any_emit(long n)
@@ -142,12 +165,7 @@ static void scale_any_emit(long n)
 
 static void scale_pattern_setup(int s)
 {
-    signet_conn conn;
-
-    check(signet_bus_create(NULL, &bus_pattern), "signet_bus_create");
-    for (int i = 0; i < s; i++)
-        check(bench_tocks_subscribe(bus_pattern, signet_tock_rx, &senders[i], &senders[i], &conn),
-              "subscribe");
+    bus_pattern = make_bus(s, 0, connect_pattern);
 }
 
 static void scale_pattern_teardown(void)
@@ -158,13 +176,7 @@ static void scale_pattern_teardown(void)
 
 static void scale_pattern_connect(long n)
 {
-    for (long i = 0; i < n; i++) {
-        signet_conn conn;
-        check(bench_tocks_subscribe(bus_pattern, signet_tock_rx, &second_ctx,
-                                    &senders[(i * 7) % nsenders], &conn),
-              "subscribe");
-        check(signet_disconnect(bus_pattern, conn), "disconnect");
-    }
+    connect_disconnect(bus_pattern, n, connect_pattern);
 }
 
 static void scale_pattern_emit(long n)
@@ -175,13 +187,7 @@ static void scale_pattern_emit(long n)
 
 static void scale_queued_setup(int s)
 {
-    signet_conn conn;
-
-    check(signet_bus_create(NULL, &bus_queued), "signet_bus_create");
-    signet_connect_opts o = {.queue = signet_bus_queue(bus_queued)};
-    for (int i = 0; i < s; i++)
-        check(bench_tick_connect_opts(bus_queued, signet_rx, &senders[i], &senders[i], &o, &conn),
-              "connect");
+    bus_queued = make_bus(s, 0, connect_queued);
 }
 
 static void scale_queued_teardown(void)
@@ -192,15 +198,7 @@ static void scale_queued_teardown(void)
 
 static void scale_queued_connect(long n)
 {
-    signet_connect_opts o = {.queue = signet_bus_queue(bus_queued)};
-
-    for (long i = 0; i < n; i++) {
-        signet_conn conn;
-        check(bench_tick_connect_opts(bus_queued, signet_rx, &second_ctx,
-                                      &senders[(i * 7) % nsenders], &o, &conn),
-              "connect");
-        check(signet_disconnect(bus_queued, conn), "disconnect");
-    }
+    connect_disconnect(bus_queued, n, connect_queued);
 }
 
 /* A post, then the dispatch of its one message: a queue's round on one
@@ -223,9 +221,9 @@ static void late_any_setup(signet_bus **b, int s, int any)
 
     if (s != BENCH_SCALE_MAX)
         return;
-    *b = make_bus(s, 0);
+    *b = make_bus(s, 0, connect_direct);
     for (int i = 0; i < any; i++)
-        check(bench_tick_connect(*b, signet_rx, &any_ctx[i], SIGNET_ANY, &conn), "connect");
+        check(connect_direct(*b, &any_ctx[i], SIGNET_ANY, &conn), "connect");
 }
 
 static void late_any_teardown(signet_bus **b)
@@ -240,7 +238,7 @@ static void late_any_connect(signet_bus *b, long n)
 {
     for (long i = 0; i < n; i++) {
         signet_conn conn;
-        check(bench_tick_connect(b, signet_rx, &second_ctx, SIGNET_ANY, &conn), "connect");
+        check(connect_direct(b, &second_ctx, SIGNET_ANY, &conn), "connect");
         check(signet_disconnect(b, conn), "disconnect");
     }
 }
