@@ -348,7 +348,7 @@ static bool live_here(const struct snap *l)
 
     for (uint32_t i = 0; signet__run(l, i, &r, &end, &qi); i++)
         for (; r != end; r++, qi++)
-            if (atomic_load_explicit(&qi->queue->dispatcher, memory_order_relaxed) ==
+            if (atomic_load_explicit(&signet__qinfo_queue(qi)->dispatcher, memory_order_relaxed) ==
                     &signet__tls_reader &&
                 __atomic_load_n(r->state_, __ATOMIC_ACQUIRE) != 0)
                 return true;

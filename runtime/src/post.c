@@ -179,7 +179,7 @@ static uint32_t live_for(const struct snap *l, const signet_queue *q, uint64_t b
         for (; b != e; b++, qi++) {
             const struct qinfo *at = qi;
             const signet_recv *r = signet__runs_at(l, before, b, &at);
-            if (r && (!q || at->queue == q) &&
+            if (r && (!q || signet__qinfo_queue(at) == q) &&
                 (__atomic_load_n(r->state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND))
                 n++;
         }
@@ -194,7 +194,7 @@ static signet_queue *queue_at(const struct snap *l, uint64_t before, const signe
                               const struct qinfo *qi)
 {
     (void)signet__runs_at(l, before, b, &qi);
-    return qi->queue;
+    return signet__qinfo_queue(qi);
 }
 
 /* Where the previous payload goes after a payload of *len bytes in a cell

@@ -70,8 +70,8 @@ static inline bool answer(signet_emission *em, const signet_recv *r, int rc, str
  * the receivers it ran in em->qerr_ (a dispatch's emission queues
  * nothing). With t (a message with a completion, whose emission
  * summarizes), counts in t the receivers still connected, and records each
- * answer. Only queued connections (!direct) can be SIGNET_GENERIC;
- * claiming one has just read its slot. */
+ * answer. Only queued connections (!direct) can be SIGNET_GENERIC, which
+ * their queue info says. */
 static inline __attribute__((always_inline)) bool
 run_span(signet_queue *q, signet_emission *em, const struct snap *l, const signet_recv *r,
          const signet_recv *e, const struct qinfo *qi, const struct msg *m, const void *payload,
@@ -103,7 +103,7 @@ run_span(signet_queue *q, signet_emission *em, const struct snap *l, const signe
             at->order != m->order_end - 1 &&
             !(run = signet__hidden_twin(l, m->order_end - 1, run, &at)))
             continue; /* a replay's message is for one connection, maybe a twin run hides */
-        if (!direct && at->queue != q)
+        if (!direct && signet__qinfo_queue(at) != q)
             continue;
         if (t && !still_to_run(t, run))
             continue;
@@ -112,7 +112,7 @@ run_span(signet_queue *q, signet_emission *em, const struct snap *l, const signe
         if (counting)
             em->qerr_++;
         signet_invoke_fn *call = invoke;
-        if (!direct && (signet__slot_of(run)->flags & SIGNET_GENERIC))
+        if (!direct && signet__qinfo_generic(at))
             call = signet_invoke_generic;
         if (answer(em, run, call(run, &em->ev, payload), t))
             return true;
@@ -146,7 +146,7 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *s, const struc
 {
     if (m->sender && s->nbuckets)
         return run_sender(q, em, s, m, payload, direct, counting, t);
-    return run_span(q, em, s, s->recv, s->recv + s->n, s->qi, m, payload, direct, counting, t);
+    return run_span(q, em, s, s->recv, s->recv + s->n, signet__qinfo(s), m, payload, direct, counting, t);
 }
 
 /* The queued connections of rs bound to q, after the direct receivers. */

@@ -35,9 +35,8 @@ struct snap *signet__table_get(const struct snap *t, const void *sender)
 static void bucket_set(struct bucket *k, struct snap *list)
 {
     static const signet_recv none;
-    const signet_recv *one = list && list->n == 1 && list->nruns == 0 && !list->qi[0].queue
-                                 ? &list->recv[0]
-                                 : &none;
+    bool single = list && list->n == 1 && list->nruns == 0 && !signet__qinfo(list)[0].bound;
+    const signet_recv *one = single ? &list->recv[0] : &none;
     signet_conn conn = one->conn; /* stored whole, as a reader loads it */
     uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
 

@@ -223,16 +223,30 @@ void signet__group_remove(struct group *g, uint32_t i)
 /* ------------------------------------------------------------------------ */
 /* Lists and tables */
 
-/* Writes connection s as entry i of list l. */
-static void put_recv(struct snap *l, uint32_t i, struct slot *s)
+/* signet__qinfo(l), for the writer that fills l in. */
+static struct qinfo *qinfo_of(struct snap *l)
 {
-    l->recv[i] = (signet_recv){
+    return (struct qinfo *)(void *)(l->recv + l->n);
+}
+
+/* Writes connection s as entry *r of a list, and its queue info *qi. */
+static void put_entry(signet_recv *r, struct qinfo *qi, struct slot *s)
+{
+    *r = (signet_recv){
         .fn = s->fn,
         .ctx = s->ctx,
         .state_ = signet__live(s),
         .conn = {s->index, s->generation},
     };
-    l->qi[i] = (struct qinfo){s->queue, s->order};
+    uintptr_t generic = (s->flags & SIGNET_GENERIC) ? SIGNET__BOUND_GENERIC : 0;
+
+    *qi = (struct qinfo){(uintptr_t)s->queue | generic, s->order};
+}
+
+/* Writes connection s as entry i of list l. */
+static void put_recv(struct snap *l, uint32_t i, struct slot *s)
+{
+    put_entry(&l->recv[i], &qinfo_of(l)[i], s);
 }
 
 static bool of_kind(const struct slot *s, bool queued)
@@ -409,7 +423,6 @@ struct merge {
     uint32_t done;              /* the table's entries merged so far */
     uint32_t own;               /* the list's visible entries */
     uint32_t hidden;            /* the twins left out */
-    uint32_t hidden_at;         /* where they go in l: after the visible ones */
     uint32_t nruns, table_runs; /* runs, and of them those of the table's entries */
     uint32_t last_from, last_end; /* the last run: TABLE_ENTRY or 0, and its end */
 };
@@ -441,13 +454,16 @@ static void run_add(struct merge *m, uint32_t at, uint32_t n)
  * out. */
 static void hide(struct merge *m, struct slot *s, uint32_t j)
 {
-    uint32_t i = m->hidden_at + m->hidden++;
+    uint32_t i = m->hidden++;
 
-    if (m->l && s) {
-        put_recv(m->l, i, s);
-    } else if (m->l) {
-        m->l->recv[i] = m->table->recv[j];
-        m->l->qi[i] = m->table->qi[j];
+    if (!m->l)
+        return;
+    struct qinfo *qi = &qinfo_of(m->l)[m->l->n + i];
+    if (s) {
+        put_entry(&m->l->hidden[i], qi, s);
+    } else {
+        m->l->hidden[i] = m->table->recv[j];
+        *qi = signet__qinfo(m->table)[j];
     }
 }
 
@@ -486,26 +502,31 @@ static void merge(const struct group *own, bool queued, struct merge *m)
     table_stretch(m, m->table->n);
 }
 
-/* A list of nrecv entries and nbuckets buckets, with the twin index of
- * nrecv entries when it has buckets, or of nruns runs, into *runs; NULL
- * when memory ran out. */
-static struct snap *list_alloc(size_t nrecv, uint32_t nruns, uint32_t nbuckets,
+/* A list of n entries, nhidden twins left out and nbuckets buckets, with
+ * the twin index of its n entries when it has buckets, or of nruns runs,
+ * into *runs; NULL when memory ran out. */
+static struct snap *list_alloc(uint32_t n, uint32_t nhidden, uint32_t nruns, uint32_t nbuckets,
                                uint64_t order_end, struct run **runs)
 {
-    size_t qi_at = align_up(offsetof(struct snap, recv) + nrecv * sizeof(signet_recv),
-                            _Alignof(struct qinfo));
-    size_t runs_at = align_up(qi_at + nrecv * sizeof(struct qinfo), _Alignof(struct run));
+    size_t qi_at = offsetof(struct snap, recv) + (size_t)n * sizeof(signet_recv);
+    size_t hidden_at = align_up(qi_at + ((size_t)n + nhidden) * sizeof(struct qinfo),
+                                _Alignof(signet_recv));
+    size_t runs_at = align_up(hidden_at + (size_t)nhidden * sizeof(signet_recv),
+                              _Alignof(struct run));
     size_t buckets_at = align_up(runs_at + nruns * sizeof(struct run), _Alignof(struct bucket));
-    size_t twins = nbuckets ? twin_places((uint32_t)nrecv) * sizeof(uint32_t) : 0;
+    size_t twins = nbuckets ? twin_places(n) * sizeof(uint32_t) : 0;
     size_t size = align_up(buckets_at + (size_t)nbuckets * sizeof(struct bucket) + twins,
                            _Alignof(struct snap));
     struct snap *l = aligned_alloc(_Alignof(struct snap), size);
     if (!l)
         return NULL;
+    _Static_assert(_Alignof(struct qinfo) <= _Alignof(signet_recv), "qinfo follows recv");
     memset(l, 0, size);
     l->retired.size = size;
     l->order_end = order_end;
-    l->qi = (struct qinfo *)(void *)((char *)l + qi_at);
+    l->n = n;
+    l->nhidden = nhidden;
+    l->hidden = (signet_recv *)(void *)((char *)l + hidden_at);
     if (nbuckets) {
         l->nbuckets = nbuckets;
         l->shift = 64;
@@ -522,14 +543,14 @@ static struct snap *list_alloc(size_t nrecv, uint32_t nruns, uint32_t nbuckets,
 int signet__table_build(const struct group *any, bool queued, uint64_t order_end,
                         uint32_t nbuckets, struct snap **out)
 {
-    struct snap *t = list_alloc(count_kind(any, queued), 0, nbuckets, order_end, NULL);
+    struct snap *t = list_alloc(count_kind(any, queued), 0, 0, nbuckets, order_end, NULL);
 
     *out = t;
     if (!t)
         return SIGNET_ENOMEM;
-    for (uint32_t i = 0; i < any->n; i++)
+    for (uint32_t i = 0, at = 0; i < any->n; i++)
         if (of_kind(any->v[i], queued))
-            put_recv(t, t->n++, any->v[i]);
+            put_recv(t, at++, any->v[i]);
     if (nbuckets)
         twins_index(t);
     return 0;
@@ -556,29 +577,25 @@ int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
     }
     /* Without an entry of the table, the sender's entries are its one run. */
     struct run *runs = NULL;
-    struct snap *l = list_alloc((size_t)m.own + m.hidden, m.table_runs ? m.nruns : 0, 0,
-                                order_end, &runs);
+    struct snap *l = list_alloc(m.own, m.hidden, m.table_runs ? m.nruns : 0, 0, order_end, &runs);
     if (!l) {
         free(hidden);
         return SIGNET_ENOMEM;
     }
-    struct merge w = {.l = l, .runs = runs, .table = table, .hide = hidden, .nhide = nhide,
-                      .hidden_at = m.own};
+    struct merge w = {.l = l, .runs = runs, .table = table, .hide = hidden, .nhide = nhide};
     if (runs)
         l->table = table;
     merge(own, queued, &w);
     free(hidden);
-    l->n = w.own;
-    l->nhidden = w.hidden;
     *out = l;
     return 0;
 }
 
 /* The index, from i on, of the next twin list l leaves out that is r's
- * receiver (the same fn and ctx); l->n + l->nhidden when there is none. */
+ * receiver (the same fn and ctx); l->nhidden when there is none. */
 static uint32_t next_hidden(const struct snap *l, const signet_recv *r, uint32_t i)
 {
-    while (i < l->n + l->nhidden && (l->recv[i].fn != r->fn || l->recv[i].ctx != r->ctx))
+    while (i < l->nhidden && (l->hidden[i].fn != r->fn || l->hidden[i].ctx != r->ctx))
         i++;
     return i;
 }
@@ -587,13 +604,14 @@ const signet_recv *signet__older_twin(const struct snap *l, uint64_t before,
                                       const signet_recv *r, const struct qinfo **at)
 {
     const struct slot *rs = signet__slot_of(r);
+    const struct qinfo *qi = signet__qinfo(l) + l->n;
 
     if (rs->flags & SIGNET__NO_TWIN)
         return NULL;
-    for (uint32_t i = next_hidden(l, r, l->n); i < l->n + l->nhidden; i = next_hidden(l, r, i + 1))
-        if (signet__slot_of(&l->recv[i])->sender != rs->sender && l->qi[i].order < before) {
-            *at = &l->qi[i];
-            return &l->recv[i];
+    for (uint32_t i = next_hidden(l, r, 0); i < l->nhidden; i = next_hidden(l, r, i + 1))
+        if (signet__slot_of(&l->hidden[i])->sender != rs->sender && qi[i].order < before) {
+            *at = &qi[i];
+            return &l->hidden[i];
         }
     return NULL;
 }
@@ -601,10 +619,12 @@ const signet_recv *signet__older_twin(const struct snap *l, uint64_t before,
 const signet_recv *signet__hidden_twin(const struct snap *l, uint64_t order,
                                        const signet_recv *r, const struct qinfo **at)
 {
-    for (uint32_t i = next_hidden(l, r, l->n); i < l->n + l->nhidden; i = next_hidden(l, r, i + 1))
-        if (l->qi[i].order == order) {
-            *at = &l->qi[i];
-            return &l->recv[i];
+    const struct qinfo *qi = signet__qinfo(l) + l->n;
+
+    for (uint32_t i = next_hidden(l, r, 0); i < l->nhidden; i = next_hidden(l, r, i + 1))
+        if (qi[i].order == order) {
+            *at = &qi[i];
+            return &l->hidden[i];
         }
     return NULL;
 }

@@ -12,7 +12,7 @@
  * entries by fn and ctx, to find twins), each with its own list: that
  * sender's receivers only, and the runs an emission from it walks,
  * stretches of either the sender's entries or the table's, in rank order,
- * twins left out; the twins left out follow the sender's entries. A writer
+ * twins left out; the twins left out are kept apart. A writer
  * replaces one sender's list in its bucket in place, and keeps in the
  * bucket a copy of a list's receiver when it runs only one (docs/design.md,
  * "Receiver lists"). Emissions read lists inside RCU read sections (rcu.h);
@@ -125,11 +125,25 @@ struct bucket {
 };
 _Static_assert(sizeof(struct bucket) == 64 || sizeof(void *) != 8, "a bucket is one line");
 
-/* What a queued message needs to know about recv[i] besides signet_recv. */
+/* What a queued message needs to know about an entry besides its
+ * signet_recv. bound is the connection's queue (0 if direct), with
+ * SIGNET__BOUND_GENERIC set for a SIGNET_GENERIC one, so that a dispatch
+ * knows how to call it without reading its slot. */
 struct qinfo {
-    signet_queue *queue;        /* the connection's queue; NULL if direct */
+    uintptr_t bound;            /* signet__qinfo_queue(), signet__qinfo_generic() */
     uint64_t order;             /* the connection's sequence number */
 };
+#define SIGNET__BOUND_GENERIC ((uintptr_t)1)
+
+static inline signet_queue *signet__qinfo_queue(const struct qinfo *qi)
+{
+    return (signet_queue *)(qi->bound & ~SIGNET__BOUND_GENERIC);
+}
+
+static inline bool signet__qinfo_generic(const struct qinfo *qi)
+{
+    return (qi->bound & SIGNET__BOUND_GENERIC) != 0;
+}
 
 /* A run of a sender's list: receivers [begin, end), either of the list's
  * own entries or of its table's. */
@@ -141,17 +155,19 @@ struct run {
  * per kind (direct, queued): the list of anonymous emissions (the
  * SIGNET_ANY connections, recv[0, n)), carrying the index of the senders
  * that have connections of their own, each with its own list. A sender's
- * list holds the sender's receivers in rank order, recv[0, n), then the
- * twins its emissions leave out (the same fn and ctx connected the other
- * way, ranked later; SIGNET_ANY ones copied), recv[n, n + nhidden). With
- * no run, an emission from the sender runs recv[0, n); with runs, it runs
- * runs[0, nruns) in turn, which interleave the sender's entries with
- * those of its table by rank. The index's buckets are the one mutable part
- * of a published table. */
+ * list holds the sender's receivers in rank order, recv[0, n), and apart,
+ * hidden[0, nhidden), the twins its emissions leave out (the same fn and
+ * ctx connected the other way, ranked later; SIGNET_ANY ones copied).
+ * With no run, an emission from the sender runs recv[0, n); with runs, it
+ * runs runs[0, nruns) in turn, which interleave the sender's entries with
+ * those of its table by rank. The queue information of recv[i] and of
+ * hidden[j], qinfo[i] and qinfo[n + j], follows recv[n - 1]: so a list of
+ * one entry is one cache line for what a send, a post and a dispatch
+ * read of it (n, nruns, order_end, the entry and its qinfo). The index's
+ * buckets are the one mutable part of a published table. */
 struct snap {
     struct signet__retired retired; /* first: freed through it */
-    uint64_t order_end;         /* every connection it runs has order < order_end */
-    struct qinfo *qi;           /* parallel to recv[] */
+    signet_recv *hidden;        /* the twins left out; qinfo after the visible ones' */
     /* A table (the anonymous list) carries the sender index; a sender's
      * list, its table and runs. */
     union {
@@ -166,15 +182,22 @@ struct snap {
         const struct run *runs; /* a sender's list: its runs */
     };
     uint32_t nkeys;             /* a table: buckets with a sender (writer-side count) */
-    uint32_t nhidden;           /* recv[n, n + nhidden): the twins they hide */
-    /* A list is 64-byte aligned and its header 72 bytes, so what a send
-     * reads of a sender's list, n, nruns and its first receivers, is one
-     * cache line. */
+    uint32_t nhidden;           /* hidden[0, nhidden) */
     _Alignas(64) uint32_t n;    /* recv[0, n): the receivers, in rank order */
     uint32_t nruns;             /* 0 for a table and for a list that runs recv[0, n) */
+    uint64_t order_end;         /* every connection it runs has order < order_end */
     signet_recv recv[];
 };
-_Static_assert(offsetof(struct snap, recv) == 72 || sizeof(void *) != 8, "n shares recv's line");
+_Static_assert(offsetof(struct snap, recv) + sizeof(signet_recv) + sizeof(struct qinfo) == 128 ||
+                   sizeof(void *) != 8,
+               "a list of one entry and its qinfo share one line");
+
+/* The queue information of list l's entries: qinfo[i] is recv[i]'s, and
+ * qinfo[n + j] hidden[j]'s. */
+static inline const struct qinfo *signet__qinfo(const struct snap *l)
+{
+    return (const struct qinfo *)(const void *)(l->recv + l->n);
+}
 
 /* Flags that make a connection nobody's twin: a run-once connection, once
  * it has fired, must let the other run, and nothing rebuilds the snapshot
@@ -331,9 +354,9 @@ static inline const struct qinfo *signet__qinfo_of(const struct snap *l, const s
 {
     const struct snap *from = l;
 
-    if ((uintptr_t)r - (uintptr_t)l->recv >= (size_t)(l->n + l->nhidden) * sizeof *r)
+    if ((uintptr_t)r - (uintptr_t)l->recv >= (size_t)l->n * sizeof *r)
         from = l->table;
-    return from->qi + (r - from->recv);
+    return signet__qinfo(from) + (r - from->recv);
 }
 
 /* Run i of the receivers list l runs: [*begin, *end), their queue info
@@ -356,7 +379,7 @@ static inline bool signet__run(const struct snap *l, uint32_t i, const signet_re
     *begin = l->recv;
     *end = l->recv + l->n;
     if (qi)
-        *qi = l->qi;
+        *qi = signet__qinfo(l);
     return true;
 }
 
