@@ -112,7 +112,7 @@ void signet__fast_sender(signet_emission *em, const signet__fast *f, const void 
     /* A sender with one receiver of its own and no SIGNET_ANY ones: the
      * bucket's copy of it, into the emission, which the caller's loop
      * walks (the bucket may be rewritten meanwhile). */
-    if (k && signet__bucket_one(k, &em->one_)) {
+    if (k && signet__bucket_one(k, &em->one_, NULL)) {
         *begin = &em->one_;
         *end = &em->one_ + 1;
         return;
@@ -266,11 +266,24 @@ static void note_queued(signet_emission *em, int rc)
 static bool run_pattern(signet_emission *em, const struct snap *s,
                         const signet_signal_info *pattern, int *ran)
 {
-    const struct snap *l = signet__list(s, em->ev.sender);
+    const struct bucket *k = signet__bucket(s, em->ev.sender);
     const signet_recv *r, *end;
     bool stopped = false;
+    signet_recv one;
+    uint64_t order;
 
     em->ev.pattern = pattern;
+    /* A sender with one subscriber of its own, connected before the
+     * emission began: the bucket's copy of it. */
+    if (k && signet__bucket_one(k, &one, &order) && order < em->order_) {
+        if (signet_emit_claim(em, &one)) {
+            ++*ran;
+            stopped = signet__emit_note(em, &one, pattern->invoke(&one, &em->ev, em->ev.payload_));
+        }
+        em->ev.pattern = NULL;
+        return stopped;
+    }
+    const struct snap *l = signet__list_at(s, k);
     bool late = l->order_end > em->order_; /* it has connections made since begin */
     const struct qinfo *qi;
     for (uint32_t i = 0; !stopped && signet__run(l, i, &r, &end, &qi); i++) {

@@ -38,6 +38,7 @@ static void bucket_set(struct bucket *k, struct snap *list)
     bool single = list && list->n == 1 && list->nruns == 0 && !signet__qinfo(list)[0].bound;
     const signet_recv *one = single ? &list->recv[0] : &none;
     signet_conn conn = one->conn; /* stored whole, as a reader loads it */
+    uint64_t order = single ? signet__qinfo(list)[0].order : 0;
     uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
 
     __atomic_store_n(&k->seq, seq + 1, __ATOMIC_SEQ_CST);
@@ -46,6 +47,7 @@ static void bucket_set(struct bucket *k, struct snap *list)
     __atomic_store_n(&k->one.fn, one->fn, __ATOMIC_RELEASE);
     __atomic_store_n(&k->one.ctx, one->ctx, __ATOMIC_RELEASE);
     __atomic_store(&k->one.conn, &conn, __ATOMIC_RELEASE);
+    __atomic_store_n(&k->order, order, __ATOMIC_RELEASE);
     __atomic_store_n(&k->seq, seq + 2, __ATOMIC_SEQ_CST);
     __atomic_store_n(&k->list, list, __ATOMIC_SEQ_CST);
 }

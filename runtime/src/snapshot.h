@@ -111,9 +111,10 @@ struct groups {
  * once, after list; list is replaced in place when that sender's
  * connections change (NULL: it has none of this kind any more, so its
  * emissions run the anonymous list). When the list is a direct one that
- * runs one receiver and nothing else (n == 1, no runs), one is a copy of it, so that a send
- * from one of many senders reads the bucket and not the list too; a copy
- * with state_ NULL is none. The writer makes seq odd while it rewrites
+ * runs one receiver and nothing else (n == 1, no runs), one is a copy of
+ * it and order its connection's sequence number, so that a send from one
+ * of many senders, and a pattern's from one of many subscribed senders,
+ * reads the bucket and not the list too; a copy with state_ NULL is none. The writer makes seq odd while it rewrites
  * one, and even again after (a sequence lock): a reader takes the copy
  * only when seq was even and the same before and after. Every field is
  * read and written with atomics. */
@@ -122,6 +123,7 @@ struct bucket {
     struct snap *list;
     uint32_t seq;
     signet_recv one;
+    uint64_t order;
 };
 _Static_assert(sizeof(struct bucket) == 64 || sizeof(void *) != 8, "a bucket is one line");
 
@@ -167,7 +169,7 @@ struct run {
  * buckets are the one mutable part of a published table. */
 struct snap {
     struct signet__retired retired; /* first: freed through it */
-    signet_recv *hidden;        /* the twins left out; qinfo after the visible ones' */
+    signet_recv *hidden;        /* hidden[0, nhidden): the twins left out */
     /* A table (the anonymous list) carries the sender index; a sender's
      * list, its table and runs. */
     union {
@@ -314,9 +316,10 @@ static inline const struct bucket *signet__bucket(const struct snap *s, const vo
     return NULL;
 }
 
-/* Copies bucket k's copy of its list's one receiver to *out; false when
- * it has none, or the writer was rewriting it (then the list says). */
-static inline bool signet__bucket_one(const struct bucket *k, signet_recv *out)
+/* Copies bucket k's copy of its list's one receiver to *out, and with
+ * order non-NULL its sequence number to *order; false when it has none, or
+ * the writer was rewriting it (then the list says). */
+static inline bool signet__bucket_one(const struct bucket *k, signet_recv *out, uint64_t *order)
 {
     /* seq_cst, as the writer's stores of seq: a reader that takes an old
      * copy is one the writer's grace period waits for */
@@ -328,25 +331,25 @@ static inline bool signet__bucket_one(const struct bucket *k, signet_recv *out)
     out->fn = __atomic_load_n(&k->one.fn, __ATOMIC_ACQUIRE);
     out->ctx = __atomic_load_n(&k->one.ctx, __ATOMIC_ACQUIRE);
     __atomic_load(&k->one.conn, &out->conn, __ATOMIC_ACQUIRE); /* whole: the loop reads it so */
+    if (order)
+        *order = __atomic_load_n(&k->order, __ATOMIC_ACQUIRE);
     return !(seq & 1) && __atomic_load_n(&k->seq, __ATOMIC_RELAXED) == seq;
 }
 
-/* The list of sender's own in table s: NULL when it has none (or the
- * emission is anonymous). */
-static inline const struct snap *signet__own_list(const struct snap *s, const void *sender)
+/* The list an emission from the sender of bucket k of table s runs (k
+ * NULL: a sender without one, or an anonymous emission): the sender's own
+ * list, or s itself when it has none. */
+static inline const struct snap *signet__list_at(const struct snap *s, const struct bucket *k)
 {
-    const struct bucket *k = signet__bucket(s, sender);
-
-    return k ? __atomic_load_n(&k->list, __ATOMIC_SEQ_CST) : NULL;
-}
-
-/* The list an emission from sender runs, of table s: the sender's own
- * list, or s itself when it has none (or the emission is anonymous). */
-static inline const struct snap *signet__list(const struct snap *s, const void *sender)
-{
-    const struct snap *l = signet__own_list(s, sender);
+    const struct snap *l = k ? __atomic_load_n(&k->list, __ATOMIC_SEQ_CST) : NULL;
 
     return l ? l : s;
+}
+
+/* The list an emission from sender runs, of table s. */
+static inline const struct snap *signet__list(const struct snap *s, const void *sender)
+{
+    return signet__list_at(s, signet__bucket(s, sender));
 }
 
 /* The queue information of entry r of list l's runs. */

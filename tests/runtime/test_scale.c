@@ -503,6 +503,48 @@ static void scale_runs_before_pattern_subscribers(void)
     signet_bus_destroy(bus);
 }
 
+/* A sender with one pattern subscriber of its own, which a send from it
+ * runs from its bucket's copy: the signal's own receiver, which runs
+ * before the patterns, replaces that subscriber with another for the same
+ * sender. The send under way runs neither, the old one disconnected and
+ * the new one connected since the send began; the next runs the new one. */
+static signet_bus *swap_bus;
+static signet_conn swap_conn;
+static bool swapping;
+static struct rx swap_new = {'n', 0};
+
+static int swap_rx(void *ctx, const signet_event *ev, const t_ping *msg)
+{
+    rx_fn(ctx, ev, msg);
+    if (swapping) {
+        swapping = false;
+        CHECK_OK(signet_disconnect(swap_bus, swap_conn));
+        CHECK_OK(signet_subscribe_pattern(swap_bus, &t_schema, "#", rx_generic, &swap_new,
+                                          ev->sender, NULL, &swap_conn));
+    }
+    return 0;
+}
+
+static void scale_pattern_subscriber_replaced_during_send_runs_from_the_next(void)
+{
+    swap_bus = new_bus(NULL);
+    signet_conn c;
+    struct rx s = {'s', 0}, old = {'o', 0}, other = {'x', 0};
+    CHECK_OK(t_connect(swap_bus, T_PING, swap_rx, &s, &senders[0], NULL, &c));
+    CHECK_OK(signet_subscribe_pattern(swap_bus, &t_schema, "#", rx_generic, &old, &senders[0],
+                                      NULL, &swap_conn));
+    CHECK_OK(signet_subscribe_pattern(swap_bus, &t_schema, "#", rx_generic, &other, &senders[1],
+                                      NULL, &c));
+    CHECK_RUNS(swap_bus, &senders[0], "so");
+    swapping = true;
+    CHECK_RUNS(swap_bus, &senders[0], "s");
+    CHECK_EQ(swap_new.calls, 0);
+    CHECK_RUNS(swap_bus, &senders[0], "sn");
+    CHECK_RUNS(swap_bus, &senders[1], "x");
+    CHECK_EQ(old.calls, 1);
+    signet_bus_destroy(swap_bus);
+}
+
 /* The heap the lists take: with A SIGNET_ANY receivers and S senders with
  * one receiver each, what the A add over a bus of the S alone stays under
  * 4 x (A + S) list entries (a signet_recv and its queue info, 48 bytes),
@@ -1061,6 +1103,8 @@ static const struct test_case cases[] = {
     {"scale_run_once_across_runs", scale_run_once_across_runs},
     {"scale_stop_in_the_middle_of_a_run", scale_stop_in_the_middle_of_a_run},
     {"scale_runs_before_pattern_subscribers", scale_runs_before_pattern_subscribers},
+    {"scale_pattern_subscriber_replaced_during_send_runs_from_the_next",
+     scale_pattern_subscriber_replaced_during_send_runs_from_the_next},
     {"scale_lists_match_a_full_merge_on_random_shapes",
      scale_lists_match_a_full_merge_on_random_shapes},
     {"scale_lists_take_memory_linear_in_receivers", scale_lists_take_memory_linear_in_receivers},
