@@ -112,7 +112,7 @@ void signet__fast_sender(signet_emission *em, const signet__fast *f, const void 
     /* A sender with one receiver of its own and no SIGNET_ANY ones: the
      * bucket's copy of it, into the emission, which the caller's loop
      * walks (the bucket may be rewritten meanwhile). */
-    if (k && signet__bucket_one(k, &em->one_, NULL)) {
+    if (k && signet__bucket_one(k, &em->one_, NULL, NULL)) {
         *begin = &em->one_;
         *end = &em->one_ + 1;
         return;
@@ -275,7 +275,7 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
     em->ev.pattern = pattern;
     /* A sender with one subscriber of its own, connected before the
      * emission began: the bucket's copy of it. */
-    if (k && signet__bucket_one(k, &one, &order) && order < em->order_) {
+    if (k && signet__bucket_one(k, &one, &order, NULL) && order < em->order_) {
         if (signet_emit_claim(em, &one)) {
             ++*ran;
             stopped = signet__emit_note(em, &one, pattern->invoke(&one, &em->ev, em->ev.payload_));

@@ -386,6 +386,28 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
     return count ? count : first_err;
 }
 
+/* post_queued() for a plain post (nothing beyond the payload) of a
+ * sender with no live direct receiver, whose queued list's bucket k is
+ * that of a sender that has one queued receiver, bound to the bus's queue:
+ * one message from the bucket's copy, for that receiver (connections made
+ * since the copy's are not in that list either); POST_SLOW when k has no
+ * copy to read. */
+#define POST_SLOW INT_MIN
+static int post_one_queued(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
+                           const void *sender, const void *payload, const struct bucket *k)
+{
+    signet_recv one;
+    uint64_t order;
+
+    if (!k || !signet__bucket_one(k, &one, &order, NULL))
+        return POST_SLOW;
+    if (!(__atomic_load_n(one.state_, __ATOMIC_ACQUIRE) & SIGNET__LIVE_KIND))
+        return 0;
+    int rc = enqueue(bus->queue, ss, rs, sender, payload, payload_size(ss, payload), order + 1,
+                     false, NULL, 0);
+    return rc < 0 ? rc : 1;
+}
+
 /* signet__post_to(), inline in signet_post(). Most states have no queued
  * connections: their post is one message, on the default queue. */
 static inline __attribute__((always_inline)) int
@@ -395,8 +417,15 @@ post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *s
 {
     const struct snap *l = direct ? signet__list(direct, sender) : NULL;
 
-    if (__builtin_expect(queued != NULL, 0))
-        return post_queued(bus, ss, rs, sender, payload, l, signet__list(queued, sender), x);
+    if (__builtin_expect(queued != NULL, 0)) {
+        const struct bucket *k = signet__bucket(queued, sender);
+        if (!x && !(l && signet__list_live(l))) {
+            int rc = post_one_queued(bus, ss, rs, sender, payload, k);
+            if (rc != POST_SLOW)
+                return rc;
+        }
+        return post_queued(bus, ss, rs, sender, payload, l, signet__list_at(queued, k), x);
+    }
     if (!l || !signet__list_live(l))
         return 0;
     struct signet__done *done = x ? x->done : NULL;
@@ -557,8 +586,8 @@ static __attribute__((noinline)) void publish_copy(signet_queue *q, struct qcell
     signet__ring_publish(&q->ring, &c->cell, pos);
 }
 
-/* What post_common() returns when signet_post() is to do the post. */
-#define POST_SLOW INT_MIN
+/* POST_SLOW (above) is also what post_common() returns when signet_post()
+ * is to do the post. */
 
 /* signet__post_plain() in the common state: f is the signal's fast list
  * (head.h), whose snapshot's receivers are those of every emission of the

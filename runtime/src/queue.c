@@ -127,9 +127,28 @@ static __attribute__((noinline)) bool run_sender(signet_queue *q, signet_emissio
                                                  const void *payload, bool direct, bool counting,
                                                  struct tally *t)
 {
-    const struct snap *l = signet__list(s, m->sender);
+    const struct bucket *k = signet__bucket(s, m->sender);
     const signet_recv *r, *e;
     const struct qinfo *qi;
+    signet_recv one;
+    uint64_t order;
+    uint32_t flags;
+
+    /* A sender with one queued receiver, bound to the bus's queue, that
+     * the message is for (connected before it was queued; a replay's
+     * message is for one connection, maybe a twin; a completion counts):
+     * the bucket's copy of it. */
+    if (!direct && !t && q == s->home && k && !(m->unchanged & SIGNET__MSG_REPLAY) &&
+        signet__bucket_one(k, &one, &order, &flags) && order < m->order_end) {
+        if (!signet_emit_claim(em, &one))
+            return false;
+        if (counting)
+            em->qerr_++;
+        signet_invoke_fn *call =
+            (flags & SIGNET__BUCKET_GENERIC) ? signet_invoke_generic : m->rs->info->invoke;
+        return answer(em, &one, call(&one, &em->ev, payload), NULL);
+    }
+    const struct snap *l = signet__list_at(s, k);
 
     /* With t, the runs after a stop are still counted. */
     for (uint32_t i = 0; signet__run(l, i, &r, &e, &qi); i++)

@@ -32,13 +32,15 @@ struct snap *signet__table_get(const struct snap *t, const void *sender)
  * receiver under the sequence lock (snapshot.h): seq odd, the copy, seq
  * even again; the list after the copy, so that a reader that finds a new
  * list and no copy yet runs the list. */
-static void bucket_set(struct bucket *k, struct snap *list)
+static void bucket_set(const struct snap *t, struct bucket *k, struct snap *list)
 {
     static const signet_recv none;
-    bool single = list && list->n == 1 && list->nruns == 0 && !signet__qinfo(list)[0].bound;
+    const struct qinfo *qi = list ? signet__qinfo(list) : NULL;
+    bool single = list && list->n == 1 && list->nruns == 0 && signet__qinfo_queue(qi) == t->home;
     const signet_recv *one = single ? &list->recv[0] : &none;
     signet_conn conn = one->conn; /* stored whole, as a reader loads it */
-    uint64_t order = single ? signet__qinfo(list)[0].order : 0;
+    uint64_t order = single ? qi->order : 0;
+    uint32_t flags = single && signet__qinfo_generic(qi) ? SIGNET__BUCKET_GENERIC : 0;
     uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
 
     __atomic_store_n(&k->seq, seq + 1, __ATOMIC_SEQ_CST);
@@ -48,6 +50,7 @@ static void bucket_set(struct bucket *k, struct snap *list)
     __atomic_store_n(&k->one.ctx, one->ctx, __ATOMIC_RELEASE);
     __atomic_store(&k->one.conn, &conn, __ATOMIC_RELEASE);
     __atomic_store_n(&k->order, order, __ATOMIC_RELEASE);
+    __atomic_store_n(&k->flags, flags, __ATOMIC_RELEASE);
     __atomic_store_n(&k->seq, seq + 2, __ATOMIC_SEQ_CST);
     __atomic_store_n(&k->list, list, __ATOMIC_SEQ_CST);
 }
@@ -60,7 +63,7 @@ bool signet__table_put(struct snap *t, const void *sender, struct snap *list)
     for (;; h = (h + 1) & (t->nbuckets - 1)) {
         struct bucket *k = &t->buckets[h];
         if (k->sender == sender) {
-            bucket_set(k, list);
+            bucket_set(t, k, list);
             return true;
         }
         if (!k->sender)
@@ -69,7 +72,7 @@ bool signet__table_put(struct snap *t, const void *sender, struct snap *list)
     /* A new sender: at most half the buckets keyed, so probes stay short. */
     if ((t->nkeys + 1) * 2 > t->nbuckets)
         return false;
-    bucket_set(&t->buckets[h], list);
+    bucket_set(t, &t->buckets[h], list);
     __atomic_store_n(&t->buckets[h].sender, sender, __ATOMIC_SEQ_CST);
     t->nkeys++;
     return true;

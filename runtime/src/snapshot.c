@@ -541,13 +541,14 @@ static struct snap *list_alloc(uint32_t n, uint32_t nhidden, uint32_t nruns, uin
 }
 
 int signet__table_build(const struct group *any, bool queued, uint64_t order_end,
-                        uint32_t nbuckets, struct snap **out)
+                        uint32_t nbuckets, signet_queue *home, struct snap **out)
 {
     struct snap *t = list_alloc(count_kind(any, queued), 0, 0, nbuckets, order_end, NULL);
 
     *out = t;
     if (!t)
         return SIGNET_ENOMEM;
+    t->home = home;
     for (uint32_t i = 0, at = 0; i < any->n; i++)
         if (of_kind(any->v[i], queued))
             put_recv(t, at++, any->v[i]);

@@ -110,11 +110,14 @@ struct groups {
 /* One entry of a table's sender index, a cache line. sender is written
  * once, after list; list is replaced in place when that sender's
  * connections change (NULL: it has none of this kind any more, so its
- * emissions run the anonymous list). When the list is a direct one that
- * runs one receiver and nothing else (n == 1, no runs), one is a copy of
- * it and order its connection's sequence number, so that a send from one
- * of many senders, and a pattern's from one of many subscribed senders,
- * reads the bucket and not the list too; a copy with state_ NULL is none. The writer makes seq odd while it rewrites
+ * emissions run the anonymous list). When the list runs one receiver and
+ * nothing else (n == 1, no runs), bound to the table's home (for a direct
+ * table: none; for a queued one: the bus's queue), one is a copy of it,
+ * order its connection's sequence number and flags its
+ * SIGNET__BUCKET_GENERIC, so that a send from one of many senders, a
+ * pattern's from one of many subscribed senders, and a post from and
+ * dispatch of one of many queued ones, read the bucket and not the list
+ * too; a copy with state_ NULL is none. The writer makes seq odd while it rewrites
  * one, and even again after (a sequence lock): a reader takes the copy
  * only when seq was even and the same before and after. Every field is
  * read and written with atomics. */
@@ -122,9 +125,11 @@ struct bucket {
     _Alignas(64) const void *sender; /* NULL: an empty bucket */
     struct snap *list;
     uint32_t seq;
+    uint32_t flags;
     signet_recv one;
     uint64_t order;
 };
+#define SIGNET__BUCKET_GENERIC 1u /* the copy is of a SIGNET_GENERIC connection */
 _Static_assert(sizeof(struct bucket) == 64 || sizeof(void *) != 8, "a bucket is one line");
 
 /* What a queued message needs to know about an entry besides its
@@ -183,6 +188,7 @@ struct snap {
         };
         const struct run *runs; /* a sender's list: its runs */
     };
+    signet_queue *home;         /* a table: the queue of the receivers its buckets copy */
     uint32_t nkeys;             /* a table: buckets with a sender (writer-side count) */
     uint32_t nhidden;           /* hidden[0, nhidden) */
     _Alignas(64) uint32_t n;    /* recv[0, n): the receivers, in rank order */
@@ -270,10 +276,11 @@ void signet__group_remove(struct group *g, uint32_t i);
 /* Builds the table of one kind (queued or direct) from any (SIGNET_ANY's
  * group): the list of anonymous emissions, with nbuckets (0, or a power of
  * two) empty buckets and, with buckets, an index of its entries by fn and
- * ctx for the twins of the senders' lists; O(any's connections). Returns
- * 0 or SIGNET_ENOMEM (*out NULL). */
+ * ctx for the twins of the senders' lists; O(any's connections). Its
+ * buckets will copy a single receiver bound to home (NULL: a direct one).
+ * Returns 0 or SIGNET_ENOMEM (*out NULL). */
 int signet__table_build(const struct group *any, bool queued, uint64_t order_end,
-                        uint32_t nbuckets, struct snap **out);
+                        uint32_t nbuckets, signet_queue *home, struct snap **out);
 /* Builds the list of emissions from own->sender out of own's connections
  * of the kind and table (SIGNET_ANY's of the kind, built with buckets from
  * SIGNET_ANY's group as it is): the sender's entries and the runs that
@@ -317,9 +324,11 @@ static inline const struct bucket *signet__bucket(const struct snap *s, const vo
 }
 
 /* Copies bucket k's copy of its list's one receiver to *out, and with
- * order non-NULL its sequence number to *order; false when it has none, or
- * the writer was rewriting it (then the list says). */
-static inline bool signet__bucket_one(const struct bucket *k, signet_recv *out, uint64_t *order)
+ * order and flags non-NULL its sequence number to *order and its flags to
+ * *flags; false when it has none, or the writer was rewriting it (then the
+ * list says). */
+static inline bool signet__bucket_one(const struct bucket *k, signet_recv *out, uint64_t *order,
+                                      uint32_t *flags)
 {
     /* seq_cst, as the writer's stores of seq: a reader that takes an old
      * copy is one the writer's grace period waits for */
@@ -333,6 +342,8 @@ static inline bool signet__bucket_one(const struct bucket *k, signet_recv *out, 
     __atomic_load(&k->one.conn, &out->conn, __ATOMIC_ACQUIRE); /* whole: the loop reads it so */
     if (order)
         *order = __atomic_load_n(&k->order, __ATOMIC_ACQUIRE);
+    if (flags)
+        *flags = __atomic_load_n(&k->flags, __ATOMIC_ACQUIRE);
     return !(seq & 1) && __atomic_load_n(&k->seq, __ATOMIC_RELAXED) == seq;
 }
 

@@ -304,9 +304,11 @@ static void build_into(struct group *g, void *arg)
 }
 
 /* Builds the whole table of one kind: NULL when the state has no
- * connection of that kind. */
-static int build_table(struct sigstate *ss, bool queued, uint64_t order_end, struct snap **out)
+ * connection of that kind. A queued table's buckets copy single receivers
+ * bound to the bus's queue. */
+static int build_table(signet_bus *bus, struct sigstate *ss, bool queued, struct snap **out)
 {
+    uint64_t order_end = bus->next_order;
     struct build_arg b = {ss, queued, order_end, 0, NULL, 0};
 
     *out = NULL;
@@ -314,7 +316,8 @@ static int build_table(struct sigstate *ss, bool queued, uint64_t order_end, str
         return 0;
     signet__groups_each(&ss->groups, count_keys, &b);
     b.err = signet__table_build(&ss->any, queued, order_end,
-                                b.keys ? signet__table_size(b.keys) : 0, &b.table);
+                                b.keys ? signet__table_size(b.keys) : 0,
+                                queued ? bus->queue : NULL, &b.table);
     if (!b.err && b.keys)
         signet__groups_each(&ss->groups, build_into, &b);
     if (b.err) {
@@ -339,8 +342,8 @@ int signet__state_rebuild(signet_bus *bus, struct sigstate *ss)
 {
     signet__state_drop_all_fired(bus, ss);
     struct snap *snap, *qsnap = NULL;
-    int err = build_table(ss, false, bus->next_order, &snap);
-    if (!err && (err = build_table(ss, true, bus->next_order, &qsnap)) != 0)
+    int err = build_table(bus, ss, false, &snap);
+    if (!err && (err = build_table(bus, ss, true, &qsnap)) != 0)
         free_table(snap);
     if (err) {
         ss->stale = true;
@@ -376,7 +379,7 @@ static int plan(signet_bus *bus, struct sigstate *ss, struct group *g, bool queu
     if (!c->cur || !(queued ? ss->nqueued : ss->ndirect)) {
         /* The kind appears or disappears: its whole table. */
         c->replace = c->cur || (queued ? ss->nqueued : ss->ndirect);
-        return c->replace ? build_table(ss, queued, bus->next_order, &c->table) : 0;
+        return c->replace ? build_table(bus, ss, queued, &c->table) : 0;
     }
     c->old = signet__table_get(c->cur, g->sender);
     if (!c->old && !has_kind(g, queued))
@@ -386,7 +389,7 @@ static int plan(signet_bus *bus, struct sigstate *ss, struct group *g, bool queu
          * the entries of the table they are in. The buckets double, so
          * growing to S senders rebuilds O(S) lists in all. */
         c->replace = true;
-        return build_table(ss, queued, bus->next_order, &c->table);
+        return build_table(bus, ss, queued, &c->table);
     }
     return signet__list_build(g, queued, bus->next_order, c->cur, &c->list);
 }

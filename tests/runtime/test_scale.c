@@ -250,12 +250,47 @@ static void scale_queued_connections_per_sender(void)
     signet_bus_destroy(bus);
 }
 
+/* Senders with one queued receiver each, bound to the bus's queue, which
+ * a post and a dispatch find in the sender's bucket: a message queued
+ * before its sender's receiver was replaced runs neither receiver (the
+ * old one is disconnected, the new one was connected after the post); a
+ * post after runs the new one; a post while the sender has none queues
+ * nothing. */
+static void scale_queued_receiver_replaced_after_post_runs_neither(void)
+{
+    signet_bus *bus = new_bus(NULL);
+    signet_connect_opts qo = {.queue = signet_bus_queue(bus)};
+    signet_conn c[NSENDERS];
+    for (int i = 0; i < NSENDERS; i++) {
+        own_x[i] = (struct rx){'x', 0};
+        CHECK_OK(t_connect(bus, T_PING, rx_fn, &own_x[i], &senders[i], &qo, &c[i]));
+    }
+    struct rx next = {'n', 0};
+    trace.len = 0;
+    trace.buf[0] = '\0';
+    CHECK_EQ(t_ping_post(bus, &senders[7], 1), 1);
+    CHECK_OK(signet_disconnect(bus, c[7]));
+    CHECK_OK(t_connect(bus, T_PING, rx_fn, &next, &senders[7], &qo, &c[7]));
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 1);
+    CHECK(strcmp(trace.buf, "") == 0);
+    CHECK_EQ(own_x[7].calls + next.calls, 0);
+    CHECK_EQ(t_ping_post(bus, &senders[7], 1), 1);
+    CHECK_EQ(t_ping_post(bus, &senders[8], 1), 1);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 2);
+    CHECK(strcmp(trace.buf, "nx") == 0);
+    CHECK_EQ(own_x[8].calls, 1);
+    CHECK_OK(signet_disconnect(bus, c[8]));
+    CHECK_EQ(t_ping_post(bus, &senders[8], 1), 0);
+    CHECK_EQ(signet_bus_dispatch(bus, 0), 0);
+    signet_bus_destroy(bus);
+}
+
 /* Connections live in chunks of 256 slots, their live words apart from
  * the rest of the slot: many connections, so that several chunks hold
  * them, each keep their own state. Per sender a direct receiver (blocked
  * for every 5th sender, disconnected for every 11th, with a filter that
  * refuses for every 3rd: the filter is found from the live word) and a
- * queued one (generic for every 7th, which only the slot's flags say);
+ * queued one (generic for every 7th, which only its queue info says);
  * every send and dispatch runs exactly the receivers that state allows,
  * and the listing reports each block. */
 static struct rx chunk_d[NSENDERS], chunk_q[NSENDERS];
@@ -709,6 +744,7 @@ struct one_rx {
 static struct one_rx one_pool[ONE_SENDERS][ONE_POOL];
 static atomic_long one_ran;
 static atomic_bool one_done;
+static bool one_queued; /* the receivers are queued on the bus's queue */
 
 static uint64_t one_key(signet_conn c)
 {
@@ -743,7 +779,8 @@ static signet_conn one_connect(struct one_rx *r)
     signet_conn c;
     atomic_store(&r->conn, 0);
     atomic_store(&r->disconnected, false);
-    CHECK_OK(t_connect(tbus, T_PING, r->kind ? one_rx_b : one_rx_a, r, r->sender, NULL, &c));
+    signet_connect_opts o = {.queue = one_queued ? signet_bus_queue(tbus) : NULL};
+    CHECK_OK(t_connect(tbus, T_PING, r->kind ? one_rx_b : one_rx_a, r, r->sender, &o, &c));
     atomic_store(&r->conn, one_key(c));
     return c;
 }
@@ -752,15 +789,39 @@ static void *one_send_main(void *arg)
 {
     long seed = (long)(intptr_t)arg;
     for (long i = 0; !atomic_load(&one_done); i++) {
-        int n = t_send(tbus, T_PING, &senders[(i + seed) % ONE_SENDERS], 1);
+        const void *sender = &senders[(i + seed) % ONE_SENDERS];
+        if (one_queued) {
+            int rc = t_ping_post(tbus, sender, 1);
+            CHECK(rc == 0 || rc == 1 || rc == SIGNET_EFULL);
+            if (rc == SIGNET_EFULL)
+                sched_yield(); /* the dispatcher is behind */
+            continue;
+        }
+        int n = t_send(tbus, T_PING, sender, 1);
         CHECK(n >= 0 && n <= 2);
         atomic_fetch_add(&one_ran, n);
     }
     return NULL;
 }
 
-static void threads_sender_single_receiver_replaced_while_sending(void)
+static void *one_dispatch_main(void *arg)
 {
+    (void)arg;
+    while (!atomic_load(&one_done))
+        CHECK(signet_bus_dispatch(tbus, 64) >= 0);
+    return NULL;
+}
+
+/* The case above, with direct receivers or (queued) receivers on the
+ * bus's queue, posted to and dispatched by a third thread; for those, the
+ * posts' counts need not add up to the calls (a message for a receiver
+ * disconnected before its dispatch runs nobody). */
+static void one_replace_while_sending(bool queued)
+{
+    one_queued = queued;
+    atomic_store(&one_done, false);
+    atomic_store(&one_ran, 0);
+    memset(one_pool, 0, sizeof one_pool);
     tbus = new_bus(NULL);
     signet_conn last[ONE_SENDERS];
     for (int k = 0; k < ONE_SENDERS; k++) {
@@ -770,9 +831,11 @@ static void threads_sender_single_receiver_replaced_while_sending(void)
         }
         last[k] = one_connect(&one_pool[k][0]);
     }
-    pthread_t th[2];
+    pthread_t th[3];
     for (intptr_t i = 0; i < 2; i++)
         CHECK_EQ(pthread_create(&th[i], NULL, one_send_main, (void *)(i * 3)), 0);
+    if (queued)
+        CHECK_EQ(pthread_create(&th[2], NULL, one_dispatch_main, NULL), 0);
     int at[ONE_SENDERS] = {0}; /* each sender's receiver: one_pool[k][at[k]] */
     for (long i = 0; i < ONE_SWAPS; i++) {
         int k = (int)(i % ONE_SENDERS), next_at = (at[k] + 1) % ONE_POOL;
@@ -785,8 +848,10 @@ static void threads_sender_single_receiver_replaced_while_sending(void)
         at[k] = next_at;
     }
     atomic_store(&one_done, true);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < (queued ? 3 : 2); i++)
         CHECK_EQ(pthread_join(th[i], NULL), 0);
+    if (queued)
+        CHECK(signet_bus_dispatch(tbus, 0) >= 0); /* what was left */
     long calls = 0;
     for (int k = 0; k < ONE_SENDERS; k++) {
         for (int j = 0; j < ONE_POOL; j++) {
@@ -795,18 +860,37 @@ static void threads_sender_single_receiver_replaced_while_sending(void)
             calls += atomic_load(&one_pool[k][j].calls);
         }
     }
-    CHECK_EQ(calls, atomic_load(&one_ran));
+    if (!queued)
+        CHECK_EQ(calls, atomic_load(&one_ran));
     for (int k = 0; k < ONE_SENDERS; k++) {
         long before = 0;
         for (int j = 0; j < ONE_POOL; j++)
             before += atomic_load(&one_pool[k][j].calls);
-        CHECK_EQ(t_send(tbus, T_PING, &senders[k], 1), 1);
+        if (queued) {
+            CHECK_EQ(t_ping_post(tbus, &senders[k], 1), 1);
+            CHECK_EQ(signet_bus_dispatch(tbus, 0), 1);
+        } else {
+            CHECK_EQ(t_send(tbus, T_PING, &senders[k], 1), 1);
+        }
         long after = 0;
         for (int j = 0; j < ONE_POOL; j++)
             after += atomic_load(&one_pool[k][j].calls);
         CHECK_EQ(after, before + 1);
     }
     signet_bus_destroy(tbus);
+}
+
+static void threads_sender_single_receiver_replaced_while_sending(void)
+{
+    one_replace_while_sending(false);
+}
+
+/* The same with the receivers queued on the bus's queue, two threads
+ * posting and one dispatching: a post and a dispatch read the bucket's
+ * copy too. */
+static void threads_sender_single_queued_receiver_replaced_while_posting(void)
+{
+    one_replace_while_sending(true);
 }
 
 /* Threads: a sender's send is held in its first run (its own receiver)
@@ -1096,6 +1180,8 @@ static const struct test_case cases[] = {
     {"scale_run_once_per_sender", scale_run_once_per_sender},
     {"scale_queued_connections_per_sender", scale_queued_connections_per_sender},
     {"scale_pattern_subscriptions_per_sender", scale_pattern_subscriptions_per_sender},
+    {"scale_queued_receiver_replaced_after_post_runs_neither",
+     scale_queued_receiver_replaced_after_post_runs_neither},
     {"scale_connections_across_slot_chunks_keep_their_own_state",
      scale_connections_across_slot_chunks_keep_their_own_state},
     {"scale_runs_interleave_any_and_sender_by_rank", scale_runs_interleave_any_and_sender_by_rank},
@@ -1116,6 +1202,8 @@ static const struct test_case cases[] = {
      threads_any_receiver_blocked_or_disconnected_during_sender_send},
     {"threads_sender_single_receiver_replaced_while_sending",
      threads_sender_single_receiver_replaced_while_sending},
+    {"threads_sender_single_queued_receiver_replaced_while_posting",
+     threads_sender_single_queued_receiver_replaced_while_posting},
 };
 
 int main(int argc, char **argv)
