@@ -172,7 +172,24 @@ uint64_t signet__rcu_synchronize(void)
 
 void signet__retired_init(struct signet__retired_list *l)
 {
-    *l = (struct signet__retired_list){NULL, 0, 0, RETIRE_BATCH, RETIRE_BYTES};
+    *l = (struct signet__retired_list){.due_count = RETIRE_BATCH, .due_bytes = RETIRE_BYTES};
+}
+
+void signet__retired_keep(struct signet__retired_list *l, size_t size, uint32_t max)
+{
+    l->spare_size = size;
+    l->spare_max = max;
+}
+
+void *signet__retired_reuse(struct signet__retired_list *l, size_t size)
+{
+    struct signet__retired *item = l->spare;
+
+    if (size != l->spare_size || !item)
+        return NULL;
+    l->spare = item->next;
+    l->nspare--;
+    return item;
 }
 
 void signet__retire(struct signet__retired_list *l, struct signet__retired *item, uint64_t tag)
@@ -181,7 +198,7 @@ void signet__retire(struct signet__retired_list *l, struct signet__retired *item
     item->next = l->head;
     l->head = item;
     l->n++;
-    l->bytes += item->size;
+    l->bytes += item->size & ~SIGNET__RETIRED_REUSABLE;
 }
 
 bool signet__retired_due(const struct signet__retired_list *l)
@@ -204,10 +221,16 @@ void signet__retired_collect(struct signet__retired_list *l, struct signet__reti
 {
     while (items) {
         struct signet__retired *next = items->next;
-        if (items->tag <= safe)
-            free(items); /* the first member of the allocation it heads */
-        else
+        if (items->tag > safe) {
             signet__retire(l, items, items->tag);
+        } else if (items->size == (l->spare_size | SIGNET__RETIRED_REUSABLE) &&
+                   l->nspare < l->spare_max) {
+            items->next = l->spare;
+            l->spare = items;
+            l->nspare++;
+        } else {
+            free(items); /* the first member of the allocation it heads */
+        }
         items = next;
     }
     l->due_count = RETIRE_BATCH + 2 * l->n;
@@ -217,4 +240,10 @@ void signet__retired_collect(struct signet__retired_list *l, struct signet__reti
 void signet__retired_free_all(struct signet__retired_list *l)
 {
     signet__retired_collect(l, signet__retired_take(l), UINT64_MAX);
+    while (l->spare) {
+        struct signet__retired *next = l->spare->next;
+        free(l->spare);
+        l->spare = next;
+    }
+    l->nspare = 0;
 }

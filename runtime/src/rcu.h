@@ -112,20 +112,37 @@ static inline bool signet__rcu_enter(void)
 struct signet__retired {
     struct signet__retired *next;
     uint64_t tag;               /* see signet__rcu_advance() */
-    size_t size;                /* bytes, for the backlog bound */
+    size_t size;                /* bytes, for the backlog bound, | SIGNET__RETIRED_REUSABLE */
 };
 
-/* The unpublished items of one writer side, not yet freed. Guarded by the
- * owner's lock, which none of the calls below takes. */
+/* In signet__retired.size: the item may be kept for reuse rather than
+ * freed (signet__retired_keep()); its owner allocates every such item of a
+ * size alike (with the same alignment). */
+#define SIGNET__RETIRED_REUSABLE ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+/* The unpublished items of one writer side, not yet freed, and the freed
+ * ones kept for reuse. Guarded by the owner's lock, which none of the
+ * calls below takes. */
 struct signet__retired_list {
     struct signet__retired *head;
     uint32_t n;
     size_t bytes;
     uint32_t due_count;         /* worth collecting once n or bytes reach these */
     size_t due_bytes;
+    struct signet__retired *spare; /* kept: reusable items of spare_size bytes */
+    uint32_t nspare, spare_max;
+    size_t spare_size;
 };
 
 void signet__retired_init(struct signet__retired_list *l);
+/* From now on a collection keeps up to max reusable items of size bytes
+ * for signet__retired_reuse() instead of freeing them: a writer that
+ * replaces many small items of one size then does not go through malloc
+ * and free each time. */
+void signet__retired_keep(struct signet__retired_list *l, size_t size, uint32_t max);
+/* A kept item of size bytes, now the caller's (to be filed again as a
+ * reusable item, or freed), or NULL. */
+void *signet__retired_reuse(struct signet__retired_list *l, size_t size);
 /* Files item under tag. */
 void signet__retire(struct signet__retired_list *l, struct signet__retired *item, uint64_t tag);
 /* Has enough piled up to be worth a collection? */
@@ -137,7 +154,8 @@ struct signet__retired *signet__retired_take(struct signet__retired_list *l);
  * has doubled. */
 void signet__retired_collect(struct signet__retired_list *l, struct signet__retired *items,
                              uint64_t safe);
-/* Frees every item, whatever its tag (no reader is left). */
+/* Frees every item, whatever its tag (no reader is left), and the kept
+ * ones. */
 void signet__retired_free_all(struct signet__retired_list *l);
 
 #endif /* SIGNET_RCU_H */

@@ -504,9 +504,12 @@ static void merge(const struct group *own, bool queued, struct merge *m)
 
 /* A list of n entries, nhidden twins left out and nbuckets buckets, with
  * the twin index of its n entries when it has buckets, or of nruns runs,
- * into *runs; NULL when memory ran out. */
-static struct snap *list_alloc(uint32_t n, uint32_t nhidden, uint32_t nruns, uint32_t nbuckets,
-                               uint64_t order_end, struct run **runs)
+ * into *runs, a kept one of spares when it has one of the size (spares
+ * may be NULL); NULL when memory ran out. Every list may be kept for
+ * reuse once retired: all are allocated alike. */
+static struct snap *list_alloc(struct signet__retired_list *spares, uint32_t n, uint32_t nhidden,
+                               uint32_t nruns, uint32_t nbuckets, uint64_t order_end,
+                               struct run **runs)
 {
     size_t qi_at = offsetof(struct snap, recv) + (size_t)n * sizeof(signet_recv);
     size_t hidden_at = align_up(qi_at + ((size_t)n + nhidden) * sizeof(struct qinfo),
@@ -517,12 +520,12 @@ static struct snap *list_alloc(uint32_t n, uint32_t nhidden, uint32_t nruns, uin
     size_t twins = nbuckets ? twin_places(n) * sizeof(uint32_t) : 0;
     size_t size = align_up(buckets_at + (size_t)nbuckets * sizeof(struct bucket) + twins,
                            _Alignof(struct snap));
-    struct snap *l = aligned_alloc(_Alignof(struct snap), size);
-    if (!l)
+    struct snap *l = spares ? signet__retired_reuse(spares, size) : NULL;
+    if (!l && !(l = aligned_alloc(_Alignof(struct snap), size)))
         return NULL;
     _Static_assert(_Alignof(struct qinfo) <= _Alignof(signet_recv), "qinfo follows recv");
     memset(l, 0, size);
-    l->retired.size = size;
+    l->retired.size = size | SIGNET__RETIRED_REUSABLE;
     l->order_end = order_end;
     l->n = n;
     l->nhidden = nhidden;
@@ -543,7 +546,7 @@ static struct snap *list_alloc(uint32_t n, uint32_t nhidden, uint32_t nruns, uin
 int signet__table_build(const struct group *any, bool queued, uint64_t order_end,
                         uint32_t nbuckets, signet_queue *home, struct snap **out)
 {
-    struct snap *t = list_alloc(count_kind(any, queued), 0, 0, nbuckets, order_end, NULL);
+    struct snap *t = list_alloc(NULL, count_kind(any, queued), 0, 0, nbuckets, order_end, NULL);
 
     *out = t;
     if (!t)
@@ -558,7 +561,8 @@ int signet__table_build(const struct group *any, bool queued, uint64_t order_end
 }
 
 int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
-                       const struct snap *table, struct snap **out)
+                       const struct snap *table, struct signet__retired_list *spares,
+                       struct snap **out)
 {
     uint32_t *hidden = NULL, nhide = 0, count = count_kind(own, queued);
 
@@ -578,7 +582,8 @@ int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
     }
     /* Without an entry of the table, the sender's entries are its one run. */
     struct run *runs = NULL;
-    struct snap *l = list_alloc(m.own, m.hidden, m.table_runs ? m.nruns : 0, 0, order_end, &runs);
+    struct snap *l = list_alloc(spares, m.own, m.hidden, m.table_runs ? m.nruns : 0, 0, order_end,
+                                &runs);
     if (!l) {
         free(hidden);
         return SIGNET_ENOMEM;

@@ -196,7 +196,12 @@ struct snap {
     uint64_t order_end;         /* every connection it runs has order < order_end */
     signet_recv recv[];
 };
-_Static_assert(offsetof(struct snap, recv) + sizeof(signet_recv) + sizeof(struct qinfo) == 128 ||
+/* The bytes of a list of one entry, which the bus keeps for reuse once
+ * retired (signet__retired_keep()). */
+#define SIGNET__LIST_ONE_BYTES 128
+
+_Static_assert(offsetof(struct snap, recv) + sizeof(signet_recv) + sizeof(struct qinfo) ==
+                       SIGNET__LIST_ONE_BYTES ||
                    sizeof(void *) != 8,
                "a list of one entry and its qinfo share one line");
 
@@ -288,9 +293,11 @@ int signet__table_build(const struct group *any, bool queued, uint64_t order_end
  * placed by a binary search and its twins found in the table's index, so
  * O(own x log A) time for A entries of the table, O(own) memory. *out is
  * NULL when own has no connection of the kind (the sender's emissions
- * then run the table's list). Returns 0 or SIGNET_ENOMEM. */
+ * then run the table's list). The list may be one that spares kept
+ * (rcu.h; NULL: none). Returns 0 or SIGNET_ENOMEM. */
 int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
-                       const struct snap *table, struct snap **out);
+                       const struct snap *table, struct signet__retired_list *spares,
+                       struct snap **out);
 /* Files sender's list in table t, in the bucket it has or a free one; false
  * when t has no free bucket to give (t needs more buckets). */
 bool signet__table_put(struct snap *t, const void *sender, struct snap *list);

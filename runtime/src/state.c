@@ -281,6 +281,7 @@ struct build_arg {
     uint64_t order_end;
     uint32_t keys;
     struct snap *table;
+    struct signet__retired_list *spares; /* the bus's kept lists */
     int err;
 };
 
@@ -297,7 +298,7 @@ static void build_into(struct group *g, void *arg)
     struct snap *l;
 
     if (b->err ||
-        (b->err = signet__list_build(g, b->queued, b->order_end, b->table, &l)))
+        (b->err = signet__list_build(g, b->queued, b->order_end, b->table, b->spares, &l)))
         return;
     if (l)
         (void)signet__table_put(b->table, g->sender, l); /* sized for every key */
@@ -309,7 +310,7 @@ static void build_into(struct group *g, void *arg)
 static int build_table(signet_bus *bus, struct sigstate *ss, bool queued, struct snap **out)
 {
     uint64_t order_end = bus->next_order;
-    struct build_arg b = {ss, queued, order_end, 0, NULL, 0};
+    struct build_arg b = {ss, queued, order_end, 0, NULL, &bus->retired, 0};
 
     *out = NULL;
     if (!(queued ? ss->nqueued : ss->ndirect))
@@ -391,7 +392,7 @@ static int plan(signet_bus *bus, struct sigstate *ss, struct group *g, bool queu
         c->replace = true;
         return build_table(bus, ss, queued, &c->table);
     }
-    return signet__list_build(g, queued, bus->next_order, c->cur, &c->list);
+    return signet__list_build(g, queued, bus->next_order, c->cur, &bus->retired, &c->list);
 }
 
 static void unplan(struct change *c)
