@@ -50,8 +50,9 @@ int signet_bus_create(const signet_bus_options *opts, signet_bus **out)
     signet__slots_init(&bus->slots);
     signet__retired_init(&bus->retired);
     /* A connect or disconnect for one of many senders replaces a list of
-     * one entry: kept ones save malloc's and free's work on cold memory. */
-    signet__retired_keep(&bus->retired, SIGNET__LIST_ONE_BYTES, 1024);
+     * a few entries (a few lines): kept ones save malloc's and free's work
+     * on cold memory. */
+    signet__retired_keep(&bus->retired, SIGNET__LIST_LINE, 512);
     int err = signet__queue_new(bus, NULL, &bus->queue);
     if (err) {
         free(bus->queues);

@@ -175,20 +175,35 @@ void signet__retired_init(struct signet__retired_list *l)
     *l = (struct signet__retired_list){.due_count = RETIRE_BATCH, .due_bytes = RETIRE_BYTES};
 }
 
-void signet__retired_keep(struct signet__retired_list *l, size_t size, uint32_t max)
+void signet__retired_keep(struct signet__retired_list *l, size_t unit, uint32_t max)
 {
-    l->spare_size = size;
+    l->spare_unit = unit;
     l->spare_max = max;
+}
+
+/* The class of the kept items of size bytes (reusable flag and all), or
+ * SIGNET__SPARE_CLASSES when none is kept. */
+static size_t spare_class(const struct signet__retired_list *l, size_t size)
+{
+    size_t unit = l->spare_unit;
+
+    if (!(size & SIGNET__RETIRED_REUSABLE) || !unit)
+        return SIGNET__SPARE_CLASSES;
+    size &= ~SIGNET__RETIRED_REUSABLE;
+    if (size == 0 || size % unit || size / unit > SIGNET__SPARE_CLASSES)
+        return SIGNET__SPARE_CLASSES;
+    return size / unit - 1;
 }
 
 void *signet__retired_reuse(struct signet__retired_list *l, size_t size)
 {
-    struct signet__retired *item = l->spare;
+    size_t c = spare_class(l, size | SIGNET__RETIRED_REUSABLE);
+    struct signet__retired *item = c < SIGNET__SPARE_CLASSES ? l->spare[c] : NULL;
 
-    if (size != l->spare_size || !item)
+    if (!item)
         return NULL;
-    l->spare = item->next;
-    l->nspare--;
+    l->spare[c] = item->next;
+    l->nspare[c]--;
     return item;
 }
 
@@ -221,13 +236,14 @@ void signet__retired_collect(struct signet__retired_list *l, struct signet__reti
 {
     while (items) {
         struct signet__retired *next = items->next;
+        size_t c;
         if (items->tag > safe) {
             signet__retire(l, items, items->tag);
-        } else if (items->size == (l->spare_size | SIGNET__RETIRED_REUSABLE) &&
-                   l->nspare < l->spare_max) {
-            items->next = l->spare;
-            l->spare = items;
-            l->nspare++;
+        } else if ((c = spare_class(l, items->size)) < SIGNET__SPARE_CLASSES &&
+                   l->nspare[c] < l->spare_max) {
+            items->next = l->spare[c];
+            l->spare[c] = items;
+            l->nspare[c]++;
         } else {
             free(items); /* the first member of the allocation it heads */
         }
@@ -240,10 +256,12 @@ void signet__retired_collect(struct signet__retired_list *l, struct signet__reti
 void signet__retired_free_all(struct signet__retired_list *l)
 {
     signet__retired_collect(l, signet__retired_take(l), UINT64_MAX);
-    while (l->spare) {
-        struct signet__retired *next = l->spare->next;
-        free(l->spare);
-        l->spare = next;
+    for (size_t c = 0; c < SIGNET__SPARE_CLASSES; c++) {
+        while (l->spare[c]) {
+            struct signet__retired *next = l->spare[c]->next;
+            free(l->spare[c]);
+            l->spare[c] = next;
+        }
+        l->nspare[c] = 0;
     }
-    l->nspare = 0;
 }

@@ -120,6 +120,8 @@ struct signet__retired {
  * size alike (with the same alignment). */
 #define SIGNET__RETIRED_REUSABLE ((size_t)1 << (sizeof(size_t) * 8 - 1))
 
+#define SIGNET__SPARE_CLASSES 4
+
 /* The unpublished items of one writer side, not yet freed, and the freed
  * ones kept for reuse. Guarded by the owner's lock, which none of the
  * calls below takes. */
@@ -129,17 +131,18 @@ struct signet__retired_list {
     size_t bytes;
     uint32_t due_count;         /* worth collecting once n or bytes reach these */
     size_t due_bytes;
-    struct signet__retired *spare; /* kept: reusable items of spare_size bytes */
-    uint32_t nspare, spare_max;
-    size_t spare_size;
+    /* Kept: reusable items of (i + 1) x spare_unit bytes in spare[i]. */
+    struct signet__retired *spare[SIGNET__SPARE_CLASSES];
+    uint32_t nspare[SIGNET__SPARE_CLASSES], spare_max;
+    size_t spare_unit;
 };
 
 void signet__retired_init(struct signet__retired_list *l);
-/* From now on a collection keeps up to max reusable items of size bytes
- * for signet__retired_reuse() instead of freeing them: a writer that
- * replaces many small items of one size then does not go through malloc
- * and free each time. */
-void signet__retired_keep(struct signet__retired_list *l, size_t size, uint32_t max);
+/* From now on a collection keeps, for signet__retired_reuse(), up to max
+ * reusable items of each size of 1 to SIGNET__SPARE_CLASSES x unit bytes
+ * instead of freeing them: a writer that replaces many small items then
+ * does not go through malloc and free each time. */
+void signet__retired_keep(struct signet__retired_list *l, size_t unit, uint32_t max);
 /* A kept item of size bytes, now the caller's (to be filed again as a
  * reusable item, or freed), or NULL. */
 void *signet__retired_reuse(struct signet__retired_list *l, size_t size);

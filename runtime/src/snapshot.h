@@ -196,9 +196,12 @@ struct snap {
     uint64_t order_end;         /* every connection it runs has order < order_end */
     signet_recv recv[];
 };
-/* The bytes of a list of one entry, which the bus keeps for reuse once
- * retired (signet__retired_keep()). */
+/* The bytes of a list of one entry; lists are multiples of a line, the
+ * unit in which the bus keeps them for reuse once retired
+ * (signet__retired_keep()). */
 #define SIGNET__LIST_ONE_BYTES 128
+#define SIGNET__LIST_LINE 64
+_Static_assert(_Alignof(struct snap) == SIGNET__LIST_LINE, "a list is a whole number of lines");
 
 _Static_assert(offsetof(struct snap, recv) + sizeof(signet_recv) + sizeof(struct qinfo) ==
                        SIGNET__LIST_ONE_BYTES ||
