@@ -23,7 +23,8 @@
  *
  * Writers file what they unpublished on a retired list under the tag of the
  * grace period that must pass first; the list is theirs to guard (a bus
- * keeps one under its lock). Implemented in rcu.c, on pthreads and, on
+ * keeps one under its lock), and it may keep freed items of a few sizes
+ * for the writer's next ones. Implemented in rcu.c, on pthreads and, on
  * Linux, membarrier(2).
  */
 #ifndef SIGNET_RCU_H
