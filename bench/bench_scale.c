@@ -31,7 +31,9 @@
  *                                sender each, for the (A, S) of issue 15:
  *                                the time to connect the S, per connect at
  *                                the end, per send from one sender
- *                                (cycling), and the heap the bus holds
+ *                                (cycling), and the heap the bus holds;
+ *                                then the connects for S = 10 000 pattern
+ *                                subscribers and queued connections
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -515,6 +517,34 @@ static void growth_row(int a, int s, int tsv)
     fflush(stdout);
 }
 
+/* The connects of growth_row() for pattern subscribers or queued
+ * connections (connect), the A for SIGNET_ANY of the same kind. */
+static void growth_kind_row(const char *kind, connect_fn *connect, int a, int s, int tsv)
+{
+    signet_bus *b;
+    signet_conn conn;
+
+    check(signet_bus_create(NULL, &b), "signet_bus_create");
+    for (int i = 0; i < a; i++)
+        check(connect(b, &any_ctx[i], SIGNET_ANY, &conn), "connect");
+    int last = s / 100 > 10 ? s / 100 : 10;
+    double t0 = bench_cpu_ns(), t_last = 0;
+    for (int i = 0; i < s; i++) {
+        if (i == s - last)
+            t_last = bench_cpu_ns();
+        check(connect(b, &senders[i], &senders[i], &conn), "connect");
+    }
+    double t1 = bench_cpu_ns();
+    signet_bus_destroy(b);
+    if (tsv)
+        printf("growth_%s\t%d\t%d\t%.4f\t%.2f\n", kind, a, s, (t1 - t0) / 1e9,
+               (t1 - t_last) / last / 1e3);
+    else
+        printf("| %s | %d | %d | %.4f s | %.2f us |\n", kind, a, s, (t1 - t0) / 1e9,
+               (t1 - t_last) / last / 1e3);
+    fflush(stdout);
+}
+
 static void growth(int tsv)
 {
     static const int rows[][2] = {{0, 1000}, {0, 10000}, {10, 1000}, {10, 10000}, {100, 1000}};
@@ -526,6 +556,14 @@ static void growth(int tsv)
     }
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         growth_row(rows[i][0], rows[i][1], tsv);
+    if (!tsv) {
+        printf("\n| kind | A | S | connecting the S | per connect at the end |\n");
+        printf("|---|---|---|---|---|\n");
+    }
+    for (int a = 0; a <= 10; a += 10) {
+        growth_kind_row("pattern", connect_pattern, a, 10000, tsv);
+        growth_kind_row("queued", connect_queued, a, 10000, tsv);
+    }
 }
 
 int main(int argc, char **argv)
