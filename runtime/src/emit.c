@@ -259,6 +259,17 @@ static void note_queued(signet_emission *em, int rc)
     }
 }
 
+/* Runs subscriber r of pattern for the emission, unless it cannot be
+ * claimed; counts it in *ran. True when it returned SIGNET_STOP. */
+static bool run_subscriber(signet_emission *em, const signet_signal_info *pattern,
+                           const signet_recv *r, int *ran)
+{
+    if (!signet_emit_claim(em, r))
+        return false;
+    ++*ran;
+    return signet__emit_note(em, r, pattern->invoke(r, &em->ev, em->ev.payload_));
+}
+
 /* Runs one pattern's subscribers (snapshot s) for the emission, each
  * through the pattern's invoke; counts them in *ran. True when one
  * returned SIGNET_STOP. Subscribers connected since the emission began
@@ -276,10 +287,7 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
     /* A sender with one subscriber of its own, connected before the
      * emission began: the bucket's copy of it. */
     if (k && signet__bucket_one(k, &one, &order, NULL) && order < em->order_) {
-        if (signet_emit_claim(em, &one)) {
-            ++*ran;
-            stopped = signet__emit_note(em, &one, pattern->invoke(&one, &em->ev, em->ev.payload_));
-        }
+        stopped = run_subscriber(em, pattern, &one, ran);
         em->ev.pattern = NULL;
         return stopped;
     }
@@ -293,10 +301,7 @@ static bool run_pattern(signet_emission *em, const struct snap *s,
             if (__builtin_expect(late, 0) && qi->order >= em->order_ &&
                 !(run = signet__older_twin(l, em->order_, r, &at)))
                 continue;
-            if (!signet_emit_claim(em, run))
-                continue;
-            ++*ran;
-            if (signet__emit_note(em, run, pattern->invoke(run, &em->ev, em->ev.payload_))) {
+            if (run_subscriber(em, pattern, run, ran)) {
                 stopped = true;
                 break;
             }

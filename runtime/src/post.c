@@ -28,6 +28,10 @@
 #include <string.h>
 #include <time.h>
 
+/* What a fast path returns when the general one is to do the post: it
+ * has claimed nothing yet. */
+#define POST_SLOW INT_MIN
+
 static uint64_t now_ns(void)
 {
     struct timespec ts;
@@ -325,7 +329,8 @@ static bool bound_before(const struct snap *l, const signet_queue *q, const sign
 }
 
 /* signet__post_to() when the state has queued connections: l is direct's
- * list for sender (NULL: none), ql the queued connections' list for it.
+ * list for sender when it has a live receiver (NULL: none), ql the queued
+ * connections' list for it.
  * One message on the default queue when l has a live receiver, and one for
  * every other queue that the queued list has a live receiver bound to
  * (the default queue's message runs its queued connections too); with x,
@@ -342,7 +347,7 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
     uint64_t before = x ? x->before : UINT64_MAX;
     struct signet__done *done = x ? x->done : NULL;
 
-    if (l && signet__list_live(l)) {
+    if (l) {
         /* The message also runs the queued connections bound to the
          * default queue, whose list may have been rebuilt (for this sender
          * only) after the direct one: it is for every connection of both. */
@@ -392,7 +397,6 @@ static __attribute__((noinline)) int post_queued(signet_bus *bus, struct sigstat
  * one message from the bucket's copy, for that receiver (connections made
  * since the copy's are not in that list either); POST_SLOW when k has no
  * copy to read. */
-#define POST_SLOW INT_MIN
 static int post_one_queued(signet_bus *bus, struct sigstate *ss, struct sigstate *rs,
                            const void *sender, const void *payload, const struct bucket *k)
 {
@@ -419,7 +423,9 @@ post_to(signet_bus *bus, struct sigstate *ss, struct sigstate *rs, const void *s
 
     if (__builtin_expect(queued != NULL, 0)) {
         const struct bucket *k = signet__bucket(queued, sender);
-        if (!x && !(l && signet__list_live(l))) {
+        if (l && !signet__list_live(l))
+            l = NULL;
+        if (!x && !l) {
             int rc = post_one_queued(bus, ss, rs, sender, payload, k);
             if (rc != POST_SLOW)
                 return rc;
@@ -585,9 +591,6 @@ static __attribute__((noinline)) void publish_copy(signet_queue *q, struct qcell
     memcpy(signet__payload_of(c), payload, size);
     signet__ring_publish(&q->ring, &c->cell, pos);
 }
-
-/* POST_SLOW (above) is also what post_common() returns when signet_post()
- * is to do the post. */
 
 /* signet__post_plain() in the common state: f is the signal's fast list
  * (head.h), whose snapshot's receivers are those of every emission of the

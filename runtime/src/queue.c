@@ -128,27 +128,22 @@ static __attribute__((noinline)) bool run_sender(signet_queue *q, signet_emissio
                                                  struct tally *t)
 {
     const struct bucket *k = signet__bucket(s, m->sender);
+    const struct snap *l = signet__list_at(s, k);
     const signet_recv *r, *e;
     const struct qinfo *qi;
     signet_recv one;
     uint64_t order;
     uint32_t flags;
 
-    /* A sender with one queued receiver, bound to the bus's queue, that
-     * the message is for (connected before it was queued; a replay's
-     * message is for one connection, maybe a twin; a completion counts):
-     * the bucket's copy of it. */
-    if (!direct && !t && q == s->home && k && !(m->unchanged & SIGNET__MSG_REPLAY) &&
+    /* A sender with one queued receiver (bound to the table's home, the
+     * bus's queue) connected before the message was queued: the bucket's
+     * copy of it and of its queue information. A replay's message, for one
+     * connection that a twin may hide, runs the list. */
+    if (!direct && k && !(m->unchanged & SIGNET__MSG_REPLAY) &&
         signet__bucket_one(k, &one, &order, &flags) && order < m->order_end) {
-        if (!signet_emit_claim(em, &one))
-            return false;
-        if (counting)
-            em->qerr_++;
-        signet_invoke_fn *call =
-            (flags & SIGNET__BUCKET_GENERIC) ? signet_invoke_generic : m->rs->info->invoke;
-        return answer(em, &one, call(&one, &em->ev, payload), NULL);
+        const struct qinfo at = {(uintptr_t)s->home | flags, order};
+        return run_span(q, em, l, &one, &one + 1, &at, m, payload, false, counting, t);
     }
-    const struct snap *l = signet__list_at(s, k);
 
     /* With t, the runs after a stop are still counted. */
     for (uint32_t i = 0; signet__run(l, i, &r, &e, &qi); i++)
@@ -165,7 +160,8 @@ run_list(signet_queue *q, signet_emission *em, const struct snap *s, const struc
 {
     if (m->sender && s->nbuckets)
         return run_sender(q, em, s, m, payload, direct, counting, t);
-    return run_span(q, em, s, s->recv, s->recv + s->n, signet__qinfo(s), m, payload, direct, counting, t);
+    return run_span(q, em, s, s->recv, s->recv + s->n, signet__qinfo(s), m, payload, direct,
+                    counting, t);
 }
 
 /* The queued connections of rs bound to q, after the direct receivers. */

@@ -1,6 +1,6 @@
 /* rcu.c: the reader registry, grace periods and retired lists of rcu.h,
- * and the freed items a retired list keeps for reuse. Uses pthreads and, where the kernel has it (detected at run time), Linux
- * membarrier(2). */
+ * and the freed items a retired list keeps for reuse. Uses pthreads and,
+ * where the kernel has it (detected at run time), Linux membarrier(2). */
 #include "rcu.h"
 
 #include <errno.h>

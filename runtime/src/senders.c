@@ -40,7 +40,7 @@ static void bucket_set(const struct snap *t, struct bucket *k, struct snap *list
     const signet_recv *one = single ? &list->recv[0] : &none;
     signet_conn conn = one->conn; /* stored whole, as a reader loads it */
     uint64_t order = single ? qi->order : 0;
-    uint32_t flags = single && signet__qinfo_generic(qi) ? SIGNET__BUCKET_GENERIC : 0;
+    uint32_t flags = single ? (uint32_t)(qi->bound & SIGNET__BOUND_GENERIC) : 0;
     uint32_t seq = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
 
     __atomic_store_n(&k->seq, seq + 1, __ATOMIC_SEQ_CST);

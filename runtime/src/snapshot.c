@@ -229,6 +229,14 @@ static struct qinfo *qinfo_of(struct snap *l)
     return (struct qinfo *)(void *)(l->recv + l->n);
 }
 
+/* List l's twins left out, hidden[0, nhidden), after the queue
+ * information of its entries and theirs (snapshot.h); writable for the
+ * writer that fills l in. */
+static signet_recv *hidden_of(const struct snap *l)
+{
+    return (signet_recv *)(void *)(uintptr_t)(signet__qinfo(l) + l->n + l->nhidden);
+}
+
 /* Writes connection s as entry *r of a list, and its queue info *qi. */
 static void put_entry(signet_recv *r, struct qinfo *qi, struct slot *s)
 {
@@ -460,9 +468,9 @@ static void hide(struct merge *m, struct slot *s, uint32_t j)
         return;
     struct qinfo *qi = &qinfo_of(m->l)[m->l->n + i];
     if (s) {
-        put_entry(&m->l->hidden[i], qi, s);
+        put_entry(&hidden_of(m->l)[i], qi, s);
     } else {
-        m->l->hidden[i] = m->table->recv[j];
+        hidden_of(m->l)[i] = m->table->recv[j];
         *qi = signet__qinfo(m->table)[j];
     }
 }
@@ -512,8 +520,7 @@ static struct snap *list_alloc(struct signet__retired_list *spares, uint32_t n, 
                                struct run **runs)
 {
     size_t qi_at = offsetof(struct snap, recv) + (size_t)n * sizeof(signet_recv);
-    size_t hidden_at = align_up(qi_at + ((size_t)n + nhidden) * sizeof(struct qinfo),
-                                _Alignof(signet_recv));
+    size_t hidden_at = qi_at + ((size_t)n + nhidden) * sizeof(struct qinfo); /* hidden_of() */
     size_t runs_at = align_up(hidden_at + (size_t)nhidden * sizeof(signet_recv),
                               _Alignof(struct run));
     size_t buckets_at = align_up(runs_at + nruns * sizeof(struct run), _Alignof(struct bucket));
@@ -523,13 +530,12 @@ static struct snap *list_alloc(struct signet__retired_list *spares, uint32_t n, 
     struct snap *l = spares ? signet__retired_reuse(spares, size) : NULL;
     if (!l && !(l = aligned_alloc(_Alignof(struct snap), size)))
         return NULL;
-    _Static_assert(_Alignof(struct qinfo) <= _Alignof(signet_recv), "qinfo follows recv");
+    _Static_assert(_Alignof(struct qinfo) == _Alignof(signet_recv), "qinfo and recv alternate");
     memset(l, 0, size);
     l->retired.size = size | SIGNET__RETIRED_REUSABLE;
     l->order_end = order_end;
     l->n = n;
     l->nhidden = nhidden;
-    l->hidden = (signet_recv *)(void *)((char *)l + hidden_at);
     if (nbuckets) {
         l->nbuckets = nbuckets;
         l->shift = 64;
@@ -601,7 +607,9 @@ int signet__list_build(const struct group *own, bool queued, uint64_t order_end,
  * receiver (the same fn and ctx); l->nhidden when there is none. */
 static uint32_t next_hidden(const struct snap *l, const signet_recv *r, uint32_t i)
 {
-    while (i < l->nhidden && (l->hidden[i].fn != r->fn || l->hidden[i].ctx != r->ctx))
+    const signet_recv *h = hidden_of(l);
+
+    while (i < l->nhidden && (h[i].fn != r->fn || h[i].ctx != r->ctx))
         i++;
     return i;
 }
@@ -611,13 +619,14 @@ const signet_recv *signet__older_twin(const struct snap *l, uint64_t before,
 {
     const struct slot *rs = signet__slot_of(r);
     const struct qinfo *qi = signet__qinfo(l) + l->n;
+    const signet_recv *h = hidden_of(l);
 
     if (rs->flags & SIGNET__NO_TWIN)
         return NULL;
     for (uint32_t i = next_hidden(l, r, 0); i < l->nhidden; i = next_hidden(l, r, i + 1))
-        if (signet__slot_of(&l->hidden[i])->sender != rs->sender && qi[i].order < before) {
+        if (signet__slot_of(&h[i])->sender != rs->sender && qi[i].order < before) {
             *at = &qi[i];
-            return &l->hidden[i];
+            return &h[i];
         }
     return NULL;
 }
@@ -626,11 +635,12 @@ const signet_recv *signet__hidden_twin(const struct snap *l, uint64_t order,
                                        const signet_recv *r, const struct qinfo **at)
 {
     const struct qinfo *qi = signet__qinfo(l) + l->n;
+    const signet_recv *h = hidden_of(l);
 
     for (uint32_t i = next_hidden(l, r, 0); i < l->nhidden; i = next_hidden(l, r, i + 1))
         if (qi[i].order == order) {
             *at = &qi[i];
-            return &l->hidden[i];
+            return &h[i];
         }
     return NULL;
 }

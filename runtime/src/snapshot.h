@@ -113,8 +113,8 @@ struct groups {
  * emissions run the anonymous list). When the list runs one receiver and
  * nothing else (n == 1, no runs), bound to the table's home (for a direct
  * table: none; for a queued one: the bus's queue), one is a copy of it,
- * order its connection's sequence number and flags its
- * SIGNET__BUCKET_GENERIC, so that a send from one of many senders, a
+ * order its connection's sequence number and flags the bits of its qinfo
+ * beside the queue (SIGNET__BOUND_GENERIC), so that a send from one of many senders, a
  * pattern's from one of many subscribed senders, and a post from and
  * dispatch of one of many queued ones, read the bucket and not the list
  * too; a copy with state_ NULL is none. The writer makes seq odd while it rewrites
@@ -129,7 +129,6 @@ struct bucket {
     signet_recv one;
     uint64_t order;
 };
-#define SIGNET__BUCKET_GENERIC 1u /* the copy is of a SIGNET_GENERIC connection */
 _Static_assert(sizeof(struct bucket) == 64 || sizeof(void *) != 8, "a bucket is one line");
 
 /* What a queued message needs to know about an entry besides its
@@ -163,8 +162,9 @@ struct run {
  * SIGNET_ANY connections, recv[0, n)), carrying the index of the senders
  * that have connections of their own, each with its own list. A sender's
  * list holds the sender's receivers in rank order, recv[0, n), and apart,
- * hidden[0, nhidden), the twins its emissions leave out (the same fn and
- * ctx connected the other way, ranked later; SIGNET_ANY ones copied).
+ * after their queue information, hidden[0, nhidden), the twins its
+ * emissions leave out (the same fn and ctx connected the other way,
+ * ranked later; SIGNET_ANY ones copied).
  * With no run, an emission from the sender runs recv[0, n); with runs, it
  * runs runs[0, nruns) in turn, which interleave the sender's entries with
  * those of its table by rank. The queue information of recv[i] and of
@@ -174,7 +174,6 @@ struct run {
  * buckets are the one mutable part of a published table. */
 struct snap {
     struct signet__retired retired; /* first: freed through it */
-    signet_recv *hidden;        /* hidden[0, nhidden): the twins left out */
     /* A table (the anonymous list) carries the sender index; a sender's
      * list, its table and runs. */
     union {
@@ -196,15 +195,12 @@ struct snap {
     uint64_t order_end;         /* every connection it runs has order < order_end */
     signet_recv recv[];
 };
-/* The bytes of a list of one entry; lists are multiples of a line, the
- * unit in which the bus keeps them for reuse once retired
- * (signet__retired_keep()). */
-#define SIGNET__LIST_ONE_BYTES 128
+/* Lists are whole lines, the unit in which the bus keeps them for reuse
+ * once retired (signet__retired_keep()). */
 #define SIGNET__LIST_LINE 64
 _Static_assert(_Alignof(struct snap) == SIGNET__LIST_LINE, "a list is a whole number of lines");
-
 _Static_assert(offsetof(struct snap, recv) + sizeof(signet_recv) + sizeof(struct qinfo) ==
-                       SIGNET__LIST_ONE_BYTES ||
+                       2 * SIGNET__LIST_LINE ||
                    sizeof(void *) != 8,
                "a list of one entry and its qinfo share one line");
 

@@ -4,9 +4,10 @@
  * signals when a pattern that can match them gains or loses its last
  * receiver, the bus's queue list, and collecting retired memory once grace
  * periods have passed. Uses snapshot.c to build lists and keep slots and
- * groups, senders.c to file a sender's list in its table, rcu.c for grace periods and retired lists, payload.c to know
- * which payloads hold strings, space.c to check and link a schema added to
- * a bus that has others, and head.c to keep the bus head (signet.h's
+ * groups, senders.c to file a sender's list in its table, rcu.c for grace
+ * periods and retired lists, payload.c to know which payloads hold
+ * strings, space.c to check and link a schema added to a bus that has
+ * others, and head.c to keep the bus head (signet.h's
  * signet__bus_head) in step with what it publishes.
  */
 #include "state.h"
